@@ -1,0 +1,117 @@
+# snex build. Every module folder's .c files go into libsnex; every tests/test_*.c,
+# bench/bench_*.c and examples/basics/*.c is its own program; every other examples/<dir>
+# is one program built from all its .c files.
+#
+#   make            build the libraries, examples, tests and benchmarks
+#   make deps       install missing Debian packages (apt-get, only when missing)
+#   make test       deps + build + run every test (exits non-zero on any failure)
+#   make asan       the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make valgrind   the suite under valgrind (memcheck, leak check)
+#   make run        deps + build + run the main example
+#   make bench      deps + build + run every benchmark (prints BENCH lines)
+#   make install    PREFIX=/usr/local DESTDIR= : headers, libraries, snex.pc
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+SANITIZE ?=
+
+VERSION := 0.1.0
+MODULES := core sim network explore storage
+
+CC ?= cc
+PKGS := hdf5 gsl
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -fPIC -fopenmp \
+          -Iinclude $(PKG_CFLAGS) -DSNX_VERSION=\"$(VERSION)\"
+LDLIBS += $(PKG_LIBS) -lm -fopenmp
+ifeq ($(SANITIZE),1)
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_A := $(BUILD)/libsnex.a
+LIB_SO := $(BUILD)/libsnex.so
+
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+BASICS_SRC := $(wildcard examples/basics/*.c)
+BASICS_BIN := $(BASICS_SRC:examples/basics/%.c=$(BUILD)/examples/basics/%)
+EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples/*/))))
+EXAMPLE_BIN := $(EXAMPLE_DIRS:%=$(BUILD)/examples/%/%)
+
+.PHONY: all deps test asan valgrind run bench install clean check-tests
+all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN)
+
+deps:
+	@tools/install-deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIB_A) -lcmocka $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/examples/basics/%: examples/basics/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+.SECONDEXPANSION:
+$(BUILD)/examples/%: $$(wildcard examples/$$(firstword $$(subst /, ,$$*))/*.c) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS)
+
+check-tests: all
+	@tools/run-tests.sh $(BUILD) $(TEST_WRAPPER)
+
+test: deps
+	@$(MAKE) --no-print-directory check-tests
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 check-tests
+
+valgrind: deps
+	@$(MAKE) --no-print-directory BUILD=build-valgrind \
+	  TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+	  check-tests
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run-main-example.sh $(BUILD)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+install: $(LIB_A) $(LIB_SO)
+	install -d $(DESTDIR)$(PREFIX)/include/snex $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/snex.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/snex/*.h $(DESTDIR)$(PREFIX)/include/snex/
+	install -m 644 $(LIB_A) $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/snex.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/snex.pc
+
+clean:
+	rm -rf build build-asan build-valgrind
+
+-include $(LIB_OBJ:.o=.d)

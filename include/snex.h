@@ -1,0 +1,11 @@
+/* snex: spiking network explorer. The umbrella header: include this, or a module's
+ * own header under snex/. */
+#ifndef SNEX_H
+#define SNEX_H
+
+#include "snex/error.h"
+#include "snex/util.h"
+#include "snex/map.h"
+#include "snex/units.h"
+
+#endif

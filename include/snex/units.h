@@ -1,0 +1,47 @@
+/* Physical units and dimensions. A dimension is a vector of integer exponents of
+ * the seven SI base units; a unit is a scale to SI times a dimension ("mV" is
+ * 1e-3 x kg m^2 s^-3 A^-1). Quantities are stored as doubles in SI. Shared by the
+ * equation language (sim/) and quantity parameters (explore/). */
+#ifndef SNEX_UNITS_H
+#define SNEX_UNITS_H
+
+#include <stddef.h>
+
+enum { SNX_DIM_M, SNX_DIM_KG, SNX_DIM_S, SNX_DIM_A, SNX_DIM_K, SNX_DIM_MOL, SNX_DIM_CD,
+       SNX_N_DIMS };
+
+typedef struct snx_dim {
+    signed char e[SNX_N_DIMS]; /* exponents of m kg s A K mol cd */
+} snx_dim;
+
+typedef struct snx_unit {
+    double scale; /* value in SI of one of this unit */
+    snx_dim dim;
+} snx_unit;
+
+extern const snx_dim SNX_DIMENSIONLESS;
+
+int snx_dim_equal(snx_dim a, snx_dim b);
+int snx_dim_is_dimensionless(snx_dim d);
+snx_dim snx_dim_mul(snx_dim a, snx_dim b);
+snx_dim snx_dim_div(snx_dim a, snx_dim b);
+snx_dim snx_dim_pow(snx_dim a, int power);
+/* Writes a readable form ("V", "Hz", "m^2 kg s^-3", "1") into buf; returns buf. */
+char *snx_dim_format(snx_dim d, char *buf, size_t size);
+
+/* Looks up one unit name: SI names and symbols with the usual prefixes
+ * ("ms", "mV", "nA", "pF", "nS", "Hz", "Mohm", "msecond", "mvolt", "siemens").
+ * Returns 0, or SNX_ENOTFOUND (without setting an error message). */
+int snx_unit_lookup(const char *name, snx_unit *out);
+
+/* Parses a unit expression: names joined by '*' and '/', integer powers with '**'
+ * or '^', parentheses, and "1" ("mV/ms", "1/s", "m**2", "nS*mV", "1").
+ * Errors (SNX_EPARSE, SNX_ENOTFOUND) say where in the text. */
+int snx_unit_parse(const char *text, snx_unit *out);
+
+/* Parses a quantity such as "15 ms", "15*ms", "-70 mV", "2.5e-3 s", "4 mV/ms" or a
+ * bare number (dimensionless). *si gets the value in SI units; `unit` (optional)
+ * gets the unit as written. */
+int snx_quantity_parse(const char *text, double *si, snx_unit *unit);
+
+#endif

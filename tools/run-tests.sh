@@ -1,0 +1,68 @@
+#!/bin/sh
+# Runs every test program (cmocka), every Python test and every basics example, and
+# prints one closing summary line. Exits non-zero if anything failed.
+#   tools/run-tests.sh BUILD_DIR [WRAPPER...]
+BUILD=$1
+shift
+WRAPPER="$*"
+ROOT=$(pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+failed_names=""
+
+fail() {
+    failed=$((failed + ${2:-1}))
+    failed_names="$failed_names $1"
+}
+
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    mkdir -p "$WORK/$name"
+    out="$WORK/$name.log"
+    # Tests run in their own scratch directory: files they write go away afterwards.
+    (cd "$WORK/$name" && SNX_BUILD="$ROOT/$BUILD" $WRAPPER "$ROOT/$t") >"$out" 2>&1
+    rc=$?
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+    passed=$((passed + p))
+    if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+        [ "$f" -eq 0 ] && f=1
+        fail "$name" "$f"
+        cat "$out"
+    else
+        echo "ok   $name ($p tests)"
+    fi
+done
+
+for t in tests/test_*.py; do
+    [ -f "$t" ] || continue
+    name=$(basename "$t")
+    out="$WORK/$name.log"
+    if (cd "$WORK" && SNX_BUILD="$ROOT/$BUILD" /usr/bin/python3 "$ROOT/$t") >"$out" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        fail "$name"
+        cat "$out"
+    fi
+done
+
+for e in "$BUILD"/examples/basics/*; do
+    [ -x "$e" ] || continue
+    name=$(basename "$e")
+    mkdir -p "$WORK/ex_$name"
+    out="$WORK/ex_$name.log"
+    if (cd "$WORK/ex_$name" && $WRAPPER "$ROOT/$e") >"$out" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   example $name"
+    else
+        fail "example_$name"
+        cat "$out"
+    fi
+done
+
+echo "SUMMARY: $passed passed, $failed failed${failed_names:+ (failed:$failed_names)}"
+[ "$failed" -eq 0 ]
