@@ -7,5 +7,8 @@
 #include "snex/util.h"
 #include "snex/map.h"
 #include "snex/units.h"
+#include "snex/value.h"
+#include "snex/traj.h"
+#include "snex/service.h"
 
 #endif

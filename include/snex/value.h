@@ -1,0 +1,123 @@
+/* snx_value: one typed datum of a parameter, a result item or an annotation.
+ *
+ * Values are small structs passed by value. A value owns its heap parts (strings,
+ * array data, tables); functions that take an `snx_value` argument by value *consume*
+ * it (free it, also on failure), so calls read naturally:
+ *
+ *     snx_traj_add_parameter(traj, "neuron.tau", snx_quantity(15, "ms"), "membrane tau");
+ *
+ * A constructor that fails (no memory, unknown unit) returns a value of type
+ * SNX_T_NONE with the error set; consuming functions report that error.
+ *
+ * Quantities hold their number in SI plus the unit it was given in ("ms"), which is
+ * kept for display and storage. Double arrays may also carry a unit (data in SI). */
+#ifndef SNEX_VALUE_H
+#define SNEX_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snex/units.h"
+
+#define SNX_MAX_NDIM 8
+
+typedef enum snx_type {
+    SNX_T_NONE = 0,
+    SNX_T_BOOL,
+    SNX_T_INT,          /* int64 */
+    SNX_T_DOUBLE,
+    SNX_T_COMPLEX,
+    SNX_T_STRING,       /* UTF-8 */
+    SNX_T_QUANTITY,     /* double in SI + unit */
+    SNX_T_INT_ARRAY,    /* n-d, row-major int64 */
+    SNX_T_DOUBLE_ARRAY, /* n-d, row-major double, optional unit */
+    SNX_T_TABLE,        /* named columns of equal length (results only) */
+    SNX_N_TYPES
+} snx_type;
+
+typedef struct snx_table snx_table;
+
+typedef struct snx_array {
+    int ndim;
+    size_t shape[SNX_MAX_NDIM];
+    size_t len;  /* product of shape */
+    void *data;  /* int64_t* or double* */
+} snx_array;
+
+typedef struct snx_value {
+    snx_type type;
+    char *unit; /* QUANTITY: required; DOUBLE_ARRAY: optional; else NULL */
+    union {
+        int b;
+        int64_t i;
+        double d; /* DOUBLE, and QUANTITY in SI */
+        struct { double re, im; } c;
+        char *s;
+        snx_array a;
+        snx_table *t;
+    } u;
+} snx_value;
+
+/* Constructors (copy their inputs). */
+snx_value snx_none(void);
+snx_value snx_bool(int b);
+snx_value snx_int(int64_t i);
+snx_value snx_double(double d);
+snx_value snx_complex(double re, double im);
+snx_value snx_str(const char *s);
+/* `value` is in `unit`: snx_quantity(15, "ms") holds 0.015 (SI) and unit "ms". */
+snx_value snx_quantity(double value, const char *unit);
+/* Parses "15 ms", "15*ms", "-70 mV". */
+snx_value snx_quantity_str(const char *text);
+snx_value snx_int_array(size_t n, const int64_t *data);
+snx_value snx_double_array(size_t n, const double *data);
+snx_value snx_int_array_nd(int ndim, const size_t *shape, const int64_t *data);
+snx_value snx_double_array_nd(int ndim, const size_t *shape, const double *data);
+/* Takes ownership of `table`. */
+snx_value snx_table_value(snx_table *table);
+
+/* Deep copy into *out; 0 or SNX_ENOMEM. */
+int snx_value_copy(snx_value *out, const snx_value *v);
+/* Frees the heap parts and sets the value to NONE. */
+void snx_value_clear(snx_value *v);
+
+/* Deep equality (NaN equals NaN; quantities compare SI value and dimension). */
+int snx_value_equal(const snx_value *a, const snx_value *b);
+/* Whether b may stand in a range beside a: same type; arrays also same shape;
+ * quantities same dimension. */
+int snx_value_same_kind(const snx_value *a, const snx_value *b);
+/* Dimension of a quantity or unit-carrying array (dimensionless otherwise). */
+snx_dim snx_value_dim(const snx_value *v);
+
+/* Readable form, e.g. "42", "0.5", "15 ms", "'text'", "[1, 2, 3]", "(1+2j)",
+ * truncated to max_len characters (0 = no limit) with "...". Caller frees. */
+char *snx_value_to_str(const snx_value *v, size_t max_len);
+const char *snx_type_name(snx_type t);
+/* The type named by snx_type_name, or SNX_T_NONE. */
+snx_type snx_type_from_name(const char *name);
+
+/* Numeric reading: INT, DOUBLE, BOOL and QUANTITY (SI) give a double. */
+int snx_value_as_double(const snx_value *v, double *out);
+
+/* ---- tables: named columns of equal length ---------------------------------- */
+typedef enum { SNX_COL_INT, SNX_COL_DOUBLE, SNX_COL_STRING, SNX_COL_BOOL } snx_col_type;
+
+snx_table *snx_table_new(size_t n_rows);
+void snx_table_free(snx_table *t);
+int snx_table_copy(snx_table **out, const snx_table *t);
+/* Add a column (data copied; n_rows elements). Names must be unique. */
+int snx_table_add_int(snx_table *t, const char *name, const int64_t *data);
+int snx_table_add_double(snx_table *t, const char *name, const double *data);
+int snx_table_add_bool(snx_table *t, const char *name, const unsigned char *data);
+int snx_table_add_string(snx_table *t, const char *name, const char *const *data);
+size_t snx_table_rows(const snx_table *t);
+size_t snx_table_cols(const snx_table *t);
+const char *snx_table_col_name(const snx_table *t, size_t col);
+snx_col_type snx_table_col_type(const snx_table *t, size_t col);
+/* Column data: int64_t*, double*, unsigned char*, or char** per type. */
+const void *snx_table_col_data(const snx_table *t, size_t col);
+/* Index of a column by name, or -1. */
+long snx_table_find(const snx_table *t, const char *name);
+int snx_table_equal(const snx_table *a, const snx_table *b);
+
+#endif
