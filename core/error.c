@@ -29,8 +29,14 @@ int snx_error_context(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(errmsg, sizeof errmsg, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof errmsg)
-        snprintf(errmsg + n, sizeof errmsg - (size_t)n, ": %s", old);
+    if (n >= 0 && (size_t)n + 2 < sizeof errmsg) {
+        /* Append ": old", truncating to the buffer. */
+        size_t at = (size_t)n, room = sizeof errmsg - at - 3;
+        size_t len = strnlen(old, room);
+        memcpy(errmsg + at, ": ", 2);
+        memcpy(errmsg + at + 2, old, len);
+        errmsg[at + 2 + len] = '\0';
+    }
     return errcode;
 }
 

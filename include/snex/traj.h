@@ -54,7 +54,9 @@ typedef enum snx_branch {
 #define SNX_NAME_MAX 128     /* longest short name */
 #define SNX_LOCATION_MAX 512 /* longest location (parent's full name) */
 
-/* Writes "run_00000007" (or run_ALL for idx < 0) into buf (>= 16 bytes). */
+#define SNX_RUN_NAME_BUF 32 /* room for any run or set name */
+
+/* Writes "run_00000007" (or run_ALL for idx < 0) into buf (SNX_RUN_NAME_BUF bytes). */
 char *snx_run_name(char *buf, long idx);
 /* Writes "run_set_00002" for idx 2000..2999 (run_set_ALL for idx < 0). */
 char *snx_set_name(char *buf, long idx);

@@ -7,7 +7,7 @@
  *     snx_traj_add_parameter(traj, "neuron.tau", snx_quantity(15, "ms"), "membrane tau");
  *
  * A constructor that fails (no memory, unknown unit) returns a value of type
- * SNX_T_NONE with the error set; consuming functions report that error.
+ * SNX_T_ERROR with the error set; consuming functions report that error.
  *
  * Quantities hold their number in SI plus the unit it was given in ("ms"), which is
  * kept for display and storage. Double arrays may also carry a unit (data in SI). */
@@ -22,6 +22,7 @@
 #define SNX_MAX_NDIM 8
 
 typedef enum snx_type {
+    SNX_T_ERROR = -1,   /* a constructor failed; snx_errmsg() says why */
     SNX_T_NONE = 0,
     SNX_T_BOOL,
     SNX_T_INT,          /* int64 */

@@ -1,0 +1,172 @@
+/* Results: any number of named items. Positional items are named like the result,
+ * then name_1, name_2, ... (pypet's rule). */
+#include "traj_internal.h"
+#include "snex/error.h"
+#include "snex/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_result(const snx_node *n, const char *what)
+{
+    if (n && n->kind == SNX_NODE_RESULT)
+        return 1;
+    snx_error(SNX_ETYPE, "%s: \"%s\" is not a result", what, n ? n->full_name : "(null)");
+    return 0;
+}
+
+void traj_result_free(snx_node *r)
+{
+    for (size_t k = 0; k < r->n_items; k++) {
+        free(r->items[k].name);
+        snx_value_clear(&r->items[k].value);
+    }
+    free(r->items);
+    r->items = NULL;
+    r->n_items = r->cap_items = 0;
+}
+
+static named_value *find_item(const snx_node *r, const char *name)
+{
+    for (size_t k = 0; k < r->n_items; k++)
+        if (strcmp(r->items[k].name, name) == 0)
+            return &r->items[k];
+    return NULL;
+}
+
+int snx_result_set(snx_node *r, const char *item, snx_value v)
+{
+    int rc = 0;
+    if (!is_result(r, "result_set"))
+        rc = SNX_ETYPE;
+    else if (v.type == SNX_T_ERROR)
+        rc = snx_error_context("result \"%s\", item \"%s\"", r->full_name, item);
+    else if (v.type == SNX_T_NONE)
+        rc = snx_error(SNX_ETYPE, "result \"%s\", item \"%s\": no value", r->full_name, item);
+    else if (!item || traj_check_name(item, "result item"))
+        rc = item ? SNX_ENAME : snx_error(SNX_EINVAL, "result_set: NULL item name");
+    if (rc) {
+        snx_value_clear(&v);
+        return rc;
+    }
+    named_value *old = find_item(r, item);
+    if (old) {
+        snx_value_clear(&old->value);
+        old->value = v;
+        return 0;
+    }
+    char *name = snx_strdup(item);
+    if (!name || snx_grow(&r->items, &r->cap_items, r->n_items + 1, sizeof *r->items)) {
+        free(name);
+        snx_value_clear(&v);
+        return SNX_ENOMEM;
+    }
+    r->items[r->n_items++] = (named_value){ name, v };
+    return 0;
+}
+
+static void positional_name(const snx_node *r, size_t k, char *buf, size_t size)
+{
+    if (k == 0)
+        snprintf(buf, size, "%s", r->name);
+    else
+        snprintf(buf, size, "%s_%zu", r->name, k);
+}
+
+int snx_result_add(snx_node *r, snx_value v)
+{
+    if (!is_result(r, "result_add")) {
+        snx_value_clear(&v);
+        return SNX_ETYPE;
+    }
+    char name[SNX_NAME_MAX + 32];
+    size_t k = 0;
+    do
+        positional_name(r, k++, name, sizeof name);
+    while (find_item(r, name));
+    return snx_result_set(r, name, v);
+}
+
+const snx_value *snx_result_get(const snx_node *r, const char *item)
+{
+    if (!is_result(r, "result_get"))
+        return NULL;
+    named_value *nv = find_item(r, item);
+    if (!nv) {
+        snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"%s", r->full_name, item,
+                  r->n_items ? "" : " (it is empty)");
+        return NULL;
+    }
+    return &nv->value;
+}
+
+const snx_value *snx_result_get_pos(const snx_node *r, size_t k)
+{
+    char name[SNX_NAME_MAX + 32];
+    positional_name(r, k, name, sizeof name);
+    return snx_result_get(r, name);
+}
+
+size_t snx_result_n_items(const snx_node *r) { return r->n_items; }
+
+const snx_value *snx_result_item_at(const snx_node *r, size_t i, const char **name)
+{
+    if (i >= r->n_items)
+        return NULL;
+    if (name)
+        *name = r->items[i].name;
+    return &r->items[i].value;
+}
+
+int snx_result_take(snx_node *r, const char *item, snx_value *out)
+{
+    named_value *nv = is_result(r, "result_take") ? find_item(r, item) : NULL;
+    if (!nv)
+        return snx_errcode() == SNX_ETYPE
+                   ? SNX_ETYPE
+                   : snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"",
+                               r->full_name, item);
+    *out = nv->value;
+    nv->value = snx_none();
+    return snx_result_remove(r, item);
+}
+
+int snx_result_remove(snx_node *r, const char *item)
+{
+    named_value *nv = is_result(r, "result_remove") ? find_item(r, item) : NULL;
+    if (!nv)
+        return snx_errcode() == SNX_ETYPE
+                   ? SNX_ETYPE
+                   : snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"",
+                               r->full_name, item);
+    free(nv->name);
+    snx_value_clear(&nv->value);
+    size_t k = (size_t)(nv - r->items);
+    memmove(nv, nv + 1, (r->n_items - k - 1) * sizeof *nv);
+    r->n_items--;
+    return 0;
+}
+
+int snx_result_is_empty(const snx_node *r) { return r->n_items == 0; }
+void snx_result_empty(snx_node *r) { traj_result_free(r); }
+
+int snx_leaf_is_empty(const snx_node *n)
+{
+    if (n->kind == SNX_NODE_PARAMETER)
+        return snx_par_is_empty(n);
+    if (n->kind == SNX_NODE_RESULT)
+        return snx_result_is_empty(n);
+    return 0;
+}
+
+int snx_leaf_empty(snx_node *n)
+{
+    if (n->kind == SNX_NODE_PARAMETER)
+        return snx_par_empty(n);
+    if (n->kind == SNX_NODE_RESULT) {
+        snx_result_empty(n);
+        return 0;
+    }
+    return snx_error(SNX_ETYPE, "\"%s\" is a group, not a leaf", n->full_name);
+}

@@ -1,0 +1,174 @@
+/* The trajectory's data structures, shared by the files of explore/.
+ *
+ * A node is a group, a parameter or a result. Groups keep their children in
+ * insertion order plus a name → child map; the trajectory keeps an index from every
+ * short name to the nodes carrying it, which is what makes shortcut lookups cost
+ * O(matches × depth) instead of a tree walk. Links are (group, name, target) entries
+ * kept both in the group and in one list on the trajectory, so that removing a node
+ * can drop the links pointing at it. */
+#ifndef SNX_TRAJ_INTERNAL_H
+#define SNX_TRAJ_INTERNAL_H
+
+#include "snex/service.h"
+#include "snex/traj.h"
+
+#include <stddef.h>
+
+typedef struct named_value {
+    char *name;
+    snx_value value;
+} named_value;
+
+typedef struct link_entry {
+    char *name;
+    snx_node *target;
+} link_entry;
+
+/* A run_XXXXXXXX / run_ALL group remembers its index so that run-restricted
+ * searches need no string parsing. */
+enum { NOT_A_RUN_GROUP = -2, RUN_ALL_GROUP = -1 };
+
+struct snx_node {
+    snx_traj *traj;
+    snx_node *parent;
+    char *name;
+    char *full_name;
+    int depth;
+    snx_node_kind kind;
+    snx_branch branch;
+    long run_group; /* NOT_A_RUN_GROUP, RUN_ALL_GROUP or the run index */
+    char *comment;
+    int stored;
+
+    /* groups */
+    snx_node **children;
+    size_t n_children, cap_children;
+    snx_map *child_map;
+    link_entry *links;
+    size_t n_links, cap_links;
+
+    /* every node */
+    named_value *annotations;
+    size_t n_annotations, cap_annotations;
+
+    /* parameters: the default value (NONE = empty) and the explored range */
+    snx_value value;
+    snx_value *range;
+    size_t range_len, range_cap;
+    int locked;
+
+    /* results */
+    named_value *items;
+    size_t n_items, cap_items;
+};
+
+typedef struct node_list {
+    snx_node **nodes;
+    size_t n, cap;
+} node_list;
+
+typedef struct run_record {
+    int completed;
+    double timestamp, finish_timestamp, runtime;
+    uint64_t seed;
+    char *summary;
+    char *env_hexsha;
+    char *error;
+} run_record;
+
+typedef struct traj_link {
+    snx_node *group;
+    snx_node *target;
+} traj_link;
+
+struct snx_traj {
+    char *name;
+    char *comment;
+    double timestamp;
+    char time_str[32];
+    snx_node *root;
+    snx_map *index; /* short name → node_list* */
+    size_t n_nodes;
+
+    /* exploration */
+    snx_node **explored;
+    size_t n_explored, cap_explored;
+    size_t n_runs; /* 1 when nothing is explored */
+    run_record *runs;
+    size_t cap_runs;
+
+    /* the current run */
+    long run_idx;
+    int in_run;
+    node_list run_added;
+
+    traj_link *links;
+    size_t n_links, cap_links;
+
+    snx_map *presets; /* full name → preset (see preset.c) */
+
+    const snx_storage_ops *storage_ops;
+    void *storage_self;
+    int stored;
+    int auto_load;
+
+    int status;
+    char status_msg[512];
+};
+
+/* naming.c */
+/* 0 if `name` is a valid short name (letters, digits, '_'; run_ names must be run or
+ * set names); otherwise SNX_ENAME with a message naming `what`. */
+int traj_check_name(const char *name, const char *what);
+/* Splits `name` at dots into a NULL-terminated array of translated components
+ * (par → parameters, crun/$ → current run name, ...). *had_wildcard is set when a
+ * run wildcard ($, crun, $set, crunset) was used. Free with free_components. */
+char **traj_split_name(snx_traj *traj, const char *name, int *had_wildcard);
+void traj_free_components(char **comps);
+size_t traj_count_components(char *const *comps);
+snx_branch traj_branch_of(const char *first_component);
+long traj_run_group_index(const char *name);
+
+/* tree.c */
+snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
+                        snx_node_kind kind);
+void traj_node_free(snx_node *node); /* no unlinking; frees the subtree */
+snx_map *traj_new_index(void);
+snx_node *traj_child(const snx_node *group, const char *name);
+/* Creates the groups along comps[0..n) below start, returning the last one. */
+snx_node *traj_make_groups(snx_traj *traj, snx_node *start, char *const *comps, size_t n);
+int traj_add_to_list(node_list *l, snx_node *node);
+void traj_remove_from_list(node_list *l, const snx_node *node);
+
+/* lookup.c */
+snx_node *traj_find(snx_traj *traj, snx_node *start, char *const *comps,
+                    const snx_find_opts *opts);
+
+/* traj.c */
+void traj_set_status(snx_traj *traj, int code);
+int traj_refuse_in_run(const snx_traj *traj, const char *what);
+
+/* runs.c */
+int traj_grow_runs(snx_traj *traj, size_t n_runs);
+void traj_free_runs(snx_traj *traj);
+
+/* preset.c */
+int traj_apply_preset(snx_traj *traj, snx_node *par, snx_value *value);
+void traj_free_presets(snx_traj *traj);
+
+/* parameter.c */
+void traj_par_free(snx_node *par);
+int traj_par_check_kind(const snx_node *par, const snx_value *v, size_t position);
+int traj_par_append_range(snx_node *par, snx_value *values, size_t n);
+
+/* result.c */
+void traj_result_free(snx_node *res);
+
+/* annotations.c */
+void traj_annotations_free(snx_node *node);
+
+/* service.c */
+int traj_auto_load_missing(snx_traj *traj, const char *full_name);
+int traj_auto_load_leaf(snx_traj *traj, snx_node *leaf);
+
+#endif

@@ -1,0 +1,499 @@
+/* The tree: creating nodes, the name index, children, links, removal and
+ * iteration. */
+#include "traj_internal.h"
+#include "snex/error.h"
+#include "snex/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int traj_add_to_list(node_list *l, snx_node *node)
+{
+    if (snx_grow(&l->nodes, &l->cap, l->n + 1, sizeof *l->nodes))
+        return SNX_ENOMEM;
+    l->nodes[l->n++] = node;
+    return 0;
+}
+
+void traj_remove_from_list(node_list *l, const snx_node *node)
+{
+    for (size_t k = l->n; k-- > 0;)
+        if (l->nodes[k] == node) {
+            memmove(&l->nodes[k], &l->nodes[k + 1], (l->n - k - 1) * sizeof *l->nodes);
+            l->n--;
+            return;
+        }
+}
+
+static void free_list(void *p)
+{
+    node_list *l = p;
+    free(l->nodes);
+    free(l);
+}
+
+snx_map *traj_new_index(void) { return snx_map_new(free_list); }
+
+static int index_add(snx_traj *traj, snx_node *node)
+{
+    node_list *l = snx_map_get(traj->index, node->name);
+    if (!l) {
+        if (!(l = snx_calloc(1, sizeof *l)))
+            return SNX_ENOMEM;
+        if (snx_map_put(traj->index, node->name, l)) {
+            free(l);
+            return SNX_ENOMEM;
+        }
+    }
+    return traj_add_to_list(l, node);
+}
+
+static void index_remove(snx_traj *traj, snx_node *node)
+{
+    node_list *l = snx_map_get(traj->index, node->name);
+    if (!l)
+        return;
+    traj_remove_from_list(l, node);
+    if (!l->n)
+        snx_map_remove(traj->index, node->name);
+}
+
+snx_node *traj_child(const snx_node *group, const char *name)
+{
+    return group->child_map ? snx_map_get(group->child_map, name) : NULL;
+}
+
+static snx_node *link_target(const snx_node *group, const char *name)
+{
+    for (size_t k = 0; k < group->n_links; k++)
+        if (strcmp(group->links[k].name, name) == 0)
+            return group->links[k].target;
+    return NULL;
+}
+
+static char *join_name(const snx_node *parent, const char *name)
+{
+    if (!parent || !parent->parent) /* children of the root have no prefix */
+        return snx_strdup(name);
+    snx_buf b = { 0 };
+    if (snx_buf_printf(&b, "%s.%s", parent->full_name, name)) {
+        snx_buf_free(&b);
+        return NULL;
+    }
+    return snx_buf_take(&b);
+}
+
+snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
+                        snx_node_kind kind)
+{
+    if (parent && (link_target(parent, name) || traj_child(parent, name))) {
+        snx_error(SNX_EEXIST, "\"%s\" exists already below \"%s\"", name,
+                  parent->parent ? parent->full_name : "the root");
+        return NULL;
+    }
+    snx_node *n = snx_calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->traj = traj;
+    n->parent = parent;
+    n->kind = kind;
+    n->name = snx_strdup(name);
+    n->full_name = parent ? join_name(parent, name) : snx_strdup("");
+    n->depth = parent ? parent->depth + 1 : 0;
+    n->branch = !parent ? SNX_BRANCH_NONE
+              : !parent->parent ? traj_branch_of(name) : parent->branch;
+    n->run_group = kind == SNX_NODE_GROUP ? traj_run_group_index(name) : NOT_A_RUN_GROUP;
+    if (!n->name || !n->full_name)
+        goto fail;
+    if (parent && strlen(parent->full_name) > SNX_LOCATION_MAX) {
+        snx_error(SNX_ENAME, "\"%s\": location longer than %d characters", n->full_name,
+                  SNX_LOCATION_MAX);
+        goto fail;
+    }
+    if (!parent)
+        return n;
+    if (!parent->child_map && !(parent->child_map = snx_map_new(NULL)))
+        goto fail;
+    if (snx_grow(&parent->children, &parent->cap_children, parent->n_children + 1,
+                 sizeof *parent->children) ||
+        snx_map_put(parent->child_map, name, n))
+        goto fail;
+    if (index_add(traj, n)) {
+        snx_map_remove(parent->child_map, name);
+        goto fail;
+    }
+    parent->children[parent->n_children++] = n;
+    traj->n_nodes++;
+    if (traj->in_run)
+        traj_add_to_list(&traj->run_added, n);
+    return n;
+fail:
+    free(n->name);
+    free(n->full_name);
+    free(n);
+    return NULL;
+}
+
+void traj_node_free(snx_node *n)
+{
+    if (!n)
+        return;
+    for (size_t k = 0; k < n->n_children; k++)
+        traj_node_free(n->children[k]);
+    free(n->children);
+    snx_map_free(n->child_map);
+    for (size_t k = 0; k < n->n_links; k++)
+        free(n->links[k].name);
+    free(n->links);
+    traj_annotations_free(n);
+    traj_par_free(n);
+    traj_result_free(n);
+    free(n->comment);
+    free(n->name);
+    free(n->full_name);
+    free(n);
+}
+
+snx_node *traj_make_groups(snx_traj *traj, snx_node *start, char *const *comps, size_t n)
+{
+    snx_node *cur = start;
+    for (size_t k = 0; k < n; k++) {
+        snx_node *next = traj_child(cur, comps[k]);
+        if (!next) {
+            if (link_target(cur, comps[k])) {
+                snx_error(SNX_EEXIST, "\"%s\" below \"%s\" is a link, not a group", comps[k],
+                          cur->full_name);
+                return NULL;
+            }
+            if (traj_check_name(comps[k], "adding a group"))
+                return NULL;
+            next = traj_node_new(traj, cur, comps[k], SNX_NODE_GROUP);
+            if (!next)
+                return NULL;
+        } else if (next->kind != SNX_NODE_GROUP) {
+            snx_error(SNX_ETYPE, "\"%s\" is a leaf and cannot hold children", next->full_name);
+            return NULL;
+        }
+        cur = next;
+    }
+    return cur;
+}
+
+/* ---- public node accessors ---------------------------------------------- */
+
+snx_traj *snx_node_traj(const snx_node *n) { return n->traj; }
+snx_node_kind snx_node_kind_of(const snx_node *n) { return n->kind; }
+int snx_node_is_leaf(const snx_node *n) { return n->kind != SNX_NODE_GROUP; }
+int snx_node_is_root(const snx_node *n) { return n->parent == NULL; }
+snx_branch snx_node_branch(const snx_node *n) { return n->branch; }
+const char *snx_node_name(const snx_node *n) { return n->name; }
+const char *snx_node_full_name(const snx_node *n) { return n->full_name; }
+int snx_node_depth(const snx_node *n) { return n->depth; }
+const char *snx_node_comment(const snx_node *n) { return n->comment ? n->comment : ""; }
+
+snx_node *snx_node_parent(const snx_node *n)
+{
+    if (!n->parent)
+        snx_error(SNX_ETYPE, "the root has no parent");
+    return n->parent;
+}
+
+const char *snx_node_run_branch(const snx_node *n)
+{
+    for (const snx_node *p = n; p; p = p->parent)
+        if (p->run_group >= 0)
+            return p->name;
+    return "trajectory";
+}
+
+int snx_node_set_comment(snx_node *n, const char *comment)
+{
+    char *c = NULL;
+    if (comment && *comment && !(c = snx_strdup(comment)))
+        return SNX_ENOMEM;
+    free(n->comment);
+    n->comment = c;
+    return 0;
+}
+
+size_t snx_node_n_children(const snx_node *n) { return n->n_children; }
+snx_node *snx_node_child(const snx_node *n, size_t i)
+{
+    return i < n->n_children ? n->children[i] : NULL;
+}
+snx_node *snx_node_child_named(const snx_node *n, const char *name)
+{
+    return traj_child(n, name);
+}
+
+static size_t count_kind(const snx_node *n, int groups)
+{
+    size_t c = 0;
+    for (size_t k = 0; k < n->n_children; k++)
+        c += (n->children[k]->kind == SNX_NODE_GROUP) == groups;
+    return c;
+}
+
+size_t snx_node_n_groups(const snx_node *n) { return count_kind(n, 1); }
+size_t snx_node_n_leaves(const snx_node *n) { return count_kind(n, 0); }
+size_t snx_node_n_links(const snx_node *n) { return n->n_links; }
+
+snx_node *snx_node_link(const snx_node *n, size_t i, const char **name)
+{
+    if (i >= n->n_links)
+        return NULL;
+    if (name)
+        *name = n->links[i].name;
+    return n->links[i].target;
+}
+
+/* ---- links ------------------------------------------------------------------ */
+
+int snx_node_add_link(snx_node *group, const char *name, snx_node *target)
+{
+    if (!group || !name || !target)
+        return snx_error(SNX_EINVAL, "add_link: NULL argument");
+    if (group->kind != SNX_NODE_GROUP)
+        return snx_error(SNX_ETYPE, "add_link: \"%s\" is a leaf, links live in groups",
+                         group->full_name);
+    if (target->traj != group->traj)
+        return snx_error(SNX_EINVAL, "add_link: the target belongs to another trajectory");
+    if (!target->parent)
+        return snx_error(SNX_EINVAL, "add_link: cannot link to the root");
+    int rc = traj_check_name(name, "add_link");
+    if (rc)
+        return rc;
+    if (traj_child(group, name) || link_target(group, name))
+        return snx_error(SNX_EEXIST, "add_link: \"%s\" exists already below \"%s\"", name,
+                         group->full_name);
+    snx_traj *t = group->traj;
+    if (snx_grow(&group->links, &group->cap_links, group->n_links + 1, sizeof *group->links) ||
+        snx_grow(&t->links, &t->cap_links, t->n_links + 1, sizeof *t->links))
+        return SNX_ENOMEM;
+    char *copy = snx_strdup(name);
+    if (!copy)
+        return SNX_ENOMEM;
+    group->links[group->n_links++] = (link_entry){ copy, target };
+    t->links[t->n_links++] = (traj_link){ group, target };
+    return 0;
+}
+
+static void drop_traj_link(snx_traj *t, const snx_node *group, const snx_node *target)
+{
+    for (size_t k = 0; k < t->n_links; k++)
+        if (t->links[k].group == group && t->links[k].target == target) {
+            t->links[k] = t->links[--t->n_links];
+            return;
+        }
+}
+
+int snx_node_remove_link(snx_node *group, const char *name)
+{
+    for (size_t k = 0; k < group->n_links; k++)
+        if (strcmp(group->links[k].name, name) == 0) {
+            drop_traj_link(group->traj, group, group->links[k].target);
+            free(group->links[k].name);
+            group->links[k] = group->links[--group->n_links];
+            return 0;
+        }
+    return snx_error(SNX_ENOTFOUND, "no link \"%s\" below \"%s\"", name, group->full_name);
+}
+
+int snx_traj_add_link(snx_traj *traj, const char *path, snx_node *target)
+{
+    char **comps = traj_split_name(traj, path, NULL);
+    if (!comps)
+        return snx_errcode();
+    size_t n = traj_count_components(comps);
+    snx_node *group = traj_make_groups(traj, traj->root, comps, n - 1);
+    int rc = group ? snx_node_add_link(group, comps[n - 1], target) : snx_errcode();
+    traj_free_components(comps);
+    return rc;
+}
+
+/* ---- removal ------------------------------------------------------------------ */
+
+static int is_below(const snx_node *n, const snx_node *ancestor)
+{
+    for (; n; n = n->parent)
+        if (n == ancestor)
+            return 1;
+    return 0;
+}
+
+/* Forget every reference the trajectory holds to nodes of the subtree. */
+static void unregister_subtree(snx_traj *t, snx_node *n)
+{
+    for (size_t k = 0; k < n->n_children; k++)
+        unregister_subtree(t, n->children[k]);
+    index_remove(t, n);
+    traj_remove_from_list(&t->run_added, n);
+    for (size_t k = 0; k < t->n_explored; k++)
+        if (t->explored[k] == n) {
+            memmove(&t->explored[k], &t->explored[k + 1],
+                    (t->n_explored - k - 1) * sizeof *t->explored);
+            t->n_explored--;
+            break;
+        }
+    t->n_nodes--;
+}
+
+static void drop_links_into(snx_traj *t, const snx_node *removed)
+{
+    for (size_t k = 0; k < t->n_links;) {
+        traj_link l = t->links[k];
+        if (is_below(l.target, removed) || is_below(l.group, removed)) {
+            for (size_t j = 0; j < l.group->n_links; j++)
+                if (l.group->links[j].target == l.target) {
+                    free(l.group->links[j].name);
+                    l.group->links[j] = l.group->links[--l.group->n_links];
+                    break;
+                }
+            t->links[k] = t->links[--t->n_links];
+        } else {
+            k++;
+        }
+    }
+}
+
+int snx_node_remove(snx_node *n, int recursive)
+{
+    if (!n->parent)
+        return snx_error(SNX_EINVAL, "the root cannot be removed");
+    if (n->n_children && !recursive)
+        return snx_error(SNX_ETYPE, "\"%s\" has children; remove it recursively",
+                         n->full_name);
+    snx_traj *t = n->traj;
+    snx_node *p = n->parent;
+    drop_links_into(t, n);
+    unregister_subtree(t, n);
+    snx_map_remove(p->child_map, n->name);
+    for (size_t k = 0; k < p->n_children; k++)
+        if (p->children[k] == n) {
+            memmove(&p->children[k], &p->children[k + 1],
+                    (p->n_children - k - 1) * sizeof *p->children);
+            p->n_children--;
+            break;
+        }
+    if (t->n_explored == 0)
+        t->n_runs = 1;
+    traj_node_free(n);
+    return 0;
+}
+
+int snx_node_remove_child(snx_node *group, const char *name, int recursive)
+{
+    snx_node *c = traj_child(group, name);
+    if (!c)
+        return snx_error(SNX_EINVAL, "\"%s\" has no child \"%s\"",
+                         group->parent ? group->full_name : "the root", name);
+    return snx_node_remove(c, recursive);
+}
+
+/* ---- iteration ------------------------------------------------------------ */
+
+typedef struct {
+    const snx_iter_opts *opts;
+    int (*visit)(snx_node *, void *);
+    void *ctx;
+    snx_map *seen; /* only when links may lead to a node twice */
+    int base_depth;
+} iter_state;
+
+static int iter_node(iter_state *s, snx_node *n);
+
+static int iter_children(iter_state *s, snx_node *n)
+{
+    for (size_t k = 0; k < n->n_children; k++) {
+        int rc = iter_node(s, n->children[k]);
+        if (rc)
+            return rc;
+    }
+    for (size_t k = 0; !s->opts->no_links && k < n->n_links; k++) {
+        int rc = iter_node(s, n->links[k].target);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int iter_node(iter_state *s, snx_node *n)
+{
+    const snx_iter_opts *o = s->opts;
+    if (s->seen) {
+        char key[32];
+        snprintf(key, sizeof key, "%p", (void *)n);
+        if (snx_map_has(s->seen, key))
+            return 0;
+        if (snx_map_put(s->seen, key, n))
+            return SNX_ENOMEM;
+    }
+    if (o->predicate && !o->predicate(n, o->predicate_ctx))
+        return 0;
+    int rc = s->visit(n, s->ctx);
+    if (rc)
+        return rc;
+    int rel = n->depth - s->base_depth;
+    if (o->non_recursive || (o->max_depth > 0 && rel >= o->max_depth))
+        return 0;
+    return iter_children(s, n);
+}
+
+int snx_node_iter(snx_node *start, const snx_iter_opts *opts,
+                  int (*visit)(snx_node *node, void *ctx), void *ctx)
+{
+    static const snx_iter_opts defaults = { 0 };
+    iter_state s = { opts ? opts : &defaults, visit, ctx, NULL, start->depth };
+    if (!s.opts->no_links && start->traj->n_links && !(s.seen = snx_map_new(NULL)))
+        return SNX_ENOMEM;
+    int rc = iter_children(&s, start);
+    snx_map_free(s.seen);
+    return rc;
+}
+
+int snx_pred_runs(snx_node *n, void *run_filter)
+{
+    const snx_run_filter *f = run_filter;
+    if (n->run_group == NOT_A_RUN_GROUP)
+        return 1;
+    long idx = n->run_group == RUN_ALL_GROUP ? -1 : n->run_group;
+    for (size_t k = 0; k < f->n; k++)
+        if (f->runs[k] == idx)
+            return 1;
+    return 0;
+}
+
+typedef struct {
+    snx_map *map;
+    int short_names;
+    int rc;
+} to_map_state;
+
+static int add_leaf_to_map(snx_node *n, void *ctx)
+{
+    to_map_state *s = ctx;
+    if (n->kind == SNX_NODE_GROUP)
+        return 0;
+    const char *key = s->short_names ? n->name : n->full_name;
+    snx_node *other = snx_map_get(s->map, key);
+    if (other && other != n)
+        return s->rc = snx_error(SNX_ENOTUNIQUE, "short name \"%s\" is used by \"%s\" and \"%s\"",
+                                 key, other->full_name, n->full_name);
+    if (snx_map_put(s->map, key, n))
+        return s->rc = SNX_ENOMEM;
+    return 0;
+}
+
+snx_map *snx_node_to_map(snx_node *start, int short_names)
+{
+    to_map_state s = { snx_map_new(NULL), short_names, 0 };
+    if (!s.map)
+        return NULL;
+    snx_node_iter(start, NULL, add_leaf_to_map, &s);
+    if (s.rc) {
+        snx_map_free(s.map);
+        return NULL;
+    }
+    return s.map;
+}
