@@ -1,8 +1,11 @@
-/* Lookup: full names, partial names and breadth-first shortcuts, answered from the
- * name index. For every component of a dotted name the shallowest node of that name
- * below the current node wins; two at the same depth are a NotUniqueNode error. A
- * direct child is always the shallowest, so full names cost one map lookup per
- * component; shortcuts cost O(nodes with that name × depth). */
+/* Lookup: full names, partial names and shortcuts, answered from the name index.
+ *
+ * A dotted name a.b.c is first followed as a path of direct children (full names
+ * cost one map lookup per component). Failing that, with shortcuts, the candidates
+ * are the indexed nodes named `c` below the start node whose ancestors contain a and
+ * b in this order, possibly with groups in between (pypet's rule: "a.b.c" also finds
+ * a.x.b.y.c). The shallowest candidate wins; two at the same depth are a
+ * NotUniqueNode error. Cost: O(nodes named c x depth), independent of tree size. */
 #include "traj_internal.h"
 #include "snex/error.h"
 #include "snex/util.h"
@@ -22,34 +25,49 @@ static snx_node *direct_child(const snx_node *cur, const char *name, int with_li
     return NULL;
 }
 
-/* Whether `cand` lies below `cur` without passing another run's group (when the
- * trajectory is set to a run, searches skip other runs' subtrees). */
-static int reachable(const snx_traj *t, const snx_node *cur, const snx_node *cand)
+static snx_node *follow_path(snx_node *start, char *const *comps, const snx_find_opts *o)
+{
+    snx_node *cur = start;
+    for (size_t k = 0; comps[k] && cur; k++) {
+        if (cur->kind != SNX_NODE_GROUP ||
+            (o->max_depth > 0 && (int)k + 1 > o->max_depth))
+            return NULL;
+        cur = direct_child(cur, comps[k], !o->no_links);
+    }
+    return cur;
+}
+
+/* Whether `cand` lies below `start` with comps[0..last) among the groups in between
+ * (in order), without passing another run's group when a run is set. */
+static int matches(const snx_traj *t, const snx_node *start, const snx_node *cand,
+                   char *const *comps, size_t last)
 {
     int restrict_runs = t->run_idx >= 0 &&
                         (cand->branch == SNX_BRANCH_RESULTS || cand->branch == SNX_BRANCH_DERIVED);
-    const snx_node *p = cand;
-    while (p && p->depth > cur->depth) {
+    size_t want = last; /* components still to match, from the bottom */
+    const snx_node *p = cand->parent;
+    while (p && p->depth > start->depth) {
         if (restrict_runs && p->run_group >= 0 && p->run_group != t->run_idx)
             return 0;
+        if (want && strcmp(p->name, comps[want - 1]) == 0)
+            want--;
         p = p->parent;
     }
-    return p == cur;
+    return p == start && want == 0;
 }
 
-static snx_node *search_below(snx_traj *t, snx_node *cur, const char *name, int max_depth,
-                              int base_depth)
+static snx_node *search(snx_traj *t, snx_node *start, char *const *comps,
+                        const snx_find_opts *o)
 {
-    node_list *l = snx_map_get(t->index, name);
+    size_t n = traj_count_components(comps);
+    node_list *l = snx_map_get(t->index, comps[n - 1]);
     snx_node *best = NULL, *rival = NULL;
     int best_depth = INT_MAX;
     for (size_t k = 0; l && k < l->n; k++) {
         snx_node *cand = l->nodes[k];
-        if (cand->depth <= cur->depth || cand->depth > best_depth)
-            continue;
-        if (max_depth > 0 && cand->depth - base_depth > max_depth)
-            continue;
-        if (!reachable(t, cur, cand))
+        if (cand->depth <= start->depth || cand->depth > best_depth ||
+            (o->max_depth > 0 && cand->depth - start->depth > o->max_depth) ||
+            !matches(t, start, cand, comps, n - 1))
             continue;
         if (cand->depth < best_depth) {
             best = cand;
@@ -61,50 +79,65 @@ static snx_node *search_below(snx_traj *t, snx_node *cur, const char *name, int 
     }
     if (rival) {
         snx_error(SNX_ENOTUNIQUE,
-                  "\"%s\" is not unique: \"%s\" and \"%s\" are both %d levels below \"%s\"",
-                  name, best->full_name, rival->full_name, best_depth - cur->depth,
-                  cur->parent ? cur->full_name : "the root");
+                  "\"%s\" is not unique: \"%s\" and \"%s\" are both %d levels below %s%s%s",
+                  comps[n - 1], best->full_name, rival->full_name, best_depth - start->depth,
+                  start->parent ? "\"" : "", start->parent ? start->full_name : "the root",
+                  start->parent ? "\"" : "");
         return NULL;
     }
     return best;
+}
+
+static snx_node *find_once(snx_traj *t, snx_node *start, char *const *comps,
+                           const snx_find_opts *o)
+{
+    snx_node *n = follow_path(start, comps, o);
+    if (n || o->no_shortcuts)
+        return n;
+    return search(t, start, comps, o);
+}
+
+/* crun falls back to run_ALL: data made before the runs serves every run. */
+static int swap_run_for_run_all(const snx_traj *t, char **comps, char **saved)
+{
+    for (size_t k = 0; comps[k]; k++)
+        if (t->run_idx >= 0 && traj_run_group_index(comps[k]) == t->run_idx) {
+            *saved = comps[k];
+            comps[k] = SNX_RUN_ALL;
+            return (int)k;
+        }
+    return -1;
 }
 
 snx_node *traj_find(snx_traj *t, snx_node *start, char *const *comps,
                     const snx_find_opts *opts)
 {
     static const snx_find_opts defaults = { 0 };
-    if (!opts)
-        opts = &defaults;
-    snx_node *cur = start;
-    char run_all[SNX_RUN_NAME_BUF];
-    snx_run_name(run_all, -1);
-    for (size_t k = 0; comps[k]; k++) {
-        if (cur->kind != SNX_NODE_GROUP) {
-            snx_error(SNX_ENOTFOUND, "\"%s\" is a leaf, it has no \"%s\"", cur->full_name,
-                      comps[k]);
-            return NULL;
-        }
-        snx_node *next = NULL;
-        if (!opts->max_depth || cur->depth + 1 - start->depth <= opts->max_depth)
-            next = direct_child(cur, comps[k], !opts->no_links);
-        if (!next && !opts->no_shortcuts) {
-            snx_error_clear();
-            next = search_below(t, cur, comps[k], opts->max_depth, start->depth);
-            if (!next && snx_errcode() == SNX_ENOTUNIQUE)
-                return NULL;
-        }
-        /* crun falls back to run_ALL: data made before the runs serves every run. */
-        if (!next && t->run_idx >= 0 && traj_run_group_index(comps[k]) == t->run_idx)
-            next = direct_child(cur, run_all, !opts->no_links);
-        if (!next) {
-            snx_error(SNX_ENOTFOUND, "no \"%s\" below \"%s\"%s", comps[k],
-                      cur->parent ? cur->full_name : "the root",
-                      opts->no_shortcuts ? " (without shortcuts)" : "");
-            return NULL;
-        }
-        cur = next;
+    const snx_find_opts *o = opts ? opts : &defaults;
+    if (!comps[0]) {
+        snx_error(SNX_EINVAL, "empty name");
+        return NULL;
     }
-    return cur;
+    snx_error_clear();
+    snx_node *n = find_once(t, start, comps, o);
+    if (!n && snx_errcode() != SNX_ENOTUNIQUE) {
+        char *saved = NULL, **mutable_comps = (char **)comps;
+        int at = swap_run_for_run_all(t, mutable_comps, &saved);
+        if (at >= 0) {
+            n = find_once(t, start, comps, o);
+            mutable_comps[at] = saved;
+        }
+    }
+    if (!n && snx_errcode() != SNX_ENOTUNIQUE) {
+        snx_buf b = { 0 };
+        for (size_t k = 0; comps[k]; k++)
+            snx_buf_printf(&b, "%s%s", k ? "." : "", comps[k]);
+        snx_error(SNX_ENOTFOUND, "no \"%s\" below %s%s%s%s", b.data ? b.data : "",
+                  start->parent ? "\"" : "", start->parent ? start->full_name : "the root",
+                  start->parent ? "\"" : "", o->no_shortcuts ? " (without shortcuts)" : "");
+        snx_buf_free(&b);
+    }
+    return n;
 }
 
 static char *joined(const snx_node *start, char *const *comps)

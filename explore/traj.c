@@ -195,7 +195,9 @@ static int fill_leaf(snx_traj *t, snx_node *leaf, snx_value *value)
     }
     if (value->type == SNX_T_NONE)
         return 0;
-    return snx_result_set(leaf, leaf->name, *value);
+    snx_value v = *value;
+    *value = snx_none(); /* snx_result_set consumes it, also on failure */
+    return snx_result_set(leaf, leaf->name, v);
 }
 
 /* Creates the groups along comps[0..n-1) below start and the leaf comps[n-1]. */
