@@ -91,10 +91,12 @@ int snx_traj_explore(snx_traj *t, const snx_ranges *r)
         return rc;
     if (!n)
         return snx_error(SNX_EINVAL, "explore: no parameters given");
-    if (t->stored && t->n_explored)
+    /* As in pypet: what is on disk is the ground truth, and stored parameters would
+     * not get their new ranges; stored explorations grow with expand instead. */
+    if (t->stored)
         return snx_error(SNX_ESTATE,
-                         "explore: trajectory \"%s\" was stored with its exploration; use "
-                         "expand to add runs", t->name);
+                         "explore: trajectory \"%s\" was stored already; use expand to add "
+                         "runs to a stored exploration", t->name);
     size_t len = snx_ranges_length(r, 0);
     for (size_t i = 1; i < n; i++)
         if (snx_ranges_length(r, i) != len)
