@@ -38,7 +38,8 @@ static snx_node *follow_path(snx_node *start, char *const *comps, const snx_find
 }
 
 /* Whether `cand` lies below `start` with comps[0..last) among the groups in between
- * (in order), without passing another run's group when a run is set. */
+ * (in order). When a run is set, the search passes no other run's group, unless the
+ * name asks for it ("results.run_00000004.z" still finds run 4's z). */
 static int matches(const snx_traj *t, const snx_node *start, const snx_node *cand,
                    char *const *comps, size_t last)
 {
@@ -47,10 +48,10 @@ static int matches(const snx_traj *t, const snx_node *start, const snx_node *can
     size_t want = last; /* components still to match, from the bottom */
     const snx_node *p = cand->parent;
     while (p && p->depth > start->depth) {
-        if (restrict_runs && p->run_group >= 0 && p->run_group != t->run_idx)
-            return 0;
         if (want && strcmp(p->name, comps[want - 1]) == 0)
             want--;
+        else if (restrict_runs && p->run_group >= 0 && p->run_group != t->run_idx)
+            return 0;
         p = p->parent;
     }
     return p == start && want == 0;
@@ -208,10 +209,13 @@ static int ancestors_match(const snx_node *n, char *const *comps, size_t last)
     return 1;
 }
 
+/* Shallowest first; full names break ties so the order never depends on qsort. */
 static int by_depth(const void *a, const void *b)
 {
     const snx_node *x = *(snx_node *const *)a, *y = *(snx_node *const *)b;
-    return (x->depth > y->depth) - (x->depth < y->depth);
+    if (x->depth != y->depth)
+        return (x->depth > y->depth) - (x->depth < y->depth);
+    return strcmp(x->full_name, y->full_name);
 }
 
 long snx_traj_get_all(snx_traj *traj, const char *name, snx_node ***out)

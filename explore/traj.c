@@ -102,9 +102,12 @@ int snx_traj_rename(snx_traj *t, const char *name)
 
 int snx_traj_is_empty(const snx_traj *t)
 {
-    for (size_t k = 1; k < t->root->n_children; k++) /* child 0 is config */
-        if (t->root->children[k]->n_children)
+    /* By name: branches may have been removed and added again in another order. */
+    for (size_t k = 0; k < t->root->n_children; k++) {
+        const snx_node *c = t->root->children[k];
+        if (c->n_children && c->branch != SNX_BRANCH_CONFIG)
             return 0;
+    }
     return 1;
 }
 
@@ -136,10 +139,20 @@ int traj_refuse_in_run(const snx_traj *t, const char *what)
 
 /* ---- adding ---------------------------------------------------------------------- */
 
-static snx_node_kind leaf_kind(snx_branch b)
+snx_node_kind traj_leaf_kind(snx_branch b)
 {
     return b == SNX_BRANCH_RESULTS || b == SNX_BRANCH_NONE ? SNX_NODE_RESULT
                                                             : SNX_NODE_PARAMETER;
+}
+
+int traj_check_leaf_value(snx_node_kind kind, const snx_value *value, const char *name)
+{
+    if (value->type == SNX_T_ERROR)
+        return snx_error_context("adding \"%s\"", name);
+    if (kind == SNX_NODE_PARAMETER && value->type == SNX_T_TABLE)
+        return snx_error(SNX_ETYPE, "adding \"%s\": a parameter cannot hold a table (tables "
+                         "are result items)", name);
+    return 0;
 }
 
 static int has_run_component(char *const *comps)
@@ -200,38 +213,34 @@ static int fill_leaf(snx_traj *t, snx_node *leaf, snx_value *value)
     return snx_result_set(leaf, leaf->name, v);
 }
 
-/* Creates the groups along comps[0..n-1) below start and the leaf comps[n-1]. */
+/* Creates the groups along comps[0..n-1) below start and the leaf comps[n-1].
+ * Everything is checked first; a failure afterwards (out of memory) removes what
+ * was created, so a failed add leaves the tree as it was. */
 static snx_node *add_leaf_at(snx_traj *t, snx_node *start, char **comps, snx_value *value,
                              const char *comment)
 {
     size_t n = traj_count_components(comps);
     if (traj_check_name(comps[n - 1], "adding a leaf"))
         return NULL;
-    snx_node *group = traj_make_groups(t, start, comps, n - 1);
-    if (!group)
-        return NULL;
-    if (group == t->root) {
+    if (n == 1 && start == t->root) {
         snx_error(SNX_EINVAL, "leaves cannot hang at the root; add \"%s\" below a group",
                   comps[0]);
         return NULL;
     }
-    snx_node *leaf = traj_node_new(t, group, comps[n - 1], leaf_kind(group->branch));
-    if (!leaf)
+    /* The branch decides the kind; it is known before the groups exist. */
+    snx_branch b = start->parent ? start->branch : traj_branch_of(comps[0]);
+    if (traj_check_leaf_value(traj_leaf_kind(b), value, comps[n - 1]))
         return NULL;
-    if (fill_leaf(t, leaf, value) || snx_node_set_comment(leaf, comment)) {
-        int rc = snx_errcode();
-        snx_node_remove(leaf, 1);
-        snx_error(rc, "%s", snx_errmsg()); /* removal must not hide the cause */
+    snx_node *first_new = NULL;
+    snx_node *group = traj_make_groups(t, start, comps, n - 1, &first_new);
+    if (!group)
+        return NULL;
+    snx_node *leaf = traj_node_new(t, group, comps[n - 1], traj_leaf_kind(group->branch));
+    if (!leaf || fill_leaf(t, leaf, value) || snx_node_set_comment(leaf, comment)) {
+        traj_undo_node(first_new ? first_new : leaf);
         return NULL;
     }
     return leaf;
-}
-
-static int check_value(snx_value *value, const char *name)
-{
-    if (value->type == SNX_T_ERROR)
-        return snx_error_context("adding \"%s\"", name);
-    return 0;
 }
 
 static snx_node *add_via_root(snx_traj *t, snx_branch branch, const char *name,
@@ -240,8 +249,10 @@ static snx_node *add_via_root(snx_traj *t, snx_branch branch, const char *name,
     snx_node *leaf = NULL;
     char **comps = NULL, **full = NULL;
     int wildcard = 0;
-    if (check_value(&value, name ? name : "(null)"))
+    if (value.type == SNX_T_ERROR) {
+        snx_error_context("adding \"%s\"", name ? name : "(null)");
         goto out;
+    }
     if ((branch == SNX_BRANCH_CONFIG || branch == SNX_BRANCH_PARAMETERS) &&
         traj_refuse_in_run(t, "adding config or parameters"))
         goto out;
@@ -277,11 +288,17 @@ snx_node *snx_traj_add_result(snx_traj *t, const char *name, snx_value v, const 
 snx_node *snx_group_add_leaf(snx_node *group, const char *name, snx_value value,
                              const char *comment)
 {
-    snx_traj *t = group->traj;
     snx_node *leaf = NULL;
     char **comps = NULL;
-    if (check_value(&value, name ? name : "(null)"))
+    if (!group) {
+        snx_error(SNX_EINVAL, "add_leaf: NULL group");
         goto out;
+    }
+    snx_traj *t = group->traj;
+    if (value.type == SNX_T_ERROR) {
+        snx_error_context("adding \"%s\"", name ? name : "(null)");
+        goto out;
+    }
     if (group->kind != SNX_NODE_GROUP) {
         snx_error(SNX_ETYPE, "\"%s\" is a leaf and cannot hold children", group->full_name);
         goto out;
@@ -301,9 +318,13 @@ out:
 
 static snx_node *add_group_at(snx_traj *t, snx_node *start, char **comps, const char *comment)
 {
-    snx_node *g = traj_make_groups(t, start, comps, traj_count_components(comps));
-    if (g && comment && snx_node_set_comment(g, comment))
+    snx_node *first_new = NULL;
+    snx_node *g = traj_make_groups(t, start, comps, traj_count_components(comps), &first_new);
+    /* An existing group keeps its comment unless a new one is given. */
+    if (g && comment && *comment && snx_node_set_comment(g, comment)) {
+        traj_undo_node(first_new);
         return NULL;
+    }
     return g;
 }
 
@@ -323,6 +344,10 @@ snx_node *snx_traj_add_group(snx_traj *t, const char *name, const char *comment)
 
 snx_node *snx_group_add_group(snx_node *group, const char *name, const char *comment)
 {
+    if (!group) {
+        snx_error(SNX_EINVAL, "add_group: NULL group");
+        return NULL;
+    }
     if (group->kind != SNX_NODE_GROUP) {
         snx_error(SNX_ETYPE, "\"%s\" is a leaf and cannot hold children", group->full_name);
         return NULL;

@@ -259,6 +259,19 @@ int snx_value_as_double(const snx_value *v, double *out)
     }
 }
 
+/* The shortest form that reads back as the same double (as Python's repr): 0.1
+ * prints "0.1", not "0.10000000000000001". */
+static void format_double(snx_buf *b, double d)
+{
+    char tmp[32];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+        if (strtod(tmp, NULL) == d || isnan(d))
+            break;
+    }
+    snx_buf_puts(b, tmp);
+}
+
 static void format_array(snx_buf *b, const snx_array *a, int is_int, size_t max_len)
 {
     snx_buf_puts(b, "[");
@@ -270,7 +283,7 @@ static void format_array(snx_buf *b, const snx_array *a, int is_int, size_t max_
         if (is_int)
             snx_buf_printf(b, "%lld", (long long)((const int64_t *)a->data)[k]);
         else
-            snx_buf_printf(b, "%.17g", ((const double *)a->data)[k]);
+            format_double(b, ((const double *)a->data)[k]);
     }
     snx_buf_puts(b, "]");
 }
@@ -282,9 +295,13 @@ char *snx_value_to_str(const snx_value *v, size_t max_len)
     case SNX_T_NONE: snx_buf_puts(&b, "None"); break;
     case SNX_T_BOOL: snx_buf_puts(&b, v->u.b ? "True" : "False"); break;
     case SNX_T_INT: snx_buf_printf(&b, "%lld", (long long)v->u.i); break;
-    case SNX_T_DOUBLE: snx_buf_printf(&b, "%.17g", v->u.d); break;
+    case SNX_T_DOUBLE: format_double(&b, v->u.d); break;
     case SNX_T_COMPLEX:
-        snx_buf_printf(&b, "(%.17g%+.17gj)", v->u.c.re, v->u.c.im);
+        snx_buf_puts(&b, "(");
+        format_double(&b, v->u.c.re);
+        snx_buf_puts(&b, v->u.c.im < 0 || (v->u.c.im == 0 && signbit(v->u.c.im)) ? "" : "+");
+        format_double(&b, v->u.c.im);
+        snx_buf_puts(&b, "j)");
         break;
     case SNX_T_STRING: snx_buf_printf(&b, "'%s'", v->u.s); break;
     case SNX_T_QUANTITY: {
