@@ -48,8 +48,9 @@ snx_traj *snx_traj_new(const char *name, const snx_traj_opts *opts)
     t->run_idx = -1;
     t->n_runs = 1;
     t->index = traj_new_index();
+    t->link_index = traj_new_index();
     t->presets = snx_map_new(NULL);
-    if (!t->name || !t->index || !t->presets || traj_grow_runs(t, 1) ||
+    if (!t->name || !t->index || !t->link_index || !t->presets || traj_grow_runs(t, 1) ||
         !(t->root = traj_node_new(t, NULL, t->name, SNX_NODE_GROUP)) ||
         snx_node_set_comment(t->root, opts ? opts->comment : NULL))
         goto fail;
@@ -70,6 +71,7 @@ void snx_traj_free(snx_traj *t)
         t->storage_ops->free(t->storage_self);
     traj_node_free(t->root);
     snx_map_free(t->index);
+    snx_map_free(t->link_index);
     traj_free_presets(t);
     traj_free_runs(t);
     free(t->explored);

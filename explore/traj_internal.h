@@ -4,8 +4,8 @@
  * insertion order plus a name → child map; the trajectory keeps an index from every
  * short name to the nodes carrying it, which is what makes shortcut lookups cost
  * O(matches × depth) instead of a tree walk. Links are (group, name, target) entries
- * kept both in the group and in one list on the trajectory, so that removing a node
- * can drop the links pointing at it. */
+ * kept in the group, in one list on the trajectory (so that removing a node can drop
+ * the links pointing at it) and in a link-name index (so that shortcuts find them). */
 #ifndef SNX_TRAJ_INTERNAL_H
 #define SNX_TRAJ_INTERNAL_H
 
@@ -87,7 +87,8 @@ struct snx_traj {
     double timestamp;
     char time_str[32];
     snx_node *root;
-    snx_map *index; /* short name → node_list* */
+    snx_map *index;      /* short name → node_list* of the nodes so named */
+    snx_map *link_index; /* link name → node_list* of the groups holding such a link */
     size_t n_nodes;
 
     /* exploration */

@@ -35,13 +35,14 @@ static void free_list(void *p)
 
 snx_map *traj_new_index(void) { return snx_map_new(free_list); }
 
-static int index_add(snx_traj *traj, snx_node *node)
+/* Adds node to the list of `name` in an index (the name index or the link index). */
+static int index_add(snx_map *index, const char *name, snx_node *node)
 {
-    node_list *l = snx_map_get(traj->index, node->name);
+    node_list *l = snx_map_get(index, name);
     if (!l) {
         if (!(l = snx_calloc(1, sizeof *l)))
             return SNX_ENOMEM;
-        if (snx_map_put(traj->index, node->name, l)) {
+        if (snx_map_put(index, name, l)) {
             free(l);
             return SNX_ENOMEM;
         }
@@ -49,14 +50,14 @@ static int index_add(snx_traj *traj, snx_node *node)
     return traj_add_to_list(l, node);
 }
 
-static void index_remove(snx_traj *traj, snx_node *node)
+static void index_remove(snx_map *index, const char *name, const snx_node *node)
 {
-    node_list *l = snx_map_get(traj->index, node->name);
+    node_list *l = snx_map_get(index, name);
     if (!l)
         return;
     traj_remove_from_list(l, node);
     if (!l->n)
-        snx_map_remove(traj->index, node->name);
+        snx_map_remove(index, name);
 }
 
 snx_node *traj_child(const snx_node *group, const char *name)
@@ -119,7 +120,7 @@ snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
                  sizeof *parent->children) ||
         snx_map_put(parent->child_map, name, n))
         goto fail;
-    if (index_add(traj, n)) {
+    if (index_add(traj->index, name, n)) {
         snx_map_remove(parent->child_map, name);
         goto fail;
     }
@@ -299,30 +300,40 @@ int snx_node_add_link(snx_node *group, const char *name, snx_node *target)
     char *copy = snx_strdup(name);
     if (!copy)
         return SNX_ENOMEM;
+    if (index_add(t->link_index, name, group)) {
+        free(copy);
+        return SNX_ENOMEM;
+    }
     group->links[group->n_links++] = (link_entry){ copy, target };
     t->links[t->n_links++] = (traj_link){ group, target };
     return 0;
 }
 
-static void drop_traj_link(snx_traj *t, const snx_node *group, const snx_node *target)
+/* Removes link j of group from the group, the trajectory's list and the link index,
+ * keeping the order of the group's other links. */
+static void drop_link(snx_traj *t, snx_node *group, size_t j)
 {
+    link_entry *e = &group->links[j];
     for (size_t k = 0; k < t->n_links; k++)
-        if (t->links[k].group == group && t->links[k].target == target) {
+        if (t->links[k].group == group && t->links[k].target == e->target) {
             t->links[k] = t->links[--t->n_links];
-            return;
+            break;
         }
+    index_remove(t->link_index, e->name, group);
+    free(e->name);
+    memmove(e, e + 1, (group->n_links - j - 1) * sizeof *e);
+    group->n_links--;
 }
 
 int snx_node_remove_link(snx_node *group, const char *name)
 {
-    for (size_t k = 0; k < group->n_links; k++)
+    for (size_t k = 0; name && k < group->n_links; k++)
         if (strcmp(group->links[k].name, name) == 0) {
-            drop_traj_link(group->traj, group, group->links[k].target);
-            free(group->links[k].name);
-            group->links[k] = group->links[--group->n_links];
+            drop_link(group->traj, group, k);
             return 0;
         }
-    return snx_error(SNX_ENOTFOUND, "no link \"%s\" below \"%s\"", name, group->full_name);
+    return snx_error(SNX_ENOTFOUND, "no link \"%s\" below \"%s\"", name ? name : "(null)",
+                     group->parent ? group->full_name : "the root");
 }
 
 int snx_traj_add_link(snx_traj *traj, const char *path, snx_node *target)
@@ -355,7 +366,7 @@ static void unregister_subtree(snx_traj *t, snx_node *n)
 {
     for (size_t k = 0; k < n->n_children; k++)
         unregister_subtree(t, n->children[k]);
-    index_remove(t, n);
+    index_remove(t->index, n->name, n);
     traj_remove_from_list(&t->run_added, n);
     if (n->kind == SNX_NODE_PARAMETER && n->range_len)
         traj_unexplore(t, n);
@@ -366,17 +377,19 @@ static void drop_links_into(snx_traj *t, const snx_node *removed)
 {
     for (size_t k = 0; k < t->n_links;) {
         traj_link l = t->links[k];
-        if (is_below(l.target, removed) || is_below(l.group, removed)) {
-            for (size_t j = 0; j < l.group->n_links; j++)
-                if (l.group->links[j].target == l.target) {
-                    free(l.group->links[j].name);
-                    l.group->links[j] = l.group->links[--l.group->n_links];
-                    break;
-                }
-            t->links[k] = t->links[--t->n_links];
-        } else {
+        if (!is_below(l.target, removed) && !is_below(l.group, removed)) {
             k++;
+            continue;
         }
+        /* drop_link takes this entry (the first with this group and target) off the
+         * list, moving another one to k: look at k again. */
+        size_t j = 0;
+        while (j < l.group->n_links && l.group->links[j].target != l.target)
+            j++;
+        if (j < l.group->n_links)
+            drop_link(t, l.group, j);
+        else /* the lists disagree (a bug): at least never loop */
+            t->links[k] = t->links[--t->n_links];
     }
 }
 
