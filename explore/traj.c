@@ -381,28 +381,32 @@ const snx_value *snx_traj_value(snx_traj *t, const char *name)
     return v;
 }
 
-static const snx_value *typed(snx_traj *t, const char *name, snx_type want1, snx_type want2,
-                              snx_type want3)
+/* The value of `name` if its type is one of want[0..n); `wanted` names them. */
+static const snx_value *typed(snx_traj *t, const char *name, const snx_type *want, size_t n,
+                              const char *wanted)
 {
     const snx_value *v = snx_traj_value(t, name);
-    if (v && v->type != want1 && v->type != want2 && v->type != want3) {
-        snx_error(SNX_ETYPE, "\"%s\" holds a %s value, not a %s", name,
-                  snx_type_name(v->type), snx_type_name(want1));
-        traj_set_status(t, SNX_ETYPE);
+    if (!v)
         return NULL;
-    }
-    return v;
+    for (size_t k = 0; k < n; k++)
+        if (v->type == want[k])
+            return v;
+    snx_error(SNX_ETYPE, "\"%s\" holds a %s value, not %s", name, snx_type_name(v->type),
+              wanted);
+    traj_set_status(t, SNX_ETYPE);
+    return NULL;
 }
 
 int64_t snx_traj_int(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_INT, SNX_T_INT, SNX_T_INT);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_INT }, 1, "an int");
     return v ? v->u.i : 0;
 }
 
 double snx_traj_double(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_DOUBLE, SNX_T_QUANTITY, SNX_T_INT);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_DOUBLE, SNX_T_QUANTITY, SNX_T_INT },
+                               3, "a number (double, quantity or int)");
     if (!v)
         return NAN;
     return v->type == SNX_T_INT ? (double)v->u.i : v->u.d;
@@ -410,12 +414,12 @@ double snx_traj_double(snx_traj *t, const char *name)
 
 int snx_traj_bool(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_BOOL, SNX_T_BOOL, SNX_T_BOOL);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_BOOL }, 1, "a bool");
     return v ? v->u.b : 0;
 }
 
 const char *snx_traj_string(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_STRING, SNX_T_STRING, SNX_T_STRING);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_STRING }, 1, "a string");
     return v ? v->u.s : NULL;
 }

@@ -272,20 +272,36 @@ static void format_double(snx_buf *b, double d)
     snx_buf_puts(b, tmp);
 }
 
-static void format_array(snx_buf *b, const snx_array *a, int is_int, size_t max_len)
+/* Nested brackets, one level per dimension ("[[1, 2], [3, 4]]"); *k walks the
+ * row-major data, doubles shown divided by `scale` (their unit's). Stops early once
+ * the text is longer than max_len (it is cut). */
+static void format_block(snx_buf *b, const snx_array *a, int is_int, double scale, int dim,
+                         size_t *k, size_t max_len)
 {
     snx_buf_puts(b, "[");
-    for (size_t k = 0; k < a->len; k++) {
-        if (max_len && b->len > max_len)
-            break;
-        if (k)
+    for (size_t i = 0; i < a->shape[dim] && !(max_len && b->len > max_len); i++) {
+        if (i)
             snx_buf_puts(b, ", ");
-        if (is_int)
-            snx_buf_printf(b, "%lld", (long long)((const int64_t *)a->data)[k]);
+        if (dim + 1 < a->ndim)
+            format_block(b, a, is_int, scale, dim + 1, k, max_len);
+        else if (is_int)
+            snx_buf_printf(b, "%lld", (long long)((const int64_t *)a->data)[(*k)++]);
         else
-            format_double(b, ((const double *)a->data)[k]);
+            format_double(b, ((const double *)a->data)[(*k)++] / scale);
     }
     snx_buf_puts(b, "]");
+}
+
+/* A double array with a unit holds SI values and shows them in its unit, as a
+ * quantity does: "[1, 2] mV". */
+static void format_array(snx_buf *b, const snx_value *v, size_t max_len)
+{
+    size_t k = 0;
+    snx_unit u = { 1.0, SNX_DIMENSIONLESS };
+    int with_unit = v->unit && snx_unit_parse(v->unit, &u) == 0;
+    format_block(b, &v->u.a, v->type == SNX_T_INT_ARRAY, u.scale, 0, &k, max_len);
+    if (with_unit)
+        snx_buf_printf(b, " %s", v->unit);
 }
 
 char *snx_value_to_str(const snx_value *v, size_t max_len)
@@ -310,8 +326,8 @@ char *snx_value_to_str(const snx_value *v, size_t max_len)
         snx_buf_printf(&b, "%.15g %s", shown, v->unit);
         break;
     }
-    case SNX_T_INT_ARRAY: format_array(&b, &v->u.a, 1, max_len); break;
-    case SNX_T_DOUBLE_ARRAY: format_array(&b, &v->u.a, 0, max_len); break;
+    case SNX_T_INT_ARRAY:
+    case SNX_T_DOUBLE_ARRAY: format_array(&b, v, max_len); break;
     case SNX_T_TABLE:
         snx_buf_printf(&b, "<table %zu rows x %zu columns>", snx_table_rows(v->u.t),
                        snx_table_cols(v->u.t));
