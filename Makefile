@@ -45,7 +45,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 BASICS_SRC := $(wildcard examples/basics/*.c)
 BASICS_BIN := $(BASICS_SRC:examples/basics/%.c=$(BUILD)/examples/basics/%)
 EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples/*/))))
-EXAMPLE_BIN := $(EXAMPLE_DIRS:%=$(BUILD)/examples/%/%)
+EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(BUILD)/examples/$(d)/$(d))
 
 .PHONY: all deps test asan valgrind run bench install clean check-tests
 all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN)

@@ -36,7 +36,7 @@ int snx_node_annotate(snx_node *n, const char *key, snx_value v)
         rc = snx_error(SNX_ETYPE, "annotation \"%s\" of \"%s\": a %s value cannot annotate",
                        key, n->full_name, snx_type_name(v.type));
     else
-        rc = traj_check_name(key, "annotation");
+        rc = traj_check_key(key, "annotation");
     if (rc) {
         snx_value_clear(&v);
         return rc;
@@ -60,9 +60,10 @@ int snx_node_annotate(snx_node *n, const char *key, snx_value v)
 
 const snx_value *snx_node_annotation(const snx_node *n, const char *key)
 {
-    named_value *nv = find(n, key);
+    named_value *nv = key ? find(n, key) : NULL;
     if (!nv) {
-        snx_error(SNX_ENOTFOUND, "\"%s\" has no annotation \"%s\"", n->full_name, key);
+        snx_error(SNX_ENOTFOUND, "\"%s\" has no annotation \"%s\"", n->full_name,
+                  key ? key : "(null)");
         return NULL;
     }
     return &nv->value;
@@ -81,9 +82,10 @@ const snx_value *snx_node_annotation_at(const snx_node *n, size_t i, const char 
 
 int snx_node_remove_annotation(snx_node *n, const char *key)
 {
-    named_value *nv = find(n, key);
+    named_value *nv = key ? find(n, key) : NULL;
     if (!nv)
-        return snx_error(SNX_ENOTFOUND, "\"%s\" has no annotation \"%s\"", n->full_name, key);
+        return snx_error(SNX_ENOTFOUND, "\"%s\" has no annotation \"%s\"", n->full_name,
+                         key ? key : "(null)");
     free(nv->name);
     snx_value_clear(&nv->value);
     size_t k = (size_t)(nv - n->annotations);

@@ -44,8 +44,8 @@ int snx_result_set(snx_node *r, const char *item, snx_value v)
         rc = snx_error_context("result \"%s\", item \"%s\"", r->full_name, item);
     else if (v.type == SNX_T_NONE)
         rc = snx_error(SNX_ETYPE, "result \"%s\", item \"%s\": no value", r->full_name, item);
-    else if (!item || traj_check_name(item, "result item"))
-        rc = item ? SNX_ENAME : snx_error(SNX_EINVAL, "result_set: NULL item name");
+    else
+        rc = traj_check_key(item, "result item");
     if (rc) {
         snx_value_clear(&v);
         return rc;
@@ -92,6 +92,10 @@ const snx_value *snx_result_get(const snx_node *r, const char *item)
 {
     if (!is_result(r, "result_get"))
         return NULL;
+    if (!item) {
+        snx_error(SNX_EINVAL, "result_get: NULL item name");
+        return NULL;
+    }
     named_value *nv = find_item(r, item);
     if (!nv) {
         snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"%s", r->full_name, item,
@@ -119,37 +123,56 @@ const snx_value *snx_result_item_at(const snx_node *r, size_t i, const char **na
     return &r->items[i].value;
 }
 
-int snx_result_take(snx_node *r, const char *item, snx_value *out)
+/* The item `item` of result r, or NULL with the reason set. */
+static named_value *find_existing(const snx_node *r, const char *item, const char *what)
 {
-    named_value *nv = is_result(r, "result_take") ? find_item(r, item) : NULL;
+    if (!is_result(r, what))
+        return NULL;
+    if (!item) {
+        snx_error(SNX_EINVAL, "%s: NULL item name", what);
+        return NULL;
+    }
+    named_value *nv = find_item(r, item);
     if (!nv)
-        return snx_errcode() == SNX_ETYPE
-                   ? SNX_ETYPE
-                   : snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"",
-                               r->full_name, item);
-    *out = nv->value;
-    nv->value = snx_none();
-    return snx_result_remove(r, item);
+        snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"", r->full_name, item);
+    return nv;
 }
 
-int snx_result_remove(snx_node *r, const char *item)
+static void drop_item(snx_node *r, named_value *nv)
 {
-    named_value *nv = is_result(r, "result_remove") ? find_item(r, item) : NULL;
-    if (!nv)
-        return snx_errcode() == SNX_ETYPE
-                   ? SNX_ETYPE
-                   : snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"",
-                               r->full_name, item);
     free(nv->name);
     snx_value_clear(&nv->value);
     size_t k = (size_t)(nv - r->items);
     memmove(nv, nv + 1, (r->n_items - k - 1) * sizeof *nv);
     r->n_items--;
+}
+
+int snx_result_take(snx_node *r, const char *item, snx_value *out)
+{
+    named_value *nv = find_existing(r, item, "result_take");
+    if (!nv)
+        return snx_errcode();
+    *out = nv->value;
+    nv->value = snx_none();
+    drop_item(r, nv);
+    return 0;
+}
+
+int snx_result_remove(snx_node *r, const char *item)
+{
+    named_value *nv = find_existing(r, item, "result_remove");
+    if (!nv)
+        return snx_errcode();
+    drop_item(r, nv);
     return 0;
 }
 
 int snx_result_is_empty(const snx_node *r) { return r->n_items == 0; }
-void snx_result_empty(snx_node *r) { traj_result_free(r); }
+void snx_result_empty(snx_node *r)
+{
+    if (r && r->kind == SNX_NODE_RESULT)
+        traj_result_free(r);
+}
 
 int snx_leaf_is_empty(const snx_node *n)
 {

@@ -2,4 +2,4 @@
 # `make run`: runs the main example and says where its outputs are.
 set -e
 BUILD=$1
-exec "$BUILD/examples/basics/trajectory_tour"
+exec "$BUILD/examples/lif/lif"
