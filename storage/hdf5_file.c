@@ -251,7 +251,9 @@ int h5_close(h5s *s)
     s->traj_g = H5I_INVALID_HID;
     free(s->traj_name);
     s->traj_name = NULL;
-    ssize_t left = H5Fget_obj_count(s->file, H5F_OBJ_ALL & ~H5F_OBJ_FILE);
+    /* Objects this handle left open (another handle on the same file may have some). */
+    ssize_t left = H5Fget_obj_count(s->file, H5F_OBJ_DATASET | H5F_OBJ_GROUP |
+                                                 H5F_OBJ_DATATYPE | H5F_OBJ_ATTR | H5F_OBJ_LOCAL);
     if (left > 0 && !rc)
         rc = snx_error(SNX_EIO, "closing %s: %zd HDF5 objects are still open (a bug)",
                        s->filename, left);

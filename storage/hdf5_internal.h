@@ -162,6 +162,9 @@ hid_t h5_bool_type(void); /* enum int8 {FALSE, TRUE}, as h5py writes numpy bools
 int h5_store_tree(h5s *s, snx_traj *traj, snx_node *node, const snx_store_opts *opts);
 /* Loads the group `name` below the trajectory group (a branch, or other data). */
 int h5_load_branch(h5s *s, snx_traj *traj, const char *name, snx_load_level level);
+/* Loads what lies outside the four branches (groups at `level`; links at the root
+ * always). */
+int h5_load_other(h5s *s, snx_traj *traj, snx_load_level level);
 int h5_load_node(h5s *s, snx_traj *traj, snx_node *node, const snx_item_opts *opts);
 int h5_load_missing(h5s *s, snx_traj *traj, const char *full_name);
 int h5_delete(h5s *s, snx_traj *traj, snx_node *node, const char *const *only,

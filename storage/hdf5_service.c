@@ -165,26 +165,6 @@ static int read_traj_meta(h5s *s, snx_traj *traj)
     return rc;
 }
 
-typedef struct other_ctx {
-    h5s *s;
-    snx_traj *traj;
-    snx_load_level level;
-    int rc;
-} other_ctx;
-
-static herr_t load_other(hid_t g, const char *name, const H5L_info_t *info, void *vctx)
-{
-    (void)g, (void)info;
-    static const char *const known[] = {"config", "parameters", "derived_parameters",
-                                        "results", H5N_OVERVIEW};
-    other_ctx *c = vctx;
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        if (strcmp(name, known[i]) == 0)
-            return 0;
-    c->rc = h5_load_branch(c->s, c->traj, name, c->level);
-    return c->rc ? -1 : 0;
-}
-
 static int load_branches(h5s *s, snx_traj *traj, const snx_load_opts *o)
 {
     snx_load_level par = o->parameters;
@@ -198,12 +178,8 @@ static int load_branches(h5s *s, snx_traj *traj, const snx_load_opts *o)
         rc = h5_load_branch(s, traj, "derived_parameters", derived);
     if (!rc)
         rc = h5_load_branch(s, traj, "results", results);
-    if (!rc && other != SNX_LOAD_NOTHING) {
-        other_ctx c = {s, traj, other, 0};
-        if (h5_iterate(s->traj_g, load_other, &c) < 0 && !c.rc)
-            c.rc = h5_error(SNX_EFORMAT, "cannot list the trajectory");
-        rc = c.rc;
-    }
+    if (!rc)
+        rc = h5_load_other(s, traj, other);
     int rc2 = h5_resolve_links(s, traj);
     return rc ? rc : rc2;
 }

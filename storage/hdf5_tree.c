@@ -437,7 +437,14 @@ typedef struct load_ctx {
     snx_load_level level;
     const char *prefix; /* tree name of the group being read */
     int rc;
+    int skip_branches;  /* at the root: only what lies outside the four branches */
 } load_ctx;
+
+static int is_branch(const char *name)
+{
+    return strcmp(name, "config") == 0 || strcmp(name, "parameters") == 0 ||
+           strcmp(name, "derived_parameters") == 0 || strcmp(name, "results") == 0;
+}
 
 static int wanted(const char *name, const char *const *only, const char *const *except)
 {
@@ -595,11 +602,15 @@ static herr_t load_child(hid_t g, const char *name, const H5L_info_t *info, void
     load_ctx *c = vctx;
     if (info->type == H5L_TYPE_SOFT)
         c->rc = remember_link(c, g, name, info);
+    else if (c->level == SNX_LOAD_NOTHING)
+        return 0;
     else if (strcmp(name, H5N_COLUMNS) == 0)
         c->rc = (int)h5_columns_load(c->s, c->traj, c->prefix, c->level, -1, NULL);
     if (c->rc > 0)
         c->rc = 0;
-    else if (strcmp(name, H5N_PRESENT) == 0 || (!*c->prefix && strcmp(name, H5N_OVERVIEW) == 0))
+    else if (strcmp(name, H5N_PRESENT) == 0 ||
+             (!*c->prefix && (strcmp(name, H5N_OVERVIEW) == 0 ||
+                              (c->skip_branches && is_branch(name)))))
         return 0;
     else if (info->type == H5L_TYPE_HARD) {
         H5O_info_t oi;
@@ -632,7 +643,7 @@ static int load_group_rec(load_ctx *c, hid_t g, const char *full)
     snx_node_set_stored(n, 1);
     if (is_leaf)
         return h5_load_leaf_data(c->s, g, n, c->level, NULL, NULL);
-    load_ctx sub = {c->s, c->traj, c->level, full, 0};
+    load_ctx sub = {c->s, c->traj, c->level, full, 0, 0};
     if (h5_iterate(g, load_child, &sub) < 0 && !sub.rc)
         sub.rc = h5_error(SNX_EFORMAT, "cannot list \"%s\"", full);
     return sub.rc;
@@ -645,10 +656,20 @@ int h5_load_branch(h5s *s, snx_traj *traj, const char *branch, snx_load_level le
     hid_t g = H5Gopen2(s->traj_g, branch, H5P_DEFAULT);
     if (g < 0)
         return h5_error(SNX_EFORMAT, "cannot open \"%s\"", branch);
-    load_ctx c = {s, traj, level, "", 0};
+    load_ctx c = {s, traj, level, "", 0, 0};
     int rc = load_group_rec(&c, g, branch);
     H5Gclose(g);
     return rc;
+}
+
+int h5_load_other(h5s *s, snx_traj *traj, snx_load_level level)
+{
+    /* Links at the root belong to the root, which is always there: they load even
+     * at level NOTHING (load_child skips everything else then). */
+    load_ctx c = {s, traj, level, "", 0, 1};
+    if (h5_iterate(s->traj_g, load_child, &c) < 0 && !c.rc)
+        c.rc = h5_error(SNX_EFORMAT, "cannot list the trajectory");
+    return c.rc;
 }
 
 int h5_resolve_links(h5s *s, snx_traj *traj)
@@ -673,8 +694,7 @@ int h5_resolve_links(h5s *s, snx_traj *traj)
         free(l->name);
         free(l->target);
     }
-    s->n_links = 0;
-    snx_error_clear(); /* a dangling link (its target deleted) is not an error */
+    s->n_links = 0; /* a dangling link (its target deleted) is skipped */
     return rc;
 }
 
@@ -792,7 +812,7 @@ static int load_group_node(h5s *s, snx_traj *traj, snx_node *node, const place *
     int rc = 0;
     if (recursive && p->real) {
         hid_t g = H5Gopen2(s->traj_g, p->path, H5P_DEFAULT);
-        load_ctx c = {s, traj, level, full, 0};
+        load_ctx c = {s, traj, level, full, 0, 0};
         if (g < 0 || (h5_iterate(g, load_child, &c) < 0 && !c.rc))
             c.rc = h5_error(SNX_EFORMAT, "cannot list \"%s\"", full);
         rc = c.rc;
@@ -836,7 +856,7 @@ int h5_load_node(h5s *s, snx_traj *traj, snx_node *node, const snx_item_opts *o)
         return 0;
     int rc;
     if (snx_node_is_root(node)) {
-        load_ctx c = {s, traj, o->level, "", 0};
+        load_ctx c = {s, traj, o->level, "", 0, 0};
         if (o->recursive && h5_iterate(s->traj_g, load_child, &c) < 0 && !c.rc)
             c.rc = h5_error(SNX_EFORMAT, "cannot list the trajectory");
         rc = c.rc;
