@@ -176,8 +176,13 @@ static hid_t create_file(h5s *s, hid_t fapl)
     if (fcpl >= 0 &&
         H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) >= 0)
         f = H5Fcreate(s->filename, H5F_ACC_TRUNC, fcpl, fapl);
-    if (f < 0)
+    /* Commit the empty file at once: from now on it always opens. */
+    if (f < 0 || H5Fflush(f, H5F_SCOPE_GLOBAL) < 0) {
         h5_error(SNX_EIO, "cannot create %s", s->filename);
+        if (f >= 0)
+            H5Fclose(f);
+        f = H5I_INVALID_HID;
+    }
     if (fcpl >= 0)
         H5Pclose(fcpl);
     return f;
@@ -228,15 +233,28 @@ int h5_open(h5s *s, int writable)
     return 0;
 }
 
+static int failed_before(const h5s *s, const char *why)
+{
+    return snx_error(SNX_EIO,
+                     "%s: a write failed (%s); the file keeps its last commit, and nothing "
+                     "more is committed until it is closed and reopened",
+                     s->filename, why);
+}
+
 int h5_commit(h5s *s)
 {
     if (s->file < 0 || !s->writable)
         return 0;
+    const char *why = h5_vfd_failure(s->file);
+    if (why)
+        return failed_before(s, why);
     int rc = h5_columns_flush(s);
     if (!rc)
         rc = h5_runs_flush(s);
     if (!rc && H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0)
         rc = h5_error(SNX_EIO, "cannot commit %s", s->filename);
+    if (!rc && (why = h5_vfd_failure(s->file))) /* HDF5 pushes on after failed writes */
+        rc = failed_before(s, why);
     s->last_commit = h5_now();
     return rc;
 }
@@ -267,7 +285,12 @@ int h5_close(h5s *s)
 
 int h5_finish(h5s *s, int rc)
 {
+    char first[512] = "";
+    if (rc) /* the operation's own error is the one to tell */
+        snprintf(first, sizeof first, "%s", snx_errmsg());
     int rc2 = s->opts.keep_open ? h5_commit(s) : h5_close(s);
+    if (rc)
+        snx_error(rc, "%s", first);
     return rc ? rc : rc2;
 }
 

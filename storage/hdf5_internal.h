@@ -103,6 +103,9 @@ char *h5_path(const char *full_name);
 /* ---- hdf5_vfd.c ------------------------------------------------------------------ */
 /* Sets the journaling file driver on a file-access property list. */
 int h5_vfd_set(hid_t fapl, int durable);
+/* Why a write to the open file failed, or NULL. After a failure the handle commits
+ * nothing more (the file keeps its last commit) until it is closed and reopened. */
+const char *h5_vfd_failure(hid_t file);
 
 /* ---- hdf5_values.c --------------------------------------------------------------- */
 typedef struct h5_filters {

@@ -51,7 +51,11 @@ static int traj_for_writing(h5s *s, snx_traj *traj)
         return rc;
     if (H5Lexists(s->file, name, H5P_DEFAULT) <= 0 || !snx_traj_is_stored(traj)) {
         H5Eclear2(H5E_DEFAULT);
-        return h5_create_traj(s, traj); /* SNX_EEXIST when another one has the name */
+        rc = h5_create_traj(s, traj); /* SNX_EEXIST when another one has the name */
+        /* From now on the group is this trajectory's, even if the store fails. */
+        if (!rc)
+            snx_traj_set_stored(traj, 1);
+        return rc;
     }
     char *picked = NULL;
     rc = h5_select_traj(s, name, 0, 0, &picked); /* a known format version */

@@ -64,6 +64,11 @@ typedef struct jfile {
     int jfd;    /* journal, opened at the first commit that needs it */
     int writable, durable;
     int recovered; /* the journal was looked at (or is to be ignored) */
+    /* A write failed (disk full): HDF5's picture of the file is no longer whole, so
+     * this handle commits nothing any more. Later writes are kept in memory only,
+     * so that HDF5 can still read back what it wrote and close cleanly. */
+    int poisoned;
+    char failure[256]; /* why it was poisoned */
     haddr_t eoa, eof;
     haddr_t committed;   /* file length at the last commit */
     haddr_t pending_len; /* length to set at the next commit (HADDR_UNDEF: none) */
@@ -81,8 +86,10 @@ static hid_t jdriver_id = H5I_INVALID_HID;
 
 /* ---- errors: pushed on the HDF5 stack so snx_h5_error() can show them ---------- */
 
-static herr_t jfail(const jfile *f, const char *what, int err)
+static herr_t jfail(jfile *f, const char *what, int err)
 {
+    if (f && !f->failure[0])
+        snprintf(f->failure, sizeof f->failure, "%s %s: %s", what, f->name, strerror(err));
     H5Epush2(H5E_DEFAULT, __FILE__, "snex journal driver", __LINE__, H5E_ERR_CLS, H5E_VFL,
              H5E_WRITEERROR, "%s %s: %s", what, f ? f->name : "file", strerror(err));
     return -1;
@@ -314,6 +321,11 @@ static void commit_done(jfile *f)
  * intact and the pages in memory for a retry. */
 static int commit(jfile *f)
 {
+    /* After a failed write HDF5 still flushes what it can and calls us: committing
+     * that would make a half-written state durable. The file keeps its last commit
+     * (h5_vfd_failed tells the service). */
+    if (f->poisoned)
+        return 0;
     if (!f->pages.n && f->pending_len == HADDR_UNDEF) {
         commit_done(f);
         return 0;
@@ -475,7 +487,8 @@ static herr_t jclose(H5FD_t *file)
     herr_t rc = 0;
     if (f->writable && f->recovered) {
         rc = commit(f);
-        if (rc == 0 && unlink(f->jname) && errno != ENOENT)
+        /* Unless a commit is still to be redone from it, the journal goes. */
+        if ((rc == 0 || f->poisoned) && unlink(f->jname) && errno != ENOENT)
             rc = jfail(f, "cannot remove the journal of", errno);
     }
     if (f->jfd >= 0)
@@ -529,10 +542,11 @@ static haddr_t jget_eof(const H5FD_t *file, H5FD_mem_t type)
     return f->eof;
 }
 
+/* The "handle" is the driver's own state: h5_vfd_failed reads it. */
 static herr_t jget_handle(H5FD_t *file, hid_t fapl, void **handle)
 {
     (void)fapl;
-    *handle = &((jfile *)file)->fd;
+    *handle = file;
     return 0;
 }
 
@@ -562,21 +576,24 @@ static herr_t jread(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, siz
     return 0;
 }
 
-/* A write below `committed` lands in pages (loaded from the file on first touch). */
-static herr_t write_pages(jfile *f, haddr_t addr, size_t size, const unsigned char *buf)
+/* A write below `limit` lands in pages, which cover the file up to limit (loaded
+ * from the file on first touch). */
+static herr_t write_pages(jfile *f, haddr_t addr, size_t size, const unsigned char *buf,
+                          haddr_t limit)
 {
     while (size) {
         uint64_t no = addr / PAGE_SIZE;
         haddr_t start = no * PAGE_SIZE;
+        haddr_t end = start + PAGE_SIZE < limit ? start + PAGE_SIZE : limit;
         jpage *pg = pages_find(&f->pages, no);
-        if (!pg) {
-            if (!(pg = pages_add(&f->pages, no)))
-                return jfail(f, "cannot buffer a write to", ENOMEM);
-            haddr_t end = start + PAGE_SIZE < f->committed ? start + PAGE_SIZE : f->committed;
-            pg->len = (uint32_t)(end - start);
-            int err = pread_all(f->fd, pg->data, pg->len, (off_t)start);
+        if (!pg && !(pg = pages_add(&f->pages, no)))
+            return f->poisoned = 1, jfail(f, "cannot buffer a write to", ENOMEM);
+        if (pg->len < end - start) {
+            int err = pread_all(f->fd, pg->data + pg->len, end - start - pg->len,
+                                (off_t)(start + pg->len));
             if (err)
-                return jfail(f, "cannot read", err);
+                return f->poisoned = 1, jfail(f, "cannot read", err);
+            pg->len = (uint32_t)(end - start);
         }
         size_t off = (size_t)(addr - start);
         size_t n = pg->len - off < size ? pg->len - off : size;
@@ -594,19 +611,21 @@ static herr_t jwrite(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, si
     if (recover(f) < 0)
         return -1;
     const unsigned char *b = buf;
+    if (addr + size > f->eof)
+        f->eof = addr + size;
+    if (f->poisoned) /* nothing reaches the file any more */
+        return write_pages(f, addr, size, b, HADDR_MAX);
     if (addr < f->committed) {
         size_t below = addr + size <= f->committed ? size : (size_t)(f->committed - addr);
-        if (write_pages(f, addr, below, b) < 0)
+        if (write_pages(f, addr, below, b, f->committed) < 0)
             return -1;
         addr += below, b += below, size -= below;
     }
     if (size) {
         int err = pwrite_all(f->fd, b, size, (off_t)addr);
         if (err)
-            return jfail(f, "cannot write", err);
+            return f->poisoned = 1, jfail(f, "cannot write", err);
     }
-    if (addr + size > f->eof)
-        f->eof = addr + size;
     return 0;
 }
 
@@ -632,9 +651,13 @@ static herr_t jtruncate(H5FD_t *file, hid_t dxpl, hbool_t closing)
         return -1;
     if (f->eoa == f->eof)
         return 0;
+    if (f->poisoned) {
+        f->eof = f->eoa;
+        return 0;
+    }
     if (f->eoa >= f->committed) {
         if (ftruncate(f->fd, (off_t)f->eoa))
-            return jfail(f, "cannot set the length of", errno);
+            return f->poisoned = 1, jfail(f, "cannot set the length of", errno);
         f->pending_len = HADDR_UNDEF;
     } else {
         f->pending_len = f->eoa;
@@ -692,6 +715,17 @@ static const H5FD_class_t jdriver = {
     .unlock = junlock,
     .fl_map = H5FD_FLMAP_DICHOTOMY,
 };
+
+const char *h5_vfd_failure(hid_t file)
+{
+    void *handle = NULL;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || !handle) {
+        H5Eclear2(H5E_DEFAULT);
+        return NULL;
+    }
+    const jfile *f = handle;
+    return f->pub.driver_id == jdriver_id && f->poisoned ? f->failure : NULL;
+}
 
 int h5_vfd_set(hid_t fapl, int durable)
 {
