@@ -223,8 +223,8 @@ snx_node *snx_node_get(snx_node *start, const char *name, const snx_find_opts *o
         }
         free(full);
     }
-    if (n && n->kind != SNX_NODE_GROUP && t->auto_load && snx_leaf_is_empty(n) &&
-        traj_auto_load_leaf(t, n) != 0)
+    if (n && n->kind != SNX_NODE_GROUP && t->auto_load && t->storage_ops &&
+        snx_leaf_is_empty(n) && traj_auto_load_leaf(t, n) != 0)
         n = NULL;
     traj_free_components(comps);
     return n;
