@@ -610,6 +610,47 @@ static int column_values(const open_col *o, const char *name, snx_load_level lev
     return rc;
 }
 
+/* The leaf `name` of run `run` below the container node, or NULL. */
+static snx_node *row_leaf(load_cols *lc, snx_node *cnode, const char *run, const char *name,
+                          const char *full)
+{
+    if (strchr(name, '.')) /* below groups of the run: the general path */
+        return h5_find_exact(lc->traj, full);
+    snx_node *g = snx_node_child_named(cnode, run);
+    return g ? snx_node_child_named(g, name) : NULL;
+}
+
+/* Puts one row into the tree: a new leaf, or the value into an existing one. The
+ * usual case, a new leaf "z" right below its run group, is built child by child
+ * from the container node, without parsing full names: loading 10^5 rows is
+ * mostly this. */
+static int load_row(load_cols *lc, snx_node *cnode, long row, const char *name,
+                    snx_node_kind kind, snx_value *v, const char *comment)
+{
+    char run[SNX_RUN_NAME_BUF], full[SNX_LOCATION_MAX + 2 * SNX_NAME_MAX];
+    snx_run_name(run, row);
+    snprintf(full, sizeof full, "%s%s%s.%s", lc->container, *lc->container ? "." : "", run, name);
+    snx_node *leaf = row_leaf(lc, cnode, run, name, full);
+    snx_value value = snx_none();
+    /* Data only for new or empty leaves, or when overwriting. */
+    if (v && (!leaf || lc->level == SNX_LOAD_OVERWRITE || snx_leaf_is_empty(leaf)))
+        value = *v, *v = snx_none();
+    if (!leaf && !strchr(name, '.')) {
+        snx_node *g = snx_node_child_named(cnode, run);
+        if (!g)
+            g = snx_group_add_group(cnode, run, NULL);
+        leaf = g ? snx_group_add_leaf(g, name, value, comment) : NULL;
+        if (leaf && snx_node_kind_of(leaf) != kind)
+            return snx_error(SNX_EFORMAT, "column \"%s\" holds the wrong kind of leaf", full);
+    } else {
+        leaf = snx_traj_load_leaf(lc->traj, full, kind, value, leaf ? NULL : comment);
+    }
+    if (!leaf)
+        return snx_errcode();
+    snx_node_set_stored(leaf, 1);
+    return 0;
+}
+
 static long load_column(h5s *s, hid_t cg, hid_t pg, const char *name, int match, void *ctx)
 {
     (void)s, (void)match;
@@ -621,32 +662,21 @@ static long load_column(h5s *s, hid_t cg, hid_t pg, const char *name, int match,
     long rc = open_and_mask(cg, pg, name, lc->row, &o);
     if (!rc && o.count)
         rc = column_values(&o, name, lc->level, &v, &comment, &kind);
-    snx_buf full = {0};
-    char run[SNX_RUN_NAME_BUF];
+    snx_node *cnode = NULL;
+    if (!rc && o.count && !(cnode = h5_find_exact(lc->traj, lc->container)) &&
+        !(cnode = snx_traj_load_group(lc->traj, lc->container, NULL)))
+        rc = snx_errcode();
     long found = 0;
     for (hsize_t i = 0; !rc && i < o.count; i++) {
         if (!o.mask[i])
             continue;
         found++;
-        full.len = 0;
-        snx_buf_printf(&full, "%s%s%s.%s", lc->container, *lc->container ? "." : "",
-                       snx_run_name(run, (long)(o.first + i)), name);
-        snx_node *leaf = h5_find_exact(lc->traj, full.data);
-        snx_value value = snx_none();
-        /* Data only for new or empty leaves, or when overwriting. */
-        if (v && (!leaf || lc->level == SNX_LOAD_OVERWRITE || snx_leaf_is_empty(leaf)))
-            value = v[i], v[i] = snx_none();
-        leaf = snx_traj_load_leaf(lc->traj, full.data, kind, value, leaf ? NULL : comment);
-        if (!leaf)
-            rc = snx_errcode();
-        else
-            snx_node_set_stored(leaf, 1);
+        rc = load_row(lc, cnode, (long)(o.first + i), name, kind, v ? &v[i] : NULL, comment);
     }
     for (hsize_t i = 0; v && i < o.count; i++)
         snx_value_clear(&v[i]);
     free(v);
     free(comment);
-    snx_buf_free(&full);
     close_col(&o);
     return rc ? rc : found;
 }
