@@ -5,7 +5,9 @@
  *                    version, commits, and HDF5 errors → snx errors
  *   hdf5_vfd.c       the journaling file driver that makes commits atomic
  *   hdf5_values.c    typed values ↔ datasets and attributes
- *   hdf5_tree.c      tree nodes ↔ groups: store, load, delete
+ *   hdf5_tree.c      what storing and loading share (names, metadata); deleting
+ *   hdf5_store.c     storing the tree at the store levels
+ *   hdf5_load.c      loading branches, single nodes, missing nodes; links
  *   hdf5_columns.c   small per-run results as one column dataset across runs
  *   hdf5_overview.c  the runs and explorations tables
  *
@@ -160,9 +162,11 @@ int h5_read_long_attr(hid_t obj, const char *name, long *v);
 hid_t h5_str_type(void);  /* variable-length UTF-8 */
 hid_t h5_bool_type(void); /* enum int8 {FALSE, TRUE}, as h5py writes numpy bools */
 
-/* ---- hdf5_tree.c ----------------------------------------------------------------- */
+/* ---- hdf5_store.c ---------------------------------------------------------------- */
 /* Stores node (the root for the whole trajectory) and, when recursive, its subtree. */
 int h5_store_tree(h5s *s, snx_traj *traj, snx_node *node, const snx_store_opts *opts);
+
+/* ---- hdf5_load.c ----------------------------------------------------------------- */
 /* Loads the group `name` below the trajectory group (a branch, or other data). */
 int h5_load_branch(h5s *s, snx_traj *traj, const char *name, snx_load_level level);
 /* Loads what lies outside the four branches (groups at `level`; links at the root
@@ -170,16 +174,31 @@ int h5_load_branch(h5s *s, snx_traj *traj, const char *name, snx_load_level leve
 int h5_load_other(h5s *s, snx_traj *traj, snx_load_level level);
 int h5_load_node(h5s *s, snx_traj *traj, snx_node *node, const snx_item_opts *opts);
 int h5_load_missing(h5s *s, snx_traj *traj, const char *full_name);
+/* Loads the data (level DATA or OVERWRITE) of a leaf stored as HDF5 group g. */
+int h5_load_leaf_data(hid_t g, snx_node *leaf, snx_load_level level,
+                      const char *const *only, const char *const *except);
+/* Adds the links found while loading to the tree (their targets loaded if missing). */
+int h5_resolve_links(h5s *s, snx_traj *traj);
+
+/* ---- hdf5_tree.c ----------------------------------------------------------------- */
 int h5_delete(h5s *s, snx_traj *traj, snx_node *node, const char *const *only,
               int recursive);
-/* Loads the data (level DATA or OVERWRITE) of a leaf stored as HDF5 group g. */
-int h5_load_leaf_data(h5s *s, hid_t g, snx_node *leaf, snx_load_level level,
-                      const char *const *only, const char *const *except);
 /* Comment and annotations of a node ↔ attributes of an object. */
 int h5_store_meta(hid_t obj, const snx_node *node, int overwrite);
 int h5_load_annotations(hid_t obj, snx_node *node);
-/* Adds the links found while loading to the tree (their targets loaded if missing). */
-int h5_resolve_links(h5s *s, snx_traj *traj);
+/* Whether name is in the NULL-terminated list (NULL: an empty list). */
+int h5_in_list(const char *const *list, const char *name);
+/* Where a node is in the file: as an HDF5 object (real) and/or, at or below a run
+ * group, through columns (in_run; container, row and rest as h5_run_place). */
+typedef struct h5_place {
+    char *path;
+    int real;
+    int in_run;
+    char *container, *rest;
+    long row;
+} h5_place;
+int h5_place_of(h5s *s, const char *full_name, h5_place *p);
+void h5_place_free(h5_place *p);
 /* The node `full` in the tree, found child by child (no shortcuts, no auto-load). */
 snx_node *h5_find_exact(snx_traj *traj, const char *full);
 /* The index of a run group name "run_00000003", or -1 for any other name. */
