@@ -166,26 +166,30 @@ static hid_t make_fapl(const h5s *s)
     return fapl;
 }
 
-static hid_t create_file(h5s *s, hid_t fapl)
+/* Creates an empty file under a temporary name and renames it into place: a writer
+ * killed meanwhile leaves no file, or the file it was to replace, never half a file. */
+static int create_file(h5s *s, hid_t fapl)
 {
-    if (make_parent_dirs(s->filename))
-        return H5I_INVALID_HID;
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    int rc = make_parent_dirs(s->filename);
+    snx_buf tmp = {0};
+    if (!rc)
+        rc = snx_buf_printf(&tmp, "%s.creating", s->filename);
+    hid_t fcpl = rc ? H5I_INVALID_HID : H5Pcreate(H5P_FILE_CREATE);
     hid_t f = H5I_INVALID_HID;
     /* The root group remembers creation order: trajectory index -1 is the newest. */
     if (fcpl >= 0 &&
         H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) >= 0)
-        f = H5Fcreate(s->filename, H5F_ACC_TRUNC, fcpl, fapl);
-    /* Commit the empty file at once: from now on it always opens. */
-    if (f < 0 || H5Fflush(f, H5F_SCOPE_GLOBAL) < 0) {
-        h5_error(SNX_EIO, "cannot create %s", s->filename);
-        if (f >= 0)
-            H5Fclose(f);
-        f = H5I_INVALID_HID;
-    }
+        f = H5Fcreate(tmp.data, H5F_ACC_TRUNC, fcpl, fapl);
+    if (!rc && (f < 0 || H5Fclose(f) < 0))
+        rc = h5_error(SNX_EIO, "cannot create %s", s->filename);
+    if (!rc && rename(tmp.data, s->filename))
+        rc = snx_error(SNX_EIO, "cannot create %s: %s", s->filename, strerror(errno));
+    if (rc && tmp.data)
+        unlink(tmp.data);
     if (fcpl >= 0)
         H5Pclose(fcpl);
-    return f;
+    snx_buf_free(&tmp);
+    return rc;
 }
 
 static hid_t open_existing(h5s *s, hid_t fapl, int writable)
@@ -210,9 +214,8 @@ int h5_open(h5s *s, int writable)
 {
     if (s->file >= 0 && (s->writable || !writable))
         return 0;
-    int rc = h5_close(s); /* a read-only handle cannot write: reopen */
-    if (rc)
-        return rc;
+    if (h5_close(s)) /* a read-only handle cannot write: reopen */
+        return snx_errcode();
     h5_quiet();
     int exists = access(s->filename, F_OK) == 0;
     if (!writable && !exists)
@@ -220,13 +223,12 @@ int h5_open(h5s *s, int writable)
     hid_t fapl = make_fapl(s);
     if (fapl < 0)
         return h5_error(SNX_EIO, "cannot set up access to %s", s->filename);
-    if (writable && (s->truncate_pending || !exists))
-        s->file = create_file(s, fapl);
-    else
+    int rc = writable && (s->truncate_pending || !exists) ? create_file(s, fapl) : 0;
+    if (!rc)
         s->file = open_existing(s, fapl, writable);
     H5Pclose(fapl);
-    if (s->file < 0)
-        return snx_errcode();
+    if (rc || s->file < 0)
+        return rc ? rc : snx_errcode();
     s->truncate_pending = 0;
     s->writable = writable;
     s->last_commit = h5_now();

@@ -215,6 +215,8 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 
 typedef struct jheader {
     char magic[8];
+    uint64_t dev, ino; /* the file it belongs to: a journal left by a file since
+                          replaced (overwrite_file) must not touch the new one */
     uint64_t n_pages;
     uint64_t new_len; /* file length after the commit (UINT64_MAX: keep) */
 } jheader;
@@ -240,8 +242,10 @@ static int journal_open(jfile *f)
 /* Serialises the pending commit: header, (record, bytes)*, trailer. */
 static int journal_build(const jfile *f, snx_buf *b)
 {
-    jheader h = {JOURNAL_MAGIC, f->pages.n, f->pending_len == HADDR_UNDEF ? UINT64_MAX
-                                                                            : f->pending_len};
+    jheader h = {.dev = (uint64_t)f->dev,
+                 .ino = (uint64_t)f->ino,
+                 .n_pages = f->pages.n,
+                 .new_len = f->pending_len == HADDR_UNDEF ? UINT64_MAX : f->pending_len};
     memcpy(h.magic, JOURNAL_MAGIC, 8);
     if (snx_buf_reserve(b, sizeof h + f->pages.n * (sizeof(jrecord) + PAGE_SIZE) +
                                sizeof(jtrailer)))
@@ -259,7 +263,8 @@ static int journal_build(const jfile *f, snx_buf *b)
     return 0;
 }
 
-/* Parses a journal image into f->pages and f->pending_len; 0 if it is complete. */
+/* Parses a journal image into f->pages and f->pending_len; 0 if it is complete and
+ * belongs to this file. */
 static int journal_parse(jfile *f, const unsigned char *data, size_t n)
 {
     jheader h;
@@ -269,6 +274,7 @@ static int journal_parse(jfile *f, const unsigned char *data, size_t n)
     memcpy(&h, data, sizeof h);
     memcpy(&t, data + n - sizeof t, sizeof t);
     if (memcmp(h.magic, JOURNAL_MAGIC, 8) || memcmp(t.magic, JOURNAL_END, 8) ||
+        h.dev != (uint64_t)f->dev || h.ino != (uint64_t)f->ino ||
         t.checksum != fnv1a(0xCBF29CE484222325ull, data, n - sizeof t))
         return -1;
     size_t off = sizeof h;
