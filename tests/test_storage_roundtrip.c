@@ -3,6 +3,8 @@
  * config, derived parameters, groups outside the branches and run information. */
 #include "storage_test.h"
 
+#include <hdf5.h>
+
 #define FILE_NAME "roundtrip.hdf5"
 
 /* Same value, same type, and the same unit string (display unit included). */
@@ -344,6 +346,76 @@ static void test_run_information(void **state)
     snx_traj_free(t);
 }
 
+/* The filters of dataset `path` of FILE_NAME: deflate level (-1 if none), shuffle,
+ * fletcher32, and whether it is chunked. */
+static void filters_of(const char *path, int *level, int *shuffle, int *fletcher, int *chunked)
+{
+    hid_t f = H5Fopen(FILE_NAME, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    *level = -1;
+    *shuffle = *fletcher = 0;
+    *chunked = H5Pget_layout(dcpl) == H5D_CHUNKED;
+    for (int i = 0; i < H5Pget_nfilters(dcpl); i++) {
+        unsigned flags, cd[4];
+        size_t n = 4;
+        H5Z_filter_t id = H5Pget_filter2(dcpl, (unsigned)i, &flags, &n, cd, 0, NULL, NULL);
+        if (id == H5Z_FILTER_DEFLATE)
+            *level = (int)cd[0];
+        *shuffle |= id == H5Z_FILTER_SHUFFLE;
+        *fletcher |= id == H5Z_FILTER_FLETCHER32;
+    }
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+    H5Fclose(f);
+}
+
+static void test_compression_settings(void **state)
+{
+    (void)state;
+    double big[5000];
+    for (int i = 0; i < 5000; i++)
+        big[i] = i * 0.25;
+    snx_hdf5_opts o = snx_hdf5_defaults();
+    o.overwrite_file = 1;
+    o.complevel = 9;
+    o.shuffle = 0;
+    o.fletcher32 = 1;
+    o.durable = 1; /* fsync at every commit: the same file */
+    snx_traj *t = snx_traj_new("filters", NULL);
+    assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));
+    assert_non_null(snx_traj_add_result(t, "big", snx_double_array(5000, big), NULL));
+    assert_non_null(snx_traj_add_result(t, "small", snx_double_array(10, big), NULL));
+    assert_ok(snx_traj_store(t, NULL));
+    snx_traj_free(t);
+    int level, shuffle, fletcher, chunked;
+    filters_of("/filters/results/big/big", &level, &shuffle, &fletcher, &chunked);
+    assert_true(chunked && level == 9 && !shuffle && fletcher);
+    filters_of("/filters/results/small/small", &level, &shuffle, &fletcher, &chunked);
+    assert_false(chunked); /* small data lives in the object header */
+
+    /* A loaded trajectory keeps storing with the file's settings. */
+    t = st_load(FILE_NAME, NULL, SNX_LOAD_DATA, SNX_LOAD_DATA, SNX_LOAD_DATA);
+    assert_memory_equal(st_val(t, "results.big", NULL)->u.a.data, big, sizeof big);
+    assert_non_null(snx_traj_add_result(t, "more", snx_double_array(5000, big), NULL));
+    assert_ok(snx_traj_store(t, NULL));
+    snx_traj_free(t);
+    filters_of("/filters/results/more/more", &level, &shuffle, &fletcher, &chunked);
+    assert_true(chunked && level == 9 && !shuffle && fletcher);
+
+    /* No compression and no checksum: plain contiguous data. */
+    o.complevel = 0;
+    o.fletcher32 = 0;
+    t = snx_traj_new("plain", NULL);
+    assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));
+    assert_non_null(snx_traj_add_result(t, "big", snx_double_array(5000, big), NULL));
+    assert_ok(snx_traj_store(t, NULL));
+    snx_traj_free(t);
+    filters_of("/plain/results/big/big", &level, &shuffle, &fletcher, &chunked);
+    assert_true(!chunked && level == -1 && !fletcher);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_groups_outside_the_branches),
         cmocka_unit_test(test_run_information),
+        cmocka_unit_test(test_compression_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,6 +179,26 @@ static void test_run_set_buckets_and_auto_load(void **state)
     snx_traj_free(t);
 }
 
+static void set_result(snx_traj *t, long idx)
+{
+    /* $set alone: results.run_set_00000.summary_N, outside any run group. */
+    char name[64];
+    snprintf(name, sizeof name, "$set.summary_%ld", idx);
+    assert_non_null(snx_traj_add_result(t, name, snx_int(idx), NULL));
+}
+
+static void test_run_data_outside_run_groups(void **state)
+{
+    (void)state;
+    snx_traj *t = st_new("outside", FILE_NAME);
+    st_explore_xy(t, 1, 3);
+    st_run_all(t, set_result);
+    snx_traj_free(t);
+    t = st_load(FILE_NAME, NULL, SNX_LOAD_DATA, SNX_LOAD_DATA, SNX_LOAD_DATA);
+    assert_int_equal(st_val(t, "results.run_set_00000.summary_2", NULL)->u.i, 2);
+    snx_traj_free(t);
+}
+
 static void test_expand_after_runs(void **state)
 {
     (void)state;
@@ -251,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_large_results_get_groups),
         cmocka_unit_test(test_results_that_do_not_fit_a_column),
         cmocka_unit_test(test_run_set_buckets_and_auto_load),
+        cmocka_unit_test(test_run_data_outside_run_groups),
         cmocka_unit_test(test_expand_after_runs),
         cmocka_unit_test(test_delete_run_data),
         cmocka_unit_test(test_runs_with_group_commits),
