@@ -369,7 +369,7 @@ typedef struct snx_run_info {
     double finish_timestamp;
     double runtime;          /* seconds */
     uint64_t seed;           /* this run's random seed */
-    const char *name;        /* run_XXXXXXXX */
+    const char *name;        /* run_XXXXXXXX (a per-thread buffer: the next call reuses it) */
     const char *parameter_summary;
     const char *env_hexsha;  /* short environment identifier */
     const char *error;       /* why the run failed, or NULL */
