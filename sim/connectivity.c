@@ -29,7 +29,9 @@
 
 /* Below this p, rows are sampled by geometric skipping (O(k) per row); at or above it,
  * by binomial count + Floyd's algorithm on a bitmap (O(k + m/64) per row). */
-#define SPARSE_P (1.0 / 64.0)
+#ifndef SPARSE_P
+#define SPARSE_P (1.0 / 32.0)
+#endif
 
 void snx_csr_free(snx_csr *c)
 {
@@ -213,11 +215,10 @@ static void floyd(const sampler *s, uint64_t *bits, uint32_t m, uint32_t k)
 {
     for (uint32_t j = m - k; j < m; j++) {
         uint32_t t = below(s, j + 1);
-        uint64_t bt = 1ull << (t & 63);
-        if (bits[t >> 6] & bt)
-            bits[j >> 6] |= 1ull << (j & 63);
-        else
-            bits[t >> 6] |= bt;
+        /* Branch-free: the collision test is unpredictable when k is close to m/2. */
+        uint32_t hit = (uint32_t)(bits[t >> 6] >> (t & 63)) & 1;
+        uint32_t x = t ^ ((t ^ j) & (0u - hit));
+        bits[x >> 6] |= 1ull << (x & 63);
     }
 }
 
