@@ -25,7 +25,9 @@
  * once; distinct rings/queues may be used concurrently. Reading a CSR concurrently is
  * fine. Errors (SNX_EINVAL with a message naming the function, argument and value)
  * leave the ring/queue unchanged: every argument and every per-synapse delay of a row
- * is validated before anything is delivered.
+ * is validated before anything is delivered. The CSR itself is trusted (targets in
+ * [0, n_post), as every snx_csr_* constructor guarantees); check a hand-made one once
+ * with snx_csr_check before delivering through it.
  */
 #ifndef SNX_SIM_DELIVERY_H
 #define SNX_SIM_DELIVERY_H
