@@ -125,18 +125,46 @@ static int check_p(const char *fn, double p)
     return 0;
 }
 
-/* The post index (relative) excluded from row `a` when autapses are off, or -1. */
-static inline int64_t excluded_target(int32_t a, int32_t n_post, int autapses,
-                                      int64_t pre_offset, int64_t post_offset)
+/* Autapse exclusion: pre a and post b are the same neuron when a + pre_offset ==
+ * b + post_offset, i.e. b == a + delta with delta = pre_offset - post_offset. */
+typedef struct {
+    int active; /* autapses are excluded and delta fits in int64 */
+    int64_t delta;
+} autapse_rule;
+
+static autapse_rule make_rule(int autapses, int64_t pre_offset, int64_t post_offset)
 {
-    if (autapses)
-        return -1;
-    /* Offsets are arbitrary int64: compare without overflowing. */
+    autapse_rule r = { 0, 0 };
+    /* If the difference overflows, |delta| >= 2^63 and no row can hit the post range. */
+    if (!autapses && !__builtin_sub_overflow(pre_offset, post_offset, &r.delta))
+        r.active = 1;
+    return r;
+}
+
+/* The post index (relative) excluded from row `a`, or -1. */
+static inline int64_t excluded_target(const autapse_rule *r, int32_t a, int32_t n_post)
+{
     int64_t e;
-    if (__builtin_add_overflow((int64_t)a, pre_offset, &e) ||
-        __builtin_sub_overflow(e, post_offset, &e))
+    if (!r->active || __builtin_add_overflow((int64_t)a, r->delta, &e))
         return -1;
     return (e >= 0 && e < n_post) ? e : -1;
+}
+
+/* Number of rows with an excluded target: |[0, n_pre) ∩ [-delta, n_post - delta)|. */
+static int64_t excluded_count(const autapse_rule *r, int32_t n_pre, int32_t n_post)
+{
+    if (!r->active)
+        return 0;
+    int64_t lo, hi;
+    if (__builtin_sub_overflow((int64_t)0, r->delta, &lo))
+        return 0; /* delta == INT64_MIN: every e = a + delta is negative */
+    if (__builtin_sub_overflow((int64_t)n_post, r->delta, &hi))
+        hi = INT64_MAX;
+    if (lo < 0)
+        lo = 0;
+    if (hi > n_pre)
+        hi = n_pre;
+    return hi > lo ? hi - lo : 0;
 }
 
 int snx_csr_all_to_all(snx_csr *out, int32_t n_pre, int32_t n_post, int autapses,
@@ -146,15 +174,14 @@ int snx_csr_all_to_all(snx_csr *out, int32_t n_pre, int32_t n_post, int autapses
     int rc = check_sizes(fn, out, n_pre, n_post);
     if (rc)
         return rc;
-    int64_t n_syn = 0;
-    for (int32_t a = 0; a < n_pre; a++)
-        n_syn += n_post - (excluded_target(a, n_post, autapses, pre_offset, post_offset) >= 0);
+    autapse_rule rule = make_rule(autapses, pre_offset, post_offset);
+    int64_t n_syn = (int64_t)n_pre * n_post - excluded_count(&rule, n_pre, n_post);
     if ((rc = csr_alloc(out, fn, n_pre, n_post, n_syn)))
         return rc;
     int64_t pos = 0;
     int32_t *t = out->targets;
     for (int32_t a = 0; a < n_pre; a++) {
-        int64_t ex = excluded_target(a, n_post, autapses, pre_offset, post_offset);
+        int64_t ex = excluded_target(&rule, a, n_post);
         for (int32_t b = 0; b < n_post; b++)
             if (b != ex)
                 t[pos++] = b;
@@ -263,14 +290,15 @@ int snx_csr_random(snx_csr *out, int32_t n_pre, int32_t n_post, double p, int au
     double guess = expect + 6.0 * sqrt(expect * (1.0 - p)) + 64.0;
     if (guess > total)
         guess = total;
-    if (guess > 1e12)
-        guess = 1e12;
+    if (guess > (double)(1 << 28)) /* 1 GiB up front at most; beyond, grow by doubling */
+        guess = (double)(1 << 28);
     size_t cap = (size_t)guess;
     if ((rc = csr_alloc(out, fn, n_pre, n_post, (int64_t)cap)))
         return rc;
     if (p == 0.0 || n_post == 0)
         return 0; /* rows already all zero */
 
+    autapse_rule rule = make_rule(autapses, pre_offset, post_offset);
     sampler s = { rng, gsl_rng_min(rng) == 0 && gsl_rng_max(rng) == 0xffffffffUL };
     int sparse = p < SPARSE_P;
     uint64_t *bits = NULL;
@@ -287,7 +315,7 @@ int snx_csr_random(snx_csr *out, int32_t n_pre, int32_t n_post, double p, int au
 
     int64_t pos = 0;
     for (int32_t a = 0; a < n_pre; a++) {
-        int64_t ex = excluded_target(a, n_post, autapses, pre_offset, post_offset);
+        int64_t ex = excluded_target(&rule, a, n_post);
         uint32_t m = (uint32_t)n_post - (ex >= 0);
         if (ex < 0)
             ex = INT64_MAX;
@@ -343,6 +371,9 @@ int snx_csr_from_pairs(snx_csr *out, int32_t n_pre, int32_t n_post, const int32_
         return snx_error(SNX_EINVAL, "%s: pre is NULL (n = %lld)", fn, (long long)n);
     if (n > 0 && !post)
         return snx_error(SNX_EINVAL, "%s: post is NULL (n = %lld)", fn, (long long)n);
+    if ((uint64_t)n > SIZE_MAX / sizeof(int64_t))
+        return snx_error(SNX_ENOMEM, "%s: n = %lld pairs do not fit in memory", fn,
+                         (long long)n);
     for (int64_t k = 0; k < n; k++) {
         if (pre[k] < 0 || pre[k] >= n_pre)
             return snx_error(SNX_EINVAL, "%s: pre[%lld] = %d is outside [0, n_pre = %d)", fn,
@@ -351,9 +382,6 @@ int snx_csr_from_pairs(snx_csr *out, int32_t n_pre, int32_t n_post, const int32_
             return snx_error(SNX_EINVAL, "%s: post[%lld] = %d is outside [0, n_post = %d)",
                              fn, (long long)k, (int)post[k], (int)n_post);
     }
-    if ((uint64_t)n > SIZE_MAX / sizeof(int64_t))
-        return snx_error(SNX_ENOMEM, "%s: n = %lld pairs do not fit in memory", fn,
-                         (long long)n);
     if ((rc = csr_alloc(out, fn, n_pre, n_post, n)))
         return rc;
     /* Stable LSD radix sort: by post (counting sort into by_post), then stably by pre. */

@@ -164,6 +164,29 @@ static void test_random_no_autapses_overlapping_slices(void **state)
     assert_ok(snx_csr_random(&c, 10, 10, 1.0, 0, INT64_MAX - 5, INT64_MIN + 5, rng));
     assert_int_equal(c.n_syn, 100);
     snx_csr_free(&c);
+    /* a + pre_offset overflows for a >= 3, yet pre a is post a + 5 for a < 5. */
+    for (int i = 0; i < 2; i++) {
+        if (i == 0)
+            assert_ok(snx_csr_random(&c, 10, 10, 1.0, 0, INT64_MAX - 2, INT64_MAX - 7, rng));
+        else
+            assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, INT64_MAX - 2, INT64_MAX - 7));
+        assert_int_equal(c.n_syn, 95);
+        for (int32_t a = 0; a < 10; a++) {
+            assert_int_equal(snx_csr_row_len(&c, a), a < 5 ? 9 : 10);
+            for (int64_t s = c.row[a]; s < c.row[a + 1]; s++)
+                assert_int_not_equal(c.targets[s], a + 5);
+        }
+        snx_csr_free(&c);
+    }
+    assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, INT64_MIN, 0));
+    assert_int_equal(c.n_syn, 100);
+    snx_csr_free(&c);
+    assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, 0, INT64_MIN)); /* delta overflows */
+    assert_int_equal(c.n_syn, 100);
+    snx_csr_free(&c);
+    assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, -3, INT64_MAX)); /* delta = INT64_MIN + ... */
+    assert_int_equal(c.n_syn, 100);
+    snx_csr_free(&c);
     gsl_rng_free(rng);
 }
 
@@ -538,6 +561,9 @@ static void test_from_pairs_errors(void **state)
                  "snx_csr_from_pairs: n_pre = -6 is negative");
     assert_fails(snx_csr_from_pairs(NULL, 6, 3, pre, post, 2, NULL), SNX_EINVAL,
                  "snx_csr_from_pairs: out is NULL");
+    /* Checked before any array is read or allocated. */
+    assert_fails(snx_csr_from_pairs(&c, 6, 3, pre, post, INT64_MAX, NULL), SNX_ENOMEM,
+                 "snx_csr_from_pairs: n = 9223372036854775807 pairs do not fit in memory");
 }
 
 static void test_copy_check_pre_indices(void **state)
@@ -577,6 +603,15 @@ static void test_copy_check_pre_indices(void **state)
     assert_fails(snx_csr_check(&d, 0), SNX_EINVAL, "row[5] = ");
     d.row[5] = r5;
     assert_fails(snx_csr_check(NULL, 1), SNX_EINVAL, "snx_csr_check: c is NULL");
+    snx_csr broken = d;
+    broken.n_syn = -1;
+    assert_fails(snx_csr_check(&broken, 1), SNX_EINVAL, "negative size (n_pre = 100, n_post = 100, n_syn = -1)");
+    broken = d;
+    broken.row = NULL;
+    assert_fails(snx_csr_check(&broken, 1), SNX_EINVAL, "snx_csr_check: row is NULL");
+    broken = d;
+    broken.targets = NULL;
+    assert_fails(snx_csr_check(&broken, 1), SNX_EINVAL, "targets is NULL with n_syn = ");
 
     int32_t *pre = malloc((size_t)d.n_syn * sizeof *pre);
     assert_ok(snx_csr_pre_indices(&d, pre));

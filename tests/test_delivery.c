@@ -234,6 +234,9 @@ static void test_ring_errors(void **state)
     assert_errmsg_contains("snx_ring_new: max_delay_steps = -2 is negative");
     assert_null(snx_ring_new(4, INT32_MAX));
     assert_errmsg_contains("max_delay_steps = 2147483647 is too large");
+    assert_null(snx_ring_new(INT32_MAX, INT32_MAX - 1)); /* size overflow caught */
+    assert_int_equal(snx_errcode(), SNX_ENOMEM);
+    assert_errmsg_contains("snx_ring_new: 2147483647 slots of 2147483647 targets do not fit");
     snx_ring *empty = snx_ring_new(0, 0);
     assert_non_null(empty);
     snx_ring_advance(empty);
