@@ -7,5 +7,6 @@
 #include "snex/util.h"
 #include "snex/map.h"
 #include "snex/units.h"
+#include "snex/sim.h"
 
 #endif
