@@ -181,9 +181,10 @@ int snx_analyze_stmt(snx_stmt *st, const snx_src *src, const snx_scope *sc)
     snx_src_position(src, st->start, &line, &col);
     if (target.kind != SNX_SYM_ARRAY || !target.writable)
         return snx_error(SNX_EINVAL, "%s: %s, line %d, column %d: cannot assign to \"%s\" "
-                                     "in \"%.*s\" (not a writable variable here)",
+                                     "in \"%.*s\" (%s)",
                          sc->what, src->label, line, col, st->target, st->end - st->start,
-                         src->text + st->start);
+                         src->text + st->start,
+                         target.kind == SNX_SYM_ARRAY ? "a constant parameter" : "not a variable");
     int rc = snx_analyze(st->expr, sc);
     if (rc)
         return rc;
@@ -198,7 +199,7 @@ int snx_analyze_stmt(snx_stmt *st, const snx_src *src, const snx_scope *sc)
     return snx_error(SNX_EDIM, "%s: %s, line %d: dimension mismatch in \"%.*s\": %s "
                                "\"%s\" has dimension %s but \"%.*s\" has dimension %s",
                      sc->what, src->label, line, st->end - st->start, src->text + st->start,
-                     scaling ? "scaling needs a dimensionless factor;" : "the target",
+                     scaling ? "*= and /= need a dimensionless factor;" : "the target",
                      st->target, snx_dim_format(target.dim, dt, sizeof dt), le, te,
                      snx_dim_format(st->expr->dim, de, sizeof de));
 }

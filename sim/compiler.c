@@ -401,34 +401,37 @@ static int emit_muladd(snx_compiler *c, const snx_ast *y, double s, const snx_as
     return c->rc;
 }
 
-/* Recognises e == y * s exactly, for a constant s. */
+/* Recognises e == y * s exactly, for a constant s: y*c, c*y, y/c, -y, and each of those
+ * with -y in place of y. (Division becomes multiplication by 1/c.) */
 static int split_scaled(const snx_ast *e, const snx_ast **y, double *s)
 {
     if (e->kind != SNX_AST_OP || e->is_const)
         return 0;
-    const snx_ast *a = e->args[0], *b = e->args[1];
+    const snx_ast *a = e->args[0], *b = e->args[1], *v;
+    double k;
     if (e->fn == SNX_FN_MUL && (a->is_const || b->is_const)) {
-        const snx_ast *v = a->is_const ? b : a;
-        double k = a->is_const ? a->value : b->value;
-        if (v->kind == SNX_AST_OP && v->fn == SNX_FN_NEG) {
-            *y = v->args[0];
-            *s = -k;
-        } else {
-            *y = v;
-            *s = k;
+        v = a->is_const ? b : a;
+        k = a->is_const ? a->value : b->value;
+    } else if (e->fn == SNX_FN_DIV && b->is_const && b->value != 0) {
+        v = a;
+        k = 1.0 / b->value;
+    } else if (e->fn == SNX_FN_NEG) {
+        if (split_scaled(a, y, s)) { /* -(y*c) */
+            *s = -*s;
+            return 1;
         }
-        return 1;
+        v = a;
+        k = -1;
+    } else {
+        return 0;
     }
-    if (e->fn == SNX_FN_DIV && b->is_const && b->value != 0) {
-        *y = a;
-        *s = 1.0 / b->value;
-        return 1;
+    if (e->fn != SNX_FN_NEG && v->kind == SNX_AST_OP && v->fn == SNX_FN_NEG) {
+        v = v->args[0];
+        k = -k;
     }
-    if (e->fn == SNX_FN_NEG && a->kind == SNX_AST_OP && split_scaled(a, y, s)) {
-        *s = -*s;
-        return 1;
-    }
-    return 0;
+    *y = v;
+    *s = k;
+    return 1;
 }
 
 static int is_neg(const snx_ast *e) { return e->kind == SNX_AST_OP && e->fn == SNX_FN_NEG; }

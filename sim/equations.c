@@ -17,7 +17,7 @@ static int eq_error(const snx_model *m, const snx_eq *eq, int code, const char *
 {
     int line, col;
     snx_src_position(m->src, eq->start, &line, &col);
-    return snx_error(code, "%s: line %d: %s in \"%.*s\"", m->src->label, line, what,
+    return snx_error(code, "%s, line %d: %s, in \"%.*s\"", m->src->label, line, what,
                      eq->end - eq->start, m->src->text + eq->start);
 }
 
@@ -169,9 +169,11 @@ int snx_model_check(snx_model *m, const snx_scope *sc)
         if (eq->kind == SNX_EQ_PARAM)
             continue;
         int rc = snx_analyze(eq->expr, sc);
-        if (rc)
-            return snx_error_context("%s: equation \"%.*s\"", sc->what, eq->end - eq->start,
+        if (rc == SNX_EDIM) /* unknown-name messages already quote the line */
+            return snx_error_context("equation \"%.*s\"", eq->end - eq->start,
                                      m->src->text + eq->start);
+        if (rc)
+            return rc;
         snx_dim want = eq->dim;
         if (eq->kind == SNX_EQ_DIFF) {
             snx_unit sec;
@@ -185,14 +187,14 @@ int snx_model_check(snx_model *m, const snx_scope *sc)
         int le;
         snx_ast_text(eq->expr, &te, &le);
         if (eq->kind == SNX_EQ_DIFF)
-            snprintf(what, sizeof what, "%s: dimension mismatch: the right-hand side \"%.*s\" "
+            snprintf(what, sizeof what, "dimension mismatch: the right-hand side \"%.*s\" "
                      "has dimension %s, but d%s/dt must have dimension %s (%s has %s)",
-                     sc->what, le, te, snx_dim_format(eq->expr->dim, de, sizeof de),
+                     le, te, snx_dim_format(eq->expr->dim, de, sizeof de),
                      eq->name, snx_dim_format(want, dw, sizeof dw), eq->name,
                      snx_dim_format(eq->dim, dv, sizeof dv));
         else
-            snprintf(what, sizeof what, "%s: dimension mismatch: \"%.*s\" has dimension %s, "
-                     "but %s is declared with dimension %s", sc->what, le, te,
+            snprintf(what, sizeof what, "dimension mismatch: \"%.*s\" has dimension %s, "
+                     "but %s is declared with dimension %s", le, te,
                      snx_dim_format(eq->expr->dim, de, sizeof de), eq->name,
                      snx_dim_format(want, dw, sizeof dw));
         return eq_error(m, eq, SNX_EDIM, what);

@@ -84,7 +84,8 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     if (!rc)
         rc = snx_net_register(net, &g->obj, SNX_OBJ_GROUP, name);
     if (rc) { /* not registered: free here */
-        snx_error_context("%s", what);
+        if (strncmp(snx_errmsg(), what, strlen(what)) != 0)
+            snx_error_context("%s", what);
         g->obj.net = NULL;
         snx_group_destroy(g);
         return NULL;

@@ -153,7 +153,7 @@ int snx_group_compile(snx_group *g, const snx_group_opts *o)
     }
     if (!rc && (ref_st.expr || g->n_reset))
         rc = compile_reset(g, &spiking, &ref_st);
-    if (rc)
+    if (rc && strncmp(snx_errmsg(), g->what, strlen(g->what)) != 0)
         snx_error_context("%s", g->what);
     free(ref_st.target);
     snx_scope_clear(&direct);

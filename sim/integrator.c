@@ -49,16 +49,29 @@ static int derivative(stepper *s, int k, int mask, snx_opnd *out)
     return 0;
 }
 
-/* An operand read in the update phase must not be a variable updated before it:
- * other state variables are copied now (a variable's own array is fine). */
-static int keep_for_update(stepper *s, int k, snx_opnd *o)
+/* Does the pending value of equation k read the array of state variable j? */
+static int reads_var(const stepper *s, const snx_pending *p, int j)
 {
-    if (o->kind != SNX_OPND_VEC || !(o->v & SNX_ARRAY_BIT))
-        return 0;
-    int id = (int)(o->v & ~SNX_ARRAY_BIT);
-    for (int j = 0; j < s->n; j++)
-        if (s->var[j] == id && j != k)
-            return snx_to_temp(s->c, o);
+    unsigned v = SNX_ARRAY_BIT | (unsigned)s->var[j];
+    return (p->y.kind == SNX_OPND_VEC && p->y.v == v) ||
+           (p->kind == SNX_PENDING_MULADD && p->a.kind == SNX_OPND_VEC && p->a.v == v);
+}
+
+/* Copies the state-variable arrays (other than its own) that pending k reads. */
+static int copy_reads(stepper *s, int k, snx_pending *p)
+{
+    for (int j = 0; j < s->n; j++) {
+        if (j == k || !reads_var(s, p, j))
+            continue;
+        unsigned v = SNX_ARRAY_BIT | (unsigned)s->var[j];
+        int rc = 0;
+        if (p->y.v == v)
+            rc = snx_to_temp(s->c, &p->y);
+        if (!rc && p->kind == SNX_PENDING_MULADD && p->a.v == v)
+            rc = snx_to_temp(s->c, &p->a);
+        if (rc)
+            return rc;
+    }
     return 0;
 }
 
@@ -81,22 +94,41 @@ static int euler_update(stepper *s, int k, const snx_pending *p)
     }
 }
 
+/* The fused updates read some arrays in the update phase, so a variable must be
+ * updated only after every update that reads it: updates are emitted in such an order,
+ * and where reads form a cycle the arrays concerned are copied first. */
 static int euler(stepper *s, snx_pending *p)
 {
     int rc = 0;
-    for (int k = 0; k < s->n && !rc; k++) {
-        rc = snx_compile_pending(s->c, s->m->eqs[s->eq[k]].expr, &p[k]);
-        rc = rc ? rc : keep_for_update(s, k, &p[k].y);
-        if (!rc && p[k].kind == SNX_PENDING_MULADD)
-            rc = keep_for_update(s, k, &p[k].a);
-    }
+    char *done = snx_calloc((size_t)s->n + 1, 1);
+    if (!done)
+        return SNX_ENOMEM;
     for (int k = 0; k < s->n && !rc; k++)
-        rc = euler_update(s, k, &p[k]);
+        rc = snx_compile_pending(s->c, s->m->eqs[s->eq[k]].expr, &p[k]);
+    for (int emitted = 0, progress = 1; emitted < s->n && !rc;) {
+        if (!progress) /* a cycle: copy what the rest reads, then any order will do */
+            for (int k = 0; k < s->n && !rc; k++)
+                if (!done[k])
+                    rc = copy_reads(s, k, &p[k]);
+        progress = 0;
+        for (int k = 0; k < s->n && !rc; k++) {
+            int needed = 0;
+            for (int j = 0; j < s->n && !needed; j++)
+                needed = !done[j] && j != k && reads_var(s, &p[j], k);
+            if (done[k] || needed)
+                continue;
+            rc = euler_update(s, k, &p[k]);
+            done[k] = 1;
+            emitted++;
+            progress = 1;
+        }
+    }
     for (int k = 0; k < s->n; k++) {
         snx_release(s->c, p[k].y);
         if (p[k].kind == SNX_PENDING_MULADD && p[k].a.v != p[k].y.v)
             snx_release(s->c, p[k].a);
     }
+    free(done);
     /* Only now: the updates read cached values (subexpressions) computed before. */
     snx_compiler_invalidate(s->c, -1);
     return rc;

@@ -119,9 +119,13 @@ static int lex_number(snx_lexer *lx, int start)
             n = i;
     if (n == 0)
         return snx_src_error(lx->src, start, 1, "malformed number");
-    if (isalpha((unsigned char)s[n]) || s[n] == '_')
-        return snx_src_error(lx->src, start, n + 1,
-                             "a number directly followed by a name (write 5*ms, not 5ms)");
+    if (isalpha((unsigned char)s[n]) || s[n] == '_') {
+        int m = n;
+        while (isalnum((unsigned char)s[m]) || s[m] == '_')
+            m++;
+        return snx_src_error(lx->src, start, m,
+                             "a number directly followed by a name (write 5*ms, not 5ms):");
+    }
     lx->tok = (snx_token){ SNX_TOK_NUMBER, start, start + n, v };
     return 0;
 }

@@ -83,8 +83,10 @@ static int unexpected(parser *ps, const char *expected)
     char what[96];
     snx_token t = TOK(ps);
     snprintf(what, sizeof what, "expected %s, found", expected);
-    if (t.kind == SNX_TOK_EOF || t.kind == SNX_TOK_NEWLINE)
+    if (t.kind == SNX_TOK_EOF || t.kind == SNX_TOK_NEWLINE) {
         snprintf(what, sizeof what, "expected %s", expected);
+        return snx_src_error(ps->src, t.start, 0, what);
+    }
     return snx_src_error(ps->src, t.start, t.end - t.start, what);
 }
 
@@ -426,10 +428,16 @@ static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
                     if (!(isspace((unsigned char)flag[i]) && nn > 0 && norm[nn - 1] == ' '))
                         norm[nn++] = isspace((unsigned char)flag[i]) ? ' ' : flag[i];
                 norm[nn] = '\0';
-                if (!strcmp(norm, "unless refractory"))
+                if (!strcmp(norm, "unless refractory") && eq->kind == SNX_EQ_DIFF)
                     eq->flags |= SNX_EQ_UNLESS_REFRACTORY;
-                else if (!strcmp(norm, "constant"))
+                else if (!strcmp(norm, "constant") && eq->kind == SNX_EQ_PARAM)
                     eq->flags |= SNX_EQ_CONSTANT;
+                else if (!strcmp(norm, "unless refractory"))
+                    return snx_src_error(src, f, h - f, "only differential equations can be "
+                                                        "held during refractoriness, flag");
+                else if (!strcmp(norm, "constant"))
+                    return snx_src_error(src, f, h - f, "only parameters (X : unit) can be "
+                                                        "constant, flag");
                 else
                     return snx_src_error(src, f, h - f,
                                          "unknown flag (known: unless refractory, constant):");
@@ -437,6 +445,8 @@ static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
             }
         }
     }
+    while (a < unit_end && isspace((unsigned char)t[a]))
+        a++;
     char *unit = snx_strndup(t + a, (size_t)(unit_end - a));
     if (!unit)
         return SNX_ENOMEM;
@@ -449,18 +459,6 @@ static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
         return snx_src_error(src, a, unit_end - a, what);
     }
     eq->dim = u.dim;
-    return 0;
-}
-
-static int check_flags(snx_src *src, const snx_eq *eq)
-{
-    if ((eq->flags & SNX_EQ_UNLESS_REFRACTORY) && eq->kind != SNX_EQ_DIFF)
-        return snx_src_error(src, eq->start, eq->end - eq->start,
-                             "flag 'unless refractory' applies only to differential "
-                             "equations, not to");
-    if ((eq->flags & SNX_EQ_CONSTANT) && eq->kind != SNX_EQ_PARAM)
-        return snx_src_error(src, eq->start, eq->end - eq->start,
-                             "flag 'constant' applies only to parameters (X : unit), not to");
     return 0;
 }
 
@@ -514,7 +512,7 @@ static int parse_one_eq(parser *ps, snx_eq *eq)
     while (t[b] && t[b] != '\n' && t[b] != '#')
         b++;
     eq->end = b;
-    if ((rc = parse_unit_and_flags(ps->src, a, b, eq)) || (rc = check_flags(ps->src, eq)))
+    if ((rc = parse_unit_and_flags(ps->src, a, b, eq)))
         return rc;
     while (t[b] && t[b] != '\n')
         b++;
@@ -538,11 +536,11 @@ int snx_parse_eqs(snx_src *src, snx_eq **out, int *n)
         eqs[count] = (snx_eq){ 0 };
         rc = parse_one_eq(&ps, &eqs[count]);
         count++;
+        const snx_eq *last = &eqs[count - 1];
         for (int i = 0; !rc && i < count - 1; i++)
-            if (!strcmp(eqs[i].name, eqs[count - 1].name))
-                rc = snx_src_error(src, eqs[count - 1].start,
-                                   eqs[count - 1].end - eqs[count - 1].start,
-                                   "a second definition of the same name:");
+            if (!strcmp(eqs[i].name, last->name))
+                rc = snx_src_error(src, last->start + (last->kind == SNX_EQ_DIFF),
+                                   (int)strlen(last->name), "a second definition of");
     }
     if (rc) {
         snx_eqs_free(eqs, count);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ops.h"
 #include "snex/error.h"
@@ -44,7 +45,8 @@ static const struct {
     const char *name;
     double value;
 } BUILTIN_CONSTS[] = {
-    { "pi", 3.14159265358979323846 }, { "e", 2.71828182845904523536 }, { "inf", INFINITY }, { "True", 1 }, { "False", 0 },
+    { "pi", 3.14159265358979323846 }, { "e", 2.71828182845904523536 },
+    { "inf", INFINITY }, { "True", 1 }, { "False", 0 },
 };
 
 int snx_scope_lookup(const snx_scope *sc, const char *name, snx_sym *out)
@@ -109,8 +111,11 @@ static void consider(match best[3], const char *target, const char *cand)
 {
     int len = (int)strlen(target);
     int limit = len <= 2 ? 1 : len <= 5 ? 2 : 3;
-    int dist = edit_distance(target, cand);
-    if (dist > limit || dist >= len || dist == 0)
+    if (!strcmp(target, cand))
+        return;
+    /* A difference of case only is the closest match there is ("v" for "V"). */
+    int dist = strcasecmp(target, cand) == 0 ? 0 : edit_distance(target, cand);
+    if (dist > limit || (dist >= len && dist > 0))
         return;
     for (int k = 0; k < 3; k++) {
         if (best[k].name && !strcmp(best[k].name, cand))
