@@ -8,7 +8,7 @@ double snx_fn_eval(int fn, double a, double b)
 {
     (void)b;
     switch (fn) {
-#define SNX_X(name, spelling, rule, expr) \
+#define SNX_X(name, spelling, rule, loop, expr) \
     case SNX_FN_##name:                   \
         return expr;
         SNX_BINARY_OPS(SNX_X)
@@ -22,7 +22,7 @@ double snx_fn_eval(int fn, double a, double b)
 int snx_fn_dim_rule(int fn)
 {
     switch (fn) {
-#define SNX_X(name, spelling, rule, expr) \
+#define SNX_X(name, spelling, rule, loop, expr) \
     case SNX_FN_##name:                   \
         return rule;
         SNX_BINARY_OPS(SNX_X)
@@ -38,7 +38,7 @@ int snx_fn_dim_rule(int fn)
 const char *snx_fn_spelling(int fn)
 {
     switch (fn) {
-#define SNX_X(name, spelling, rule, expr) \
+#define SNX_X(name, spelling, rule, loop, expr) \
     case SNX_FN_##name:                   \
         return spelling;
         SNX_BINARY_OPS(SNX_X)

@@ -24,47 +24,50 @@ enum snx_dim_rule {
     SNX_DR_SQRT,  /* unary, halves even exponents */
 };
 
-/* Binary operations: X(NAME, spelling, dim rule, value of a OP b).
+/* Binary operations: X(NAME, spelling, dim rule, loop, value of a OP b), where loop is
+ * SIMD for plain arithmetic the compiler vectorises, and PLAIN for library calls
+ * (fmod, pow, exp, and floor, ceil, sqrt, which need SSE4.1 or -fno-math-errno to
+ * vectorise), which it cannot.
  * Truth values are the doubles 1 and 0; any nonzero double counts as true. */
 #define SNX_BINARY_OPS(X)                                                 \
-    X(ADD, "+", SNX_DR_SAME, a + b)                                       \
-    X(SUB, "-", SNX_DR_SAME, a - b)                                       \
-    X(MUL, "*", SNX_DR_MUL, a * b)                                        \
-    X(DIV, "/", SNX_DR_DIV, a / b)                                        \
-    X(MOD, "%", SNX_DR_SAME, fmod(a, b))                                  \
-    X(POW, "**", SNX_DR_POW, pow(a, b))                                   \
-    X(LT, "<", SNX_DR_CMP, (double)(a < b))                               \
-    X(LE, "<=", SNX_DR_CMP, (double)(a <= b))                             \
-    X(GT, ">", SNX_DR_CMP, (double)(a > b))                               \
-    X(GE, ">=", SNX_DR_CMP, (double)(a >= b))                             \
-    X(EQ, "==", SNX_DR_CMP, (double)(a == b))                             \
-    X(NE, "!=", SNX_DR_CMP, (double)(a != b))                             \
-    X(AND, "and", SNX_DR_BOOL, (double)((a != 0) & (b != 0)))             \
-    X(OR, "or", SNX_DR_BOOL, (double)((a != 0) | (b != 0)))               \
-    X(MIN, "min", SNX_DR_SAME, (a < b ? a : b))                           \
-    X(MAX, "max", SNX_DR_SAME, (a > b ? a : b))
+    X(ADD, "+", SNX_DR_SAME, SIMD, a + b)                                       \
+    X(SUB, "-", SNX_DR_SAME, SIMD, a - b)                                       \
+    X(MUL, "*", SNX_DR_MUL, SIMD, a * b)                                        \
+    X(DIV, "/", SNX_DR_DIV, SIMD, a / b)                                        \
+    X(MOD, "%", SNX_DR_SAME, PLAIN, fmod(a, b))                                  \
+    X(POW, "**", SNX_DR_POW, PLAIN, pow(a, b))                                   \
+    X(LT, "<", SNX_DR_CMP, SIMD, (double)(a < b))                               \
+    X(LE, "<=", SNX_DR_CMP, SIMD, (double)(a <= b))                             \
+    X(GT, ">", SNX_DR_CMP, SIMD, (double)(a > b))                               \
+    X(GE, ">=", SNX_DR_CMP, SIMD, (double)(a >= b))                             \
+    X(EQ, "==", SNX_DR_CMP, SIMD, (double)(a == b))                             \
+    X(NE, "!=", SNX_DR_CMP, SIMD, (double)(a != b))                             \
+    X(AND, "and", SNX_DR_BOOL, SIMD, (double)((a != 0) & (b != 0)))             \
+    X(OR, "or", SNX_DR_BOOL, SIMD, (double)((a != 0) | (b != 0)))               \
+    X(MIN, "min", SNX_DR_SAME, SIMD, (a < b ? a : b))                           \
+    X(MAX, "max", SNX_DR_SAME, SIMD, (a > b ? a : b))
 
-/* Unary operations: X(NAME, spelling, dim rule, value of OP a). */
+/* Unary operations: X(NAME, spelling, dim rule, loop, value of OP a). */
 #define SNX_UNARY_OPS(X)                                                  \
-    X(NEG, "-", SNX_DR_KEEP, -a)                                          \
-    X(NOT, "not", SNX_DR_BOOL, (double)(a == 0))                          \
-    X(ABS, "abs", SNX_DR_KEEP, fabs(a))                                   \
-    X(FLOOR, "floor", SNX_DR_KEEP, floor(a))                              \
-    X(CEIL, "ceil", SNX_DR_KEEP, ceil(a))                                 \
-    X(SIGN, "sign", SNX_DR_SIGN, (double)((a > 0) - (a < 0)))             \
-    X(SQRT, "sqrt", SNX_DR_SQRT, sqrt(a))                                 \
-    X(EXP, "exp", SNX_DR_PURE, exp(a))                                    \
-    X(LOG, "log", SNX_DR_PURE, log(a))                                    \
-    X(LOG10, "log10", SNX_DR_PURE, log10(a))                              \
-    X(SIN, "sin", SNX_DR_PURE, sin(a))                                    \
-    X(COS, "cos", SNX_DR_PURE, cos(a))                                    \
-    X(TAN, "tan", SNX_DR_PURE, tan(a))                                    \
-    X(SINH, "sinh", SNX_DR_PURE, sinh(a))                                 \
-    X(COSH, "cosh", SNX_DR_PURE, cosh(a))                                 \
-    X(TANH, "tanh", SNX_DR_PURE, tanh(a))
+    X(NEG, "-", SNX_DR_KEEP, SIMD, -a)                                          \
+    X(NOT, "not", SNX_DR_BOOL, SIMD, (double)(a == 0))                          \
+    X(ABS, "abs", SNX_DR_KEEP, SIMD, fabs(a))                                   \
+    X(FLOOR, "floor", SNX_DR_KEEP, PLAIN, floor(a))                              \
+    X(CEIL, "ceil", SNX_DR_KEEP, PLAIN, ceil(a))                                 \
+    X(SIGN, "sign", SNX_DR_SIGN, SIMD, (double)((a > 0) - (a < 0)))             \
+    X(SQRT, "sqrt", SNX_DR_SQRT, PLAIN, sqrt(a))                                 \
+    X(EXP, "exp", SNX_DR_PURE, PLAIN, exp(a))                                    \
+    X(LOG, "log", SNX_DR_PURE, PLAIN, log(a))                                    \
+    X(LOG10, "log10", SNX_DR_PURE, PLAIN, log10(a))                              \
+    X(SIN, "sin", SNX_DR_PURE, PLAIN, sin(a))                                    \
+    X(COS, "cos", SNX_DR_PURE, PLAIN, cos(a))                                    \
+    X(TAN, "tan", SNX_DR_PURE, PLAIN, tan(a))                                    \
+    X(SINH, "sinh", SNX_DR_PURE, PLAIN, sinh(a))                                 \
+    X(COSH, "cosh", SNX_DR_PURE, PLAIN, cosh(a))                                 \
+    X(TANH, "tanh", SNX_DR_PURE, PLAIN, tanh(a))
 
 enum snx_opcode_fn {
-#define SNX_X(name, spelling, rule, expr) SNX_FN_##name,
+#define SNX_X(name, spelling, rule, loop, expr) SNX_FN_##name,
     SNX_BINARY_OPS(SNX_X)
     SNX_UNARY_OPS(SNX_X)
 #undef SNX_X

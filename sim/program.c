@@ -15,9 +15,12 @@
 #define VEC(o) ((o) & SNX_ARRAY_BIT ? x->arrays[(o) & ~SNX_ARRAY_BIT] + x->off \
                                     : x->regs + (size_t)(o) * SNX_BLOCK)
 #define SCAL(s) ((s) < SNX_N_RT ? x->rt[s] : p->consts[(s) - SNX_N_RT])
-/* The loop every instruction is: independent iterations the compiler may vectorise. */
+/* The loop every instruction is: independent iterations the compiler may vectorise.
+ * Loops that call the maths library stay plain (they would not vectorise anyway). */
 #define LOOP(body)                         \
     _Pragma("omp simd") for (int k = 0; k < n; k++) { body; }
+#define LOOP_SIMD(body) LOOP(body)
+#define LOOP_PLAIN(body) for (int k = 0; k < n; k++) { body; }
 
 static void run_scatter(const snx_program *p, const snx_exec *x, snx_insn I, int n)
 {
@@ -126,34 +129,34 @@ void snx_program_run(const snx_program *p, const snx_exec *x)
             LOOP(d[k] = b)
             break;
         }
-#define SNX_X(name, spelling, rule, expr)                                  \
+#define SNX_X(name, spelling, rule, loop, expr)                                  \
     case SNX_OP_##name##_VV: {                                             \
         double *d = VEC(I.d);                                              \
         const double *pa = VEC(I.a), *pb = VEC(I.b);                       \
-        LOOP(const double a = pa[k]; const double b = pb[k]; d[k] = expr)  \
+        LOOP_##loop(const double a = pa[k]; const double b = pb[k]; d[k] = expr)  \
         break;                                                             \
     }                                                                      \
     case SNX_OP_##name##_VS: {                                             \
         double *d = VEC(I.d);                                              \
         const double *pa = VEC(I.a);                                       \
         const double b = SCAL(I.b);                                        \
-        LOOP(const double a = pa[k]; d[k] = expr)                          \
+        LOOP_##loop(const double a = pa[k]; d[k] = expr)                          \
         break;                                                             \
     }                                                                      \
     case SNX_OP_##name##_SV: {                                             \
         double *d = VEC(I.d);                                              \
         const double a = SCAL(I.a);                                        \
         const double *pb = VEC(I.b);                                       \
-        LOOP(const double b = pb[k]; d[k] = expr)                          \
+        LOOP_##loop(const double b = pb[k]; d[k] = expr)                          \
         break;                                                             \
     }
             SNX_BINARY_OPS(SNX_X)
 #undef SNX_X
-#define SNX_X(name, spelling, rule, expr)  \
+#define SNX_X(name, spelling, rule, loop, expr)  \
     case SNX_OP_##name##_V: {              \
         double *d = VEC(I.d);              \
         const double *pa = VEC(I.a);       \
-        LOOP(const double a = pa[k]; d[k] = expr) \
+        LOOP_##loop(const double a = pa[k]; d[k] = expr) \
         break;                             \
     }
             SNX_UNARY_OPS(SNX_X)
@@ -213,10 +216,10 @@ static const char *op_name(int op)
 {
     static const char *const names[SNX_N_VM_OPS] = {
         "MOV_V", "MOV_S",
-#define SNX_X(name, spelling, rule, expr) #name "_VV", #name "_VS", #name "_SV",
+#define SNX_X(name, spelling, rule, loop, expr) #name "_VV", #name "_VS", #name "_SV",
         SNX_BINARY_OPS(SNX_X)
 #undef SNX_X
-#define SNX_X(name, spelling, rule, expr) #name "_V",
+#define SNX_X(name, spelling, rule, loop, expr) #name "_V",
         SNX_UNARY_OPS(SNX_X)
 #undef SNX_X
         "MULADD_VSV", "MULADD_VVV", "EULER_V_HELD", "EULER_VS", "EULER_VS_HELD", "EULER_VSV",

@@ -30,11 +30,11 @@ enum { SNX_RT_T, SNX_RT_STEP, SNX_RT_DT, SNX_N_RT };
 enum snx_vm_op {
     SNX_OP_MOV_V,  /* d = a */
     SNX_OP_MOV_S,  /* d = s(b) */
-#define SNX_X(name, spelling, rule, expr) \
+#define SNX_X(name, spelling, rule, loop, expr) \
     SNX_OP_##name##_VV, SNX_OP_##name##_VS, SNX_OP_##name##_SV,
     SNX_BINARY_OPS(SNX_X)
 #undef SNX_X
-#define SNX_X(name, spelling, rule, expr) SNX_OP_##name##_V,
+#define SNX_X(name, spelling, rule, loop, expr) SNX_OP_##name##_V,
     SNX_UNARY_OPS(SNX_X)
 #undef SNX_X
     SNX_OP_MULADD_VSV, /* d = a * s(b) + c */
