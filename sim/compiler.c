@@ -3,6 +3,7 @@
  * Code generation is a post-order walk with a few exact rewrites that save whole
  * passes over a block (each instruction is a loop, so fewer instructions is faster):
  *   a + y*s, a - y*s     -> one multiply-add (s a constant; exact: only the sign moves)
+ *   a + p*q              -> one multiply-add of vectors
  *   a + (-b), a - (-b)   -> a - b, a + b
  *   (-y)*s, -(y*s)       -> y*(-s)
  *   y / s                -> y * (1/s)   (as -freciprocal-math; last-bit differences)
@@ -435,6 +436,23 @@ static int split_scaled(const snx_ast *e, const snx_ast **y, double *s)
 }
 
 static int is_neg(const snx_ast *e) { return e->kind == SNX_AST_OP && e->fn == SNX_FN_NEG; }
+static int is_mul(const snx_ast *e) { return e->kind == SNX_AST_OP && e->fn == SNX_FN_MUL && !e->is_const; }
+
+/* d = p*q + r, p*q being the tree `prod`. */
+static int emit_muladd_vv(snx_compiler *c, const snx_ast *prod, const snx_ast *r, snx_opnd *out)
+{
+    snx_opnd vp, vq, vr, d;
+    if (compile(c, prod->args[0], &vp) || compile(c, prod->args[1], &vq) || compile(c, r, &vr) ||
+        snx_to_vec(c, &vp) || snx_to_vec(c, &vq) || snx_to_vec(c, &vr))
+        return c->rc;
+    if (pick_dst(c, &vp, &vr, &d))
+        return c->rc;
+    snx_emit(c, SNX_OP_MULADD_VVV, d.v, vp.v, vq.v, vr.v);
+    if (vq.temp && vq.v != d.v && vq.v != vp.v)
+        snx_release(c, vq);
+    *out = d;
+    return c->rc;
+}
 
 static int compile_binary_args(snx_compiler *c, int fn, const snx_ast *a, const snx_ast *b,
                                snx_opnd *out)
@@ -459,6 +477,8 @@ static int compile_additive(snx_compiler *c, const snx_ast *e, snx_opnd *out)
         return emit_muladd(c, y, add ? s : -s, a, out);
     if (add && split_scaled(a, &y, &s))
         return emit_muladd(c, y, s, b, out);
+    if (add && (is_mul(a) || is_mul(b))) /* p*q + r: one pass */
+        return emit_muladd_vv(c, is_mul(a) ? a : b, is_mul(a) ? b : a, out);
     return compile_binary_args(c, e->fn, a, b, out);
 }
 
