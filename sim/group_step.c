@@ -71,24 +71,35 @@ static void join_blocks(snx_group *g)
     g->n_spikes = pos;
 }
 
+static void run_block(snx_group *g, const snx_program *p, int threshold, const double *rt,
+                      int b, int thread)
+{
+    int64_t off = (int64_t)b * SNX_BLOCK;
+    snx_exec x = { g->arrays, NULL, off, (int)(g->n - off < SNX_BLOCK ? g->n - off : SNX_BLOCK),
+                   rt, g->block_rng ? g->block_rng[b] : NULL, snx_net_regs(g->obj.net, thread) };
+    snx_program_run(p, &x);
+    if (threshold)
+        collect(g, &x);
+}
+
+/* Small groups never enter an OpenMP region: a process that has not started the
+ * OpenMP thread pool can fork workers safely (see ARCHITECTURE.md). */
 static void run_blocks(snx_group *g, const snx_program *p, int threshold, const double *rt)
 {
     const snx_net *net = g->obj.net;
     const int nb = g->n_blocks;
-    const int parallel = net->parallel_min >= 0 && g->n >= net->parallel_min;
-    (void)parallel;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int b = 0; b < nb; b++) {
-        int thread = 0;
+    if (net->parallel_min >= 0 && g->n >= net->parallel_min) {
+#pragma omp parallel for schedule(static)
+        for (int b = 0; b < nb; b++) {
+            int thread = 0;
 #ifdef _OPENMP
-        thread = omp_get_thread_num();
+            thread = omp_get_thread_num();
 #endif
-        int64_t off = (int64_t)b * SNX_BLOCK;
-        snx_exec x = { g->arrays, NULL, off, (int)(g->n - off < SNX_BLOCK ? g->n - off : SNX_BLOCK),
-                       rt, g->block_rng ? g->block_rng[b] : NULL, snx_net_regs(net, thread) };
-        snx_program_run(p, &x);
-        if (threshold)
-            collect(g, &x);
+            run_block(g, p, threshold, rt, b, thread);
+        }
+    } else {
+        for (int b = 0; b < nb; b++)
+            run_block(g, p, threshold, rt, b, 0);
     }
     if (threshold)
         join_blocks(g);

@@ -389,12 +389,63 @@ void snx_stmts_free(snx_stmt *stmts, int n)
 
 /* ---- equations --------------------------------------------------------------------- */
 
-/* Parses "unit [(flags)]" from text[a..b) (the rest of an equation line). */
+/* One flag, text[f..h): known, and allowed for this kind of equation. */
+static int parse_flag(snx_src *src, int f, int h, snx_eq *eq)
+{
+    char norm[64]; /* the flag with runs of white space as one space */
+    int nn = 0;
+    for (int i = f; i < h && nn < 63; i++)
+        if (!(isspace((unsigned char)src->text[i]) && nn > 0 && norm[nn - 1] == ' '))
+            norm[nn++] = isspace((unsigned char)src->text[i]) ? ' ' : src->text[i];
+    norm[nn] = '\0';
+    int unless = !strcmp(norm, "unless refractory"), constant = !strcmp(norm, "constant");
+    if (unless && eq->kind == SNX_EQ_DIFF)
+        eq->flags |= SNX_EQ_UNLESS_REFRACTORY;
+    else if (constant && eq->kind == SNX_EQ_PARAM)
+        eq->flags |= SNX_EQ_CONSTANT;
+    else if (unless)
+        return snx_src_error(src, f, h - f, "only differential equations can be held during "
+                                            "refractoriness, flag");
+    else if (constant)
+        return snx_src_error(src, f, h - f, "only parameters (X : unit) can be constant, flag");
+    else
+        return snx_src_error(src, f, h - f, "unknown flag (known: unless refractory, constant):");
+    return 0;
+}
+
+/* The comma-separated flags in text[a..b) (inside the parentheses). */
+static int parse_flags(snx_src *src, int a, int b, snx_eq *eq)
+{
+    const char *t = src->text;
+    for (int f = a; f < b;) {
+        while (f < b && (isspace((unsigned char)t[f]) || t[f] == ','))
+            f++;
+        int g = f;
+        while (g < b && t[g] != ',')
+            g++;
+        int h = g;
+        while (h > f && isspace((unsigned char)t[h - 1]))
+            h--;
+        if (h == f)
+            break;
+        int rc = parse_flag(src, f, h, eq);
+        if (rc)
+            return rc;
+        f = g + 1;
+    }
+    return 0;
+}
+
+/* Parses "unit [(flags)]" from text[a..b) (the rest of an equation line). A final
+ * parenthesised group after some unit text holds flags; a parenthesised unit alone,
+ * "(mV)", is a unit. */
 static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
 {
     const char *t = src->text;
     while (b > a && isspace((unsigned char)t[b - 1]))
         b--;
+    while (a < b && isspace((unsigned char)t[a]))
+        a++;
     int unit_end = b;
     if (b > a && t[b - 1] == ')') {
         int depth = 0, p = b - 1;
@@ -406,47 +457,13 @@ static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
         int q = p;
         while (q > a && isspace((unsigned char)t[q - 1]))
             q--;
-        if (p >= a && q > a) { /* "unit (flags)": a parenthesised unit alone is a unit */
+        if (p >= a && q > a) {
             unit_end = q;
-            for (int f = p + 1; f < b - 1;) {
-                while (f < b - 1 && (isspace((unsigned char)t[f]) || t[f] == ','))
-                    f++;
-                int g = f;
-                while (g < b - 1 && t[g] != ',')
-                    g++;
-                int h = g;
-                while (h > f && isspace((unsigned char)t[h - 1]))
-                    h--;
-                if (h == f)
-                    break;
-                char flag[64];
-                snprintf(flag, sizeof flag, "%.*s", h - f, t + f);
-                /* "unless refractory" may be spelled with any run of spaces. */
-                char norm[64];
-                int nn = 0;
-                for (int i = 0; flag[i] && nn < 63; i++)
-                    if (!(isspace((unsigned char)flag[i]) && nn > 0 && norm[nn - 1] == ' '))
-                        norm[nn++] = isspace((unsigned char)flag[i]) ? ' ' : flag[i];
-                norm[nn] = '\0';
-                if (!strcmp(norm, "unless refractory") && eq->kind == SNX_EQ_DIFF)
-                    eq->flags |= SNX_EQ_UNLESS_REFRACTORY;
-                else if (!strcmp(norm, "constant") && eq->kind == SNX_EQ_PARAM)
-                    eq->flags |= SNX_EQ_CONSTANT;
-                else if (!strcmp(norm, "unless refractory"))
-                    return snx_src_error(src, f, h - f, "only differential equations can be "
-                                                        "held during refractoriness, flag");
-                else if (!strcmp(norm, "constant"))
-                    return snx_src_error(src, f, h - f, "only parameters (X : unit) can be "
-                                                        "constant, flag");
-                else
-                    return snx_src_error(src, f, h - f,
-                                         "unknown flag (known: unless refractory, constant):");
-                f = g + 1;
-            }
+            int rc = parse_flags(src, p + 1, b - 1, eq);
+            if (rc)
+                return rc;
         }
     }
-    while (a < unit_end && isspace((unsigned char)t[a]))
-        a++;
     char *unit = snx_strndup(t + a, (size_t)(unit_end - a));
     if (!unit)
         return SNX_ENOMEM;

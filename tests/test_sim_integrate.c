@@ -119,6 +119,34 @@ static void test_lif_rate_matches_discrete_and_analytic(void **state)
     snx_net_free(net);
 }
 
+/* Every method holds (unless refractory) variables exactly during refractoriness. */
+static void test_all_methods_hold_refractory_variables(void **state)
+{
+    (void)state;
+    const char *methods[] = { "euler", "rk2", "rk4", "exponential_euler" };
+    for (int m = 0; m < 4; m++) {
+        snx_net *net = test_net(1);
+        snx_namespace_set_unit(snx_net_namespace(net), "tau", 10, "ms");
+        snx_group *g = must_group(net, "g", 1,
+                                  "dV/dt = (2 - V)/tau : 1 (unless refractory)\n"
+                                  "dw/dt = (2 - w)/tau : 1",
+                                  OPTS(.threshold = "V > 1", .reset = "V = 0",
+                                       .refractory = "3*ms", .method = methods[m]));
+        snx_monitor *st = snx_monitor_state(net, "st", g, "V", NULL, 0, 0);
+        snx_monitor *sp = snx_monitor_spikes(net, "sp", g, NULL, 0);
+        assert_ok(snx_net_run(net, 0.02));
+        assert_true(snx_monitor_n_spikes(sp) >= 1);
+        int first = (int)llround(snx_monitor_spike_t(sp)[0] / DT);
+        const double *V = snx_monitor_values(st, "V");
+        for (int k = first; k < first + 30; k++)
+            assert_close(V[k], 0.0, 0);
+        assert_true(V[first + 30] > 0);
+        /* w, not held, follows the same equation without resets. */
+        assert_close(snx_group_var(g, "w")[0], 2 - 2 * exp(-2.0), 0.02);
+        snx_net_free(net);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_coupled_oscillator_rk4),
         cmocka_unit_test(test_exponential_euler_refuses_nonlinear),
         cmocka_unit_test(test_lif_rate_matches_discrete_and_analytic),
+        cmocka_unit_test(test_all_methods_hold_refractory_variables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
