@@ -142,7 +142,8 @@ typedef int (*snx_update_fn)(snx_group *g, double t, double dt, void *ctx);
 typedef struct snx_group_opts {
     const char *threshold;   /* condition, e.g. "V > V_th"; NULL: never spikes */
     const char *reset;       /* statements run for neurons that spiked, e.g. "V = 0" */
-    const char *refractory;  /* time expression, e.g. "5*ms" or "tau_ref" (per neuron) */
+    const char *refractory;  /* time expression, e.g. "5*ms" or "tau_ref" (per neuron),
+                                evaluated when the neuron spikes */
     const char *method;      /* "euler" (default), "rk2", "rk4", "exponential_euler" */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
     snx_update_fn update;    /* optional C state update */
@@ -151,8 +152,9 @@ typedef struct snx_group_opts {
 
 snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *eqs,
                          const snx_group_opts *opts);
-/* The view of neurons [start, stop) of g (a group or a view): shares g's state; owned
- * by g's network. Indices and `i` in a view are relative to the view's start. */
+/* The view of neurons [start, stop) of g (a group or a view): shares g's state and is
+ * freed with the underlying group. Indices and `i` in a view are relative to the
+ * view's start. Views work wherever a group does (init, set, var, synapses, monitors). */
 snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop);
 int32_t snx_group_size(const snx_group *g);
 /* The start of a view in its underlying group (0 for a group). */
@@ -160,7 +162,8 @@ int32_t snx_group_offset(const snx_group *g);
 const char *snx_group_name(const snx_group *g);
 
 /* var = expr for every neuron of g: "V", "mu_min + rand()*(mu_max - mu_min)". The
- * expression may use the group's variables, i, N and constants; it is evaluated once. */
+ * expression may use the group's variables, i, N and constants; it is evaluated once.
+ * init and set may change (constant) parameters; reset and on_pre code may not. */
 int snx_group_init(snx_group *g, const char *var, const char *expr);
 int snx_group_set(snx_group *g, const char *var, double si_value);
 int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
