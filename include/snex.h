@@ -10,5 +10,6 @@
 #include "snex/value.h"
 #include "snex/traj.h"
 #include "snex/service.h"
+#include "snex/sim.h"
 
 #endif
