@@ -76,9 +76,10 @@ static void consider(pick *p, snx_node *node, int depth)
 }
 
 /* Candidates named comps[n-1]: indexed nodes, and links of that name (a link counts
- * as a child of the group holding it, pointing elsewhere). */
+ * as a child of the group holding it, pointing elsewhere). *depth (may be NULL) gets
+ * the depth of the answer below start along the path taken. */
 static snx_node *search(snx_traj *t, snx_node *start, char *const *comps,
-                        const snx_find_opts *o)
+                        const snx_find_opts *o, int *depth_out)
 {
     size_t n = traj_count_components(comps);
     const char *name = comps[n - 1];
@@ -108,6 +109,8 @@ static snx_node *search(snx_traj *t, snx_node *start, char *const *comps,
                   start->parent ? "\"" : "");
         return NULL;
     }
+    if (depth_out)
+        *depth_out = p.depth;
     return p.best;
 }
 
@@ -125,13 +128,13 @@ static snx_node *find_stepwise(snx_traj *t, snx_node *start, char *const *comps,
         if (o->max_depth > 0 && (sub.max_depth = o->max_depth - depth) <= 0)
             return NULL;
         char *one[2] = { comps[k], NULL };
+        int step = 1;
         snx_node *next = cur->kind == SNX_NODE_GROUP ? direct_child(cur, comps[k], 1) : NULL;
-        if (next)
-            depth++;
-        else if (cur->kind == SNX_NODE_GROUP && (next = search(t, cur, one, &sub)))
-            depth += next->depth - cur->depth;
-        else
+        if (!next && cur->kind == SNX_NODE_GROUP)
+            next = search(t, cur, one, &sub, &step);
+        if (!next)
             return NULL;
+        depth += step;
         cur = next;
     }
     return cur;
@@ -143,7 +146,7 @@ static snx_node *find_once(snx_traj *t, snx_node *start, char *const *comps,
     snx_node *n = follow_path(start, comps, o);
     if (n || o->no_shortcuts)
         return n;
-    n = search(t, start, comps, o);
+    n = search(t, start, comps, o, NULL);
     if (!n && snx_errcode() != SNX_ENOTUNIQUE && comps[1] && t->n_links && !o->no_links)
         n = find_stepwise(t, start, comps, o);
     return n;

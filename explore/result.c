@@ -16,23 +16,11 @@ static int is_result(const snx_node *n, const char *what)
     return 0;
 }
 
-void traj_result_free(snx_node *r)
-{
-    for (size_t k = 0; k < r->n_items; k++) {
-        free(r->items[k].name);
-        snx_value_clear(&r->items[k].value);
-    }
-    free(r->items);
-    r->items = NULL;
-    r->n_items = r->cap_items = 0;
-}
+void traj_result_free(snx_node *r) { nv_clear(&r->items); }
 
 static named_value *find_item(const snx_node *r, const char *name)
 {
-    for (size_t k = 0; k < r->n_items; k++)
-        if (strcmp(r->items[k].name, name) == 0)
-            return &r->items[k];
-    return NULL;
+    return nv_find(&r->items, name);
 }
 
 int snx_result_set(snx_node *r, const char *item, snx_value v)
@@ -50,20 +38,7 @@ int snx_result_set(snx_node *r, const char *item, snx_value v)
         snx_value_clear(&v);
         return rc;
     }
-    named_value *old = find_item(r, item);
-    if (old) {
-        snx_value_clear(&old->value);
-        old->value = v;
-        return 0;
-    }
-    char *name = snx_strdup(item);
-    if (!name || snx_grow(&r->items, &r->cap_items, r->n_items + 1, sizeof *r->items)) {
-        free(name);
-        snx_value_clear(&v);
-        return SNX_ENOMEM;
-    }
-    r->items[r->n_items++] = (named_value){ name, v };
-    return 0;
+    return nv_put(&r->items, item, v);
 }
 
 static void positional_name(const snx_node *r, size_t k, char *buf, size_t size)
@@ -99,7 +74,7 @@ const snx_value *snx_result_get(const snx_node *r, const char *item)
     named_value *nv = find_item(r, item);
     if (!nv) {
         snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"%s", r->full_name, item,
-                  r->n_items ? "" : " (it is empty)");
+                  r->items.n ? "" : " (it is empty)");
         return NULL;
     }
     return &nv->value;
@@ -112,15 +87,15 @@ const snx_value *snx_result_get_pos(const snx_node *r, size_t k)
     return snx_result_get(r, name);
 }
 
-size_t snx_result_n_items(const snx_node *r) { return r->n_items; }
+size_t snx_result_n_items(const snx_node *r) { return r->items.n; }
 
 const snx_value *snx_result_item_at(const snx_node *r, size_t i, const char **name)
 {
-    if (i >= r->n_items)
+    if (i >= r->items.n)
         return NULL;
     if (name)
-        *name = r->items[i].name;
-    return &r->items[i].value;
+        *name = r->items.items[i].name;
+    return &r->items.items[i].value;
 }
 
 /* The item `item` of result r, or NULL with the reason set. */
@@ -138,14 +113,7 @@ static named_value *find_existing(const snx_node *r, const char *item, const cha
     return nv;
 }
 
-static void drop_item(snx_node *r, named_value *nv)
-{
-    free(nv->name);
-    snx_value_clear(&nv->value);
-    size_t k = (size_t)(nv - r->items);
-    memmove(nv, nv + 1, (r->n_items - k - 1) * sizeof *nv);
-    r->n_items--;
-}
+static void drop_item(snx_node *r, named_value *nv) { nv_drop(&r->items, nv); }
 
 int snx_result_take(snx_node *r, const char *item, snx_value *out)
 {
@@ -167,7 +135,7 @@ int snx_result_remove(snx_node *r, const char *item)
     return 0;
 }
 
-int snx_result_is_empty(const snx_node *r) { return r->n_items == 0; }
+int snx_result_is_empty(const snx_node *r) { return r->items.n == 0; }
 void snx_result_empty(snx_node *r)
 {
     if (r && r->kind == SNX_NODE_RESULT)

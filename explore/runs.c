@@ -206,6 +206,9 @@ long snx_traj_find_idx(snx_traj *t, const char *const *names, size_t n_names,
     int rc = traj_refuse_in_run(t, "find_idx");
     if (rc)
         return rc;
+    if (!pred || !out || (n_names && !names))
+        return snx_error(SNX_EINVAL, "find_idx: NULL %s", !pred ? "predicate"
+                                                          : !out  ? "output" : "names");
     snx_node **pars = snx_calloc(n_names ? n_names : 1, sizeof *pars);
     const snx_value **vals = snx_calloc(n_names ? n_names : 1, sizeof *vals);
     long *found = snx_calloc(t->n_runs, sizeof *found);

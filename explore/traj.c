@@ -34,6 +34,12 @@ snx_traj *snx_traj_new(const char *name, const snx_traj_opts *opts)
         name = "my_trajectory";
     if (traj_check_name(name, "new trajectory"))
         return NULL;
+    /* The time suffix counts towards the length limit of names. */
+    if (opts && opts->add_time && strlen(name) + 21 > SNX_NAME_MAX) {
+        snx_error(SNX_ENAME, "new trajectory: \"%.20s...\" with its time suffix would be "
+                  "longer than %d characters", name, SNX_NAME_MAX);
+        return NULL;
+    }
     snx_traj *t = snx_calloc(1, sizeof *t);
     if (!t)
         return NULL;

@@ -19,6 +19,17 @@ typedef struct named_value {
     snx_value value;
 } named_value;
 
+/* named_values.c: (name, value) lists in insertion order. */
+typedef struct named_values {
+    named_value *items;
+    size_t n, cap;
+} named_values;
+void nv_clear(named_values *l);
+named_value *nv_find(const named_values *l, const char *name);
+/* Inserts or replaces; consumes v (also on failure). */
+int nv_put(named_values *l, const char *name, snx_value v);
+void nv_drop(named_values *l, named_value *nv);
+
 typedef struct link_entry {
     char *name;
     snx_node *target;
@@ -48,8 +59,7 @@ struct snx_node {
     size_t n_links, cap_links;
 
     /* every node */
-    named_value *annotations;
-    size_t n_annotations, cap_annotations;
+    named_values annotations;
 
     /* parameters: the default value (NONE = empty) and the explored range */
     snx_value value;
@@ -58,8 +68,7 @@ struct snx_node {
     int locked;
 
     /* results */
-    named_value *items;
-    size_t n_items, cap_items;
+    named_values items;
 };
 
 typedef struct node_list {

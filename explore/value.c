@@ -76,12 +76,16 @@ snx_value snx_quantity_str(const char *text)
     }
     if (snx_quantity_parse(text, &si, &u) != 0)
         return failed();
-    /* Keep the unit as written after the number (and an optional '*'). */
+    /* Keep the unit as written after the number (and an optional '*'), without
+     * trailing blanks. */
     char *end;
     strtod(text, &end);
     while (*end == ' ' || *end == '*')
         end++;
-    char *name = snx_strdup(*end ? end : "1");
+    size_t len = strlen(end);
+    while (len && (end[len - 1] == ' ' || end[len - 1] == '\t'))
+        len--;
+    char *name = len ? snx_strndup(end, len) : snx_strdup("1");
     if (!name)
         return failed();
     return (snx_value){ .type = SNX_T_QUANTITY, .unit = name, .u.d = si };

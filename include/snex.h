@@ -11,5 +11,6 @@
 #include "snex/traj.h"
 #include "snex/service.h"
 #include "snex/storage.h"
+#include "snex/sim.h"
 
 #endif

@@ -220,6 +220,14 @@ static void test_links(void **state)
     assert_finds(t, "parameters.shortcut_to.deep.leaf", "results.far.away.deep.leaf");
     assert_get_fails(t, "shortcut_to.nothing", SNX_ENOTFOUND, "no \"shortcut_to.nothing\"");
     assert_null(snx_node_get(root, "tr.nzebras", &no_links));
+    /* A shortcut to a link inside a partial name counts the link's depth, not its
+     * target's: shortcut_to (2) + far.away.deep.leaf below it (3). */
+    assert_null(snx_node_get(root, "shortcut_to.leaf", &(snx_find_opts){ .max_depth = 4 }));
+    assert_non_null(snx_node_get(root, "shortcut_to.leaf", &(snx_find_opts){ .max_depth = 5 }));
+    assert_ok(snx_traj_add_link(t, "results.up.up.up.back", snx_traj_get(t, "traffic")));
+    /* back (5) + street.nzebras (2): 7; the target itself is only 2 deep. */
+    assert_non_null(snx_node_get(root, "back.nzebras", &(snx_find_opts){ .max_depth = 7 }));
+    assert_null(snx_node_get(root, "back.nzebras", &(snx_find_opts){ .max_depth = 6 }));
     /* max_depth counts a link as one level. */
     assert_non_null(snx_node_get(root, "tr.street.nzebras", &(snx_find_opts){ .max_depth = 3 }));
     assert_null(snx_node_get(root, "tr.street.nzebras", &(snx_find_opts){ .max_depth = 2 }));

@@ -68,6 +68,11 @@ static void test_quantities(void **state)
     snx_node *slope = snx_traj_add_parameter(t, "slope", snx_quantity_str("4 mV/ms"), NULL);
     assert_close(snx_par_get(slope)->u.d, 4.0, 1e-12); /* V/s */
     assert_string_equal(snx_par_get(slope)->unit, "mV/ms");
+    snx_node *blank = snx_traj_add_parameter(t, "blank", snx_quantity_str(" 15 ms  "), NULL);
+    assert_string_equal(snx_par_peek(blank)->unit, "ms");
+    snx_node *plain = snx_traj_add_parameter(t, "plain", snx_quantity_str("5"), NULL);
+    assert_string_equal(snx_par_peek(plain)->unit, "1"); /* dimensionless */
+    assert_true(snx_par_peek(plain)->u.d == 5);
     snx_node *star = snx_traj_add_parameter(t, "star", snx_quantity_str("2.5e-3*s"), NULL);
     assert_true(snx_par_get(star)->u.d == 0.0025);
     assert_string_equal(snx_par_get(star)->unit, "s");

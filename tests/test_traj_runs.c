@@ -424,6 +424,9 @@ static void test_find_idx_errors(void **state)
     assert_int_equal(snx_traj_find_idx(t, (const char *const[]){ "empty" }, 1, x_is, NULL, &idx),
                      SNX_ETYPE);
     assert_errmsg_contains("find_idx: parameter \"parameters.empty\" is empty");
+    assert_int_equal(snx_traj_find_idx(t, (const char *const[]){ "x" }, 1, NULL, NULL, &idx),
+                     SNX_EINVAL);
+    assert_errmsg_contains("find_idx: NULL predicate");
     assert_ok(snx_traj_begin_run(t, 0));
     assert_int_equal(snx_traj_find_idx(t, (const char *const[]){ "x" }, 1, x_is, NULL, &idx),
                      SNX_ESTATE);

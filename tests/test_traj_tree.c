@@ -82,6 +82,18 @@ static void test_new_refuses_invalid_names(void **state)
     assert_null(snx_traj_new("", NULL));
     assert_int_equal(snx_errcode(), SNX_ENAME);
     assert_errmsg_contains("empty name");
+    /* With the time suffix (21 characters) a name may have 107 characters. */
+    char name[129];
+    memset(name, 'n', 108);
+    name[108] = '\0';
+    assert_null(snx_traj_new(name, &(snx_traj_opts){ .add_time = 1 }));
+    assert_int_equal(snx_errcode(), SNX_ENAME);
+    assert_errmsg_contains("with its time suffix would be longer than 128 characters");
+    name[107] = '\0';
+    snx_traj *t = snx_traj_new(name, &(snx_traj_opts){ .add_time = 1 });
+    assert_non_null(t);
+    assert_int_equal(strlen(snx_traj_name(t)), 128);
+    snx_traj_free(t);
 }
 
 /* ---- names ------------------------------------------------------------------ */
