@@ -41,7 +41,7 @@ for t in tests/test_*.py; do
     [ -f "$t" ] || continue
     name=$(basename "$t")
     out="$WORK/$name.log"
-    if (cd "$WORK" && SNX_BUILD="$BUILD" /usr/bin/python3 "$t") >"$out" 2>&1; then
+    if (cd "$WORK" && SNX_BUILD="$BUILD" /usr/bin/python3 "$ROOT/$t") >"$out" 2>&1; then
         passed=$((passed + 1))
         echo "ok   $name"
     else
