@@ -336,6 +336,18 @@ static int select_rows(hid_t space, const hsize_t *coords, size_t n)
     return H5Sselect_elements(space, H5S_SELECT_SET, n, coords);
 }
 
+/* Moves n packed values between buf and the rows selected in fs. */
+static int transfer(hid_t ds, hid_t mtype, hid_t fs, hsize_t n, void *buf, int writing)
+{
+    hid_t ms = H5Screate_simple(1, &n, NULL);
+    herr_t rc = ms < 0 ? -1
+              : writing ? H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf)
+                        : H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0)
+        H5Sclose(ms);
+    return rc < 0 ? -1 : 0;
+}
+
 int h5_write_rows(hid_t ds, hid_t mtype, const hsize_t *rows, size_t n, const void *buf)
 {
     hid_t fs = H5Dget_space(ds);
@@ -347,13 +359,8 @@ int h5_write_rows(hid_t ds, hid_t mtype, const hsize_t *rows, size_t n, const vo
         hsize_t grown = rows[n - 1] + 1;
         fs = H5Dset_extent(ds, &grown) < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
     }
-    hsize_t count = n;
-    hid_t ms = H5Screate_simple(1, &count, NULL);
-    int rc = fs < 0 || ms < 0 || select_rows(fs, rows, n) < 0 ||
-                     H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf) < 0
-                 ? -1 : 0;
-    if (ms >= 0)
-        H5Sclose(ms);
+    int rc = fs < 0 || select_rows(fs, rows, n) < 0 ? -1
+                                                    : transfer(ds, mtype, fs, n, (void *)buf, 1);
     if (fs >= 0)
         H5Sclose(fs);
     return rc;
@@ -443,13 +450,9 @@ static int matches(const char *name, const char *prefix)
 /* Reads `count` rows from `first` of a 1-d dataset into buf. */
 static int read_rows(hid_t ds, hid_t mtype, hsize_t first, hsize_t count, void *buf)
 {
-    hid_t fs = H5Dget_space(ds), ms = H5Screate_simple(1, &count, NULL);
-    int rc = fs < 0 || ms < 0 ||
-                     H5Sselect_hyperslab(fs, H5S_SELECT_SET, &first, NULL, &count, NULL) < 0 ||
-                     H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf) < 0
-                 ? -1 : 0;
-    if (ms >= 0)
-        H5Sclose(ms);
+    hid_t fs = H5Dget_space(ds);
+    int rc = fs < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, &first, NULL, &count, NULL) < 0
+                 ? -1 : transfer(ds, mtype, fs, count, buf, 0);
     if (fs >= 0)
         H5Sclose(fs);
     return rc;

@@ -316,16 +316,24 @@ static herr_t collect_traj(hid_t g, const char *name, const H5L_info_t *info, vo
     return 0;
 }
 
-herr_t h5_iterate(hid_t g, H5L_iterate_t f, void *ctx)
+H5_index_t h5_order(hid_t g, int attributes)
 {
     hid_t gcpl = H5Gget_create_plist(g);
     unsigned order = 0;
     if (gcpl >= 0) {
-        H5Pget_link_creation_order(gcpl, &order);
+        if (attributes)
+            H5Pget_attr_creation_order(gcpl, &order);
+        else
+            H5Pget_link_creation_order(gcpl, &order);
         H5Pclose(gcpl);
     }
-    H5_index_t idx = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
-    return H5Literate(g, idx, H5_ITER_INC, NULL, f, ctx);
+    /* Groups written by others may not record it: then by name. */
+    return (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+}
+
+herr_t h5_iterate(hid_t g, H5L_iterate_t f, void *ctx)
+{
+    return H5Literate(g, h5_order(g, 0), H5_ITER_INC, NULL, f, ctx);
 }
 
 long h5_list(hid_t file, char ***names)

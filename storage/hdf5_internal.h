@@ -90,6 +90,9 @@ int h5_select_traj(h5s *s, const char *name, long index, int force, char **out_n
 int h5_create_traj(h5s *s, snx_traj *traj);
 /* Opens s->traj_g for s->traj_name. */
 int h5_open_traj(h5s *s, const char *name);
+/* The index to iterate a group's links (attributes when `attributes`) by: creation
+ * order when the group records it, else names. */
+H5_index_t h5_order(hid_t g, int attributes);
 /* H5Literate over a group's links, in creation order when the group records it. */
 herr_t h5_iterate(hid_t g, H5L_iterate_t f, void *ctx);
 /* The trajectory groups of an open file, in creation order. */

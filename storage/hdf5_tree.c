@@ -149,14 +149,7 @@ int h5_load_annotations(hid_t obj, snx_node *node)
 {
     /* Collect the names first: reading attributes while iterating them is not safe. */
     snx_buf names = {0};
-    hid_t ocpl = H5Gget_create_plist(obj);
-    unsigned order = 0;
-    if (ocpl >= 0) {
-        H5Pget_attr_creation_order(ocpl, &order);
-        H5Pclose(ocpl);
-    }
-    H5_index_t idx = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
-    int rc = H5Aiterate2(obj, idx, H5_ITER_INC, NULL, collect_annotation, &names) < 0
+    int rc = H5Aiterate2(obj, h5_order(obj, 1), H5_ITER_INC, NULL, collect_annotation, &names) < 0
                  ? h5_error(SNX_EFORMAT, "cannot list the attributes of \"%s\"",
                             snx_node_full_name(node))
                  : 0;
