@@ -115,12 +115,22 @@ static int small_scalar(const snx_value *v)
     }
 }
 
-int h5_column_place(const snx_node *leaf, long *row, char **container, char **column)
+int h5_column_eligible(const snx_node *leaf)
 {
     snx_branch b = snx_node_branch(leaf);
     const snx_value *v;
     if ((b != SNX_BRANCH_RESULTS && b != SNX_BRANCH_DERIVED) || snx_node_n_annotations(leaf) ||
         !(v = single_value(leaf)) || !small_scalar(v))
+        return 0;
+    for (const snx_node *p = snx_node_parent(leaf); !snx_node_is_root(p); p = snx_node_parent(p))
+        if (h5_run_index(snx_node_name(p)) >= 0)
+            return 1;
+    return 0;
+}
+
+int h5_column_place(const snx_node *leaf, long *row, char **container, char **column)
+{
+    if (!h5_column_eligible(leaf))
         return 0;
     return h5_run_place(snx_node_full_name(leaf), container, row, column);
 }

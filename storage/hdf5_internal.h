@@ -221,8 +221,9 @@ h5_columns *h5_columns_new(void);
 void h5_columns_free(h5_columns *c);
 /* Forgets what is known about columns on disk (after a delete or a close). */
 void h5_columns_forget(h5s *s);
-/* Whether `leaf` is a small per-run leaf that belongs in a column (1, with *row,
- * *container and *column set, the strings malloc'ed), or not (0). */
+/* Whether `leaf` is a small per-run leaf that belongs in a column. */
+int h5_column_eligible(const snx_node *leaf);
+/* The same, and if so (1) where: *row, *container and *column (malloc'ed). */
 int h5_column_place(const snx_node *leaf, long *row, char **container, char **column);
 /* Buffers the leaf's value as row `row` of its column. 1 when the column cannot take
  * it (another type, unit, comment or kind: the leaf then gets its own group). */

@@ -86,16 +86,13 @@ static hid_t row_type(void)
 
 static char *dup_or_null(const char *s) { return s ? snx_strdup(s) : NULL; }
 
-int h5_runs_add(h5s *s, snx_traj *traj, long idx, int completed)
+/* The row of run idx as the trajectory knows it. */
+static int fill_row(snx_traj *traj, long idx, int completed, run_row *row)
 {
     snx_run_info info;
     int rc = snx_traj_run_info(traj, idx, &info);
     if (rc)
         return rc;
-    h5_runs *r = s->runs;
-    if (snx_grow(&r->rows, &r->cap, r->n + 1, sizeof *r->rows))
-        return SNX_ENOMEM;
-    run_row *row = &r->rows[r->n];
     *row = (run_row){.idx = idx,
                      .completed = (int8_t)(completed || info.completed),
                      .timestamp = info.timestamp,
@@ -112,8 +109,26 @@ int h5_runs_add(h5s *s, snx_traj *traj, long idx, int completed)
         row_clear(row);
         return SNX_ENOMEM;
     }
-    r->n++;
     return 0;
+}
+
+/* Buffers a filled row (taken over). */
+static int push_row(h5s *s, run_row *row)
+{
+    h5_runs *r = s->runs;
+    if (snx_grow(&r->rows, &r->cap, r->n + 1, sizeof *r->rows)) {
+        row_clear(row);
+        return SNX_ENOMEM;
+    }
+    r->rows[r->n++] = *row;
+    return 0;
+}
+
+int h5_runs_add(h5s *s, snx_traj *traj, long idx, int completed)
+{
+    run_row row;
+    int rc = fill_row(traj, idx, completed, &row);
+    return rc ? rc : push_row(s, &row);
 }
 
 static hsize_t table_length(h5s *s, const char *path)
@@ -132,15 +147,74 @@ static hsize_t table_length(h5s *s, const char *path)
     return n;
 }
 
+/* The runs table as stored (*n = 0 without one); free with free_runs_table. */
+static int read_runs_table(h5s *s, run_row **rows, hsize_t *n, hid_t *type, hid_t *space)
+{
+    *rows = NULL;
+    *n = 0;
+    *type = *space = H5I_INVALID_HID;
+    if (!h5_exists(s->traj_g, RUNS_TABLE))
+        return 0;
+    hid_t ds = H5Dopen2(s->traj_g, RUNS_TABLE, H5P_DEFAULT);
+    *type = row_type();
+    *space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+    if (*space >= 0)
+        H5Sget_simple_extent_dims(*space, n, NULL);
+    int rc = !(*rows = snx_calloc(*n ? *n : 1, sizeof **rows)) ? SNX_ENOMEM : 0;
+    if (!rc && (*space < 0 || *type < 0 ||
+                (*n && H5Dread(ds, *type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *rows) < 0)))
+        rc = h5_error(SNX_EFORMAT, "cannot read the runs table of %s", s->filename);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (rc) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static void free_runs_table(run_row *rows, hsize_t n, hid_t type, hid_t space)
+{
+    if (rows && n)
+        H5Dvlen_reclaim(type, space, H5P_DEFAULT, rows);
+    free(rows);
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static int same_row(const run_row *a, const run_row *b)
+{
+    return a->completed == b->completed && a->timestamp == b->timestamp &&
+           a->finish_timestamp == b->finish_timestamp && a->runtime == b->runtime &&
+           a->seed == b->seed && same_str(a->parameter_summary, b->parameter_summary) &&
+           same_str(a->env_hexsha, b->env_hexsha) && same_str(a->error, b->error);
+}
+
 int h5_runs_add_missing(h5s *s, snx_traj *traj)
 {
-    size_t n_runs = snx_traj_n_runs(traj);
-    hsize_t have = table_length(s, RUNS_TABLE);
-    int rc = 0;
-    /* New runs get a row; runs completed in memory refresh theirs. */
-    for (size_t k = 0; !rc && k < n_runs; k++)
-        if (k >= have || snx_traj_is_completed(traj, (long)k))
-            rc = h5_runs_add(s, traj, (long)k, 0);
+    run_row *disk, row;
+    hsize_t have;
+    hid_t type, space;
+    int rc = read_runs_table(s, &disk, &have, &type, &space);
+    /* Rows the table lacks or has otherwise (rewriting a row of strings costs: a
+     * loaded trajectory stored again rewrites nothing). */
+    for (size_t k = 0; !rc && k < snx_traj_n_runs(traj); k++) {
+        if ((rc = fill_row(traj, (long)k, 0, &row)))
+            break;
+        if (k < have && same_row(&row, &disk[k]))
+            row_clear(&row);
+        else
+            rc = push_row(s, &row);
+    }
+    free_runs_table(disk, have, type, space);
     return rc;
 }
 
@@ -204,18 +278,10 @@ int h5_runs_flush(h5s *s)
 
 int h5_runs_load(h5s *s, snx_traj *traj)
 {
-    if (!h5_exists(s->traj_g, RUNS_TABLE))
-        return 0;
-    hid_t ds = H5Dopen2(s->traj_g, RUNS_TABLE, H5P_DEFAULT), type = row_type();
-    hid_t space = ds >= 0 ? H5Dget_space(ds) : -1;
-    hsize_t n = 0;
-    if (space >= 0)
-        H5Sget_simple_extent_dims(space, &n, NULL);
-    run_row *rows = snx_calloc(n ? n : 1, sizeof *rows);
-    int rc = !rows ? SNX_ENOMEM : 0;
-    if (!rc && (space < 0 || type < 0 ||
-                (n && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)))
-        rc = h5_error(SNX_EFORMAT, "cannot read the runs table of %s", s->filename);
+    run_row *rows;
+    hsize_t n;
+    hid_t type, space;
+    int rc = read_runs_table(s, &rows, &n, &type, &space);
     size_t n_runs = snx_traj_n_runs(traj);
     for (hsize_t k = 0; !rc && k < n && k < n_runs; k++) {
         const run_row *row = &rows[k];
@@ -232,15 +298,7 @@ int h5_runs_load(h5s *s, snx_traj *traj)
                              .error = row->error};
         rc = snx_traj_set_run_info(traj, (long)k, &info);
     }
-    if (rows && n && type >= 0 && space >= 0 && rc != SNX_ENOMEM)
-        H5Dvlen_reclaim(type, space, H5P_DEFAULT, rows);
-    free(rows);
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
-    if (ds >= 0)
-        H5Dclose(ds);
+    free_runs_table(rows, n, type, space);
     return rc;
 }
 

@@ -194,21 +194,24 @@ static int store_leaf_group(store_ctx *c, snx_node *leaf)
 }
 
 /* A small per-run leaf goes to its column; 1 when it needs a group after all. */
+/* A small per-run leaf goes to its column; 1 when it needs a group after all. */
 static int store_in_column(store_ctx *c, snx_node *leaf)
 {
+    int stored = snx_node_is_stored(leaf);
+    /* Its one item is on disk already (in its column, or in a group of its own):
+     * nothing new to add. This keeps re-storing 10^5 loaded runs cheap. */
+    if (stored && c->opts->level < SNX_STORE_OVERWRITE && !c->opts->overwrite_items)
+        return h5_column_eligible(leaf) ? 0 : 1;
     long row;
     char *container, *column;
     int rc = h5_column_place(leaf, &row, &container, &column);
     if (rc <= 0)
         return rc < 0 ? rc : 1;
-    int stored = snx_node_is_stored(leaf);
     char *path = h5_path(snx_node_full_name(leaf));
     if (!path)
         rc = SNX_ENOMEM;
     else if (stored && h5_exists(c->s->traj_g, path))
         rc = 1; /* it has a group on disk: it stays there */
-    else if (stored && c->opts->level < SNX_STORE_OVERWRITE && !c->opts->overwrite_items)
-        rc = 0; /* its row is written */
     else if ((rc = h5_column_add(c->s, leaf, row, container, column)) == 1 && stored)
         h5_columns_clear(c->s, container, row, column);
     if (rc == 0)
