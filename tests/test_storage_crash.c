@@ -146,7 +146,7 @@ static void kill_at_random(double commit_interval, int rounds)
         if (pid == 0)
             writer(commit_interval, -1, RUN_NORMALLY);
         seed = seed * 1103515245u + 12345u;
-        long delay_us = 30000 + (long)(seed >> 8) % 250000;
+        long delay_us = 20000 + (long)(seed >> 8) % 120000;
         struct timespec ts = {0, delay_us * 1000};
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
