@@ -54,7 +54,7 @@ struct snx_node {
     /* groups */
     snx_node **children;
     size_t n_children, cap_children;
-    snx_map *child_map;
+    snx_map *child_map; /* made once a group has many children; small ones are scanned */
     link_entry *links;
     size_t n_links, cap_links;
 
@@ -74,6 +74,7 @@ struct snx_node {
 typedef struct node_list {
     snx_node **nodes;
     size_t n, cap;
+    int nodes_inline; /* nodes points into the list's own allocation (index lists) */
 } node_list;
 
 typedef struct run_record {

@@ -10,6 +10,15 @@
 
 int traj_add_to_list(node_list *l, snx_node *node)
 {
+    if (l->nodes_inline && l->n == l->cap) { /* move out of the inline slot first */
+        snx_node **heap = snx_malloc(2 * l->cap * sizeof *heap);
+        if (!heap)
+            return SNX_ENOMEM;
+        memcpy(heap, l->nodes, l->n * sizeof *heap);
+        l->nodes = heap;
+        l->cap *= 2;
+        l->nodes_inline = 0;
+    }
     if (snx_grow(&l->nodes, &l->cap, l->n + 1, sizeof *l->nodes))
         return SNX_ENOMEM;
     l->nodes[l->n++] = node;
@@ -29,7 +38,8 @@ void traj_remove_from_list(node_list *l, const snx_node *node)
 static void free_list(void *p)
 {
     node_list *l = p;
-    free(l->nodes);
+    if (!l->nodes_inline)
+        free(l->nodes);
     free(l);
 }
 
@@ -40,8 +50,13 @@ static int index_add(snx_map *index, const char *name, snx_node *node)
 {
     node_list *l = snx_map_get(index, name);
     if (!l) {
-        if (!(l = snx_calloc(1, sizeof *l)))
+        /* Most names are unique (run_00000042): one allocation holds the list and
+         * its first slot. */
+        if (!(l = snx_calloc(1, sizeof *l + sizeof(snx_node *))))
             return SNX_ENOMEM;
+        l->nodes = (snx_node **)(l + 1);
+        l->cap = 1;
+        l->nodes_inline = 1;
         if (snx_map_put(index, name, l)) {
             free(l);
             return SNX_ENOMEM;
@@ -60,9 +75,35 @@ static void index_remove(snx_map *index, const char *name, const snx_node *node)
         snx_map_remove(index, name);
 }
 
+enum { CHILD_MAP_MIN = 8 }; /* below this many children a scan is cheaper than a map */
+
 snx_node *traj_child(const snx_node *group, const char *name)
 {
-    return group->child_map ? snx_map_get(group->child_map, name) : NULL;
+    if (group->child_map)
+        return snx_map_get(group->child_map, name);
+    for (size_t k = 0; k < group->n_children; k++)
+        if (strcmp(group->children[k]->name, name) == 0)
+            return group->children[k];
+    return NULL;
+}
+
+/* Registers the new child in the group's map, building the map when the group
+ * grows past CHILD_MAP_MIN children. */
+static int child_map_add(snx_node *group, snx_node *child)
+{
+    if (!group->child_map) {
+        if (group->n_children < CHILD_MAP_MIN)
+            return 0;
+        if (!(group->child_map = snx_map_new(NULL)))
+            return SNX_ENOMEM;
+        for (size_t k = 0; k < group->n_children; k++)
+            if (snx_map_put(group->child_map, group->children[k]->name, group->children[k])) {
+                snx_map_free(group->child_map);
+                group->child_map = NULL;
+                return SNX_ENOMEM;
+            }
+    }
+    return snx_map_put(group->child_map, child->name, child);
 }
 
 static snx_node *link_target(const snx_node *group, const char *name)
@@ -73,16 +114,28 @@ static snx_node *link_target(const snx_node *group, const char *name)
     return NULL;
 }
 
+/* "parent.full.name" + "." + name; children of the root have no prefix. */
 static char *join_name(const snx_node *parent, const char *name)
 {
-    if (!parent || !parent->parent) /* children of the root have no prefix */
-        return snx_strdup(name);
-    snx_buf b = { 0 };
-    if (snx_buf_printf(&b, "%s.%s", parent->full_name, name)) {
-        snx_buf_free(&b);
+    size_t plen = parent->parent ? strlen(parent->full_name) : 0, nlen = strlen(name);
+    char *full = snx_malloc(plen + 1 + nlen + 1);
+    if (!full)
         return NULL;
+    char *p = full;
+    if (plen) {
+        memcpy(p, parent->full_name, plen);
+        p[plen] = '.';
+        p += plen + 1;
     }
-    return snx_buf_take(&b);
+    memcpy(p, name, nlen + 1);
+    return full;
+}
+
+static void free_names(snx_node *n)
+{
+    if (!n->parent)
+        free(n->name); /* only the root owns its name; others point into full_name */
+    free(n->full_name);
 }
 
 snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
@@ -99,8 +152,11 @@ snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
     n->traj = traj;
     n->parent = parent;
     n->kind = kind;
-    n->name = snx_strdup(name);
+    /* A node's short name is the tail of its full name (one allocation); only the
+     * root, whose full name is "", owns its name separately. */
     n->full_name = parent ? join_name(parent, name) : snx_strdup("");
+    n->name = !n->full_name ? NULL
+            : parent ? n->full_name + strlen(n->full_name) - strlen(name) : snx_strdup(name);
     n->depth = parent ? parent->depth + 1 : 0;
     n->branch = !parent ? SNX_BRANCH_NONE
               : !parent->parent ? traj_branch_of(name) : parent->branch;
@@ -114,14 +170,13 @@ snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
     }
     if (!parent)
         return n;
-    if (!parent->child_map && !(parent->child_map = snx_map_new(NULL)))
-        goto fail;
     if (snx_grow(&parent->children, &parent->cap_children, parent->n_children + 1,
                  sizeof *parent->children) ||
-        snx_map_put(parent->child_map, name, n))
+        child_map_add(parent, n))
         goto fail;
-    if (index_add(traj->index, name, n)) {
-        snx_map_remove(parent->child_map, name);
+    if (index_add(traj->index, n->name, n)) {
+        if (parent->child_map)
+            snx_map_remove(parent->child_map, n->name);
         goto fail;
     }
     parent->children[parent->n_children++] = n;
@@ -130,8 +185,7 @@ snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
         traj_add_to_list(&traj->run_added, n);
     return n;
 fail:
-    free(n->name);
-    free(n->full_name);
+    free_names(n);
     free(n);
     return NULL;
 }
@@ -151,8 +205,7 @@ void traj_node_free(snx_node *n)
     traj_par_free(n);
     traj_result_free(n);
     free(n->comment);
-    free(n->name);
-    free(n->full_name);
+    free_names(n);
     free(n);
 }
 
@@ -404,7 +457,8 @@ int snx_node_remove(snx_node *n, int recursive)
     snx_node *p = n->parent;
     drop_links_into(t, n);
     unregister_subtree(t, n);
-    snx_map_remove(p->child_map, n->name);
+    if (p->child_map)
+        snx_map_remove(p->child_map, n->name);
     for (size_t k = 0; k < p->n_children; k++)
         if (p->children[k] == n) {
             memmove(&p->children[k], &p->children[k + 1],

@@ -623,39 +623,45 @@ static int column_values(const open_col *o, const char *name, snx_load_level lev
     return rc;
 }
 
-/* The leaf `name` of run `run` below the container node, or NULL. */
-static snx_node *row_leaf(load_cols *lc, snx_node *cnode, const char *run, const char *name,
-                          const char *full)
+/* "container.run_XXXXXXXX.name", the leaf's full name. */
+static void row_full_name(const load_cols *lc, const char *run, const char *name, char *full,
+                          size_t size)
 {
-    if (strchr(name, '.')) /* below groups of the run: the general path */
-        return h5_find_exact(lc->traj, full);
-    snx_node *g = snx_node_child_named(cnode, run);
-    return g ? snx_node_child_named(g, name) : NULL;
+    snprintf(full, size, "%s%s%s.%s", lc->container, *lc->container ? "." : "", run, name);
 }
 
 /* Puts one row into the tree: a new leaf, or the value into an existing one. The
  * usual case, a new leaf "z" right below its run group, is built child by child
- * from the container node, without parsing full names: loading 10^5 rows is
- * mostly this. */
+ * from the container node, without making or parsing full names: loading 10^5 rows
+ * is mostly this. */
 static int load_row(load_cols *lc, snx_node *cnode, long row, const char *name,
                     snx_node_kind kind, snx_value *v, const char *comment)
 {
     char run[SNX_RUN_NAME_BUF], full[SNX_LOCATION_MAX + 2 * SNX_NAME_MAX];
     snx_run_name(run, row);
-    snprintf(full, sizeof full, "%s%s%s.%s", lc->container, *lc->container ? "." : "", run, name);
-    snx_node *leaf = row_leaf(lc, cnode, run, name, full);
+    int nested = strchr(name, '.') != NULL; /* below groups of the run: the general path */
+    snx_node *g = nested ? NULL : snx_node_child_named(cnode, run), *leaf = NULL;
+    if (nested) {
+        row_full_name(lc, run, name, full, sizeof full);
+        leaf = h5_find_exact(lc->traj, full);
+    } else if (g) {
+        leaf = snx_node_child_named(g, name);
+    }
     snx_value value = snx_none();
     /* Data only for new or empty leaves, or when overwriting. */
     if (v && (!leaf || lc->level == SNX_LOAD_OVERWRITE || snx_leaf_is_empty(leaf)))
         value = *v, *v = snx_none();
-    if (!leaf && !strchr(name, '.')) {
-        snx_node *g = snx_node_child_named(cnode, run);
+    if (!leaf && !nested) {
         if (!g)
             g = snx_group_add_group(cnode, run, NULL);
         leaf = g ? snx_group_add_leaf(g, name, value, comment) : NULL;
-        if (leaf && snx_node_kind_of(leaf) != kind)
+        if (leaf && snx_node_kind_of(leaf) != kind) {
+            row_full_name(lc, run, name, full, sizeof full);
             return snx_error(SNX_EFORMAT, "column \"%s\" holds the wrong kind of leaf", full);
+        }
     } else {
+        if (!nested)
+            row_full_name(lc, run, name, full, sizeof full);
         leaf = snx_traj_load_leaf(lc->traj, full, kind, value, leaf ? NULL : comment);
     }
     if (!leaf)
