@@ -368,7 +368,7 @@ static int add_environment_record(snx_env *env)
              add_record(env, "host", snx_str(host), NULL) ||
              add_record(env, "n_workers", snx_int(o->single_process ? 0 : o->n_workers),
                         "worker processes (0: single-process mode)") ||
-             add_record(env, "run_timeout", snx_double(o->run_timeout), "seconds (0: none)") ||
+             add_record(env, "timeout_per_run", snx_double(o->run_timeout), "seconds (0: none)") ||
              add_record(env, "master_seed", snx_int((int64_t)o->seed),
                         "run seeds are snx_env_seed(master_seed, run index)") ||
              add_record(env, "resumed", snx_bool(env->resuming), NULL) ||
@@ -522,9 +522,9 @@ static int on_report_keep(env_exec *x, const void *msg, size_t len)
         snx_traj_end_run(env->traj);
     *env->run_one_result = rep.ret;
     rep.ret = snx_none();
-    rc = rep.status;
-    if (rc)
-        snx_error(SNX_ERUN, "run %ld failed: %s", idx, rep.error ? rep.error : "unknown");
+    rc = rep.status ? snx_error(SNX_ERUN, "run %ld failed: %s", idx,
+                                rep.error ? rep.error : "unknown reason")
+                    : 0;
     env_report_clear(&rep);
     return rc;
 }
