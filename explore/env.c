@@ -394,20 +394,6 @@ static void remove_run_nodes(snx_traj *traj)
             break;
 }
 
-static int peek_run(const void *msg, size_t len, long *idx, int *status)
-{
-    size_t msg_len;
-    if (!env_msg_complete(msg, len, &msg_len) || msg_len != len || len < 16 + 12)
-        return snx_error(SNX_EFORMAT, "environment: a worker sent an unreadable report");
-    int64_t i;
-    int32_t s;
-    memcpy(&i, (const char *)msg + 16, 8);
-    memcpy(&s, (const char *)msg + 24, 4);
-    *idx = (long)i;
-    *status = s;
-    return 0;
-}
-
 /* Rebuilds the run's nodes in the writer's tree (inside begin_run, so that they are
  * recorded as the run's); on failure the run fails with the reason. */
 static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_report *rep)
@@ -477,7 +463,7 @@ static int on_report(env_exec *x, const void *msg, size_t len)
     snx_traj *traj = env->traj;
     long idx = -1;
     int status = 0;
-    int rc = peek_run(msg, len, &idx, &status);
+    int rc = env_msg_peek(msg, len, &idx, &status, NULL);
     if (rc)
         return rc;
     if (idx < 0 || (size_t)idx >= env->n_results || env->results[idx].status != SNX_ENODATA)
@@ -513,7 +499,7 @@ static int on_report_keep(env_exec *x, const void *msg, size_t len)
     snx_env *env = x->env;
     long idx = -1;
     int status = 0;
-    int rc = peek_run(msg, len, &idx, &status);
+    int rc = env_msg_peek(msg, len, &idx, &status, NULL);
     if (rc)
         return rc;
     env_report rep = { .ret = snx_none() };

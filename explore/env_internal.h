@@ -46,6 +46,8 @@ void env_report_clear(env_report *r);
 int env_msg_encode(snx_buf *out, snx_traj *traj, const env_report *r);
 /* Whether buf[0..len) starts with a complete message; its length in *msg_len. */
 int env_msg_complete(const void *buf, size_t len, size_t *msg_len);
+/* The run index, status and runtime of a complete message, without decoding it. */
+int env_msg_peek(const void *buf, size_t len, long *idx, int *status, double *runtime);
 /* Decodes the report (into *r, which the caller clears) and creates the message's
  * nodes in traj (snx_traj_load_group / snx_traj_load_leaf). SNX_EFORMAT when the
  * bytes are not a valid message. */

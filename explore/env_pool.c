@@ -43,7 +43,8 @@
 #include <sys/prctl.h>
 #endif
 
-#define PIPELINE 2         /* runs queued per worker */
+#define PIPELINE 2         /* runs queued per worker (short runs) */
+#define SHORT_RUN 0.02     /* seconds: runs shorter than this on average are short */
 #define EXIT_STOPPED 0     /* a worker that was told to stop, or saw the end of commands */
 #define EXIT_KILLED 2      /* a worker told to kill its run child */
 #define EXIT_CHANNEL 3     /* a worker that lost its writer */
@@ -354,13 +355,15 @@ static long worker_next(int cmd_fd)
     return g_stop ? -1 : (long)idx;
 }
 
-static void worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer)
+static void worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
+                        const sigset_t *mask)
 {
     set_handler(SIGINT, SIG_IGN, 0, NULL);
     set_handler(SIGTERM, SIG_IGN, 0, NULL);
     set_handler(SIGPIPE, SIG_IGN, 0, NULL);
     set_handler(SIGUSR2, on_worker_stop, 0, NULL); /* no SA_RESTART: wakes up read() */
     set_handler(SIGUSR1, on_worker_kill, 0, NULL);
+    sigprocmask(SIG_SETMASK, mask, NULL);
     die_with_parent(writer);
     env_log_in_child();
     snx_buf report = { 0 };
@@ -393,7 +396,8 @@ typedef struct pool {
     int stopping;       /* no new runs */
     double kill_at;     /* monotonic time when running runs are killed (0 = never) */
     int killed;
-    int fatal;          /* an error of the writer itself */
+    double runtime_sum; /* of the runs reported so far */
+    size_t n_reports;
 } pool;
 
 static int spawn_worker(pool *p, worker *w)
@@ -412,6 +416,13 @@ static int spawn_worker(pool *p, worker *w)
     }
     fflush(NULL); /* no duplicated stdio buffers in the copies */
     pid_t writer = getpid();
+    /* The writer may signal the worker at once: hold the signals until the worker
+     * has its handlers. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigaddset(&block, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &block, &old);
     pid_t pid = fork();
     if (pid == 0) {
         close(cmd[1]);
@@ -421,8 +432,9 @@ static int spawn_worker(pool *p, worker *w)
                 close(p->w[k].cmd_fd);
                 close(p->w[k].res_fd);
             }
-        worker_main(x, cmd[0], res[1], writer);
+        worker_main(x, cmd[0], res[1], writer, &old);
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     close(cmd[0]);
     close(res[1]);
     if (pid < 0) {
@@ -452,31 +464,58 @@ static long take_next(pool *p)
 
 static size_t n_left(const pool *p) { return p->n_requeue + (p->x->n_todo - p->next); }
 
+/* How many runs a worker may have queued: two while runs are short, so that a
+ * worker never waits for the writer between runs; one for long runs, so that no run
+ * waits behind a long one while another worker is idle. */
+static size_t queue_depth(const pool *p)
+{
+    if (!p->n_reports)
+        return PIPELINE;
+    return p->runtime_sum / (double)p->n_reports < SHORT_RUN ? PIPELINE : 1;
+}
+
+/* Fills the workers' queues level by level: every worker gets a first run before
+ * any gets a second. */
 static void dispatch(pool *p)
 {
-    for (int k = 0; k < p->n && !p->stopping; k++) {
-        worker *w = &p->w[k];
-        while (w->pid > 0 && w->cmd_fd >= 0 && w->n_queued < PIPELINE && n_left(p)) {
+    size_t depth = queue_depth(p);
+    for (size_t level = 1; level <= depth && !p->stopping; level++)
+        for (int k = 0; k < p->n && n_left(p); k++) {
+            worker *w = &p->w[k];
+            if (w->pid <= 0 || w->cmd_fd < 0 || w->n_queued >= level)
+                continue;
             long idx = take_next(p);
             int64_t v = idx;
             if (env_frame_send(w->cmd_fd, ENV_FRAME_RUN, &v, 8)) {
                 p->requeue[p->n_requeue++] = idx; /* the worker is gone; its EOF follows */
                 close_commands(w);
-                break;
+                continue;
             }
             w->queue[w->n_queued++] = idx;
         }
-        if (w->pid > 0 && !n_left(p))
-            close_commands(w); /* nothing more: the worker leaves when done */
-    }
+    if (!p->stopping && !n_left(p))
+        for (int k = 0; k < p->n; k++)
+            if (p->w[k].pid > 0)
+                close_commands(&p->w[k]); /* nothing more: workers leave when done */
 }
 
 static int handle_report(pool *p, worker *w, const void *msg, size_t len)
 {
     if (!w->n_queued)
         return snx_error(SNX_EFORMAT, "environment: a worker reported a run it was not given");
+    long idx;
+    int status;
+    double runtime;
+    int rc = env_msg_peek(msg, len, &idx, &status, &runtime);
+    if (rc)
+        return rc;
+    if (idx != w->queue[0])
+        return snx_error(SNX_EFORMAT, "environment: a worker reported run %ld, expected %ld",
+                         idx, w->queue[0]);
     w->n_queued--;
     memmove(&w->queue[0], &w->queue[1], w->n_queued * sizeof w->queue[0]);
+    p->runtime_sum += runtime > 0 ? runtime : 0;
+    p->n_reports++;
     return p->x->on_report(p->x, msg, len);
 }
 

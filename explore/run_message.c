@@ -404,6 +404,26 @@ int env_msg_complete(const void *buf, size_t len, size_t *msg_len)
     return 1;
 }
 
+int env_msg_peek(const void *buf, size_t len, long *idx, int *status, double *runtime)
+{
+    size_t msg_len;
+    const unsigned char *b = buf;
+    if (!env_msg_complete(buf, len, &msg_len) || msg_len != len || len < MSG_HEADER + 44)
+        return snx_error(SNX_EFORMAT, "run message: not a complete message");
+    int64_t i;
+    int32_t s;
+    double t0, t1;
+    memcpy(&i, b + MSG_HEADER, 8);
+    memcpy(&s, b + MSG_HEADER + 8, 4);
+    memcpy(&t0, b + MSG_HEADER + 20, 8);
+    memcpy(&t1, b + MSG_HEADER + 28, 8);
+    *idx = (long)i;
+    *status = s;
+    if (runtime)
+        *runtime = t1 - t0;
+    return 0;
+}
+
 static int read_report(reader *r, env_report *rep)
 {
     rep->idx = (long)(int64_t)get_u64(r);
