@@ -8,8 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Resolves every name of r to a parameter of the `parameters` branch. */
-static int resolve(snx_traj *t, const snx_ranges *r, snx_node **pars, const char *what)
+/* Resolves every name of r to a parameter of the `parameters` branch. A locked
+ * parameter was read, perhaps by a run: explore would change what that run saw, so
+ * it is refused; expand only appends runs and leaves the existing ones alone, so it
+ * may proceed (pypet's post-processing expands trajectories whose runs read them). */
+static int resolve(snx_traj *t, const snx_ranges *r, snx_node **pars, const char *what,
+                   int refuse_locked)
 {
     for (size_t i = 0; i < snx_ranges_count(r); i++) {
         const char *name = snx_ranges_name(r, i);
@@ -26,60 +30,72 @@ static int resolve(snx_traj *t, const snx_ranges *r, snx_node **pars, const char
             if (pars[j] == p)
                 return snx_error(SNX_EINVAL, "%s: \"%s\" and \"%s\" are the same parameter",
                                  what, snx_ranges_name(r, j), name);
-        if (p->locked)
-            return snx_error(SNX_ELOCKED, "%s: parameter \"%s\" is locked", what, p->full_name);
+        if (refuse_locked && p->locked)
+            return snx_error(SNX_ELOCKED, "%s: parameter \"%s\" is locked (it was read); "
+                             "unlock it first", what, p->full_name);
         pars[i] = p;
     }
     return 0;
 }
 
+/* Every value must be of the parameter's kind (its range's, or its default's); an
+ * empty parameter takes the kind of the first value given. */
 static int check_values(const snx_ranges *r, snx_node **pars, size_t first_position)
 {
-    for (size_t i = 0; i < snx_ranges_count(r); i++)
+    for (size_t i = 0; i < snx_ranges_count(r); i++) {
+        const snx_node *p = pars[i];
+        const snx_value *ref = p->range_len ? &p->range[0]
+                             : p->value.type != SNX_T_NONE ? &p->value
+                                                           : snx_ranges_value(r, i, 0);
         for (size_t k = 0; k < snx_ranges_length(r, i); k++) {
-            const snx_value *v = snx_ranges_value(r, i, k);
-            int rc = traj_par_check_kind(pars[i], v, first_position + k);
-            if (!rc && pars[i]->value.type == SNX_T_NONE && !pars[i]->range_len && k &&
-                !snx_value_same_kind(snx_ranges_value(r, i, 0), v))
-                rc = snx_error(SNX_ETYPE, "\"%s\", value %zu: a %s among %s values",
-                               pars[i]->full_name, k, snx_type_name(v->type),
-                               snx_type_name(snx_ranges_value(r, i, 0)->type));
+            int rc = traj_value_check_kind(p->full_name, ref, snx_ranges_value(r, i, k),
+                                           first_position + k);
             if (rc)
                 return rc;
         }
+    }
     return 0;
 }
 
-/* Appends copies of r's lists to the parameters' ranges (nothing fails half-way:
- * the copies are made first). */
+/* Appends copies of r's lists to the parameters' ranges. Everything that can fail
+ * (copies, room in the ranges) happens before the first parameter changes. An empty
+ * parameter gets the first value as its default, so that it shows something
+ * outside the runs. */
 static int append_all(snx_traj *t, const snx_ranges *r, snx_node **pars, size_t n_new)
 {
     size_t n = snx_ranges_count(r);
     snx_value **copies = snx_calloc(n, sizeof *copies);
-    int rc = copies ? traj_grow_runs(t, t->n_runs + n_new) : SNX_ENOMEM;
+    snx_value *defaults = snx_calloc(n, sizeof *defaults); /* NONE = keep the default */
+    int rc = copies && defaults ? traj_grow_runs(t, t->n_runs + n_new) : SNX_ENOMEM;
     for (size_t i = 0; !rc && i < n; i++) {
+        snx_node *p = pars[i];
         if (!(copies[i] = snx_calloc(n_new, sizeof **copies)))
             rc = SNX_ENOMEM;
         for (size_t k = 0; !rc && k < n_new; k++)
             rc = snx_value_copy(&copies[i][k], snx_ranges_value(r, i, k));
-        snx_node *p = pars[i];
         if (!rc && snx_grow(&p->range, &p->range_cap, p->range_len + n_new, sizeof *p->range))
             rc = SNX_ENOMEM;
+        if (!rc && p->value.type == SNX_T_NONE && !p->range_len)
+            rc = snx_value_copy(&defaults[i], snx_ranges_value(r, i, 0));
     }
-    for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; !rc && k < n_new; k++) {
-            snx_node *p = pars[i];
-            if (p->value.type == SNX_T_NONE && k == 0 && !p->range_len)
-                snx_value_copy(&p->value, &copies[i][0]); /* the default, for display */
-            p->range[p->range_len++] = copies[i][k];
-            copies[i][k] = snx_none();
+    for (size_t i = 0; !rc && i < n; i++) {
+        snx_node *p = pars[i];
+        if (defaults[i].type != SNX_T_NONE) {
+            p->value = defaults[i];
+            defaults[i] = snx_none();
         }
+        traj_par_append_range(p, copies[i], n_new); /* cannot fail: room was made */
+    }
+    for (size_t i = 0; i < n; i++) { /* what was not handed over */
         for (size_t k = 0; copies && copies[i] && k < n_new; k++)
             snx_value_clear(&copies[i][k]);
         if (copies)
             free(copies[i]);
+        if (defaults)
+            snx_value_clear(&defaults[i]);
     }
     free(copies);
+    free(defaults);
     return rc;
 }
 
@@ -112,7 +128,7 @@ int snx_traj_explore(snx_traj *t, const snx_ranges *r)
     snx_node **pars = snx_calloc(n, sizeof *pars);
     if (!pars)
         return SNX_ENOMEM;
-    rc = resolve(t, r, pars, "explore");
+    rc = resolve(t, r, pars, "explore", 1);
     for (size_t i = 0; !rc && i < n; i++)
         if (pars[i]->range_len)
             rc = snx_error(SNX_ETYPE, "explore: \"%s\" is explored already (use expand)",
@@ -144,7 +160,7 @@ int snx_traj_expand(snx_traj *t, const snx_ranges *r)
     snx_node **pars = snx_calloc(n ? n : 1, sizeof *pars);
     if (!pars)
         return SNX_ENOMEM;
-    rc = resolve(t, r, pars, "expand");
+    rc = resolve(t, r, pars, "expand", 0);
     for (size_t i = 0; !rc && i < n; i++)
         if (!pars[i]->range_len)
             rc = snx_error(SNX_ETYPE, "expand: \"%s\" is not explored", pars[i]->full_name);
@@ -180,6 +196,24 @@ snx_node *snx_traj_explored(const snx_traj *t, size_t i)
     return i < t->n_explored ? t->explored[i] : NULL;
 }
 
+void traj_unexplore(snx_traj *t, snx_node *p)
+{
+    for (size_t k = 0; k < t->n_explored; k++)
+        if (t->explored[k] == p) {
+            memmove(&t->explored[k], &t->explored[k + 1],
+                    (t->n_explored - k - 1) * sizeof *t->explored);
+            t->n_explored--;
+            break;
+        }
+    if (t->n_explored)
+        return;
+    /* No exploration left: one run, and the old runs' records describe nothing. */
+    t->n_runs = 1;
+    traj_clear_runs(t);
+    if (!t->in_run)
+        t->run_idx = -1;
+}
+
 int snx_traj_shrink(snx_traj *t, int force)
 {
     int rc = traj_refuse_in_run(t, "shrink");
@@ -192,10 +226,7 @@ int snx_traj_shrink(snx_traj *t, int force)
         if (t->explored[e]->locked)
             return snx_error(SNX_ELOCKED, "shrink: parameter \"%s\" is locked",
                              t->explored[e]->full_name);
-    for (size_t e = 0; e < t->n_explored; e++)
-        snx_par_shrink(t->explored[e]);
-    t->n_explored = 0;
-    t->n_runs = 1;
-    t->run_idx = -1;
+    while (t->n_explored) /* each shrink takes its parameter off the list */
+        snx_par_shrink(t->explored[t->n_explored - 1]);
     return 0;
 }

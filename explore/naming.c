@@ -75,8 +75,10 @@ static int is_set_name(const char *name)
     return 1;
 }
 
-int traj_check_name(const char *name, const char *what)
+int traj_check_key(const char *name, const char *what)
 {
+    if (!name)
+        return snx_error(SNX_EINVAL, "%s: NULL name", what);
     size_t len = strlen(name);
     if (len == 0)
         return snx_error(SNX_ENAME, "%s: empty name (two dots in a row, or a trailing dot?)",
@@ -90,11 +92,19 @@ int traj_check_name(const char *name, const char *what)
                              "%s: invalid character '%c' in name \"%s\" (only letters, "
                              "digits and '_' are allowed)",
                              what, *p, name);
+    return 0;
+}
+
+int traj_check_name(const char *name, const char *what)
+{
+    int rc = traj_check_key(name, what);
+    if (rc)
+        return rc;
     if (strncmp(name, "run_", 4) == 0 && traj_run_group_index(name) == NOT_A_RUN_GROUP &&
         !is_set_name(name))
         return snx_error(SNX_ENAME,
                          "%s: names starting with \"run_\" are reserved for runs "
-                         "(run_%%08d, run_set_%%05d), got \"%s\"",
+                         "(run_%%08d, run_ALL, run_set_%%05d, run_set_ALL), got \"%s\"",
                          what, name);
     return 0;
 }

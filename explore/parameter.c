@@ -26,27 +26,33 @@ void traj_par_free(snx_node *p)
 
 /* Exploration is only meaningful between values of one kind: the same type, arrays
  * of the same shape, quantities of the same dimension. */
-int traj_par_check_kind(const snx_node *p, const snx_value *v, size_t position)
+int traj_value_check_kind(const char *name, const snx_value *ref, const snx_value *v,
+                          size_t position)
 {
     if (v->type == SNX_T_ERROR)
-        return snx_error_context("\"%s\", value %zu", p->full_name, position);
+        return snx_error_context("\"%s\", value %zu", name, position);
     if (v->type == SNX_T_NONE || v->type == SNX_T_TABLE)
         return snx_error(SNX_ETYPE, "\"%s\", value %zu: a parameter cannot hold a %s value",
-                         p->full_name, position, snx_type_name(v->type));
-    const snx_value *ref = p->range_len ? &p->range[0] : &p->value;
+                         name, position, snx_type_name(v->type));
     if (ref->type == SNX_T_NONE || snx_value_same_kind(ref, v))
         return 0;
     if (ref->type == SNX_T_QUANTITY && v->type == SNX_T_QUANTITY) {
         char a[64], b[64];
-        return snx_error(SNX_ETYPE,
-                         "\"%s\", value %zu: unit %s (%s) does not match %s (%s)", p->full_name,
-                         position, v->unit, snx_dim_format(snx_value_dim(v), a, sizeof a),
+        return snx_error(SNX_ETYPE, "\"%s\", value %zu: unit %s (%s) does not match %s (%s)",
+                         name, position, v->unit, snx_dim_format(snx_value_dim(v), a, sizeof a),
                          ref->unit, snx_dim_format(snx_value_dim(ref), b, sizeof b));
     }
-    return snx_error(SNX_ETYPE, "\"%s\", value %zu: a %s%s does not match the parameter's %s%s",
-                     p->full_name, position, snx_type_name(v->type),
-                     v->type == ref->type ? " of another shape" : "", snx_type_name(ref->type),
-                     v->type == ref->type ? " shape" : "");
+    if (v->type == ref->type) /* arrays */
+        return snx_error(SNX_ETYPE, "\"%s\", value %zu: a %s of another shape than the "
+                         "parameter's", name, position, snx_type_name(v->type));
+    return snx_error(SNX_ETYPE, "\"%s\", value %zu: a %s does not match the parameter's %s",
+                     name, position, snx_type_name(v->type), snx_type_name(ref->type));
+}
+
+int traj_par_check_kind(const snx_node *p, const snx_value *v, size_t position)
+{
+    const snx_value *ref = p->range_len ? &p->range[0] : &p->value;
+    return traj_value_check_kind(p->full_name, ref, v, position);
 }
 
 static const snx_value *current(const snx_node *p)
@@ -129,6 +135,8 @@ int snx_par_empty(snx_node *p)
     int rc = refuse_locked(p, "empty");
     if (rc)
         return rc;
+    if (p->range_len) /* as in pypet, an emptied parameter is no longer explored */
+        traj_unexplore(p->traj, p);
     traj_par_free(p);
     return 0;
 }
@@ -148,11 +156,14 @@ const snx_value *snx_par_range_at(const snx_node *p, size_t k)
 
 int snx_par_shrink(snx_node *p)
 {
+    if (!is_par(p, "shrink"))
+        return SNX_ETYPE;
     int rc = refuse_locked(p, "shrink");
     if (rc)
         return rc;
     if (!p->range_len)
         return snx_error(SNX_ETYPE, "shrink: \"%s\" is not explored", p->full_name);
+    traj_unexplore(p->traj, p);
     for (size_t k = 0; k < p->range_len; k++)
         snx_value_clear(&p->range[k]);
     p->range_len = 0;

@@ -32,23 +32,48 @@ void traj_free_presets(snx_traj *t)
     t->presets = NULL;
 }
 
+/* "<branch>.<name>" for a preset name: a full name without the branch (pypet's
+ * form), the branch or its short form may be given too, as when adding. Every
+ * component must be a valid name: a preset that can never match is a typo. */
+static int preset_full_name(snx_traj *t, const char *branch, const char *name, snx_buf *full)
+{
+    char **comps = traj_split_name(t, name, NULL);
+    if (!comps)
+        return snx_error_context("preset");
+    int rc = 0;
+    size_t k = strcmp(comps[0], branch) == 0 && comps[1] ? 1 : 0;
+    snx_buf_puts(full, branch);
+    for (; !rc && comps[k]; k++)
+        if (!(rc = traj_check_name(comps[k], "preset")))
+            rc = snx_buf_printf(full, ".%s", comps[k]);
+    traj_free_components(comps);
+    return rc;
+}
+
 static int preset_in(snx_traj *t, const char *branch, const char *name, snx_value value)
 {
     int rc = traj_refuse_in_run(t, "presetting");
     snx_buf full = { 0 };
     preset *p = NULL;
     if (!rc && value.type == SNX_T_ERROR)
-        rc = snx_error_context("preset \"%s\"", name);
+        rc = snx_error_context("preset \"%s\"", name ? name : "(null)");
     if (!rc && (value.type == SNX_T_NONE || value.type == SNX_T_TABLE))
-        rc = snx_error(SNX_ETYPE, "preset \"%s\": a %s value cannot be a parameter", name,
-                       snx_type_name(value.type));
-    if (!rc && (rc = snx_buf_printf(&full, "%s.%s", branch, name)) == 0) {
+        rc = snx_error(SNX_ETYPE, "preset \"%s\": a %s value cannot be a parameter",
+                       name ? name : "(null)", snx_type_name(value.type));
+    if (!rc)
+        rc = preset_full_name(t, branch, name, &full);
+    if (!rc) {
+        /* Exactly this name, no shortcuts, and no auto-loading from storage. */
+        char **comps = traj_split_name(t, full.data, NULL);
         snx_find_opts exact = { .no_shortcuts = 1 };
-        if (snx_node_get(t->root, full.data, &exact))
-            rc = snx_error(SNX_EPRESET, "preset \"%s\": the parameter exists already",
-                           full.data);
+        if (!comps)
+            rc = snx_errcode();
+        else if (traj_find(t, t->root, comps, &exact))
+            rc = snx_error(SNX_EPRESET, "preset \"%s\": the parameter exists already; set "
+                           "its value instead", full.data);
         else
-            snx_error_clear();
+            snx_error_clear(); /* not found is what we hoped for */
+        traj_free_components(comps);
     }
     if (!rc && !(p = snx_calloc(1, sizeof *p)))
         rc = SNX_ENOMEM;

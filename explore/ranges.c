@@ -166,8 +166,12 @@ static int build_factors(const snx_ranges *r, const char *const *order, factor *
     int rc = 0;
     *n_factors = 0;
     if (order) {
+        /* Every entry takes at least one unused list, so r->n entries are the most. */
         for (size_t k = 0; !rc && order[k]; k++)
-            rc = parse_factor(r, order[k], &factors[(*n_factors)++], used);
+            rc = *n_factors == r->n
+                     ? snx_error(SNX_EINVAL, "cartesian product: order entry \"%s\" names "
+                                 "no list that is not ordered already", order[k])
+                     : parse_factor(r, order[k], &factors[(*n_factors)++], used);
         for (size_t k = 0; !rc && k < r->n; k++)
             if (!used[k])
                 rc = snx_error(SNX_EINVAL, "cartesian product: \"%s\" is missing from the order",

@@ -16,23 +16,11 @@ static int is_result(const snx_node *n, const char *what)
     return 0;
 }
 
-void traj_result_free(snx_node *r)
-{
-    for (size_t k = 0; k < r->n_items; k++) {
-        free(r->items[k].name);
-        snx_value_clear(&r->items[k].value);
-    }
-    free(r->items);
-    r->items = NULL;
-    r->n_items = r->cap_items = 0;
-}
+void traj_result_free(snx_node *r) { nv_clear(&r->items); }
 
 static named_value *find_item(const snx_node *r, const char *name)
 {
-    for (size_t k = 0; k < r->n_items; k++)
-        if (strcmp(r->items[k].name, name) == 0)
-            return &r->items[k];
-    return NULL;
+    return nv_find(&r->items, name);
 }
 
 int snx_result_set(snx_node *r, const char *item, snx_value v)
@@ -44,26 +32,13 @@ int snx_result_set(snx_node *r, const char *item, snx_value v)
         rc = snx_error_context("result \"%s\", item \"%s\"", r->full_name, item);
     else if (v.type == SNX_T_NONE)
         rc = snx_error(SNX_ETYPE, "result \"%s\", item \"%s\": no value", r->full_name, item);
-    else if (!item || traj_check_name(item, "result item"))
-        rc = item ? SNX_ENAME : snx_error(SNX_EINVAL, "result_set: NULL item name");
+    else
+        rc = traj_check_key(item, "result item");
     if (rc) {
         snx_value_clear(&v);
         return rc;
     }
-    named_value *old = find_item(r, item);
-    if (old) {
-        snx_value_clear(&old->value);
-        old->value = v;
-        return 0;
-    }
-    char *name = snx_strdup(item);
-    if (!name || snx_grow(&r->items, &r->cap_items, r->n_items + 1, sizeof *r->items)) {
-        free(name);
-        snx_value_clear(&v);
-        return SNX_ENOMEM;
-    }
-    r->items[r->n_items++] = (named_value){ name, v };
-    return 0;
+    return nv_put(&r->items, item, v);
 }
 
 static void positional_name(const snx_node *r, size_t k, char *buf, size_t size)
@@ -92,10 +67,14 @@ const snx_value *snx_result_get(const snx_node *r, const char *item)
 {
     if (!is_result(r, "result_get"))
         return NULL;
+    if (!item) {
+        snx_error(SNX_EINVAL, "result_get: NULL item name");
+        return NULL;
+    }
     named_value *nv = find_item(r, item);
     if (!nv) {
         snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"%s", r->full_name, item,
-                  r->n_items ? "" : " (it is empty)");
+                  r->items.n ? "" : " (it is empty)");
         return NULL;
     }
     return &nv->value;
@@ -108,48 +87,60 @@ const snx_value *snx_result_get_pos(const snx_node *r, size_t k)
     return snx_result_get(r, name);
 }
 
-size_t snx_result_n_items(const snx_node *r) { return r->n_items; }
+size_t snx_result_n_items(const snx_node *r) { return r->items.n; }
 
 const snx_value *snx_result_item_at(const snx_node *r, size_t i, const char **name)
 {
-    if (i >= r->n_items)
+    if (i >= r->items.n)
         return NULL;
     if (name)
-        *name = r->items[i].name;
-    return &r->items[i].value;
+        *name = r->items.items[i].name;
+    return &r->items.items[i].value;
 }
+
+/* The item `item` of result r, or NULL with the reason set. */
+static named_value *find_existing(const snx_node *r, const char *item, const char *what)
+{
+    if (!is_result(r, what))
+        return NULL;
+    if (!item) {
+        snx_error(SNX_EINVAL, "%s: NULL item name", what);
+        return NULL;
+    }
+    named_value *nv = find_item(r, item);
+    if (!nv)
+        snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"", r->full_name, item);
+    return nv;
+}
+
+static void drop_item(snx_node *r, named_value *nv) { nv_drop(&r->items, nv); }
 
 int snx_result_take(snx_node *r, const char *item, snx_value *out)
 {
-    named_value *nv = is_result(r, "result_take") ? find_item(r, item) : NULL;
+    named_value *nv = find_existing(r, item, "result_take");
     if (!nv)
-        return snx_errcode() == SNX_ETYPE
-                   ? SNX_ETYPE
-                   : snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"",
-                               r->full_name, item);
+        return snx_errcode();
     *out = nv->value;
     nv->value = snx_none();
-    return snx_result_remove(r, item);
+    drop_item(r, nv);
+    return 0;
 }
 
 int snx_result_remove(snx_node *r, const char *item)
 {
-    named_value *nv = is_result(r, "result_remove") ? find_item(r, item) : NULL;
+    named_value *nv = find_existing(r, item, "result_remove");
     if (!nv)
-        return snx_errcode() == SNX_ETYPE
-                   ? SNX_ETYPE
-                   : snx_error(SNX_ENOTFOUND, "result \"%s\" has no item \"%s\"",
-                               r->full_name, item);
-    free(nv->name);
-    snx_value_clear(&nv->value);
-    size_t k = (size_t)(nv - r->items);
-    memmove(nv, nv + 1, (r->n_items - k - 1) * sizeof *nv);
-    r->n_items--;
+        return snx_errcode();
+    drop_item(r, nv);
     return 0;
 }
 
-int snx_result_is_empty(const snx_node *r) { return r->n_items == 0; }
-void snx_result_empty(snx_node *r) { traj_result_free(r); }
+int snx_result_is_empty(const snx_node *r) { return r->items.n == 0; }
+void snx_result_empty(snx_node *r)
+{
+    if (r && r->kind == SNX_NODE_RESULT)
+        traj_result_free(r);
+}
 
 int snx_leaf_is_empty(const snx_node *n)
 {

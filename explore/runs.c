@@ -24,6 +24,12 @@ static void clear_record(run_record *r)
     memset(r, 0, sizeof *r);
 }
 
+void traj_clear_runs(snx_traj *t)
+{
+    for (size_t k = 0; k < t->cap_runs; k++)
+        clear_record(&t->runs[k]);
+}
+
 void traj_free_runs(snx_traj *t)
 {
     for (size_t k = 0; k < t->cap_runs; k++)
@@ -80,6 +86,8 @@ const char *snx_traj_run_name_current(const snx_traj *t)
 int snx_traj_iter_runs(snx_traj *t, int (*f)(snx_traj *, long, void *), void *ctx)
 {
     int rc = traj_refuse_in_run(t, "iterating runs");
+    if (rc)
+        return rc; /* and leave the run that is going on alone */
     for (size_t k = 0; !rc && k < t->n_runs; k++) {
         t->run_idx = (long)k;
         rc = f(t, (long)k, ctx);
@@ -198,6 +206,9 @@ long snx_traj_find_idx(snx_traj *t, const char *const *names, size_t n_names,
     int rc = traj_refuse_in_run(t, "find_idx");
     if (rc)
         return rc;
+    if (!pred || !out || (n_names && !names))
+        return snx_error(SNX_EINVAL, "find_idx: NULL %s", !pred ? "predicate"
+                                                          : !out  ? "output" : "names");
     snx_node **pars = snx_calloc(n_names ? n_names : 1, sizeof *pars);
     const snx_value **vals = snx_calloc(n_names ? n_names : 1, sizeof *vals);
     long *found = snx_calloc(t->n_runs, sizeof *found);
@@ -229,21 +240,38 @@ long snx_traj_find_idx(snx_traj *t, const char *const *names, size_t n_names,
 }
 
 /* The node `comps` below the run group named `run` (any of them: results.runs.run_X,
- * derived_parameters.runs.run_X, results.run_set_00000.run_X, ...). */
-static snx_node *below_run_group(snx_traj *t, const char *run, char *const *comps)
+ * derived_parameters.runs.run_X, results.run_set_00000.run_X, ...). 0 with *out
+ * NULL when none has it; SNX_ENOTUNIQUE when two run groups of this run have it, as
+ * in pypet. */
+static int below_run_group(snx_traj *t, const char *run, char *const *comps, snx_node **out)
 {
     node_list *groups = snx_map_get(t->index, run);
-    snx_find_opts strict = { .no_shortcuts = 1 };
+    *out = NULL;
     for (size_t g = 0; groups && g < groups->n; g++) {
         if (groups->nodes[g]->kind != SNX_NODE_GROUP)
             continue;
-        snx_node *n = traj_find(t, groups->nodes[g], comps, &strict);
-        if (!n)
-            n = traj_find(t, groups->nodes[g], comps, NULL);
+        snx_node *n = traj_find(t, groups->nodes[g], comps, NULL);
+        if (!n && snx_errcode() != SNX_ENOTFOUND)
+            return snx_errcode();
+        if (n && *out && n != *out)
+            return snx_error(SNX_ENOTUNIQUE, "\"%s\" and \"%s\" both answer for %s",
+                             (*out)->full_name, n->full_name, run);
         if (n)
-            return n;
+            *out = n;
     }
-    return NULL;
+    return 0;
+}
+
+/* The node of run k, or of run_ALL when include_default_run and run k has none. */
+static int node_of_run(snx_traj *t, long k, char *const *comps, int include_default_run,
+                       snx_node **out)
+{
+    char run[SNX_RUN_NAME_BUF];
+    t->run_idx = k; /* shortcut searches below the run group skip the other runs */
+    int rc = below_run_group(t, snx_run_name(run, k), comps, out);
+    if (!rc && !*out && include_default_run)
+        rc = below_run_group(t, SNX_RUN_ALL, comps, out);
+    return rc;
 }
 
 long snx_traj_get_from_runs(snx_traj *t, const char *name, int include_default_run,
@@ -253,30 +281,26 @@ long snx_traj_get_from_runs(snx_traj *t, const char *name, int include_default_r
     if (rc)
         return rc;
     char **comps = traj_split_name(t, name, NULL);
-    long *idx = snx_calloc(t->n_runs, sizeof *idx);
-    snx_node **found = snx_calloc(t->n_runs, sizeof *found);
-    long n = 0;
-    if (!comps || !idx || !found) {
-        traj_free_components(comps);
-        free(idx);
-        free(found);
-        return snx_errcode() ? snx_errcode() : SNX_ENOMEM;
-    }
-    long saved = t->run_idx;
-    char run[SNX_RUN_NAME_BUF];
-    for (size_t k = 0; k < t->n_runs; k++) {
-        t->run_idx = (long)k; /* searches below the run group skip other runs */
-        snx_node *node = below_run_group(t, snx_run_name(run, (long)k), comps);
-        if (!node && include_default_run)
-            node = below_run_group(t, SNX_RUN_ALL, comps);
+    long *idx = comps ? snx_calloc(t->n_runs, sizeof *idx) : NULL;
+    snx_node **found = idx ? snx_calloc(t->n_runs, sizeof *found) : NULL;
+    long n = 0, saved = t->run_idx;
+    rc = found ? 0 : snx_errcode() ? snx_errcode() : SNX_ENOMEM;
+    for (size_t k = 0; !rc && k < t->n_runs; k++) {
+        snx_node *node = NULL;
+        rc = node_of_run(t, (long)k, comps, include_default_run, &node);
         if (node) {
             idx[n] = (long)k;
             found[n++] = node;
         }
     }
     t->run_idx = saved;
-    snx_error_clear();
     traj_free_components(comps);
+    if (rc) {
+        free(idx);
+        free(found);
+        return snx_error_context("get_from_runs \"%s\"", name ? name : "(null)");
+    }
+    snx_error_clear(); /* the runs without the item left "not found" behind */
     *run_idx = idx;
     *nodes = found;
     return n;

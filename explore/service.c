@@ -49,6 +49,9 @@ int snx_traj_store(snx_traj *t, const snx_store_opts *opts)
     int rc = need_service(t, "store", t->storage_ops && t->storage_ops->store);
     if (!rc && (rc = traj_refuse_in_run(t, "storing the whole trajectory")) == 0)
         rc = t->storage_ops->store(t->storage_self, t, opts ? opts : &defaults);
+    /* Whatever the service does, a stored trajectory must refuse explore from now on. */
+    if (!rc && (!opts || opts->level != SNX_STORE_NOTHING))
+        t->stored = 1;
     return rc;
 }
 
@@ -56,6 +59,8 @@ int snx_traj_store_node(snx_traj *t, snx_node *node, const snx_store_opts *opts)
 {
     static const snx_store_opts defaults = { .level = SNX_STORE_DATA };
     int rc = need_service(t, "store_node", t->storage_ops && t->storage_ops->store_node);
+    if (!rc && !node)
+        rc = snx_error(SNX_EINVAL, "store_node: NULL node");
     if (!rc && !t->stored)
         rc = snx_error(SNX_ESTATE,
                        "store_node \"%s\": store the trajectory once before single items",
@@ -68,6 +73,9 @@ int snx_traj_store_node(snx_traj *t, snx_node *node, const snx_store_opts *opts)
 int snx_traj_store_run(snx_traj *t, long idx)
 {
     int rc = need_service(t, "store_run", t->storage_ops && t->storage_ops->store_run);
+    if (!rc && (idx < 0 || (size_t)idx >= t->n_runs))
+        rc = snx_error(SNX_EINVAL, "store_run: no run %ld (the trajectory has %zu)", idx,
+                       t->n_runs);
     return rc ? rc : t->storage_ops->store_run(t->storage_self, t, idx);
 }
 
@@ -83,34 +91,56 @@ int snx_traj_load(snx_traj *t, const snx_load_opts *opts)
 int snx_traj_load_node(snx_traj *t, snx_node *node, const snx_item_opts *opts)
 {
     static const snx_item_opts defaults = { .level = SNX_LOAD_DATA };
-    if (opts && opts->load_only && opts->load_except)
-        return snx_error(SNX_EINVAL, "load \"%s\": load_only and load_except exclude each other",
-                         node->full_name);
     int rc = need_service(t, "load_node", t->storage_ops && t->storage_ops->load_node);
+    if (!rc && !node)
+        rc = snx_error(SNX_EINVAL, "load_node: NULL node");
+    if (!rc && opts && opts->load_only && opts->load_except)
+        rc = snx_error(SNX_EINVAL,
+                       "load \"%s\": load_only and load_except exclude each other",
+                       node->full_name);
     return rc ? rc : t->storage_ops->load_node(t->storage_self, t, node, opts ? opts : &defaults);
+}
+
+static int is_below(const snx_node *n, const snx_node *ancestor)
+{
+    for (; n; n = n->parent)
+        if (n == ancestor)
+            return 1;
+    return 0;
 }
 
 int snx_traj_delete_node(snx_traj *t, snx_node *node, const char *const *only_items,
                          int recursive)
 {
     int rc = need_service(t, "delete", t->storage_ops && t->storage_ops->delete_node);
-    if (!rc && node->kind == SNX_NODE_PARAMETER && node->range_len)
-        rc = snx_error(SNX_ETYPE, "delete: \"%s\" is explored; explored parameters stay",
-                       node->full_name);
+    if (!rc && !node)
+        rc = snx_error(SNX_EINVAL, "delete: NULL node");
+    /* The runs are defined by the explored ranges: deleting one would orphan them. */
+    for (size_t e = 0; !rc && e < t->n_explored; e++)
+        if (is_below(t->explored[e], node))
+            rc = snx_error(SNX_ETYPE, "delete \"%s\": explored parameter \"%s\" cannot be "
+                           "deleted", node->full_name, t->explored[e]->full_name);
     return rc ? rc : t->storage_ops->delete_node(t->storage_self, t, node, only_items, recursive);
 }
 
+/* Auto-loading runs inside a lookup; the service may look nodes up itself, which
+ * must not auto-load again. */
 int traj_auto_load_missing(snx_traj *t, const char *full_name)
 {
     if (!t->storage_ops->load_missing)
         return snx_error(SNX_ENOSERVICE, "auto-load: the storage service cannot load nodes");
-    return t->storage_ops->load_missing(t->storage_self, t, full_name);
+    t->auto_load = 0;
+    int rc = t->storage_ops->load_missing(t->storage_self, t, full_name);
+    t->auto_load = 1;
+    return rc;
 }
 
 int traj_auto_load_leaf(snx_traj *t, snx_node *leaf)
 {
     snx_item_opts opts = { .level = SNX_LOAD_DATA };
+    t->auto_load = 0;
     int rc = snx_traj_load_node(t, leaf, &opts);
+    t->auto_load = 1;
     if (!rc && snx_leaf_is_empty(leaf))
         rc = snx_error(SNX_ENODATA, "auto-load: \"%s\" has no data in storage", leaf->full_name);
     return rc;
@@ -123,53 +153,84 @@ snx_node *snx_traj_load_group(snx_traj *t, const char *full_name, const char *co
     char **comps = traj_split_name(t, full_name, NULL);
     if (!comps)
         return NULL;
-    snx_node *g = traj_make_groups(t, t->root, comps, traj_count_components(comps));
+    snx_node *first_new = NULL;
+    snx_node *g = traj_make_groups(t, t->root, comps, traj_count_components(comps), &first_new);
     traj_free_components(comps);
-    if (g && comment && *comment && snx_node_set_comment(g, comment))
+    if (g && comment && *comment && snx_node_set_comment(g, comment)) {
+        traj_undo_node(first_new);
         return NULL;
+    }
     return g;
+}
+
+/* What a loaded leaf must satisfy before anything is created. */
+static int check_loaded_leaf(char *const *comps, size_t n, snx_node_kind kind,
+                             const snx_value *value, const char *full_name)
+{
+    if (kind != SNX_NODE_PARAMETER && kind != SNX_NODE_RESULT)
+        return snx_error(SNX_EINVAL, "loading \"%s\": a leaf is a parameter or a result",
+                         full_name);
+    if (n < 2)
+        return snx_error(SNX_EINVAL, "loading \"%s\": leaves cannot hang at the root",
+                         full_name);
+    int rc = traj_check_name(comps[n - 1], "loading a leaf");
+    if (!rc && traj_leaf_kind(traj_branch_of(comps[0])) != kind)
+        rc = snx_error(SNX_ETYPE, "loading \"%s\": a %s cannot hang in this branch",
+                       full_name, kind == SNX_NODE_PARAMETER ? "parameter" : "result");
+    return rc ? rc : traj_check_leaf_value(kind, value, full_name);
+}
+
+/* Puts a loaded value into a leaf (consumed). */
+static int fill_loaded(snx_node *leaf, snx_value *value)
+{
+    snx_value v = *value;
+    *value = snx_none();
+    if (v.type == SNX_T_NONE)
+        return 0;
+    if (leaf->kind == SNX_NODE_RESULT)
+        return snx_result_set(leaf, leaf->name, v);
+    int rc = leaf->locked ? snx_error(SNX_ELOCKED, "loading \"%s\": the parameter is locked "
+                                      "(it was read); unlock it first", leaf->full_name)
+             : leaf->range_len ? traj_par_check_kind(leaf, &v, 0) : 0;
+    if (rc) {
+        snx_value_clear(&v);
+        return rc;
+    }
+    snx_value_clear(&leaf->value);
+    leaf->value = v;
+    return 0;
 }
 
 snx_node *snx_traj_load_leaf(snx_traj *t, const char *full_name, snx_node_kind kind,
                              snx_value value, const char *comment)
 {
-    snx_node *leaf = NULL;
+    snx_node *leaf = NULL, *created = NULL;
     char **comps = NULL;
     if (value.type == SNX_T_ERROR) {
-        snx_error_context("loading \"%s\"", full_name);
+        snx_error_context("loading \"%s\"", full_name ? full_name : "(null)");
         goto out;
     }
     if (!(comps = traj_split_name(t, full_name, NULL)))
         goto out;
     size_t n = traj_count_components(comps);
-    snx_node *group = traj_make_groups(t, t->root, comps, n - 1);
+    if (check_loaded_leaf(comps, n, kind, &value, full_name))
+        goto out;
+    snx_node *group = traj_make_groups(t, t->root, comps, n - 1, &created);
     if (!group)
         goto out;
     leaf = traj_child(group, comps[n - 1]);
     if (leaf && leaf->kind != kind) {
-        snx_error(SNX_ETYPE, "loading \"%s\": a different kind of node exists", full_name);
+        snx_error(SNX_ETYPE, "loading \"%s\": a %s of that name exists", full_name,
+                  leaf->kind == SNX_NODE_GROUP ? "group" : "leaf of another kind");
         leaf = NULL;
         goto out;
     }
-    if (!leaf && !(leaf = traj_node_new(t, group, comps[n - 1], kind)))
-        goto out;
-    if (comment && *comment && snx_node_set_comment(leaf, comment)) {
+    if (!leaf && (leaf = traj_node_new(t, group, comps[n - 1], kind)) && !created)
+        created = leaf;
+    if (!leaf || (comment && *comment && snx_node_set_comment(leaf, comment)) ||
+        fill_loaded(leaf, &value)) {
+        traj_undo_node(created);
         leaf = NULL;
-        goto out;
-    }
-    if (value.type != SNX_T_NONE) {
-        int rc;
-        if (kind == SNX_NODE_PARAMETER) {
-            snx_value_clear(&leaf->value);
-            leaf->value = value;
-            value = snx_none();
-            rc = 0;
-        } else {
-            rc = snx_result_set(leaf, leaf->name, value);
-            value = snx_none();
-        }
-        if (rc)
-            leaf = NULL;
     }
 out:
     snx_value_clear(&value);
@@ -177,33 +238,58 @@ out:
     return leaf;
 }
 
+/* What a loaded range must satisfy; nothing changes before it holds. */
+static int check_loaded_range(const snx_node *p, const snx_value *values, size_t n)
+{
+    if (!p || p->kind != SNX_NODE_PARAMETER)
+        return snx_error(SNX_ETYPE, "load_range: \"%s\" is not a parameter",
+                         p ? p->full_name : "(null)");
+    const snx_traj *t = p->traj;
+    if (p->branch != SNX_BRANCH_PARAMETERS)
+        return snx_error(SNX_EINVAL, "load_range: \"%s\" is not in the parameters branch; "
+                         "only parameters are explored", p->full_name);
+    if (!n || !values)
+        return snx_error(SNX_EFORMAT, "load_range: \"%s\": an empty range", p->full_name);
+    if (p->locked)
+        return snx_error(SNX_ELOCKED, "load_range: parameter \"%s\" is locked (it was read); "
+                         "unlock it first", p->full_name);
+    size_t others = t->n_explored - (p->range_len ? 1 : 0);
+    if (others && n != t->n_runs)
+        return snx_error(SNX_EFORMAT, "load_range: \"%s\" has %zu values, other ranges have %zu",
+                         p->full_name, n, t->n_runs);
+    /* The new values replace the old range: check them against the default, or
+     * against the first of them when the parameter is a skeleton. */
+    const snx_value *ref = p->value.type != SNX_T_NONE ? &p->value : &values[0];
+    for (size_t k = 0; k < n; k++) {
+        int rc = traj_value_check_kind(p->full_name, ref, &values[k], k);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int snx_par_load_range(snx_node *p, snx_value *values, size_t n)
 {
-    snx_traj *t = p->traj;
-    int rc = 0;
-    if (p->kind != SNX_NODE_PARAMETER)
-        rc = snx_error(SNX_ETYPE, "load_range: \"%s\" is not a parameter", p->full_name);
-    else if (t->n_explored && n != t->n_runs)
-        rc = snx_error(SNX_EFORMAT, "load_range: \"%s\" has %zu values, other ranges have %zu",
-                       p->full_name, n, t->n_runs);
-    for (size_t k = 0; !rc && k < n; k++)
-        rc = traj_par_check_kind(p, &values[k], k);
-    if (!rc && snx_grow(&t->explored, &t->cap_explored, t->n_explored + 1, sizeof *t->explored))
+    int rc = check_loaded_range(p, values, n);
+    snx_traj *t = rc ? NULL : p->traj;
+    /* Allocate everything first: the old range goes only when the new one fits. */
+    if (!rc && (snx_grow(&t->explored, &t->cap_explored, t->n_explored + 1,
+                         sizeof *t->explored) ||
+                traj_grow_runs(t, n) ||
+                snx_grow(&p->range, &p->range_cap, n, sizeof *p->range) ||
+                (p->value.type == SNX_T_NONE && snx_value_copy(&p->value, &values[0]))))
         rc = SNX_ENOMEM;
-    if (!rc && !p->range_len)
-        rc = traj_grow_runs(t, n);
     if (!rc) {
+        int was_explored = p->range_len > 0;
         for (size_t k = 0; k < p->range_len; k++)
             snx_value_clear(&p->range[k]);
-        int was_explored = p->range_len > 0;
         p->range_len = 0;
-        rc = traj_par_append_range(p, values, n);
-        if (!rc && !was_explored)
+        traj_par_append_range(p, values, n); /* cannot fail: room was made */
+        if (!was_explored)
             t->explored[t->n_explored++] = p;
-        if (!rc)
-            t->n_runs = n;
+        t->n_runs = n;
     }
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; values && k < n; k++)
         snx_value_clear(&values[k]);
     return rc;
 }

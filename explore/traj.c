@@ -34,6 +34,12 @@ snx_traj *snx_traj_new(const char *name, const snx_traj_opts *opts)
         name = "my_trajectory";
     if (traj_check_name(name, "new trajectory"))
         return NULL;
+    /* The time suffix counts towards the length limit of names. */
+    if (opts && opts->add_time && strlen(name) + 21 > SNX_NAME_MAX) {
+        snx_error(SNX_ENAME, "new trajectory: \"%.20s...\" with its time suffix would be "
+                  "longer than %d characters", name, SNX_NAME_MAX);
+        return NULL;
+    }
     snx_traj *t = snx_calloc(1, sizeof *t);
     if (!t)
         return NULL;
@@ -48,8 +54,9 @@ snx_traj *snx_traj_new(const char *name, const snx_traj_opts *opts)
     t->run_idx = -1;
     t->n_runs = 1;
     t->index = traj_new_index();
+    t->link_index = traj_new_index();
     t->presets = snx_map_new(NULL);
-    if (!t->name || !t->index || !t->presets || traj_grow_runs(t, 1) ||
+    if (!t->name || !t->index || !t->link_index || !t->presets || traj_grow_runs(t, 1) ||
         !(t->root = traj_node_new(t, NULL, t->name, SNX_NODE_GROUP)) ||
         snx_node_set_comment(t->root, opts ? opts->comment : NULL))
         goto fail;
@@ -70,6 +77,7 @@ void snx_traj_free(snx_traj *t)
         t->storage_ops->free(t->storage_self);
     traj_node_free(t->root);
     snx_map_free(t->index);
+    snx_map_free(t->link_index);
     traj_free_presets(t);
     traj_free_runs(t);
     free(t->explored);
@@ -102,9 +110,12 @@ int snx_traj_rename(snx_traj *t, const char *name)
 
 int snx_traj_is_empty(const snx_traj *t)
 {
-    for (size_t k = 1; k < t->root->n_children; k++) /* child 0 is config */
-        if (t->root->children[k]->n_children)
+    /* By name: branches may have been removed and added again in another order. */
+    for (size_t k = 0; k < t->root->n_children; k++) {
+        const snx_node *c = t->root->children[k];
+        if (c->n_children && c->branch != SNX_BRANCH_CONFIG)
             return 0;
+    }
     return 1;
 }
 
@@ -136,10 +147,20 @@ int traj_refuse_in_run(const snx_traj *t, const char *what)
 
 /* ---- adding ---------------------------------------------------------------------- */
 
-static snx_node_kind leaf_kind(snx_branch b)
+snx_node_kind traj_leaf_kind(snx_branch b)
 {
     return b == SNX_BRANCH_RESULTS || b == SNX_BRANCH_NONE ? SNX_NODE_RESULT
                                                             : SNX_NODE_PARAMETER;
+}
+
+int traj_check_leaf_value(snx_node_kind kind, const snx_value *value, const char *name)
+{
+    if (value->type == SNX_T_ERROR)
+        return snx_error_context("adding \"%s\"", name);
+    if (kind == SNX_NODE_PARAMETER && value->type == SNX_T_TABLE)
+        return snx_error(SNX_ETYPE, "adding \"%s\": a parameter cannot hold a table (tables "
+                         "are result items)", name);
+    return 0;
 }
 
 static int has_run_component(char *const *comps)
@@ -200,38 +221,34 @@ static int fill_leaf(snx_traj *t, snx_node *leaf, snx_value *value)
     return snx_result_set(leaf, leaf->name, v);
 }
 
-/* Creates the groups along comps[0..n-1) below start and the leaf comps[n-1]. */
+/* Creates the groups along comps[0..n-1) below start and the leaf comps[n-1].
+ * Everything is checked first; a failure afterwards (out of memory) removes what
+ * was created, so a failed add leaves the tree as it was. */
 static snx_node *add_leaf_at(snx_traj *t, snx_node *start, char **comps, snx_value *value,
                              const char *comment)
 {
     size_t n = traj_count_components(comps);
     if (traj_check_name(comps[n - 1], "adding a leaf"))
         return NULL;
-    snx_node *group = traj_make_groups(t, start, comps, n - 1);
-    if (!group)
-        return NULL;
-    if (group == t->root) {
+    if (n == 1 && start == t->root) {
         snx_error(SNX_EINVAL, "leaves cannot hang at the root; add \"%s\" below a group",
                   comps[0]);
         return NULL;
     }
-    snx_node *leaf = traj_node_new(t, group, comps[n - 1], leaf_kind(group->branch));
-    if (!leaf)
+    /* The branch decides the kind; it is known before the groups exist. */
+    snx_branch b = start->parent ? start->branch : traj_branch_of(comps[0]);
+    if (traj_check_leaf_value(traj_leaf_kind(b), value, comps[n - 1]))
         return NULL;
-    if (fill_leaf(t, leaf, value) || snx_node_set_comment(leaf, comment)) {
-        int rc = snx_errcode();
-        snx_node_remove(leaf, 1);
-        snx_error(rc, "%s", snx_errmsg()); /* removal must not hide the cause */
+    snx_node *first_new = NULL;
+    snx_node *group = traj_make_groups(t, start, comps, n - 1, &first_new);
+    if (!group)
+        return NULL;
+    snx_node *leaf = traj_node_new(t, group, comps[n - 1], traj_leaf_kind(group->branch));
+    if (!leaf || fill_leaf(t, leaf, value) || snx_node_set_comment(leaf, comment)) {
+        traj_undo_node(first_new ? first_new : leaf);
         return NULL;
     }
     return leaf;
-}
-
-static int check_value(snx_value *value, const char *name)
-{
-    if (value->type == SNX_T_ERROR)
-        return snx_error_context("adding \"%s\"", name);
-    return 0;
 }
 
 static snx_node *add_via_root(snx_traj *t, snx_branch branch, const char *name,
@@ -240,8 +257,10 @@ static snx_node *add_via_root(snx_traj *t, snx_branch branch, const char *name,
     snx_node *leaf = NULL;
     char **comps = NULL, **full = NULL;
     int wildcard = 0;
-    if (check_value(&value, name ? name : "(null)"))
+    if (value.type == SNX_T_ERROR) {
+        snx_error_context("adding \"%s\"", name ? name : "(null)");
         goto out;
+    }
     if ((branch == SNX_BRANCH_CONFIG || branch == SNX_BRANCH_PARAMETERS) &&
         traj_refuse_in_run(t, "adding config or parameters"))
         goto out;
@@ -277,11 +296,17 @@ snx_node *snx_traj_add_result(snx_traj *t, const char *name, snx_value v, const 
 snx_node *snx_group_add_leaf(snx_node *group, const char *name, snx_value value,
                              const char *comment)
 {
-    snx_traj *t = group->traj;
     snx_node *leaf = NULL;
     char **comps = NULL;
-    if (check_value(&value, name ? name : "(null)"))
+    if (!group) {
+        snx_error(SNX_EINVAL, "add_leaf: NULL group");
         goto out;
+    }
+    snx_traj *t = group->traj;
+    if (value.type == SNX_T_ERROR) {
+        snx_error_context("adding \"%s\"", name ? name : "(null)");
+        goto out;
+    }
     if (group->kind != SNX_NODE_GROUP) {
         snx_error(SNX_ETYPE, "\"%s\" is a leaf and cannot hold children", group->full_name);
         goto out;
@@ -301,9 +326,13 @@ out:
 
 static snx_node *add_group_at(snx_traj *t, snx_node *start, char **comps, const char *comment)
 {
-    snx_node *g = traj_make_groups(t, start, comps, traj_count_components(comps));
-    if (g && comment && snx_node_set_comment(g, comment))
+    snx_node *first_new = NULL;
+    snx_node *g = traj_make_groups(t, start, comps, traj_count_components(comps), &first_new);
+    /* An existing group keeps its comment unless a new one is given. */
+    if (g && comment && *comment && snx_node_set_comment(g, comment)) {
+        traj_undo_node(first_new);
         return NULL;
+    }
     return g;
 }
 
@@ -323,6 +352,10 @@ snx_node *snx_traj_add_group(snx_traj *t, const char *name, const char *comment)
 
 snx_node *snx_group_add_group(snx_node *group, const char *name, const char *comment)
 {
+    if (!group) {
+        snx_error(SNX_EINVAL, "add_group: NULL group");
+        return NULL;
+    }
     if (group->kind != SNX_NODE_GROUP) {
         snx_error(SNX_ETYPE, "\"%s\" is a leaf and cannot hold children", group->full_name);
         return NULL;
@@ -354,28 +387,32 @@ const snx_value *snx_traj_value(snx_traj *t, const char *name)
     return v;
 }
 
-static const snx_value *typed(snx_traj *t, const char *name, snx_type want1, snx_type want2,
-                              snx_type want3)
+/* The value of `name` if its type is one of want[0..n); `wanted` names them. */
+static const snx_value *typed(snx_traj *t, const char *name, const snx_type *want, size_t n,
+                              const char *wanted)
 {
     const snx_value *v = snx_traj_value(t, name);
-    if (v && v->type != want1 && v->type != want2 && v->type != want3) {
-        snx_error(SNX_ETYPE, "\"%s\" holds a %s value, not a %s", name,
-                  snx_type_name(v->type), snx_type_name(want1));
-        traj_set_status(t, SNX_ETYPE);
+    if (!v)
         return NULL;
-    }
-    return v;
+    for (size_t k = 0; k < n; k++)
+        if (v->type == want[k])
+            return v;
+    snx_error(SNX_ETYPE, "\"%s\" holds a %s value, not %s", name, snx_type_name(v->type),
+              wanted);
+    traj_set_status(t, SNX_ETYPE);
+    return NULL;
 }
 
 int64_t snx_traj_int(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_INT, SNX_T_INT, SNX_T_INT);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_INT }, 1, "an int");
     return v ? v->u.i : 0;
 }
 
 double snx_traj_double(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_DOUBLE, SNX_T_QUANTITY, SNX_T_INT);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_DOUBLE, SNX_T_QUANTITY, SNX_T_INT },
+                               3, "a number (double, quantity or int)");
     if (!v)
         return NAN;
     return v->type == SNX_T_INT ? (double)v->u.i : v->u.d;
@@ -383,12 +420,12 @@ double snx_traj_double(snx_traj *t, const char *name)
 
 int snx_traj_bool(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_BOOL, SNX_T_BOOL, SNX_T_BOOL);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_BOOL }, 1, "a bool");
     return v ? v->u.b : 0;
 }
 
 const char *snx_traj_string(snx_traj *t, const char *name)
 {
-    const snx_value *v = typed(t, name, SNX_T_STRING, SNX_T_STRING, SNX_T_STRING);
+    const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_STRING }, 1, "a string");
     return v ? v->u.s : NULL;
 }

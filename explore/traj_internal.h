@@ -4,8 +4,8 @@
  * insertion order plus a name → child map; the trajectory keeps an index from every
  * short name to the nodes carrying it, which is what makes shortcut lookups cost
  * O(matches × depth) instead of a tree walk. Links are (group, name, target) entries
- * kept both in the group and in one list on the trajectory, so that removing a node
- * can drop the links pointing at it. */
+ * kept in the group, in one list on the trajectory (so that removing a node can drop
+ * the links pointing at it) and in a link-name index (so that shortcuts find them). */
 #ifndef SNX_TRAJ_INTERNAL_H
 #define SNX_TRAJ_INTERNAL_H
 
@@ -18,6 +18,17 @@ typedef struct named_value {
     char *name;
     snx_value value;
 } named_value;
+
+/* named_values.c: (name, value) lists in insertion order. */
+typedef struct named_values {
+    named_value *items;
+    size_t n, cap;
+} named_values;
+void nv_clear(named_values *l);
+named_value *nv_find(const named_values *l, const char *name);
+/* Inserts or replaces; consumes v (also on failure). */
+int nv_put(named_values *l, const char *name, snx_value v);
+void nv_drop(named_values *l, named_value *nv);
 
 typedef struct link_entry {
     char *name;
@@ -48,8 +59,7 @@ struct snx_node {
     size_t n_links, cap_links;
 
     /* every node */
-    named_value *annotations;
-    size_t n_annotations, cap_annotations;
+    named_values annotations;
 
     /* parameters: the default value (NONE = empty) and the explored range */
     snx_value value;
@@ -58,8 +68,7 @@ struct snx_node {
     int locked;
 
     /* results */
-    named_value *items;
-    size_t n_items, cap_items;
+    named_values items;
 };
 
 typedef struct node_list {
@@ -87,7 +96,8 @@ struct snx_traj {
     double timestamp;
     char time_str[32];
     snx_node *root;
-    snx_map *index; /* short name → node_list* */
+    snx_map *index;      /* short name → node_list* of the nodes so named */
+    snx_map *link_index; /* link name → node_list* of the groups holding such a link */
     size_t n_nodes;
 
     /* exploration */
@@ -120,6 +130,9 @@ struct snx_traj {
 /* 0 if `name` is a valid short name (letters, digits, '_'; run_ names must be run or
  * set names); otherwise SNX_ENAME with a message naming `what`. */
 int traj_check_name(const char *name, const char *what);
+/* The same rules minus the run_ reservation, for result items and annotation keys
+ * (they are not nodes, so they cannot be mistaken for run groups). */
+int traj_check_key(const char *name, const char *what);
 /* Splits `name` at dots into a NULL-terminated array of translated components
  * (par → parameters, crun/$ → current run name, ...). *had_wildcard is set when a
  * run wildcard ($, crun, $set, crunset) was used. Free with free_components. */
@@ -135,8 +148,15 @@ snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
 void traj_node_free(snx_node *node); /* no unlinking; frees the subtree */
 snx_map *traj_new_index(void);
 snx_node *traj_child(const snx_node *group, const char *name);
-/* Creates the groups along comps[0..n) below start, returning the last one. */
-snx_node *traj_make_groups(snx_traj *traj, snx_node *start, char *const *comps, size_t n);
+/* Creates the groups along comps[0..n) below start, returning the last one. Every
+ * name is checked before anything is created, so a failure leaves the tree as it
+ * was. *first_new (may be NULL) gets the topmost group created, or NULL if none:
+ * removing it undoes the call. */
+snx_node *traj_make_groups(snx_traj *traj, snx_node *start, char *const *comps, size_t n,
+                           snx_node **first_new);
+/* Removes a node created by a call that is failing, keeping that call's error
+ * (NULL is a no-op). */
+void traj_undo_node(snx_node *node);
 int traj_add_to_list(node_list *l, snx_node *node);
 void traj_remove_from_list(node_list *l, const snx_node *node);
 
@@ -147,10 +167,22 @@ snx_node *traj_find(snx_traj *traj, snx_node *start, char *const *comps,
 /* traj.c */
 void traj_set_status(snx_traj *traj, int code);
 int traj_refuse_in_run(const snx_traj *traj, const char *what);
+/* The kind of leaf a branch holds: parameters in config, parameters and
+ * derived_parameters; results in results and outside the branches. */
+snx_node_kind traj_leaf_kind(snx_branch branch);
+/* 0 if a leaf of `kind` may hold `value` (parameters hold no tables). */
+int traj_check_leaf_value(snx_node_kind kind, const snx_value *value, const char *name);
 
 /* runs.c */
 int traj_grow_runs(snx_traj *traj, size_t n_runs);
 void traj_free_runs(snx_traj *traj);
+/* Forgets every run record (after the exploration was removed). */
+void traj_clear_runs(snx_traj *traj);
+
+/* explore.c */
+/* Takes a parameter out of the explored list (its range was dropped or it is being
+ * removed); with no explored parameter left the trajectory has one run again. */
+void traj_unexplore(snx_traj *traj, snx_node *par);
 
 /* preset.c */
 int traj_apply_preset(snx_traj *traj, snx_node *par, snx_value *value);
@@ -158,6 +190,10 @@ void traj_free_presets(snx_traj *traj);
 
 /* parameter.c */
 void traj_par_free(snx_node *par);
+/* 0 if v may stand in a range beside ref (SNX_ETYPE naming `name` and the position
+ * otherwise); traj_par_check_kind compares with the parameter's range or default. */
+int traj_value_check_kind(const char *name, const snx_value *ref, const snx_value *v,
+                          size_t position);
 int traj_par_check_kind(const snx_node *par, const snx_value *v, size_t position);
 int traj_par_append_range(snx_node *par, snx_value *values, size_t n);
 

@@ -35,13 +35,14 @@ static void free_list(void *p)
 
 snx_map *traj_new_index(void) { return snx_map_new(free_list); }
 
-static int index_add(snx_traj *traj, snx_node *node)
+/* Adds node to the list of `name` in an index (the name index or the link index). */
+static int index_add(snx_map *index, const char *name, snx_node *node)
 {
-    node_list *l = snx_map_get(traj->index, node->name);
+    node_list *l = snx_map_get(index, name);
     if (!l) {
         if (!(l = snx_calloc(1, sizeof *l)))
             return SNX_ENOMEM;
-        if (snx_map_put(traj->index, node->name, l)) {
+        if (snx_map_put(index, name, l)) {
             free(l);
             return SNX_ENOMEM;
         }
@@ -49,14 +50,14 @@ static int index_add(snx_traj *traj, snx_node *node)
     return traj_add_to_list(l, node);
 }
 
-static void index_remove(snx_traj *traj, snx_node *node)
+static void index_remove(snx_map *index, const char *name, const snx_node *node)
 {
-    node_list *l = snx_map_get(traj->index, node->name);
+    node_list *l = snx_map_get(index, name);
     if (!l)
         return;
     traj_remove_from_list(l, node);
     if (!l->n)
-        snx_map_remove(traj->index, node->name);
+        snx_map_remove(index, name);
 }
 
 snx_node *traj_child(const snx_node *group, const char *name)
@@ -119,7 +120,7 @@ snx_node *traj_node_new(snx_traj *traj, snx_node *parent, const char *name,
                  sizeof *parent->children) ||
         snx_map_put(parent->child_map, name, n))
         goto fail;
-    if (index_add(traj, n)) {
+    if (index_add(traj->index, name, n)) {
         snx_map_remove(parent->child_map, name);
         goto fail;
     }
@@ -155,28 +156,53 @@ void traj_node_free(snx_node *n)
     free(n);
 }
 
-snx_node *traj_make_groups(snx_traj *traj, snx_node *start, char *const *comps, size_t n)
+/* Checks that the groups comps[k..n) can be created below `cur` (which has no child
+ * comps[k]): valid names, no link in the way, locations within the limit. */
+static int check_new_groups(const snx_node *cur, char *const *comps, size_t k, size_t n)
+{
+    if (k < n && link_target(cur, comps[k]))
+        return snx_error(SNX_EEXIST, "\"%s\" below \"%s\" is a link, not a group", comps[k],
+                         cur->parent ? cur->full_name : "the root");
+    size_t location = strlen(cur->full_name);
+    for (; k < n; k++) {
+        int rc = traj_check_name(comps[k], "adding a group");
+        if (rc)
+            return rc;
+        if (location > SNX_LOCATION_MAX)
+            return snx_error(SNX_ENAME, "adding group \"%s\": its location is longer than %d "
+                             "characters", comps[k], SNX_LOCATION_MAX);
+        location += (location ? 1 : 0) + strlen(comps[k]);
+    }
+    return 0;
+}
+
+snx_node *traj_make_groups(snx_traj *traj, snx_node *start, char *const *comps, size_t n,
+                           snx_node **first_new)
 {
     snx_node *cur = start;
-    for (size_t k = 0; k < n; k++) {
-        snx_node *next = traj_child(cur, comps[k]);
-        if (!next) {
-            if (link_target(cur, comps[k])) {
-                snx_error(SNX_EEXIST, "\"%s\" below \"%s\" is a link, not a group", comps[k],
-                          cur->full_name);
-                return NULL;
-            }
-            if (traj_check_name(comps[k], "adding a group"))
-                return NULL;
-            next = traj_node_new(traj, cur, comps[k], SNX_NODE_GROUP);
-            if (!next)
-                return NULL;
-        } else if (next->kind != SNX_NODE_GROUP) {
+    size_t k = 0;
+    if (first_new)
+        *first_new = NULL;
+    for (snx_node *next; k < n && (next = traj_child(cur, comps[k])); k++, cur = next)
+        if (next->kind != SNX_NODE_GROUP) {
             snx_error(SNX_ETYPE, "\"%s\" is a leaf and cannot hold children", next->full_name);
             return NULL;
         }
+    if (check_new_groups(cur, comps, k, n))
+        return NULL;
+    snx_node *top = NULL;
+    for (; k < n; k++) {
+        snx_node *next = traj_node_new(traj, cur, comps[k], SNX_NODE_GROUP);
+        if (!next) { /* out of memory: undo what this call created */
+            traj_undo_node(top);
+            return NULL;
+        }
+        if (!top)
+            top = next;
         cur = next;
     }
+    if (first_new)
+        *first_new = top;
     return cur;
 }
 
@@ -274,30 +300,40 @@ int snx_node_add_link(snx_node *group, const char *name, snx_node *target)
     char *copy = snx_strdup(name);
     if (!copy)
         return SNX_ENOMEM;
+    if (index_add(t->link_index, name, group)) {
+        free(copy);
+        return SNX_ENOMEM;
+    }
     group->links[group->n_links++] = (link_entry){ copy, target };
     t->links[t->n_links++] = (traj_link){ group, target };
     return 0;
 }
 
-static void drop_traj_link(snx_traj *t, const snx_node *group, const snx_node *target)
+/* Removes link j of group from the group, the trajectory's list and the link index,
+ * keeping the order of the group's other links. */
+static void drop_link(snx_traj *t, snx_node *group, size_t j)
 {
+    link_entry *e = &group->links[j];
     for (size_t k = 0; k < t->n_links; k++)
-        if (t->links[k].group == group && t->links[k].target == target) {
+        if (t->links[k].group == group && t->links[k].target == e->target) {
             t->links[k] = t->links[--t->n_links];
-            return;
+            break;
         }
+    index_remove(t->link_index, e->name, group);
+    free(e->name);
+    memmove(e, e + 1, (group->n_links - j - 1) * sizeof *e);
+    group->n_links--;
 }
 
 int snx_node_remove_link(snx_node *group, const char *name)
 {
-    for (size_t k = 0; k < group->n_links; k++)
+    for (size_t k = 0; name && k < group->n_links; k++)
         if (strcmp(group->links[k].name, name) == 0) {
-            drop_traj_link(group->traj, group, group->links[k].target);
-            free(group->links[k].name);
-            group->links[k] = group->links[--group->n_links];
+            drop_link(group->traj, group, k);
             return 0;
         }
-    return snx_error(SNX_ENOTFOUND, "no link \"%s\" below \"%s\"", name, group->full_name);
+    return snx_error(SNX_ENOTFOUND, "no link \"%s\" below \"%s\"", name ? name : "(null)",
+                     group->parent ? group->full_name : "the root");
 }
 
 int snx_traj_add_link(snx_traj *traj, const char *path, snx_node *target)
@@ -306,8 +342,11 @@ int snx_traj_add_link(snx_traj *traj, const char *path, snx_node *target)
     if (!comps)
         return snx_errcode();
     size_t n = traj_count_components(comps);
-    snx_node *group = traj_make_groups(traj, traj->root, comps, n - 1);
+    snx_node *first_new = NULL;
+    snx_node *group = traj_make_groups(traj, traj->root, comps, n - 1, &first_new);
     int rc = group ? snx_node_add_link(group, comps[n - 1], target) : snx_errcode();
+    if (rc) /* the link was refused: do not leave its groups behind */
+        traj_undo_node(first_new);
     traj_free_components(comps);
     return rc;
 }
@@ -327,15 +366,10 @@ static void unregister_subtree(snx_traj *t, snx_node *n)
 {
     for (size_t k = 0; k < n->n_children; k++)
         unregister_subtree(t, n->children[k]);
-    index_remove(t, n);
+    index_remove(t->index, n->name, n);
     traj_remove_from_list(&t->run_added, n);
-    for (size_t k = 0; k < t->n_explored; k++)
-        if (t->explored[k] == n) {
-            memmove(&t->explored[k], &t->explored[k + 1],
-                    (t->n_explored - k - 1) * sizeof *t->explored);
-            t->n_explored--;
-            break;
-        }
+    if (n->kind == SNX_NODE_PARAMETER && n->range_len)
+        traj_unexplore(t, n);
     t->n_nodes--;
 }
 
@@ -343,17 +377,19 @@ static void drop_links_into(snx_traj *t, const snx_node *removed)
 {
     for (size_t k = 0; k < t->n_links;) {
         traj_link l = t->links[k];
-        if (is_below(l.target, removed) || is_below(l.group, removed)) {
-            for (size_t j = 0; j < l.group->n_links; j++)
-                if (l.group->links[j].target == l.target) {
-                    free(l.group->links[j].name);
-                    l.group->links[j] = l.group->links[--l.group->n_links];
-                    break;
-                }
-            t->links[k] = t->links[--t->n_links];
-        } else {
+        if (!is_below(l.target, removed) && !is_below(l.group, removed)) {
             k++;
+            continue;
         }
+        /* drop_link takes this entry (the first with this group and target) off the
+         * list, moving another one to k: look at k again. */
+        size_t j = 0;
+        while (j < l.group->n_links && l.group->links[j].target != l.target)
+            j++;
+        if (j < l.group->n_links)
+            drop_link(t, l.group, j);
+        else /* the lists disagree (a bug): at least never loop */
+            t->links[k] = t->links[--t->n_links];
     }
 }
 
@@ -376,14 +412,25 @@ int snx_node_remove(snx_node *n, int recursive)
             p->n_children--;
             break;
         }
-    if (t->n_explored == 0)
-        t->n_runs = 1;
     traj_node_free(n);
     return 0;
 }
 
+void traj_undo_node(snx_node *n)
+{
+    if (!n)
+        return;
+    char msg[1024];
+    int rc = snx_errcode();
+    snprintf(msg, sizeof msg, "%s", snx_errmsg());
+    snx_node_remove(n, 1);
+    snx_error(rc, "%s", msg);
+}
+
 int snx_node_remove_child(snx_node *group, const char *name, int recursive)
 {
+    if (!name)
+        return snx_error(SNX_EINVAL, "remove_child: NULL name");
     snx_node *c = traj_child(group, name);
     if (!c)
         return snx_error(SNX_EINVAL, "\"%s\" has no child \"%s\"",
@@ -398,56 +445,70 @@ typedef struct {
     int (*visit)(snx_node *, void *);
     void *ctx;
     snx_map *seen; /* only when links may lead to a node twice */
-    int base_depth;
 } iter_state;
 
-static int iter_node(iter_state *s, snx_node *n);
+static int iter_node(iter_state *s, snx_node *n, int depth);
 
-static int iter_children(iter_state *s, snx_node *n)
+/* Children first, then link targets; `depth` is the children's depth below the
+ * start node along the path taken (a link target deep in the tree is one level
+ * below the group holding the link). */
+static int iter_children(iter_state *s, snx_node *n, int depth)
 {
     for (size_t k = 0; k < n->n_children; k++) {
-        int rc = iter_node(s, n->children[k]);
+        int rc = iter_node(s, n->children[k], depth);
         if (rc)
             return rc;
     }
     for (size_t k = 0; !s->opts->no_links && k < n->n_links; k++) {
-        int rc = iter_node(s, n->links[k].target);
+        int rc = iter_node(s, n->links[k].target, depth);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-static int iter_node(iter_state *s, snx_node *n)
+/* 1 if n was met before (through a link or its real parent); else remembers it. */
+static int seen_before(iter_state *s, const snx_node *n)
+{
+    if (!s->seen)
+        return 0;
+    char key[32];
+    snprintf(key, sizeof key, "%p", (const void *)n);
+    if (snx_map_has(s->seen, key))
+        return 1;
+    return snx_map_put(s->seen, key, (void *)n) ? -1 : 0;
+}
+
+static int iter_node(iter_state *s, snx_node *n, int depth)
 {
     const snx_iter_opts *o = s->opts;
-    if (s->seen) {
-        char key[32];
-        snprintf(key, sizeof key, "%p", (void *)n);
-        if (snx_map_has(s->seen, key))
-            return 0;
-        if (snx_map_put(s->seen, key, n))
-            return SNX_ENOMEM;
-    }
+    int seen = seen_before(s, n);
+    if (seen)
+        return seen < 0 ? SNX_ENOMEM : 0;
     if (o->predicate && !o->predicate(n, o->predicate_ctx))
         return 0;
     int rc = s->visit(n, s->ctx);
     if (rc)
         return rc;
-    int rel = n->depth - s->base_depth;
-    if (o->non_recursive || (o->max_depth > 0 && rel >= o->max_depth))
+    if (o->non_recursive || (o->max_depth > 0 && depth >= o->max_depth))
         return 0;
-    return iter_children(s, n);
+    return iter_children(s, n, depth + 1);
 }
 
 int snx_node_iter(snx_node *start, const snx_iter_opts *opts,
                   int (*visit)(snx_node *node, void *ctx), void *ctx)
 {
     static const snx_iter_opts defaults = { 0 };
-    iter_state s = { opts ? opts : &defaults, visit, ctx, NULL, start->depth };
-    if (!s.opts->no_links && start->traj->n_links && !(s.seen = snx_map_new(NULL)))
+    iter_state s = { opts ? opts : &defaults, visit, ctx, NULL };
+    if (!start || !visit)
+        return snx_error(SNX_EINVAL, "iter: NULL %s", start ? "visit function" : "start node");
+    /* Links may lead back to the start or to a node twice: remember what was met. */
+    if (!s.opts->no_links && start->traj->n_links &&
+        (!(s.seen = snx_map_new(NULL)) || seen_before(&s, start) < 0)) {
+        snx_map_free(s.seen);
         return SNX_ENOMEM;
-    int rc = iter_children(&s, start);
+    }
+    int rc = iter_children(&s, start, 1);
     snx_map_free(s.seen);
     return rc;
 }
@@ -490,8 +551,8 @@ snx_map *snx_node_to_map(snx_node *start, int short_names)
     to_map_state s = { snx_map_new(NULL), short_names, 0 };
     if (!s.map)
         return NULL;
-    snx_node_iter(start, NULL, add_leaf_to_map, &s);
-    if (s.rc) {
+    int rc = snx_node_iter(start, NULL, add_leaf_to_map, &s);
+    if (rc || s.rc) {
         snx_map_free(s.map);
         return NULL;
     }

@@ -76,12 +76,16 @@ snx_value snx_quantity_str(const char *text)
     }
     if (snx_quantity_parse(text, &si, &u) != 0)
         return failed();
-    /* Keep the unit as written after the number (and an optional '*'). */
+    /* Keep the unit as written after the number (and an optional '*'), without
+     * trailing blanks. */
     char *end;
     strtod(text, &end);
     while (*end == ' ' || *end == '*')
         end++;
-    char *name = snx_strdup(*end ? end : "1");
+    size_t len = strlen(end);
+    while (len && (end[len - 1] == ' ' || end[len - 1] == '\t'))
+        len--;
+    char *name = len ? snx_strndup(end, len) : snx_strdup("1");
     if (!name)
         return failed();
     return (snx_value){ .type = SNX_T_QUANTITY, .unit = name, .u.d = si };
@@ -259,20 +263,49 @@ int snx_value_as_double(const snx_value *v, double *out)
     }
 }
 
-static void format_array(snx_buf *b, const snx_array *a, int is_int, size_t max_len)
+/* The shortest form that reads back as the same double (as Python's repr): 0.1
+ * prints "0.1", not "0.10000000000000001". */
+static void format_double(snx_buf *b, double d)
+{
+    char tmp[32];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+        if (strtod(tmp, NULL) == d || isnan(d))
+            break;
+    }
+    snx_buf_puts(b, tmp);
+}
+
+/* Nested brackets, one level per dimension ("[[1, 2], [3, 4]]"); *k walks the
+ * row-major data, doubles shown divided by `scale` (their unit's). Stops early once
+ * the text is longer than max_len (it is cut). */
+static void format_block(snx_buf *b, const snx_array *a, int is_int, double scale, int dim,
+                         size_t *k, size_t max_len)
 {
     snx_buf_puts(b, "[");
-    for (size_t k = 0; k < a->len; k++) {
-        if (max_len && b->len > max_len)
-            break;
-        if (k)
+    for (size_t i = 0; i < a->shape[dim] && !(max_len && b->len > max_len); i++) {
+        if (i)
             snx_buf_puts(b, ", ");
-        if (is_int)
-            snx_buf_printf(b, "%lld", (long long)((const int64_t *)a->data)[k]);
+        if (dim + 1 < a->ndim)
+            format_block(b, a, is_int, scale, dim + 1, k, max_len);
+        else if (is_int)
+            snx_buf_printf(b, "%lld", (long long)((const int64_t *)a->data)[(*k)++]);
         else
-            snx_buf_printf(b, "%.17g", ((const double *)a->data)[k]);
+            format_double(b, ((const double *)a->data)[(*k)++] / scale);
     }
     snx_buf_puts(b, "]");
+}
+
+/* A double array with a unit holds SI values and shows them in its unit, as a
+ * quantity does: "[1, 2] mV". */
+static void format_array(snx_buf *b, const snx_value *v, size_t max_len)
+{
+    size_t k = 0;
+    snx_unit u = { 1.0, SNX_DIMENSIONLESS };
+    int with_unit = v->unit && snx_unit_parse(v->unit, &u) == 0;
+    format_block(b, &v->u.a, v->type == SNX_T_INT_ARRAY, u.scale, 0, &k, max_len);
+    if (with_unit)
+        snx_buf_printf(b, " %s", v->unit);
 }
 
 char *snx_value_to_str(const snx_value *v, size_t max_len)
@@ -282,9 +315,13 @@ char *snx_value_to_str(const snx_value *v, size_t max_len)
     case SNX_T_NONE: snx_buf_puts(&b, "None"); break;
     case SNX_T_BOOL: snx_buf_puts(&b, v->u.b ? "True" : "False"); break;
     case SNX_T_INT: snx_buf_printf(&b, "%lld", (long long)v->u.i); break;
-    case SNX_T_DOUBLE: snx_buf_printf(&b, "%.17g", v->u.d); break;
+    case SNX_T_DOUBLE: format_double(&b, v->u.d); break;
     case SNX_T_COMPLEX:
-        snx_buf_printf(&b, "(%.17g%+.17gj)", v->u.c.re, v->u.c.im);
+        snx_buf_puts(&b, "(");
+        format_double(&b, v->u.c.re);
+        snx_buf_puts(&b, v->u.c.im < 0 || (v->u.c.im == 0 && signbit(v->u.c.im)) ? "" : "+");
+        format_double(&b, v->u.c.im);
+        snx_buf_puts(&b, "j)");
         break;
     case SNX_T_STRING: snx_buf_printf(&b, "'%s'", v->u.s); break;
     case SNX_T_QUANTITY: {
@@ -293,8 +330,8 @@ char *snx_value_to_str(const snx_value *v, size_t max_len)
         snx_buf_printf(&b, "%.15g %s", shown, v->unit);
         break;
     }
-    case SNX_T_INT_ARRAY: format_array(&b, &v->u.a, 1, max_len); break;
-    case SNX_T_DOUBLE_ARRAY: format_array(&b, &v->u.a, 0, max_len); break;
+    case SNX_T_INT_ARRAY:
+    case SNX_T_DOUBLE_ARRAY: format_array(&b, v, max_len); break;
     case SNX_T_TABLE:
         snx_buf_printf(&b, "<table %zu rows x %zu columns>", snx_table_rows(v->u.t),
                        snx_table_cols(v->u.t));

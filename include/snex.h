@@ -10,5 +10,7 @@
 #include "snex/value.h"
 #include "snex/traj.h"
 #include "snex/service.h"
+#include "snex/storage.h"
+#include "snex/sim.h"
 
 #endif

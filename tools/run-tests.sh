@@ -2,7 +2,7 @@
 # Runs every test program (cmocka), every Python test and every basics example, and
 # prints one closing summary line. Exits non-zero if anything failed.
 #   tools/run-tests.sh BUILD_DIR [WRAPPER...]
-BUILD=$1
+BUILD=$(cd "$1" && pwd)
 shift
 WRAPPER="$*"
 ROOT=$(pwd)
@@ -23,7 +23,7 @@ for t in "$BUILD"/tests/test_*; do
     mkdir -p "$WORK/$name"
     out="$WORK/$name.log"
     # Tests run in their own scratch directory: files they write go away afterwards.
-    (cd "$WORK/$name" && SNX_BUILD="$ROOT/$BUILD" $WRAPPER "$ROOT/$t") >"$out" 2>&1
+    (cd "$WORK/$name" && SNX_BUILD="$BUILD" $WRAPPER "$t") >"$out" 2>&1
     rc=$?
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
@@ -41,7 +41,7 @@ for t in tests/test_*.py; do
     [ -f "$t" ] || continue
     name=$(basename "$t")
     out="$WORK/$name.log"
-    if (cd "$WORK" && SNX_BUILD="$ROOT/$BUILD" /usr/bin/python3 "$ROOT/$t") >"$out" 2>&1; then
+    if (cd "$WORK" && SNX_BUILD="$BUILD" /usr/bin/python3 "$ROOT/$t") >"$out" 2>&1; then
         passed=$((passed + 1))
         echo "ok   $name"
     else
@@ -56,7 +56,7 @@ for e in "$BUILD"/examples/basics/* "$BUILD"/examples/lif/lif; do
     name=$(basename "$e")
     mkdir -p "$WORK/ex_$name"
     out="$WORK/ex_$name.log"
-    if (cd "$WORK/ex_$name" && $WRAPPER "$ROOT/$e") >"$out" 2>&1; then
+    if (cd "$WORK/ex_$name" && $WRAPPER "$e") >"$out" 2>&1; then
         passed=$((passed + 1))
         echo "ok   example $name"
     else

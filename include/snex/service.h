@@ -77,7 +77,8 @@ void snx_traj_set_storage(snx_traj *traj, const snx_storage_ops *ops, void *self
 int snx_traj_has_storage(const snx_traj *traj);
 void *snx_traj_storage_self(const snx_traj *traj);
 
-/* Front-ends (SNX_ENOSERVICE without a service). */
+/* Front-ends (SNX_ENOSERVICE without a service). A successful store marks the
+ * trajectory stored (see snx_traj_is_stored). */
 int snx_traj_store(snx_traj *traj, const snx_store_opts *opts); /* NULL = STORE_DATA */
 int snx_traj_store_node(snx_traj *traj, snx_node *node, const snx_store_opts *opts);
 int snx_traj_store_run(snx_traj *traj, long idx);
@@ -98,11 +99,18 @@ void snx_traj_set_stored(snx_traj *traj, int stored);
 
 /* For services building the tree while loading: creates a leaf or group at a full
  * name ("results.runs.run_00000003.z"), bypassing the run-phase rules. The value is
- * consumed; snx_none() makes an empty (skeleton) leaf. */
+ * consumed; snx_none() makes an empty (skeleton) leaf. An existing leaf of that
+ * name is filled. The kind must fit the branch (parameters in config, parameters
+ * and derived_parameters; results elsewhere); a locked parameter is not
+ * overwritten (SNX_ELOCKED, as pypet: unlock first). A failure creates nothing. */
 snx_node *snx_traj_load_leaf(snx_traj *traj, const char *full_name, snx_node_kind kind,
                              snx_value value, const char *comment);
 snx_node *snx_traj_load_group(snx_traj *traj, const char *full_name, const char *comment);
-/* Installs a loaded range on a parameter (values consumed), making it explored. */
+/* Installs a loaded range on a parameter of the parameters branch (values consumed,
+ * also on failure), making it explored; a skeleton parameter gets the first value
+ * as its default. SNX_EFORMAT for an empty range or one whose length differs from
+ * the other explored parameters', SNX_ETYPE for values of another kind, SNX_ELOCKED
+ * for a locked parameter. */
 int snx_par_load_range(snx_node *par, snx_value *values, size_t n);
 /* Replaces the trajectory's creation time (when loading it). */
 void snx_traj_set_timestamp(snx_traj *traj, double timestamp);

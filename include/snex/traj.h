@@ -128,8 +128,10 @@ typedef struct snx_find_opts {
 } snx_find_opts;
 
 /* Finds a node by full, partial or shortcut name (NULL with SNX_ENOTFOUND or
- * SNX_ENOTUNIQUE). When the trajectory is set to a run, searches below results and
- * derived_parameters skip other runs' run_XXXXXXXX groups, and `crun` falls back to
+ * SNX_ENOTUNIQUE). Links count as children: a shortcut finds a link by its name,
+ * and a name may pass through a link ("link.leaf"). When the trajectory is set to a
+ * run, searches below results and derived_parameters skip other runs'
+ * run_XXXXXXXX groups (unless the name names them), and `crun` falls back to
  * run_ALL. opts may be NULL. */
 snx_node *snx_traj_get(snx_traj *traj, const char *name);
 snx_node *snx_node_get(snx_node *start, const char *name, const snx_find_opts *opts);
@@ -169,7 +171,8 @@ snx_node *snx_node_link(const snx_node *node, size_t i, const char **name);
 
 /* Depth-first iteration below `start` (start itself excluded). The predicate (may
  * be NULL) decides per node; a node it rejects is skipped with its subtree. Every
- * node is visited once even when links lead to it twice. `visit` returns 0 to go on
+ * node is visited once even when links lead to it twice (or back to start); depths
+ * count along the path taken, a link being one level. `visit` returns 0 to go on
  * or non-zero to stop (that value is returned). */
 typedef struct snx_iter_opts {
     int non_recursive; /* immediate children only */
@@ -225,13 +228,15 @@ int snx_par_is_locked(const snx_node *par);
 void snx_par_lock(snx_node *par);
 void snx_par_unlock(snx_node *par);
 int snx_par_is_empty(const snx_node *par);
-/* Drops value and range (SNX_ELOCKED when locked). */
+/* Drops value and range (SNX_ELOCKED when locked); an explored parameter leaves the
+ * exploration (with none left, the trajectory has one run again). */
 int snx_par_empty(snx_node *par);
 int snx_par_is_explored(const snx_node *par);
 size_t snx_par_range_length(const snx_node *par);
 /* The k-th value of the range (no locking). NULL when out of range. */
 const snx_value *snx_par_range_at(const snx_node *par, size_t k);
-/* Removes the range, keeping the default (SNX_ELOCKED, SNX_ETYPE if not explored). */
+/* Removes the range, keeping the default (SNX_ELOCKED, SNX_ETYPE if not explored);
+ * the parameter leaves the exploration as with snx_par_empty. */
 int snx_par_shrink(snx_node *par);
 /* "parameters.x (len 4): comment: 42" — no locking. Caller frees. */
 char *snx_par_to_str(const snx_node *par);
@@ -249,8 +254,9 @@ void snx_traj_lock_parameters(snx_traj *traj);
 void snx_traj_lock_derived(snx_traj *traj);
 
 /* ---- presetting ------------------------------------------------------------- */
-/* Preset the value of a parameter (full name without the "parameters." prefix, no
- * shortcuts) before it is added: adding it then uses the preset value. */
+/* Preset the value of a parameter (full name without the "parameters." prefix, which
+ * may be given too; no shortcuts) before it is added: adding it then uses the preset
+ * value. SNX_EPRESET if the parameter exists already. */
 int snx_traj_preset_parameter(snx_traj *traj, const char *name, snx_value value);
 int snx_traj_preset_config(snx_traj *traj, const char *name, snx_value value);
 /* SNX_EPRESET naming every preset that no added parameter used. */
@@ -306,7 +312,9 @@ snx_ranges *snx_ranges_cartesian(const snx_ranges *r, const char *const *order);
  * stored with a range already must be expanded instead. Several explore calls
  * combine when lengths match. */
 int snx_traj_explore(snx_traj *traj, const snx_ranges *r);
-/* Append runs: every explored parameter must be listed, all with the same count. */
+/* Append runs: every explored parameter must be listed, all with the same count.
+ * Locked parameters may be expanded (the existing runs keep their values); a stored
+ * trajectory too. */
 int snx_traj_expand(snx_traj *traj, const snx_ranges *r);
 /* Number of runs (1 when nothing is explored). */
 size_t snx_traj_n_runs(const snx_traj *traj);
@@ -361,7 +369,7 @@ typedef struct snx_run_info {
     double finish_timestamp;
     double runtime;          /* seconds */
     uint64_t seed;           /* this run's random seed */
-    const char *name;        /* run_XXXXXXXX */
+    const char *name;        /* run_XXXXXXXX (a per-thread buffer: the next call reuses it) */
     const char *parameter_summary;
     const char *env_hexsha;  /* short environment identifier */
     const char *error;       /* why the run failed, or NULL */

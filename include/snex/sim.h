@@ -1,0 +1,259 @@
+/* snex simulation engine: spiking networks written as BRIAN-style equation strings,
+ * compiled at run time to block programs (no C compiler, no Python).
+ *
+ *   snx_net *net = snx_net_new(&(snx_net_opts){ .seed = 42 });
+ *   snx_namespace_set_unit(snx_net_namespace(net), "tau", 10, "ms");
+ *   snx_group *g = snx_group_new(net, "neurons", 100,
+ *       "dV/dt = (mu - V)/tau : 1 (unless refractory)\n mu : 1 (constant)",
+ *       &(snx_group_opts){ .threshold = "V > 1", .reset = "V = 0",
+ *                          .refractory = "5*ms" });
+ *   snx_group_init(g, "mu", "1.1 + 0.1*rand()");
+ *   snx_monitor *sp = snx_monitor_spikes(net, "spikes", g, NULL, 0);
+ *   snx_net_run(net, 1.0);                 // seconds; call again to continue
+ *   snx_net_free(net);                     // frees groups, synapses, monitors
+ *
+ * Units: every value crossing this API is in SI (seconds, volts, amperes, hertz ...).
+ *
+ * Time step, as in BRIAN (Brian 1's schedule, spec §3.10): in step n (t = n*dt)
+ *   1. every group integrates its equations from t to t+dt, then evaluates its
+ *      threshold on the new state (a neuron in its refractory period never spikes);
+ *   2. synapses propagate the spikes of this step (delay 0 arrives in this step);
+ *   3. neurons that spiked run their reset statements;
+ *   4. monitors record; a spike of step n has time t = n*dt, and a state sample taken
+ *      in step n (the state at the end of the step) is labelled t = n*dt as well.
+ * Refractoriness counts whole steps: with period T (rounded to k = round(T/dt) steps),
+ * a neuron that spikes in step n is refractory in steps n+1 .. n+k-1: variables
+ * flagged (unless refractory) are held and the threshold is not evaluated; in step
+ * n+k it integrates again. So a held variable shows its reset value for exactly k
+ * samples (steps n .. n+k-1).
+ *
+ * Errors: NULL or a negative SNX_E code, with snx_errmsg() saying what and where
+ * (for equations: line, column and the offending text; for dimensions: the equation,
+ * the terms and their dimensions; for unknown names: close matches). */
+#ifndef SNEX_SIM_H
+#define SNEX_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snex/units.h"
+
+typedef struct snx_net snx_net;
+typedef struct snx_group snx_group;
+typedef struct snx_synapses snx_synapses;
+typedef struct snx_monitor snx_monitor;
+typedef struct snx_snapshot snx_snapshot;
+
+/* ---- namespaces of constants -------------------------------------------------------
+ * Names that equations may use besides their group's variables, resolved when an
+ * object is created (later changes do not affect existing objects). Name resolution
+ * order in an expression: t, dt, i, N (and j, N_pre, N_post, _pre/_post names in
+ * synaptic code) > the group's variables and subexpressions > the object's namespace >
+ * the network's namespace > unit names (ms, mV, nA, ...) > pi, e, inf, True, False. */
+typedef struct snx_namespace snx_namespace;
+
+snx_namespace *snx_namespace_new(void);
+void snx_namespace_free(snx_namespace *ns);
+snx_namespace *snx_namespace_copy(const snx_namespace *ns);
+/* name = si_value (in SI) with dimension dim; replaces an existing entry. */
+int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim);
+/* name = value * unit, e.g. ("tau_e", 15, "ms") stores 0.015 s. unit NULL or "1": plain. */
+int snx_namespace_set_unit(snx_namespace *ns, const char *name, double value,
+                           const char *unit);
+/* 0, or SNX_ENOTFOUND (no message). Either output may be NULL. */
+int snx_namespace_get(const snx_namespace *ns, const char *name, double *si_value,
+                      snx_dim *dim);
+size_t snx_namespace_count(const snx_namespace *ns);
+/* Iterates names in insertion order: for (size_t it = 0; snx_namespace_next(ns, &it, &n);) */
+int snx_namespace_next(const snx_namespace *ns, size_t *iter, const char **name);
+/* 1 if name is a valid identifier ([A-Za-z_][A-Za-z0-9_]*). */
+int snx_namespace_valid_name(const char *name);
+
+/* ---- networks ------------------------------------------------------------------------ */
+
+/* Called during snx_net_run at most every report_period wall-clock seconds and once at
+ * the end: fraction of this run done, simulated time, wall time since the run began. */
+typedef void (*snx_progress_fn)(double fraction, double t, double elapsed, void *ctx);
+/* A ready-made reporter: one line per call on the FILE* in ctx (stderr when NULL). */
+void snx_progress_text(double fraction, double t, double elapsed, void *ctx);
+
+typedef struct snx_net_opts {
+    double dt;                /* time step in seconds; 0 means 0.1 ms */
+    uint64_t seed;            /* all randomness derives from it: same seed, same bits */
+    const snx_namespace *ns;  /* constants for every object (copied); may be NULL */
+    int32_t parallel_min;     /* groups with at least this many neurons update with
+                                 OpenMP over blocks; 0: 16384; negative: never */
+    snx_progress_fn report;   /* optional progress reporter */
+    void *report_ctx;
+    double report_period;     /* wall seconds between reports; 0: 10 s */
+} snx_net_opts;
+
+snx_net *snx_net_new(const snx_net_opts *opts); /* opts may be NULL */
+void snx_net_free(snx_net *net);
+/* The network's own namespace: constants added here are seen by objects created later. */
+snx_namespace *snx_net_namespace(snx_net *net);
+double snx_net_dt(const snx_net *net);
+double snx_net_t(const snx_net *net);        /* current time = step * dt */
+int64_t snx_net_step(const snx_net *net);
+
+/* Simulates `duration` seconds (rounded to whole steps); time continues across calls. */
+int snx_net_run(snx_net *net, double duration);
+
+/* Objects (groups, synapses, monitors) have network-unique names. remove takes an
+ * object out of the simulation, keeping it and its state; add puts it back. A run
+ * fails (SNX_ESTATE) if an active synapses object or monitor refers to a removed
+ * group. delete frees the object (SNX_ESTATE if another object still refers to it). */
+int snx_net_remove(snx_net *net, const char *name);
+int snx_net_add(snx_net *net, const char *name);
+int snx_net_delete(snx_net *net, const char *name);
+int snx_net_is_active(const snx_net *net, const char *name);
+snx_group *snx_net_group(const snx_net *net, const char *name);
+snx_synapses *snx_net_synapses(const snx_net *net, const char *name);
+snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
+
+/* Snapshot of the whole dynamic state: time, random streams, every group's variables
+ * and refractory state, every synapses object's variables and in-flight spikes, and
+ * how much each monitor had recorded. Restoring requires the same groups and synapses
+ * (none created or deleted since); monitors are cut back to their snapshot length
+ * (monitors created since are emptied). Running after a restore reproduces the
+ * original continuation bit for bit. */
+snx_snapshot *snx_net_snapshot(snx_net *net);
+int snx_net_restore(snx_net *net, const snx_snapshot *snap);
+void snx_snapshot_free(snx_snapshot *snap);
+
+/* ---- neuron groups --------------------------------------------------------------------
+ * Equations, one per line:
+ *   dX/dt = expr : unit [(unless refractory)]   differential equation
+ *   X = expr : unit                             subexpression (computed once per step)
+ *   X : unit [(constant)]                       per-neuron parameter
+ * Units name only the dimension ("1", "volt", "mV", "Hz", "amp", ...); values are SI.
+ * Expressions: + - * / % ** , unary -, parentheses, < <= > >= == !=, and or not,
+ * exp log log10 sqrt abs sin cos tan tanh sinh cosh floor ceil sign min max clip,
+ * numbers with units (5*ms), t, dt, i (index in the group), N (group size), rand(),
+ * randn(). Statements (reset, on_pre): X = e, X += e, X -= e, X *= e, X /= e,
+ * separated by newlines or ';'. */
+
+/* A C state update for what the language cannot express: called in the state-update
+ * phase after the equations (if any), with the time at the start of the step. Use
+ * snx_group_var() for the arrays and snx_group_is_refractory(). Return 0 or an
+ * SNX_E code (after snx_error()) to stop the run. */
+typedef int (*snx_update_fn)(snx_group *g, double t, double dt, void *ctx);
+
+typedef struct snx_group_opts {
+    const char *threshold;   /* condition, e.g. "V > V_th"; NULL: never spikes */
+    const char *reset;       /* statements run for neurons that spiked, e.g. "V = 0" */
+    const char *refractory;  /* time expression, e.g. "5*ms" or "tau_ref" (per neuron),
+                                evaluated when the neuron spikes */
+    const char *method;      /* "euler" (default), "rk2", "rk4", "exponential_euler" */
+    const snx_namespace *ns; /* constants searched before the network's (copied) */
+    snx_update_fn update;    /* optional C state update */
+    void *update_ctx;
+} snx_group_opts;
+
+snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *eqs,
+                         const snx_group_opts *opts);
+/* The view of neurons [start, stop) of g (a group or a view): shares g's state and is
+ * freed with the underlying group. Indices and `i` in a view are relative to the
+ * view's start. Views work wherever a group does (init, set, var, synapses, monitors). */
+snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop);
+int32_t snx_group_size(const snx_group *g);
+/* The start of a view in its underlying group (0 for a group). */
+int32_t snx_group_offset(const snx_group *g);
+const char *snx_group_name(const snx_group *g);
+
+/* var = expr for every neuron of g: "V", "mu_min + rand()*(mu_max - mu_min)". The
+ * expression may use the group's variables, i, N and constants; it is evaluated once.
+ * init and set may change (constant) parameters; reset and on_pre code may not. */
+int snx_group_init(snx_group *g, const char *var, const char *expr);
+int snx_group_set(snx_group *g, const char *var, double si_value);
+int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
+/* The variable's array (its first element is neuron 0 of g); NULL if there is none. */
+double *snx_group_var(snx_group *g, const char *var);
+/* The names of the group's state variables and parameters, in equation order. */
+int snx_group_n_vars(const snx_group *g);
+const char *snx_group_var_name(const snx_group *g, int k);
+int snx_group_is_refractory(const snx_group *g, int32_t i);
+
+/* A Poisson spike source: n neurons spiking independently with the rate expression
+ * (e.g. "10*Hz", "rate_e", "i*Hz"), evaluated once; per-neuron rates can be changed
+ * later through the variable "rates". */
+snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char *rates);
+
+/* ---- synapses -------------------------------------------------------------------------
+ * on_pre statements run when a presynaptic spike arrives. Names: the synapses' own
+ * variables (model), then postsynaptic variables (plain or with _post), presynaptic
+ * variables with _pre, i (pre index), j (post index), t, dt, constants. The common
+ * form "X += w" (X postsynaptic, w a constant or a per-synapse variable) takes a fast
+ * path through per-target ring buffers. */
+typedef struct snx_synapses_opts {
+    const char *model;       /* per-synapse parameters, e.g. "w : 1"; NULL: none */
+    const char *on_pre;      /* statements, e.g. "y_e += J"; required */
+    const char *delay;       /* constant delay expression ("2*ms"); NULL: 0 */
+    const snx_namespace *ns; /* constants searched before the network's (copied) */
+} snx_synapses_opts;
+
+snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre,
+                               snx_group *post, const snx_synapses_opts *opts);
+/* Connecting: once per synapses object. Autapses (a neuron onto itself) only matter
+ * when pre and post views overlap in the same group. */
+int snx_synapses_connect_p(snx_synapses *s, double p, int autapses);
+int snx_synapses_connect_all(snx_synapses *s, int autapses);
+int snx_synapses_connect_one_to_one(snx_synapses *s);
+int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t *j,
+                               int64_t n);
+/* Pairs where the condition holds ("abs(i - j) < 5 and i != j"), each kept with
+ * probability p (1: all). Costs n_pre * n_post evaluations. */
+int snx_synapses_connect_cond(snx_synapses *s, const char *cond, double p);
+int64_t snx_synapses_count(const snx_synapses *s);
+const char *snx_synapses_name(const snx_synapses *s);
+
+/* var = expr per synapse ("w", "J*rand()"); var may be "delay" (a time). The synapse
+ * order of arrays below is the order of the pairs for connect_pairs, otherwise by
+ * presynaptic neuron, then ascending postsynaptic neuron. */
+int snx_synapses_init(snx_synapses *s, const char *var, const char *expr);
+int snx_synapses_set_array(snx_synapses *s, const char *var, const double *values,
+                           int64_t n);
+/* Copies a per-synapse variable (or "delay", in seconds) out, in synapse order. */
+int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, int64_t n);
+/* Pre and post indices (relative to the views) in synapse order. */
+int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, int64_t n);
+
+/* ---- monitors ------------------------------------------------------------------------
+ * Memory grows with what is recorded. neurons == NULL records all neurons of g.
+ * Neuron indices (given and recorded) are relative to g (a group or view). */
+snx_monitor *snx_monitor_spikes(snx_net *net, const char *name, snx_group *g,
+                                const int32_t *neurons, size_t n);
+/* Per-neuron spike counts only (no spike list). */
+snx_monitor *snx_monitor_counts(snx_net *net, const char *name, snx_group *g);
+/* vars: comma-separated variables or subexpressions ("V, I_syn_e"); record_dt: 0 for
+ * every step, else a multiple of dt (sampled in steps where step % k == 0). */
+snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g,
+                               const char *vars, const int32_t *neurons, size_t n,
+                               double record_dt);
+/* Population rate in Hz: spikes of the step / (N * dt), every step. */
+snx_monitor *snx_monitor_rate(snx_net *net, const char *name, snx_group *g);
+
+const char *snx_monitor_name(const snx_monitor *m);
+/* Spike monitors: n spikes, their neuron indices and times (s). */
+size_t snx_monitor_n_spikes(const snx_monitor *m);
+const int32_t *snx_monitor_spike_i(const snx_monitor *m);
+const double *snx_monitor_spike_t(const snx_monitor *m);
+/* Spike and count monitors: spikes per recorded neuron (n = number recorded). */
+const int64_t *snx_monitor_counts_of(const snx_monitor *m, size_t *n);
+/* The recorded neurons (spike, count and state monitors). */
+const int32_t *snx_monitor_neurons(const snx_monitor *m, size_t *n);
+/* State and rate monitors: sample times. */
+size_t snx_monitor_n_samples(const snx_monitor *m);
+const double *snx_monitor_times(const snx_monitor *m);
+/* State monitors: values of var, n_samples rows of n_neurons (row-major); NULL if not
+ * recorded. The dimension of a recorded variable, for storing its unit. */
+const double *snx_monitor_values(const snx_monitor *m, const char *var);
+int snx_monitor_n_vars(const snx_monitor *m);
+const char *snx_monitor_var_name(const snx_monitor *m, int k);
+snx_dim snx_monitor_var_dim(const snx_monitor *m, int k);
+/* Rate monitors: one rate (Hz) per sample. */
+const double *snx_monitor_rates(const snx_monitor *m);
+/* Forgets everything recorded. */
+void snx_monitor_clear(snx_monitor *m);
+
+#endif

@@ -1,0 +1,70 @@
+/* HDF5 storage of trajectories: the storage service behind snx_traj_store,
+ * snx_traj_load and friends, plus loading a trajectory from a file and listing the
+ * trajectories a file holds.
+ *
+ *     snx_traj *traj = snx_traj_new("Multiplication", NULL);
+ *     snx_hdf5_attach(traj, "hdf5/example.hdf5", NULL);  // NULL: hdf5/<name>.hdf5
+ *     ... add parameters, explore ...
+ *     snx_traj_store(traj, NULL);
+ *     for each run i: snx_traj_begin_run(traj, i); add results;
+ *                     snx_traj_store_run(traj, i); snx_traj_end_run(traj);
+ *     snx_traj_free(traj);                            // commits and closes the file
+ *
+ *     snx_load_opts lo = snx_load_defaults();           // the last trajectory
+ *     lo.results = SNX_LOAD_DATA;
+ *     snx_traj *again = snx_hdf5_load("hdf5/example.hdf5", &lo);
+ *
+ * One file holds any number of trajectories (/<name>/...), readable with h5py or
+ * HDFView; docs/FORMAT.md describes the layout. Writes become durable at commits,
+ * which are atomic: a writer killed at any moment leaves the file as of its last
+ * commit. Every operation commits when it ends, except storing runs, which commits
+ * at most every `commit_interval` seconds (and at snx_hdf5_flush, snx_hdf5_close,
+ * snx_traj_free and any other operation). */
+#ifndef SNEX_STORAGE_H
+#define SNEX_STORAGE_H
+
+#include "snex/service.h"
+#include "snex/traj.h"
+
+/* The version of the file layout written; files of a newer version are refused
+ * (SNX_EVERSION) unless loaded with force. */
+#define SNX_HDF5_FORMAT_VERSION 1
+
+typedef struct snx_hdf5_opts {
+    int overwrite_file;     /* replace an existing file at the first write (default 0:
+                               add to it; other trajectories stay) */
+    int complevel;          /* zlib level 0-9 for arrays, tables and columns (4) */
+    int shuffle;            /* byte shuffle before zlib (1) */
+    int fletcher32;         /* checksum every chunk (0) */
+    int keep_open;          /* keep the file open between operations (0) */
+    int durable;            /* fsync at every commit: survive power loss too (0) */
+    double commit_interval; /* while storing runs, seconds between commits (1.0);
+                               0 commits after every run */
+} snx_hdf5_opts;
+
+snx_hdf5_opts snx_hdf5_defaults(void);
+
+/* Attaches an HDF5 storage service to the trajectory (replacing any other).
+ * filename NULL gives "hdf5/<trajectory name>.hdf5"; a name ending in '/' is a
+ * folder for "<trajectory name>.hdf5". Folders are created at the first write.
+ * opts NULL = snx_hdf5_defaults(). Nothing is opened yet. */
+int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *opts);
+
+/* A new trajectory loaded from the file (opts NULL = snx_load_defaults(): the last
+ * trajectory of the file), with an HDF5 service attached that uses the file's
+ * compression settings. NULL with the error set on failure. */
+snx_traj *snx_hdf5_load(const char *filename, const snx_load_opts *opts);
+
+/* The names of the trajectories in the file, oldest first. *names is malloc'ed
+ * (free with snx_hdf5_names_free). Returns the count or a negative error. */
+long snx_hdf5_list(const char *filename, char ***names);
+void snx_hdf5_names_free(char **names, long n);
+
+/* Commits what was stored so far (runs included). */
+int snx_hdf5_flush(snx_traj *traj);
+/* Commits and closes the file; the service stays attached and reopens on demand. */
+int snx_hdf5_close(snx_traj *traj);
+/* The file of the trajectory's HDF5 service, or NULL (SNX_ENOSERVICE). */
+const char *snx_hdf5_filename(const snx_traj *traj);
+
+#endif

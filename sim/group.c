@@ -1,0 +1,270 @@
+/* Neuron groups: creation, views (subgroups), initialisation and access to state.
+ * State is structure-of-arrays: one double array per variable. A view is a small
+ * object pointing into its root group's arrays; it owns no state. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snex/error.h"
+#include "snex/util.h"
+
+int snx_group_scope(const snx_group *g, snx_scope *sc, int access, int respect_constant)
+{
+    const snx_group *root = g->root;
+    int rc = snx_scope_init(sc, root->what, root->ns, root->obj.net->ns);
+    if (rc)
+        return rc;
+    rc = snx_scope_add(sc, "t", (snx_sym){ .kind = SNX_SYM_SCALAR, .slot = SNX_RT_T,
+                                           .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
+    rc = rc ? rc : snx_scope_add(sc, "_step", (snx_sym){ .kind = SNX_SYM_SCALAR, .slot = SNX_RT_STEP });
+    rc = rc ? rc : snx_scope_add(sc, "dt", (snx_sym){ .kind = SNX_SYM_CONST,
+                                                    .value = root->obj.net->dt,
+                                                    .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
+    rc = rc ? rc : snx_scope_add(sc, "N", (snx_sym){ .kind = SNX_SYM_CONST, .value = g->n });
+    rc = rc ? rc : snx_scope_add(sc, "i", (snx_sym){ .kind = SNX_SYM_INDEX, .slot = access,
+                                                   .shift = -(double)g->start });
+    rc = rc ? rc : snx_model_enter(&root->model, sc, 0, access, "", respect_constant, 1);
+    if (!rc && root->until)
+        rc = snx_scope_add(sc, "_refractory_until",
+                           (snx_sym){ .kind = SNX_SYM_ARRAY, .slot = root->model.n_vars,
+                                      .access = access, .writable = 1 });
+    if (rc)
+        snx_scope_clear(sc);
+    return rc;
+}
+
+static int alloc_state(snx_group *g, int refractory)
+{
+    int n_arrays = g->model.n_vars + (refractory ? 1 : 0);
+    g->arrays = snx_calloc((size_t)n_arrays + 1, sizeof *g->arrays);
+    if (!g->arrays)
+        return SNX_ENOMEM;
+    for (int k = 0; k < n_arrays; k++)
+        if (!(g->arrays[k] = snx_calloc((size_t)g->n, sizeof(double))))
+            return SNX_ENOMEM;
+    if (refractory) {
+        g->until = g->arrays[g->model.n_vars];
+        for (int32_t k = 0; k < g->n; k++)
+            g->until[k] = -INFINITY; /* never spiked: free to integrate */
+    }
+    g->n_blocks = (int)((g->n + SNX_BLOCK - 1) / SNX_BLOCK);
+    g->spikes = snx_malloc(((size_t)g->n_blocks * SNX_BLOCK) * sizeof *g->spikes);
+    g->block_count = snx_calloc((size_t)g->n_blocks + 1, sizeof *g->block_count);
+    g->rings = snx_calloc((size_t)g->model.n_vars + 1, sizeof *g->rings);
+    return g->spikes && g->block_count && g->rings ? 0 : SNX_ENOMEM;
+}
+
+snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *eqs,
+                         const snx_group_opts *opts)
+{
+    snx_group_opts o = opts ? *opts : (snx_group_opts){ 0 };
+    if (n <= 0) {
+        snx_error(SNX_EINVAL, "group \"%s\": size must be positive, not %d", name ? name : "", n);
+        return NULL;
+    }
+    snx_group *g = snx_calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->root = g;
+    g->n = n;
+    g->mask_reg = -1;
+    g->thr_var = -1;
+    char what[160];
+    snprintf(what, sizeof what, "group \"%s\"", name ? name : "");
+    int rc = snx_method_parse(o.method, &g->method);
+    if (!rc && !(g->what = snx_strdup(what)))
+        rc = SNX_ENOMEM;
+    if (!rc && !(g->ns = o.ns ? snx_namespace_copy(o.ns) : snx_namespace_new()))
+        rc = SNX_ENOMEM;
+    if (!rc)
+        rc = snx_model_parse(&g->model, eqs, "equations");
+    if (!rc)
+        rc = snx_net_register(net, &g->obj, SNX_OBJ_GROUP, name);
+    if (rc) { /* not registered: free here */
+        if (strncmp(snx_errmsg(), what, strlen(what)) != 0)
+            snx_error_context("%s", what);
+        g->obj.net = NULL;
+        snx_group_destroy(g);
+        return NULL;
+    }
+    g->id = net->n_groups_made++;
+    g->cfn = o.update;
+    g->cctx = o.update_ctx;
+    rc = alloc_state(g, o.refractory != NULL);
+    if (!rc)
+        rc = snx_group_compile(g, &o);
+    if (!rc)
+        rc = snx_group_streams(g);
+    if (rc) {
+        snx_net_delete(net, name); /* frees g; keep the message of the failure */
+        return NULL;
+    }
+    return g;
+}
+
+void snx_group_destroy(snx_group *g)
+{
+    if (!g)
+        return;
+    for (size_t v = 0; v < g->n_views; v++) {
+        free(g->views[v]->obj.name);
+        free(g->views[v]);
+    }
+    free(g->views);
+    if (g->arrays)
+        for (int k = 0; k < g->model.n_vars + (g->until ? 1 : 0); k++)
+            free(g->arrays[k]);
+    free(g->arrays);
+    if (g->rings)
+        for (int k = 0; k < g->model.n_vars; k++)
+            snx_ring_free(g->rings[k]);
+    free(g->rings);
+    if (g->block_rng)
+        for (int b = 0; b < g->n_blocks; b++)
+            if (g->block_rng[b])
+                gsl_rng_free(g->block_rng[b]);
+    free(g->block_rng);
+    snx_program_free(g->step_prog);
+    snx_program_free(g->thr_prog);
+    snx_program_free(g->reset_prog);
+    snx_stmts_free(g->reset, g->n_reset);
+    snx_src_free(g->thr_src);
+    snx_src_free(g->reset_src);
+    snx_src_free(g->ref_src);
+    snx_model_free(&g->model);
+    snx_namespace_free(g->ns);
+    free(g->spikes);
+    free(g->spike_idx);
+    free(g->block_count);
+    free(g->what);
+    free(g->obj.name);
+    free(g);
+}
+
+snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop)
+{
+    if (!g) {
+        snx_error(SNX_EINVAL, "snx_group_slice: group is NULL");
+        return NULL;
+    }
+    if (start < 0 || stop > g->n || start >= stop) {
+        snx_error(SNX_EINVAL, "%s: slice [%d:%d] is not a non-empty part of [0:%d]",
+                  g->obj.name, start, stop, g->n);
+        return NULL;
+    }
+    snx_group *root = g->root;
+    if (snx_grow(&root->views, &root->cap_views, root->n_views + 1, sizeof *root->views))
+        return NULL;
+    snx_group *v = snx_calloc(1, sizeof *v);
+    char name[200];
+    snprintf(name, sizeof name, "%s[%d:%d]", root->obj.name, g->start + start, g->start + stop);
+    if (!v || !(v->obj.name = snx_strdup(name))) {
+        free(v);
+        return NULL;
+    }
+    v->obj.kind = SNX_OBJ_GROUP;
+    v->obj.net = root->obj.net;
+    v->obj.active = 1;
+    v->root = root;
+    v->start = g->start + start;
+    v->n = stop - start;
+    v->mask_reg = -1;
+    v->thr_var = -1;
+    root->views[root->n_views++] = v;
+    return v;
+}
+
+int32_t snx_group_size(const snx_group *g) { return g ? g->n : 0; }
+int32_t snx_group_offset(const snx_group *g) { return g ? g->start : 0; }
+const char *snx_group_name(const snx_group *g) { return g ? g->obj.name : NULL; }
+int snx_group_n_vars(const snx_group *g) { return g ? g->root->model.n_vars : 0; }
+
+const char *snx_group_var_name(const snx_group *g, int k)
+{
+    if (!g || k < 0 || k >= g->root->model.n_vars)
+        return NULL;
+    return snx_model_var_eq(&g->root->model, k)->name;
+}
+
+int snx_group_is_refractory(const snx_group *g, int32_t i)
+{
+    const snx_group *r = g->root;
+    if (!r->until || i < 0 || i >= g->n)
+        return 0;
+    return (double)r->obj.net->step < r->until[g->start + i];
+}
+
+int snx_group_refers_to(const snx_group *g, const snx_group *other)
+{
+    return g->root == other->root;
+}
+
+/* The variable's index, or an error listing the variables. */
+static int find_var(const snx_group *g, const char *var)
+{
+    const snx_model *m = &g->root->model;
+    int k = var ? snx_model_var(m, var) : -1;
+    if (k >= 0)
+        return k;
+    snx_buf names = { 0 };
+    for (int v = 0; v < m->n_vars; v++)
+        snx_buf_printf(&names, "%s%s", v ? ", " : "", snx_model_var_eq(m, v)->name);
+    snx_error(SNX_ENOTFOUND, "%s: no variable \"%s\" (variables: %s)", g->root->what,
+              var ? var : "(null)", names.data ? names.data : "none");
+    snx_buf_free(&names);
+    return -1;
+}
+
+double *snx_group_var(snx_group *g, const char *var)
+{
+    if (!g) {
+        snx_error(SNX_EINVAL, "snx_group_var: group is NULL");
+        return NULL;
+    }
+    int k = find_var(g, var);
+    return k < 0 ? NULL : g->root->arrays[k] + g->start;
+}
+
+int snx_group_set(snx_group *g, const char *var, double si_value)
+{
+    double *a = snx_group_var(g, var);
+    if (!a)
+        return snx_errcode();
+    for (int32_t k = 0; k < g->n; k++)
+        a[k] = si_value;
+    return 0;
+}
+
+int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n)
+{
+    double *a = snx_group_var(g, var);
+    if (!a)
+        return snx_errcode();
+    if (n != (size_t)g->n || !values)
+        return snx_error(SNX_EINVAL, "%s: %zu values given for \"%s\", the group has %d",
+                         g->obj.name, values ? n : 0, var, g->n);
+    memcpy(a, values, n * sizeof *values);
+    return 0;
+}
+
+int snx_group_init(snx_group *g, const char *var, const char *expr)
+{
+    if (!g || find_var(g, var) < 0)
+        return g ? snx_errcode() : snx_error(SNX_EINVAL, "snx_group_init: group is NULL");
+    snx_scope sc;
+    snx_program *p = NULL;
+    int rc = snx_group_scope(g, &sc, SNX_DIRECT, 0);
+    if (rc)
+        return rc;
+    rc = snx_compile_assignment(&sc, var, expr, "initialisation", &p);
+    if (!rc)
+        rc = snx_run_direct(g->obj.net, p, g->root->arrays, g->start, g->start + g->n);
+    if (rc)
+        snx_error_context("%s: initialising %s = \"%s\"", g->obj.name, var, expr ? expr : "");
+    snx_program_free(p);
+    snx_scope_clear(&sc);
+    return rc;
+}

@@ -1,0 +1,162 @@
+/* Compiling a group's code: the per-block step program (state update, then threshold)
+ * and the reset program that runs over the neurons that spiked.
+ *
+ * Refractoriness is one array, `until`: the first step in which a neuron may integrate
+ * and spike again. At a spike in step n the reset program sets it to
+ * n + round(refractory/dt) (the refractory expression is evaluated then, per neuron).
+ * Held updates and spike collection compare the step with `until` directly.
+ *
+ * The common threshold "variable > constant" (or <, >=, <=) needs no code at all: spike
+ * collection checks it while scanning the block (group_step.c). */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snex/error.h"
+#include "snex/util.h"
+
+static const snx_dim SECOND = { { 0, 0, 1, 0, 0, 0, 0 } };
+
+static int parse_condition(snx_group *g, const char *text, const snx_scope *sc)
+{
+    if (!(g->thr_src = snx_src_new(text, "threshold")))
+        return SNX_ENOMEM;
+    if (!(g->thr = snx_parse_expr(g->thr_src)))
+        return snx_errcode();
+    int rc = snx_analyze(g->thr, sc);
+    if (rc)
+        return rc;
+    if (!snx_dim_is_dimensionless(g->thr->dim)) {
+        char d[64];
+        return snx_error(SNX_EDIM, "%s: threshold \"%s\" must be a condition (dimensionless), "
+                                   "but has dimension %s",
+                         g->what, text, snx_dim_format(g->thr->dim, d, sizeof d));
+    }
+    return 0;
+}
+
+/* until = _step + floor(refractory/dt + 0.5), as a statement built from the user's
+ * refractory expression (so its messages quote the user's text). */
+static int refractory_stmt(snx_group *g, const char *text, const snx_scope *sc, snx_stmt *st)
+{
+    snx_src *src = g->ref_src = snx_src_new(text, "refractory");
+    if (!src)
+        return SNX_ENOMEM;
+    if (!(g->ref = snx_parse_expr(src)))
+        return snx_errcode();
+    int rc = snx_analyze(g->ref, sc);
+    if (rc)
+        return rc;
+    if (!snx_dim_equal(g->ref->dim, SECOND)) {
+        char d[64];
+        return snx_error(SNX_EDIM, "%s: refractory \"%s\" must be a time (dimension s), but "
+                                   "has dimension %s",
+                         g->what, text, snx_dim_format(g->ref->dim, d, sizeof d));
+    }
+    int a = g->ref->start, b = g->ref->end;
+    snx_ast *steps = snx_ast_op(src, SNX_FN_DIV, g->ref, snx_ast_name(src, "dt", a, b), NULL, a, b);
+    snx_ast *rounded = snx_ast_op(src, SNX_FN_FLOOR,
+                                  snx_ast_op(src, SNX_FN_ADD, steps, snx_ast_num(src, 0.5, a, b),
+                                             NULL, a, b),
+                                  NULL, NULL, a, b);
+    st->expr = snx_ast_op(src, SNX_FN_ADD, snx_ast_name(src, "_step", a, b), rounded, NULL, a, b);
+    if (!steps || !rounded || !st->expr || !(st->target = snx_strdup("_refractory_until")))
+        return SNX_ENOMEM;
+    st->op = SNX_SET;
+    st->start = st->target_start = a;
+    st->end = st->target_end = b;
+    return snx_analyze_stmt(st, src, sc);
+}
+
+static int parse_reset(snx_group *g, const char *text, const snx_scope *sc)
+{
+    if (!(g->reset_src = snx_src_new(text, "reset")))
+        return SNX_ENOMEM;
+    int rc = snx_parse_stmts(g->reset_src, &g->reset, &g->n_reset);
+    for (int k = 0; k < g->n_reset && !rc; k++)
+        rc = snx_analyze_stmt(&g->reset[k], g->reset_src, sc);
+    return rc;
+}
+
+/* A threshold "V > c" (>, >=, <, <=) on a state variable: checked during collection. */
+static int simple_threshold(snx_group *g, const snx_scope *sc)
+{
+    const snx_ast *t = g->thr;
+    snx_sym v;
+    if (t->kind != SNX_AST_OP || t->is_const ||
+        (t->fn != SNX_FN_GT && t->fn != SNX_FN_GE && t->fn != SNX_FN_LT && t->fn != SNX_FN_LE) ||
+        t->args[0]->kind != SNX_AST_NAME || !t->args[1]->is_const ||
+        snx_scope_lookup(sc, t->args[0]->name, &v) || v.kind != SNX_SYM_ARRAY)
+        return 0;
+    g->thr_var = v.slot;
+    g->thr_fn = t->fn;
+    g->thr_value = t->args[1]->value;
+    return 1;
+}
+
+/* The per-block program: [state update] [threshold mask]. */
+static int compile_step(snx_group *g, const snx_scope *sc, int update, int threshold,
+                        snx_program **out)
+{
+    snx_compiler *c = snx_compiler_new(sc);
+    if (!c)
+        return SNX_ENOMEM;
+    int rc = 0;
+    if (update)
+        rc = snx_integrate(c, &g->model, g->method, g->obj.net->dt,
+                           g->until ? g->model.n_vars : -1);
+    if (!rc && threshold && g->thr && !simple_threshold(g, sc)) {
+        snx_opnd mask;
+        if (!snx_compile_expr(c, g->thr, &mask) && !snx_to_temp(c, &mask))
+            g->mask_reg = (int)mask.v;
+    }
+    if (!(*out = snx_compiler_finish(c)))
+        rc = snx_errcode();
+    snx_compiler_free(c);
+    return rc;
+}
+
+static int compile_reset(snx_group *g, const snx_scope *sc, snx_stmt *ref_st)
+{
+    snx_compiler *c = snx_compiler_new(sc);
+    if (!c)
+        return SNX_ENOMEM;
+    int rc = ref_st->expr ? snx_compile_stmt(c, ref_st) : 0;
+    for (int k = 0; k < g->n_reset && !rc; k++)
+        rc = snx_compile_stmt(c, &g->reset[k]);
+    if (!rc && !(g->reset_prog = snx_compiler_finish(c)))
+        rc = snx_errcode();
+    snx_compiler_free(c);
+    return rc;
+}
+
+int snx_group_compile(snx_group *g, const snx_group_opts *o)
+{
+    snx_scope direct = { 0 }, spiking = { 0 };
+    snx_stmt ref_st = { 0 };
+    int rc = snx_group_scope(g, &direct, SNX_DIRECT, 1);
+    rc = rc ? rc : snx_group_scope(g, &spiking, 0, 1);
+    rc = rc ? rc : snx_model_check(&g->model, &direct);
+    if (!rc && o->threshold)
+        rc = parse_condition(g, o->threshold, &direct);
+    if (!rc && o->refractory)
+        rc = refractory_stmt(g, o->refractory, &spiking, &ref_st);
+    if (!rc && o->reset)
+        rc = parse_reset(g, o->reset, &spiking);
+    if (!rc && g->cfn) { /* the C update runs between the state update and the threshold */
+        rc = compile_step(g, &direct, 1, 0, &g->step_prog);
+        rc = rc ? rc : compile_step(g, &direct, 0, 1, &g->thr_prog);
+    } else if (!rc) {
+        rc = compile_step(g, &direct, 1, 1, &g->step_prog);
+    }
+    if (!rc && (ref_st.expr || g->n_reset))
+        rc = compile_reset(g, &spiking, &ref_st);
+    if (rc && strncmp(snx_errmsg(), g->what, strlen(g->what)) != 0)
+        snx_error_context("%s", g->what);
+    free(ref_st.target);
+    snx_scope_clear(&direct);
+    snx_scope_clear(&spiking);
+    return rc;
+}

@@ -1,0 +1,156 @@
+/* State monitors: chosen variables (or subexpressions) of chosen neurons, every k-th
+ * step. Variables are copied straight from the arrays; a subexpression is computed by
+ * a small program "_out = name" run over the recorded neurons, whose result array is
+ * the sample's row. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snex/error.h"
+#include "snex/util.h"
+
+/* Splits "V, I_syn_e" into names. */
+static int split_names(const char *text, char ***names, int *n)
+{
+    int count = 0, rc = 0;
+    size_t cap = 0;
+    char **out = NULL;
+    for (const char *p = text; *p && !rc;) {
+        while (*p && (isspace((unsigned char)*p) || *p == ','))
+            p++;
+        const char *q = p;
+        while (*q && *q != ',' && !isspace((unsigned char)*q))
+            q++;
+        if (q == p)
+            break;
+        if (snx_grow(&out, &cap, (size_t)count + 1, sizeof *out) ||
+            !(out[count] = snx_strndup(p, (size_t)(q - p))))
+            rc = SNX_ENOMEM;
+        else
+            count++;
+        p = q;
+    }
+    *names = out;
+    *n = count;
+    return rc;
+}
+
+/* A program computing subexpression `name` of g at the recorded neurons into _out. */
+static int subexpr_program(snx_monitor *m, const char *name, snx_program **out)
+{
+    const snx_group *g = m->src;
+    snx_scope sc;
+    int rc = snx_group_scope(g, &sc, 0, 0);
+    if (rc)
+        return rc;
+    int out_id = g->root->model.n_vars + 1; /* after the variables and `until` */
+    rc = snx_scope_add(&sc, "_out", (snx_sym){ .kind = SNX_SYM_ARRAY, .slot = out_id,
+                                                .access = SNX_DIRECT, .writable = 1,
+                                                .dim = m->var_dims[m->n_vars] });
+    rc = rc ? rc : snx_compile_assignment(&sc, "_out", name, "monitored variable", out);
+    snx_scope_clear(&sc);
+    return rc;
+}
+
+static int add_var(snx_monitor *m, char *name)
+{
+    const snx_model *model = &m->src->root->model;
+    int eq = snx_model_find(model, name);
+    int k = m->n_vars;
+    m->var_names[k] = name;
+    if (eq < 0) {
+        snx_buf all = { 0 };
+        for (int e = 0; e < model->n_eqs; e++)
+            snx_buf_printf(&all, "%s%s", e ? ", " : "", model->eqs[e].name);
+        snx_error(SNX_ENOTFOUND, "state monitor \"%s\": %s has no variable or subexpression "
+                                 "\"%s\" (it has: %s)", m->obj.name, m->src->obj.name, name,
+                  all.data ? all.data : "nothing");
+        snx_buf_free(&all);
+        m->n_vars++; /* so that the name is freed */
+        return SNX_ENOTFOUND;
+    }
+    m->var_dims[k] = model->eqs[eq].dim;
+    m->var_array[k] = snx_model_var(model, name);
+    int rc = m->var_array[k] < 0 ? subexpr_program(m, name, &m->var_prog[k]) : 0;
+    m->n_vars++;
+    return rc;
+}
+
+static int setup_vars(snx_monitor *m, const char *vars)
+{
+    char **names;
+    int n, rc = split_names(vars ? vars : "", &names, &n);
+    if (!rc && n == 0)
+        rc = snx_error(SNX_EINVAL, "state monitor \"%s\": no variables given", m->obj.name);
+    size_t sz = (size_t)(n ? n : 1);
+    if (!rc) {
+        m->var_names = snx_calloc(sz, sizeof *m->var_names);
+        m->var_dims = snx_calloc(sz, sizeof *m->var_dims);
+        m->var_array = snx_calloc(sz, sizeof *m->var_array);
+        m->var_prog = snx_calloc(sz, sizeof *m->var_prog);
+        m->values = snx_calloc(sz, sizeof *m->values);
+        m->table = snx_calloc((size_t)m->src->root->model.n_vars + 2, sizeof *m->table);
+        if (!m->var_names || !m->var_dims || !m->var_array || !m->var_prog || !m->values ||
+            !m->table)
+            rc = SNX_ENOMEM;
+    }
+    int k = 0;
+    for (; !rc && k < n; k++)
+        rc = add_var(m, names[k]);
+    for (; k < n; k++) /* names not handed over */
+        free(names[k]);
+    free(names);
+    return rc;
+}
+
+snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, const char *vars,
+                               const int32_t *neurons, size_t n, double record_dt)
+{
+    snx_monitor *m = snx_calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    if (snx_monitor_register(net, m, name, SNX_MON_STATE, g)) {
+        snx_monitor_destroy(m);
+        return NULL;
+    }
+    int rc = snx_monitor_set_neurons(m, neurons, n);
+    double k = record_dt > 0 ? record_dt / net->dt : 1;
+    if (!rc && (!(k >= 1) || fabs(k - round(k)) > 1e-9 * k))
+        rc = snx_error(SNX_EINVAL, "state monitor \"%s\": record_dt %g s is not a multiple of "
+                                   "dt %g s", name, record_dt, net->dt);
+    m->every = (int64_t)llround(k);
+    rc = rc ? rc : setup_vars(m, vars);
+    if (rc) {
+        snx_net_delete(net, name);
+        return NULL;
+    }
+    return m;
+}
+
+int snx_monitor_record_state(snx_monitor *m)
+{
+    snx_net *net = m->obj.net;
+    if (net->step % m->every)
+        return 0;
+    size_t s;
+    int rc = snx_monitor_new_sample(m, &s);
+    const snx_group *root = m->src->root;
+    for (int v = 0; v < m->n_vars && !rc; v++) {
+        double *row = m->values[v] + s * m->n_neurons;
+        if (m->var_array[v] >= 0) {
+            const double *a = root->arrays[m->var_array[v]];
+            for (size_t r = 0; r < m->n_neurons; r++)
+                row[r] = a[m->idx[r]];
+            continue;
+        }
+        int n_arrays = root->model.n_vars + (root->until ? 1 : 0);
+        memcpy(m->table, root->arrays, (size_t)n_arrays * sizeof *m->table);
+        m->table[root->model.n_vars + 1] = row;
+        rc = snx_run_indexed(net, m->var_prog[v], m->table, m->idx, NULL, NULL,
+                             (int64_t)m->n_neurons);
+    }
+    return rc;
+}

@@ -1,0 +1,375 @@
+/* The network: owns the objects, drives the time step, and provides the services the
+ * objects share (random streams, scratch registers, running programs over ranges). */
+#include "internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "snex/error.h"
+#include "snex/util.h"
+
+#define DEFAULT_DT 1e-4
+#define DEFAULT_PARALLEL_MIN 16384
+
+/* ---- random streams ------------------------------------------------------------------ */
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+gsl_rng *snx_rng_derived(uint64_t seed, uint64_t a, uint64_t b)
+{
+    /* taus2: small state (one per block of every group) and good quality. */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    if (!r) {
+        snx_error(SNX_ENOMEM, "out of memory allocating a random stream");
+        return NULL;
+    }
+    uint64_t s = splitmix64(splitmix64(splitmix64(seed) ^ a) ^ (b + 0x632be59bd9b4e019ULL));
+    gsl_rng_set(r, (unsigned long)(s & 0xffffffffUL) | 1UL);
+    return r;
+}
+
+/* ---- creation ------------------------------------------------------------------------ */
+
+snx_net *snx_net_new(const snx_net_opts *opts)
+{
+    snx_net_opts o = opts ? *opts : (snx_net_opts){ 0 };
+    if (o.dt < 0 || !isfinite(o.dt)) {
+        snx_error(SNX_EINVAL, "snx_net_new: dt must be positive, not %g", o.dt);
+        return NULL;
+    }
+    snx_net *net = snx_calloc(1, sizeof *net);
+    if (!net)
+        return NULL;
+    net->dt = o.dt > 0 ? o.dt : DEFAULT_DT;
+    net->seed = o.seed;
+    net->parallel_min = o.parallel_min ? o.parallel_min : DEFAULT_PARALLEL_MIN;
+    net->report = o.report;
+    net->report_ctx = o.report_ctx;
+    net->report_period = o.report_period > 0 ? o.report_period : 10.0;
+    net->ns = o.ns ? snx_namespace_copy(o.ns) : snx_namespace_new();
+    net->by_name = snx_map_new(NULL);
+    net->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!net->ns || !net->by_name || !net->rng) {
+        snx_net_free(net);
+        snx_error(SNX_ENOMEM, "out of memory creating a network");
+        return NULL;
+    }
+    gsl_rng_set(net->rng, (unsigned long)(splitmix64(o.seed) & 0xffffffffUL));
+    return net;
+}
+
+static void destroy_object(snx_object *o)
+{
+    switch (o->kind) {
+    case SNX_OBJ_GROUP: snx_group_destroy((snx_group *)o); break;
+    case SNX_OBJ_SYNAPSES: snx_synapses_destroy((snx_synapses *)o); break;
+    default: snx_monitor_destroy((snx_monitor *)o); break;
+    }
+}
+
+void snx_net_free(snx_net *net)
+{
+    if (!net)
+        return;
+    /* Newest first: monitors and synapses go before the groups they refer to. */
+    for (size_t k = net->n_objs; k-- > 0;)
+        destroy_object(net->objs[k]);
+    free(net->objs);
+    snx_map_free(net->by_name);
+    snx_namespace_free(net->ns);
+    if (net->rng)
+        gsl_rng_free(net->rng);
+    for (int t = 0; t < net->n_threads; t++)
+        free(net->regs[t]);
+    free(net->regs);
+    free(net->regs_cap);
+    free(net);
+}
+
+snx_namespace *snx_net_namespace(snx_net *net) { return net ? net->ns : NULL; }
+double snx_net_dt(const snx_net *net) { return net->dt; }
+double snx_net_t(const snx_net *net) { return (double)net->step * net->dt; }
+int64_t snx_net_step(const snx_net *net) { return net->step; }
+
+int snx_net_register(snx_net *net, snx_object *obj, int kind, const char *name)
+{
+    if (!net)
+        return snx_error(SNX_EINVAL, "no network given for \"%s\"", name ? name : "(null)");
+    if (!snx_namespace_valid_name(name))
+        return snx_error(SNX_ENAME, "\"%s\" is not a valid object name (letters, digits and "
+                                    "'_', not starting with a digit)",
+                         name ? name : "(null)");
+    if (snx_map_has(net->by_name, name))
+        return snx_error(SNX_EEXIST, "the network already has an object named \"%s\"", name);
+    if (snx_grow(&net->objs, &net->cap_objs, net->n_objs + 1, sizeof *net->objs))
+        return SNX_ENOMEM;
+    obj->kind = kind;
+    obj->net = net;
+    obj->active = 1;
+    obj->serial = ++net->n_objects_made;
+    if (!(obj->name = snx_strdup(name)) || snx_map_put(net->by_name, name, obj))
+        return SNX_ENOMEM;
+    net->objs[net->n_objs++] = obj;
+    return 0;
+}
+
+/* ---- scratch and program runners ------------------------------------------------------ */
+
+int snx_net_reserve_regs(snx_net *net, int n_regs)
+{
+    int threads = 1;
+#ifdef _OPENMP
+    threads = omp_get_max_threads();
+#endif
+    if (threads > net->n_threads) {
+        double **r = snx_realloc(net->regs, (size_t)threads * sizeof *r);
+        if (!r)
+            return SNX_ENOMEM;
+        net->regs = r;
+        int *cap = snx_realloc(net->regs_cap, (size_t)threads * sizeof *cap);
+        if (!cap)
+            return SNX_ENOMEM;
+        net->regs_cap = cap;
+        for (int t = net->n_threads; t < threads; t++) {
+            net->regs[t] = NULL;
+            net->regs_cap[t] = 0;
+        }
+        net->n_threads = threads;
+    }
+    for (int t = 0; t < net->n_threads; t++)
+        if (net->regs_cap[t] < n_regs) {
+            free(net->regs[t]);
+            if (!(net->regs[t] = snx_regs_alloc(n_regs))) {
+                net->regs_cap[t] = 0;
+                return SNX_ENOMEM;
+            }
+            net->regs_cap[t] = n_regs;
+        }
+    return 0;
+}
+
+double *snx_net_regs(const snx_net *net, int thread) { return net->regs[thread]; }
+
+int snx_run_direct(snx_net *net, const snx_program *p, double *const *arrays, int64_t begin,
+                   int64_t end)
+{
+    int rc = snx_net_reserve_regs(net, p->n_regs);
+    if (rc)
+        return rc;
+    double rt[SNX_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
+    snx_exec x = { arrays, NULL, 0, 0, rt, net->rng, snx_net_regs(net, 0) };
+    for (int64_t b = begin; b < end; b += SNX_BLOCK) {
+        x.off = b;
+        x.n = (int)(end - b < SNX_BLOCK ? end - b : SNX_BLOCK);
+        snx_program_run(p, &x);
+    }
+    return 0;
+}
+
+int snx_run_indexed(snx_net *net, const snx_program *p, double *const *arrays,
+                    const int64_t *idx0, const int64_t *idx1, const int64_t *idx2, int64_t n)
+{
+    int rc = snx_net_reserve_regs(net, p->n_regs);
+    if (rc)
+        return rc;
+    double rt[SNX_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
+    const int64_t *lists[3];
+    snx_exec x = { arrays, lists, 0, 0, rt, net->rng, snx_net_regs(net, 0) };
+    for (int64_t b = 0; b < n; b += SNX_BLOCK) {
+        x.off = b; /* direct arrays of an indexed program run along the list */
+        lists[0] = idx0 ? idx0 + b : NULL;
+        lists[1] = idx1 ? idx1 + b : NULL;
+        lists[2] = idx2 ? idx2 + b : NULL;
+        x.n = (int)(n - b < SNX_BLOCK ? n - b : SNX_BLOCK);
+        snx_program_run(p, &x);
+    }
+    return 0;
+}
+
+/* ---- objects --------------------------------------------------------------------------- */
+
+static snx_object *find(const snx_net *net, const char *name)
+{
+    snx_object *o = net && name ? snx_map_get(net->by_name, name) : NULL;
+    if (!o)
+        snx_error(SNX_ENOTFOUND, "the network has no object named \"%s\"", name ? name : "(null)");
+    return o;
+}
+
+static void *find_kind(const snx_net *net, const char *name, int kind, const char *what)
+{
+    snx_object *o = find(net, name);
+    if (o && o->kind != kind) {
+        snx_error(SNX_ETYPE, "\"%s\" is not %s", name, what);
+        return NULL;
+    }
+    return o;
+}
+
+snx_group *snx_net_group(const snx_net *net, const char *name)
+{
+    return find_kind(net, name, SNX_OBJ_GROUP, "a neuron group");
+}
+
+snx_synapses *snx_net_synapses(const snx_net *net, const char *name)
+{
+    return find_kind(net, name, SNX_OBJ_SYNAPSES, "a synapses object");
+}
+
+snx_monitor *snx_net_monitor(const snx_net *net, const char *name)
+{
+    return find_kind(net, name, SNX_OBJ_MONITOR, "a monitor");
+}
+
+static int set_active(snx_net *net, const char *name, int active)
+{
+    snx_object *o = find(net, name);
+    if (!o)
+        return SNX_ENOTFOUND;
+    o->active = active;
+    if (o->kind == SNX_OBJ_GROUP && !active)
+        ((snx_group *)o)->n_spikes = 0; /* no stale spikes for anyone to see */
+    return 0;
+}
+
+int snx_net_remove(snx_net *net, const char *name) { return set_active(net, name, 0); }
+int snx_net_add(snx_net *net, const char *name) { return set_active(net, name, 1); }
+
+int snx_net_is_active(const snx_net *net, const char *name)
+{
+    snx_object *o = find(net, name);
+    return o ? o->active : 0;
+}
+
+/* The group an object depends on (monitors: one; synapses: two), for checks. */
+static int depends_on_group(const snx_object *o, const snx_group *g)
+{
+    if (o->kind == SNX_OBJ_SYNAPSES) {
+        const snx_synapses *s = (const snx_synapses *)o;
+        return s->pre->root == g || s->post->root == g;
+    }
+    if (o->kind == SNX_OBJ_MONITOR)
+        return ((const snx_monitor *)o)->src->root == g;
+    return 0;
+}
+
+int snx_net_delete(snx_net *net, const char *name)
+{
+    snx_object *o = find(net, name);
+    if (!o)
+        return SNX_ENOTFOUND;
+    for (size_t k = 0; k < net->n_objs; k++)
+        if (o->kind == SNX_OBJ_GROUP && depends_on_group(net->objs[k], (snx_group *)o))
+            return snx_error(SNX_ESTATE, "cannot delete group \"%s\": \"%s\" refers to it",
+                             name, net->objs[k]->name);
+    size_t k = 0;
+    while (net->objs[k] != o)
+        k++;
+    memmove(net->objs + k, net->objs + k + 1, (net->n_objs - k - 1) * sizeof *net->objs);
+    net->n_objs--;
+    snx_map_remove(net->by_name, name);
+    destroy_object(o);
+    return 0;
+}
+
+/* ---- running ---------------------------------------------------------------------------- */
+
+static int check_references(const snx_net *net)
+{
+    for (size_t k = 0; k < net->n_objs; k++) {
+        const snx_object *o = net->objs[k];
+        if (!o->active || o->kind == SNX_OBJ_GROUP)
+            continue;
+        for (size_t g = 0; g < net->n_objs; g++) {
+            const snx_object *og = net->objs[g];
+            if (og->kind == SNX_OBJ_GROUP && !og->active && depends_on_group(o, (const snx_group *)og))
+                return snx_error(SNX_ESTATE, "\"%s\" refers to group \"%s\", which is removed "
+                                             "from the network", o->name, og->name);
+        }
+    }
+    return 0;
+}
+
+static int one_step(snx_net *net)
+{
+    int rc = 0;
+    snx_object **objs = net->objs;
+    size_t n = net->n_objs;
+    for (size_t k = 0; k < n && !rc; k++)
+        if (objs[k]->active && objs[k]->kind == SNX_OBJ_GROUP)
+            rc = snx_group_update((snx_group *)objs[k]);
+    for (size_t k = 0; k < n && !rc; k++)
+        if (objs[k]->active && objs[k]->kind == SNX_OBJ_SYNAPSES)
+            rc = snx_synapses_propagate((snx_synapses *)objs[k]);
+    for (size_t k = 0; k < n && !rc; k++)
+        if (objs[k]->active && objs[k]->kind == SNX_OBJ_GROUP)
+            snx_group_deliver((snx_group *)objs[k]);
+    for (size_t k = 0; k < n && !rc; k++)
+        if (objs[k]->active && objs[k]->kind == SNX_OBJ_GROUP)
+            rc = snx_group_reset((snx_group *)objs[k]);
+    for (size_t k = 0; k < n && !rc; k++)
+        if (objs[k]->active && objs[k]->kind == SNX_OBJ_MONITOR)
+            rc = snx_monitor_record((snx_monitor *)objs[k]);
+    if (!rc)
+        net->step++;
+    return rc;
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int snx_net_run(snx_net *net, double duration)
+{
+    if (!net)
+        return snx_error(SNX_EINVAL, "snx_net_run: network is NULL");
+    if (!(duration >= 0) || !isfinite(duration))
+        return snx_error(SNX_EINVAL, "snx_net_run: duration must be >= 0, not %g", duration);
+    int64_t steps = llround(duration / net->dt);
+    int rc = check_references(net);
+    for (size_t k = 0; k < net->n_objs && !rc; k++)
+        if (net->objs[k]->active && net->objs[k]->kind == SNX_OBJ_SYNAPSES)
+            rc = snx_synapses_prepare((snx_synapses *)net->objs[k]);
+    double start = wall_seconds(), last = start;
+    for (int64_t s = 0; s < steps && !rc; s++) {
+        rc = one_step(net);
+        if (net->report && (s & 15) == 15) {
+            double now = wall_seconds();
+            if (now - last >= net->report_period) {
+                last = now;
+                net->report((double)(s + 1) / (double)steps, snx_net_t(net), now - start,
+                            net->report_ctx);
+            }
+        }
+    }
+    if (!rc && net->report)
+        net->report(1.0, snx_net_t(net), wall_seconds() - start, net->report_ctx);
+    if (rc)
+        snx_error_context("run stopped at t = %g s", snx_net_t(net));
+    return rc;
+}
+
+void snx_progress_text(double fraction, double t, double elapsed, void *ctx)
+{
+    FILE *f = ctx ? ctx : stderr;
+    double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    fprintf(f, "%5.1f%% done, t = %.4g s, %.1f s elapsed, about %.1f s left\n",
+            100 * fraction, t, elapsed, eta);
+}

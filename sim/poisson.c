@@ -1,0 +1,25 @@
+/* Poisson spike sources: a group with one parameter, `rates`, whose threshold fires
+ * with probability rates*dt per step (from the block's random stream). Being an
+ * ordinary group, it works with synapses, monitors, views and snapshots unchanged. */
+#include "internal.h"
+
+#include <stdio.h>
+
+#include "snex/error.h"
+
+snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char *rates)
+{
+    snx_group *g = snx_group_new(net, name, n, "rates : Hz",
+                                 &(snx_group_opts){ .threshold = "rand() < rates*dt" });
+    if (!g)
+        return NULL;
+    if (snx_group_init(g, "rates", rates ? rates : "0*Hz")) {
+        char msg[1024];
+        int code = snx_errcode();
+        snprintf(msg, sizeof msg, "%s", snx_errmsg());
+        snx_net_delete(net, name);
+        snx_error(code, "poisson group \"%s\": %s", name, msg);
+        return NULL;
+    }
+    return g;
+}

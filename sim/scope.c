@@ -1,0 +1,170 @@
+/* Scopes: name lookup in the documented order, and "did you mean" suggestions by
+ * edit distance when a name is unknown. */
+#include "analyze.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ops.h"
+#include "snex/error.h"
+#include "snex/util.h"
+
+int snx_scope_init(snx_scope *sc, const char *what, const snx_namespace *ns0,
+                   const snx_namespace *ns1)
+{
+    sc->syms = snx_map_new(free);
+    sc->ns[0] = ns0;
+    sc->ns[1] = ns1;
+    sc->what = what;
+    return sc->syms ? 0 : SNX_ENOMEM;
+}
+
+void snx_scope_clear(snx_scope *sc)
+{
+    snx_map_free(sc->syms);
+    sc->syms = NULL;
+}
+
+int snx_scope_add(snx_scope *sc, const char *name, snx_sym sym)
+{
+    snx_sym *p = snx_malloc(sizeof *p);
+    if (!p)
+        return SNX_ENOMEM;
+    *p = sym;
+    if (snx_map_put(sc->syms, name, p)) {
+        free(p);
+        return SNX_ENOMEM;
+    }
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    double value;
+} BUILTIN_CONSTS[] = {
+    { "pi", 3.14159265358979323846 }, { "e", 2.71828182845904523536 },
+    { "inf", INFINITY }, { "True", 1 }, { "False", 0 },
+};
+
+int snx_scope_lookup(const snx_scope *sc, const char *name, snx_sym *out)
+{
+    const snx_sym *s = snx_map_get(sc->syms, name);
+    if (s) {
+        *out = *s;
+        return 0;
+    }
+    *out = (snx_sym){ .kind = SNX_SYM_CONST };
+    for (int k = 0; k < 2; k++)
+        if (snx_namespace_get(sc->ns[k], name, &out->value, &out->dim) == 0)
+            return 0;
+    snx_unit u;
+    if (snx_unit_lookup(name, &u) == 0) {
+        out->value = u.scale;
+        out->dim = u.dim;
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof BUILTIN_CONSTS / sizeof BUILTIN_CONSTS[0]; k++)
+        if (!strcmp(BUILTIN_CONSTS[k].name, name)) {
+            out->value = BUILTIN_CONSTS[k].value;
+            out->dim = SNX_DIMENSIONLESS;
+            return 0;
+        }
+    return SNX_ENOTFOUND;
+}
+
+/* Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
+static int edit_distance(const char *a, const char *b)
+{
+    int n = (int)strlen(a), m = (int)strlen(b);
+    if (n > 63 || m > 63)
+        return 99;
+    int d[64][64];
+    for (int i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= n; i++)
+        for (int j = 1; j <= m; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[n][m];
+}
+
+typedef struct {
+    const char *name;
+    int dist;
+} match;
+
+static void consider(match best[3], const char *target, const char *cand)
+{
+    int len = (int)strlen(target);
+    int limit = len <= 2 ? 1 : len <= 5 ? 2 : 3;
+    if (!strcmp(target, cand))
+        return;
+    /* A difference of case only is the closest match there is ("v" for "V"). */
+    int dist = strcasecmp(target, cand) == 0 ? 0 : edit_distance(target, cand);
+    if (dist > limit || (dist >= len && dist > 0))
+        return;
+    for (int k = 0; k < 3; k++) {
+        if (best[k].name && !strcmp(best[k].name, cand))
+            return;
+        if (!best[k].name || dist < best[k].dist) {
+            for (int m = 2; m > k; m--)
+                best[m] = best[m - 1];
+            best[k] = (match){ cand, dist };
+            return;
+        }
+    }
+}
+
+void snx_scope_suggest(const snx_scope *sc, const char *name, char *buf, size_t size)
+{
+    match best[3] = { { 0 } };
+    const char *k;
+    void *v;
+    for (size_t it = 0; snx_map_next(sc->syms, &it, &k, &v);)
+        consider(best, name, k);
+    for (int n = 0; n < 2; n++)
+        for (size_t it = 0; snx_namespace_next(sc->ns[n], &it, &k);)
+            consider(best, name, k);
+    for (size_t i = 0; i < sizeof BUILTIN_CONSTS / sizeof BUILTIN_CONSTS[0]; i++)
+        consider(best, name, BUILTIN_CONSTS[i].name);
+    for (const char *const *f = snx_fn_names; *f; f++)
+        consider(best, name, *f);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 3 && best[i].name && len < size; i++) {
+        int n = snprintf(buf + len, size - len, "%s\"%s\"", i ? ", " : "", best[i].name);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+}
+
+int snx_scope_unknown(const snx_scope *sc, const snx_src *src, const char *name, int offset)
+{
+    char sugg[200];
+    snx_scope_suggest(sc, name, sugg, sizeof sugg);
+    int line, col;
+    snx_src_position(src, offset, &line, &col);
+    const char *lt;
+    int ll;
+    snx_src_line_text(src, offset, &lt, &ll);
+    return snx_error(SNX_ENOTFOUND, "%s: unknown name \"%s\" at line %d, column %d of %s "
+                                    "\"%.*s\"%s%s%s",
+                     sc->what, name, line, col, src->label, ll, lt,
+                     sugg[0] ? "; did you mean " : " (no similar names)", sugg,
+                     sugg[0] ? "?" : "");
+}

@@ -1,0 +1,239 @@
+/* Snapshots of a network's dynamic state, and restoring them.
+ *
+ * What changes while a network runs is copied: the clock, the serial random stream,
+ * every group's variables, refractory state, per-block streams and ring buffers, every
+ * synapses object's variables and event queue, and how much each monitor had recorded
+ * (monitors only grow, so restoring cuts them back). Structure (equations,
+ * connectivity, delays) is not copied: restoring requires the same groups and synapses,
+ * recognised by their serial numbers. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "snex/error.h"
+#include "snex/util.h"
+
+typedef struct {
+    uint64_t serial;
+    int kind;
+    double **arrays;       /* group: variables (+ until); synapses: variables */
+    int n_arrays;
+    int64_t length;        /* elements per array */
+    gsl_rng **rngs;        /* group: per-block streams */
+    int n_rngs;
+    snx_ring **rings;      /* group: per variable */
+    snx_event_queue *queue;
+    size_t n_spikes, n_samples;
+    int64_t *counts;
+} snap_obj;
+
+struct snx_snapshot {
+    int64_t step;
+    gsl_rng *rng;
+    snap_obj *objs;
+    size_t n_objs;
+};
+
+static void free_obj(snap_obj *o)
+{
+    for (int k = 0; k < o->n_arrays; k++)
+        free(o->arrays[k]);
+    free(o->arrays);
+    for (int k = 0; k < o->n_rngs; k++)
+        if (o->rngs[k])
+            gsl_rng_free(o->rngs[k]);
+    free(o->rngs);
+    for (int k = 0; o->rings && k < o->n_arrays; k++)
+        snx_ring_free(o->rings[k]);
+    free(o->rings);
+    snx_queue_free(o->queue);
+    free(o->counts);
+}
+
+void snx_snapshot_free(snx_snapshot *snap)
+{
+    if (!snap)
+        return;
+    for (size_t k = 0; k < snap->n_objs; k++)
+        free_obj(&snap->objs[k]);
+    free(snap->objs);
+    if (snap->rng)
+        gsl_rng_free(snap->rng);
+    free(snap);
+}
+
+static int copy_arrays(snap_obj *o, double *const *src, int n, int64_t len)
+{
+    o->n_arrays = n;
+    o->length = len;
+    if (!(o->arrays = snx_calloc((size_t)n + 1, sizeof *o->arrays)))
+        return SNX_ENOMEM;
+    for (int k = 0; k < n; k++) {
+        if (!(o->arrays[k] = snx_malloc((size_t)(len ? len : 1) * sizeof(double))))
+            return SNX_ENOMEM;
+        if (len)
+            memcpy(o->arrays[k], src[k], (size_t)len * sizeof(double));
+    }
+    return 0;
+}
+
+static int save_group(snap_obj *o, const snx_group *g)
+{
+    int n = g->model.n_vars + (g->until ? 1 : 0);
+    int rc = copy_arrays(o, g->arrays, n, g->n);
+    if (!rc && g->block_rng) {
+        o->n_rngs = g->n_blocks;
+        if (!(o->rngs = snx_calloc((size_t)g->n_blocks, sizeof *o->rngs)))
+            return SNX_ENOMEM;
+        for (int b = 0; b < g->n_blocks && !rc; b++)
+            if (!(o->rngs[b] = gsl_rng_clone(g->block_rng[b])))
+                rc = snx_error(SNX_ENOMEM, "out of memory copying a random stream");
+    }
+    if (!rc && !(o->rings = snx_calloc((size_t)n + 1, sizeof *o->rings)))
+        rc = SNX_ENOMEM;
+    for (int v = 0; v < g->model.n_vars && !rc; v++)
+        if (g->rings[v])
+            rc = snx_ring_copy(g->rings[v], &o->rings[v]);
+    return rc;
+}
+
+static int save_synapses(snap_obj *o, const snx_synapses *s)
+{
+    int rc = copy_arrays(o, s->vars, s->vars ? s->model.n_vars : 0, snx_synapses_count(s));
+    if (!rc && s->queue)
+        rc = snx_queue_copy(s->queue, &o->queue);
+    return rc;
+}
+
+static int save_monitor(snap_obj *o, const snx_monitor *m)
+{
+    o->n_spikes = m->n_sp;
+    o->n_samples = m->n_samples;
+    if (!m->counts)
+        return 0;
+    if (!(o->counts = snx_malloc((m->n_neurons + 1) * sizeof *o->counts)))
+        return SNX_ENOMEM;
+    memcpy(o->counts, m->counts, m->n_neurons * sizeof *o->counts);
+    return 0;
+}
+
+snx_snapshot *snx_net_snapshot(snx_net *net)
+{
+    if (!net) {
+        snx_error(SNX_EINVAL, "snx_net_snapshot: network is NULL");
+        return NULL;
+    }
+    snx_snapshot *snap = snx_calloc(1, sizeof *snap);
+    if (!snap || !(snap->objs = snx_calloc(net->n_objs + 1, sizeof *snap->objs))) {
+        free(snap);
+        return NULL;
+    }
+    snap->step = net->step;
+    int rc = (snap->rng = gsl_rng_clone(net->rng)) ? 0 : SNX_ENOMEM;
+    for (size_t k = 0; k < net->n_objs && !rc; k++) {
+        const snx_object *obj = net->objs[k];
+        snap_obj *o = &snap->objs[snap->n_objs++];
+        o->serial = obj->serial;
+        o->kind = obj->kind;
+        rc = obj->kind == SNX_OBJ_GROUP      ? save_group(o, (const snx_group *)obj)
+             : obj->kind == SNX_OBJ_SYNAPSES ? save_synapses(o, (const snx_synapses *)obj)
+                                             : save_monitor(o, (const snx_monitor *)obj);
+    }
+    if (rc) {
+        snx_snapshot_free(snap);
+        snx_error(rc, "snx_net_snapshot: out of memory");
+        return NULL;
+    }
+    return snap;
+}
+
+static const snap_obj *find_saved(const snx_snapshot *snap, uint64_t serial)
+{
+    for (size_t k = 0; k < snap->n_objs; k++)
+        if (snap->objs[k].serial == serial)
+            return &snap->objs[k];
+    return NULL;
+}
+
+/* Restoring must not half-happen: first check that the snapshot fits. */
+static int check_fits(const snx_net *net, const snx_snapshot *snap)
+{
+    size_t structural = 0;
+    for (size_t k = 0; k < net->n_objs; k++) {
+        const snx_object *obj = net->objs[k];
+        if (obj->kind == SNX_OBJ_MONITOR)
+            continue;
+        const snap_obj *o = find_saved(snap, obj->serial);
+        if (!o)
+            return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" did not exist at the snapshot",
+                             obj->name);
+        if (obj->kind == SNX_OBJ_SYNAPSES && o->length != snx_synapses_count((const snx_synapses *)obj))
+            return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" was connected after the "
+                                         "snapshot", obj->name);
+        structural++;
+    }
+    for (size_t k = 0; k < snap->n_objs; k++)
+        structural -= snap->objs[k].kind != SNX_OBJ_MONITOR;
+    if (structural)
+        return snx_error(SNX_ESTATE, "snx_net_restore: a group or synapses object of the "
+                                     "snapshot has been deleted");
+    return 0;
+}
+
+static int restore_group(snx_group *g, const snap_obj *o)
+{
+    for (int k = 0; k < o->n_arrays; k++)
+        memcpy(g->arrays[k], o->arrays[k], (size_t)g->n * sizeof(double));
+    for (int b = 0; b < o->n_rngs; b++)
+        gsl_rng_memcpy(g->block_rng[b], o->rngs[b]);
+    int rc = 0;
+    for (int v = 0; v < g->model.n_vars && !rc; v++) {
+        if (o->rings[v] && g->rings[v])
+            rc = snx_ring_restore(g->rings[v], o->rings[v]);
+        else if (g->rings[v]) /* created after the snapshot: nothing was in flight */
+            snx_ring_clear(g->rings[v]);
+    }
+    g->n_spikes = 0;
+    return rc;
+}
+
+static int restore_synapses(snx_synapses *s, const snap_obj *o)
+{
+    for (int k = 0; k < o->n_arrays; k++)
+        memcpy(s->vars[k], o->arrays[k], (size_t)o->length * sizeof(double));
+    if (o->queue && s->queue)
+        return snx_queue_restore(s->queue, o->queue);
+    if (s->queue)
+        snx_queue_clear(s->queue);
+    return 0;
+}
+
+int snx_net_restore(snx_net *net, const snx_snapshot *snap)
+{
+    if (!net || !snap)
+        return snx_error(SNX_EINVAL, "snx_net_restore: network or snapshot is NULL");
+    int rc = check_fits(net, snap);
+    if (rc)
+        return rc;
+    net->step = snap->step;
+    gsl_rng_memcpy(net->rng, snap->rng);
+    for (size_t k = 0; k < net->n_objs && !rc; k++) {
+        snx_object *obj = net->objs[k];
+        const snap_obj *o = find_saved(snap, obj->serial);
+        if (obj->kind == SNX_OBJ_GROUP) {
+            snx_group *g = (snx_group *)obj;
+            if (o->n_rngs && !g->block_rng)
+                return snx_error(SNX_ESTATE, "snx_net_restore: internal: streams of \"%s\" "
+                                             "missing", obj->name);
+            rc = restore_group(g, o);
+        } else if (obj->kind == SNX_OBJ_SYNAPSES) {
+            rc = restore_synapses((snx_synapses *)obj, o);
+        } else if (o) {
+            snx_monitor_truncate((snx_monitor *)obj, o->n_spikes, o->n_samples, o->counts);
+        } else {
+            snx_monitor_clear((snx_monitor *)obj);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,746 @@
+/* Small per-run results as columns across runs.
+ *
+ * A sweep of 10^5 runs that each add `z` would otherwise make 10^5 HDF5 groups of
+ * about a kilobyte each, and reading them back would open 10^5 objects. Instead a
+ * leaf qualifies for a column when it
+ *   - hangs below a run group run_XXXXXXXX (results.runs.run_00000003.z,
+ *     results.run_set_00000.run_00000003.stats.mean, derived_parameters.runs...),
+ *   - is a result with one item named like the result, or a derived parameter that
+ *     is not explored,
+ *   - holds a bool, int, double, complex, quantity or a string of at most
+ *     H5_COLUMN_MAX_STRING bytes,
+ *   - has no annotations, and agrees with the column's type, unit, comment and kind.
+ * Its value is row `run index` of the dataset `<container>/_columns/<name>`, where
+ * container is the group holding the run groups (results/runs) and name the leaf's
+ * path below its run group ("z", "stats.mean"); `<container>/_present/<name>` (bool)
+ * says which rows hold a value. Everything else gets its own group.
+ *
+ * Rows are buffered in memory and written at the next commit, one write per column,
+ * so storing a run costs a copy of its values. Loading reads a whole column at once
+ * and creates the leaves in one pass. */
+#include "hdf5_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snex/error.h"
+#include "snex/util.h"
+
+typedef struct pending {
+    long row;
+    snx_value value;
+} pending;
+
+typedef struct column {
+    char *container, *name;
+    int checked;  /* the dataset on disk was looked for */
+    int on_disk;
+    snx_type type; /* SNX_T_NONE until known */
+    char *unit, *comment;
+    snx_node_kind kind;
+    pending *rows; /* buffered until the next commit */
+    size_t n, cap;
+} column;
+
+struct h5_columns {
+    snx_map *by_key; /* "container:name" → column* (owned) */
+};
+
+static void column_free(void *p)
+{
+    column *c = p;
+    for (size_t i = 0; i < c->n; i++)
+        snx_value_clear(&c->rows[i].value);
+    free(c->rows);
+    free(c->container);
+    free(c->name);
+    free(c->unit);
+    free(c->comment);
+    free(c);
+}
+
+h5_columns *h5_columns_new(void)
+{
+    h5_columns *c = snx_calloc(1, sizeof *c);
+    if (c && !(c->by_key = snx_map_new(column_free))) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void h5_columns_free(h5_columns *c)
+{
+    if (c)
+        snx_map_free(c->by_key);
+    free(c);
+}
+
+void h5_columns_forget(h5s *s)
+{
+    const char *key;
+    void *v;
+    for (size_t it = 0; snx_map_next(s->columns->by_key, &it, &key, &v);) {
+        column *c = v;
+        c->checked = c->on_disk = 0;
+        if (!c->n)
+            c->type = SNX_T_NONE;
+    }
+}
+
+/* ---- which leaves ---------------------------------------------------------------------- */
+
+static const snx_value *single_value(const snx_node *leaf)
+{
+    if (snx_node_kind_of(leaf) == SNX_NODE_PARAMETER)
+        return snx_par_is_explored(leaf) ? NULL : snx_par_peek(leaf);
+    const char *item;
+    if (snx_result_n_items(leaf) != 1)
+        return NULL;
+    const snx_value *v = snx_result_item_at(leaf, 0, &item);
+    return strcmp(item, snx_node_name(leaf)) == 0 ? v : NULL;
+}
+
+static int small_scalar(const snx_value *v)
+{
+    switch (v->type) {
+    case SNX_T_BOOL:
+    case SNX_T_INT:
+    case SNX_T_DOUBLE:
+    case SNX_T_COMPLEX:
+    case SNX_T_QUANTITY: return 1;
+    case SNX_T_STRING: return strlen(v->u.s) <= H5_COLUMN_MAX_STRING;
+    default: return 0;
+    }
+}
+
+int h5_column_eligible(const snx_node *leaf)
+{
+    snx_branch b = snx_node_branch(leaf);
+    const snx_value *v;
+    if ((b != SNX_BRANCH_RESULTS && b != SNX_BRANCH_DERIVED) || snx_node_n_annotations(leaf) ||
+        !(v = single_value(leaf)) || !small_scalar(v))
+        return 0;
+    for (const snx_node *p = snx_node_parent(leaf); !snx_node_is_root(p); p = snx_node_parent(p))
+        if (h5_run_index(snx_node_name(p)) >= 0)
+            return 1;
+    return 0;
+}
+
+int h5_column_place(const snx_node *leaf, long *row, char **container, char **column)
+{
+    if (!h5_column_eligible(leaf))
+        return 0;
+    return h5_run_place(snx_node_full_name(leaf), container, row, column);
+}
+
+/* ---- the buffer ---------------------------------------------------------------------- */
+
+static char *column_key(const char *container, const char *name)
+{
+    snx_buf b = {0};
+    snx_buf_printf(&b, "%s:%s", container, name);
+    return snx_buf_take(&b);
+}
+
+static char *dataset_path(const char *container, const char *group, const char *name)
+{
+    char *base = h5_path(container);
+    snx_buf b = {0};
+    if (base)
+        snx_buf_printf(&b, "%s%s%s/%s", base, *base ? "/" : "", group, name);
+    free(base);
+    return base ? snx_buf_take(&b) : NULL;
+}
+
+/* Learns the type, unit, comment and kind of a column already on disk. */
+static int check_disk(h5s *s, column *c)
+{
+    c->checked = 1;
+    char *path = dataset_path(c->container, H5N_COLUMNS, c->name);
+    if (!path)
+        return SNX_ENOMEM;
+    int rc = 0;
+    if (h5_exists(s->traj_g, path)) {
+        hid_t ds = H5Dopen2(s->traj_g, path, H5P_DEFAULT);
+        char *type = ds >= 0 ? h5_read_str_attr(ds, H5N_TYPE) : NULL;
+        char *leaf = ds >= 0 ? h5_read_str_attr(ds, H5N_LEAF) : NULL;
+        if (!type || !leaf)
+            rc = h5_error(SNX_EFORMAT, "column \"%s\" has no type", path);
+        else {
+            c->on_disk = 1;
+            c->type = snx_type_from_name(type);
+            c->kind = strcmp(leaf, "parameter") == 0 ? SNX_NODE_PARAMETER : SNX_NODE_RESULT;
+            c->unit = h5_read_unit(ds);
+            c->comment = h5_read_str_attr(ds, H5N_COMMENT);
+        }
+        free(type);
+        free(leaf);
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    free(path);
+    return rc;
+}
+
+static column *get_column(h5s *s, const char *container, const char *name)
+{
+    char *key = column_key(container, name);
+    column *c = key ? snx_map_get(s->columns->by_key, key) : NULL;
+    if (key && !c && (c = snx_calloc(1, sizeof *c))) {
+        c->container = snx_strdup(container);
+        c->name = snx_strdup(name);
+        if (!c->container || !c->name || snx_map_put(s->columns->by_key, key, c)) {
+            column_free(c);
+            c = NULL;
+        }
+    }
+    free(key);
+    if (c && !c->checked && check_disk(s, c))
+        return NULL;
+    return c;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+int h5_column_add(h5s *s, const snx_node *leaf, long row, const char *container,
+                  const char *name)
+{
+    column *c = get_column(s, container, name);
+    if (!c)
+        return snx_errcode() ? snx_errcode() : SNX_ENOMEM;
+    const snx_value *v = single_value(leaf);
+    const char *unit = v->type == SNX_T_QUANTITY ? v->unit : NULL;
+    const char *comment = snx_node_comment(leaf);
+    snx_node_kind kind = snx_node_kind_of(leaf);
+    if (c->type == SNX_T_NONE) {
+        c->type = v->type;
+        c->kind = kind;
+        if ((unit && !(c->unit = snx_strdup(unit))) || (*comment && !(c->comment = snx_strdup(comment))))
+            return SNX_ENOMEM;
+    } else if (c->type != v->type || c->kind != kind || !same_str(c->unit, unit) ||
+               !same_str(c->comment, comment)) {
+        return 1;
+    }
+    if (snx_grow(&c->rows, &c->cap, c->n + 1, sizeof *c->rows))
+        return SNX_ENOMEM;
+    int rc = snx_value_copy(&c->rows[c->n].value, v);
+    if (rc)
+        return rc;
+    c->rows[c->n++].row = row;
+    return 0;
+}
+
+/* ---- writing --------------------------------------------------------------------------- */
+
+static hid_t create_column_dataset(hid_t loc, const char *name, hid_t mtype, size_t size,
+                                   const h5_filters *f)
+{
+    hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED};
+    hid_t space = H5Screate_simple(1, dims, maxdims);
+    hid_t dcpl = h5_dcpl(f, 1, dims, size, 1);
+    hid_t ds = space >= 0 && dcpl >= 0
+                   ? H5Dcreate2(loc, name, mtype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
+                   : H5I_INVALID_HID;
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return ds;
+}
+
+static int describe_column(hid_t ds, const column *c, const snx_value *first)
+{
+    int rc = h5_write_str_attr(ds, H5N_TYPE, snx_type_name(c->type));
+    if (!rc)
+        rc = h5_write_str_attr(ds, H5N_LEAF, c->kind == SNX_NODE_PARAMETER ? "parameter" : "result");
+    if (!rc && c->comment)
+        rc = h5_write_str_attr(ds, H5N_COMMENT, c->comment);
+    if (!rc && c->unit)
+        rc = h5_write_unit_attrs(ds, first);
+    return rc;
+}
+
+/* Opens (creating on first use) the values and present datasets of a column. */
+static int open_column(h5s *s, column *c, const h5_kind *k, hid_t *values, hid_t *present)
+{
+    char *vpath = dataset_path(c->container, H5N_COLUMNS, c->name);
+    char *ppath = dataset_path(c->container, H5N_PRESENT, c->name);
+    int rc = vpath && ppath ? 0 : SNX_ENOMEM;
+    *values = *present = H5I_INVALID_HID;
+    if (!rc && !c->on_disk) {
+        h5_filters f = h5_filters_of(s);
+        char *slash = strrchr(vpath, '/');
+        *slash = '\0';
+        hid_t vg = h5_ensure_group(s->traj_g, vpath);
+        *slash = '/';
+        slash = strrchr(ppath, '/');
+        *slash = '\0';
+        hid_t pg = vg >= 0 ? h5_ensure_group(s->traj_g, ppath) : H5I_INVALID_HID;
+        *slash = '/';
+        hid_t bool_t = h5_bool_type();
+        if (pg >= 0 && bool_t >= 0) {
+            *values = create_column_dataset(vg, c->name, k->mtype, k->size, &f);
+            *present = create_column_dataset(pg, c->name, bool_t, 1, &f);
+        }
+        if (vg >= 0 && pg >= 0 && (*values < 0 || *present < 0))
+            rc = h5_error(SNX_EIO, "cannot create column \"%s\"", vpath);
+        else if (vg < 0 || pg < 0)
+            rc = snx_errcode();
+        if (!rc)
+            rc = describe_column(*values, c, &c->rows[0].value);
+        if (bool_t >= 0)
+            H5Tclose(bool_t);
+        if (pg >= 0)
+            H5Gclose(pg);
+        if (vg >= 0)
+            H5Gclose(vg);
+        c->on_disk = !rc;
+    } else if (!rc) {
+        *values = H5Dopen2(s->traj_g, vpath, H5P_DEFAULT);
+        *present = H5Dopen2(s->traj_g, ppath, H5P_DEFAULT);
+        if (*values < 0 || *present < 0)
+            rc = h5_error(SNX_EFORMAT, "cannot open column \"%s\"", vpath);
+    }
+    free(vpath);
+    free(ppath);
+    return rc;
+}
+
+static int by_row(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    /* Equal rows keep their order of arrival (the later one wins). */
+    if (x->row != y->row)
+        return (x->row > y->row) - (x->row < y->row);
+    return (x > y) - (x < y);
+}
+
+/* Sorts the buffered rows and drops all but the last write of each row. */
+static void sort_rows(column *c)
+{
+    qsort(c->rows, c->n, sizeof *c->rows, by_row);
+    size_t out = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (out && c->rows[out - 1].row == c->rows[i].row) {
+            snx_value_clear(&c->rows[out - 1].value);
+            c->rows[out - 1] = c->rows[i];
+        } else {
+            c->rows[out++] = c->rows[i];
+        }
+    }
+    c->n = out;
+}
+
+/* Selects the rows of `coords` (sorted) in a dataset's file space. */
+static int select_rows(hid_t space, const hsize_t *coords, size_t n)
+{
+    if (coords[n - 1] - coords[0] + 1 == n) { /* one contiguous block: the usual case */
+        hsize_t start = coords[0], count = n;
+        return H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, NULL, &count, NULL);
+    }
+    return H5Sselect_elements(space, H5S_SELECT_SET, n, coords);
+}
+
+/* Moves n packed values between buf and the rows selected in fs. */
+static int transfer(hid_t ds, hid_t mtype, hid_t fs, hsize_t n, void *buf, int writing)
+{
+    hid_t ms = H5Screate_simple(1, &n, NULL);
+    herr_t rc = ms < 0 ? -1
+              : writing ? H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf)
+                        : H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0)
+        H5Sclose(ms);
+    return rc < 0 ? -1 : 0;
+}
+
+int h5_write_rows(hid_t ds, hid_t mtype, const hsize_t *rows, size_t n, const void *buf)
+{
+    hid_t fs = H5Dget_space(ds);
+    hsize_t len = 0;
+    if (fs >= 0)
+        H5Sget_simple_extent_dims(fs, &len, NULL);
+    if (fs >= 0 && rows[n - 1] + 1 > len) {
+        H5Sclose(fs);
+        hsize_t grown = rows[n - 1] + 1;
+        fs = H5Dset_extent(ds, &grown) < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
+    }
+    int rc = fs < 0 || select_rows(fs, rows, n) < 0 ? -1
+                                                    : transfer(ds, mtype, fs, n, (void *)buf, 1);
+    if (fs >= 0)
+        H5Sclose(fs);
+    return rc;
+}
+
+static int flush_column(h5s *s, column *c)
+{
+    sort_rows(c);
+    h5_kind k = {.mtype = H5I_INVALID_HID};
+    int rc = h5_kind_of(&c->rows[0].value, &k);
+    hsize_t *coords = rc ? NULL : snx_malloc(c->n * sizeof *coords);
+    char *buf = coords ? snx_malloc(c->n * (k.size > 1 ? k.size : 1)) : NULL;
+    snx_value *vals = buf ? snx_malloc(c->n * sizeof *vals) : NULL;
+    hid_t values = H5I_INVALID_HID, present = H5I_INVALID_HID;
+    if (!rc && !vals)
+        rc = SNX_ENOMEM;
+    if (!rc)
+        rc = open_column(s, c, &k, &values, &present);
+    if (!rc) {
+        for (size_t i = 0; i < c->n; i++) {
+            coords[i] = (hsize_t)c->rows[i].row;
+            vals[i] = c->rows[i].value; /* shallow: only read while packing */
+        }
+        h5_pack(&k, vals, c->n, buf);
+        if (h5_write_rows(values, k.mtype, coords, c->n, buf) < 0)
+            rc = h5_error(SNX_EIO, "cannot write column \"%s\" of \"%s\"", c->name, c->container);
+    }
+    hid_t bool_t = rc ? H5I_INVALID_HID : h5_bool_type();
+    if (!rc) {
+        memset(buf, 1, c->n);
+        if (bool_t < 0 || h5_write_rows(present, bool_t, coords, c->n, buf) < 0)
+            rc = h5_error(SNX_EIO, "cannot write column \"%s\" of \"%s\"", c->name, c->container);
+    }
+    if (bool_t >= 0)
+        H5Tclose(bool_t);
+    if (values >= 0)
+        H5Dclose(values);
+    if (present >= 0)
+        H5Dclose(present);
+    if (!coords || !rc) { /* written (or unwritable): drop the buffer */
+        for (size_t i = 0; i < c->n; i++)
+            snx_value_clear(&c->rows[i].value);
+        c->n = 0;
+    }
+    free(vals);
+    free(buf);
+    free(coords);
+    h5_kind_free(&k);
+    return rc;
+}
+
+int h5_columns_flush(h5s *s)
+{
+    const char *key;
+    void *v;
+    int rc = 0;
+    for (size_t it = 0; !rc && snx_map_next(s->columns->by_key, &it, &key, &v);)
+        if (((column *)v)->n)
+            rc = flush_column(s, v);
+    return rc;
+}
+
+/* ---- reading --------------------------------------------------------------------------- */
+
+typedef struct names {
+    snx_buf buf; /* NUL-separated */
+} names;
+
+static herr_t collect_name(hid_t g, const char *name, const H5L_info_t *info, void *ctx)
+{
+    (void)g, (void)info;
+    names *n = ctx;
+    return snx_buf_append(&n->buf, name, strlen(name) + 1) ? -1 : 0;
+}
+
+/* 1 for a column named prefix, 2 for one below it (prefix.*), 0 otherwise. */
+static int matches(const char *name, const char *prefix)
+{
+    if (!prefix || !*prefix)
+        return 2;
+    size_t n = strlen(prefix);
+    if (strncmp(name, prefix, n) != 0)
+        return 0;
+    return name[n] == '\0' ? 1 : name[n] == '.' ? 2 : 0;
+}
+
+/* Reads `count` rows from `first` of a 1-d dataset into buf. */
+static int read_rows(hid_t ds, hid_t mtype, hsize_t first, hsize_t count, void *buf)
+{
+    hid_t fs = H5Dget_space(ds);
+    int rc = fs < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, &first, NULL, &count, NULL) < 0
+                 ? -1 : transfer(ds, mtype, fs, count, buf, 0);
+    if (fs >= 0)
+        H5Sclose(fs);
+    return rc;
+}
+
+static hsize_t extent(hid_t ds)
+{
+    hsize_t n = 0;
+    hid_t fs = H5Dget_space(ds);
+    if (fs >= 0) {
+        H5Sget_simple_extent_dims(fs, &n, NULL);
+        H5Sclose(fs);
+    }
+    return n;
+}
+
+/* One open column: its datasets and the span of rows to look at. */
+typedef struct open_col {
+    hid_t values, present;
+    hsize_t first, count;
+    int8_t *mask;
+} open_col;
+
+static void close_col(open_col *o)
+{
+    if (o->values >= 0)
+        H5Dclose(o->values);
+    if (o->present >= 0)
+        H5Dclose(o->present);
+    free(o->mask);
+}
+
+/* Opens a column and reads its present flags (all rows, or just `row`). 0 when the
+ * span is empty. */
+static int open_and_mask(hid_t cg, hid_t pg, const char *name, long row, open_col *o)
+{
+    memset(o, 0, sizeof *o);
+    o->values = H5Dopen2(cg, name, H5P_DEFAULT);
+    o->present = H5Dopen2(pg, name, H5P_DEFAULT);
+    if (o->values < 0 || o->present < 0)
+        return h5_error(SNX_EFORMAT, "cannot open column \"%s\"", name);
+    hsize_t n = extent(o->present);
+    o->first = row >= 0 ? (hsize_t)row : 0;
+    o->count = row >= 0 ? ((hsize_t)row < n ? 1 : 0) : n;
+    if (!o->count)
+        return 0;
+    if (!(o->mask = snx_malloc(o->count)))
+        return SNX_ENOMEM;
+    hid_t bool_t = h5_bool_type();
+    int rc = bool_t < 0 || read_rows(o->present, bool_t, o->first, o->count, o->mask) < 0
+                 ? h5_error(SNX_EIO, "cannot read column \"%s\"", name) : 0;
+    if (bool_t >= 0)
+        H5Tclose(bool_t);
+    return rc;
+}
+
+/* Opens <container>/_columns and _present; 0 when the container has no columns. */
+static int open_groups(h5s *s, const char *container, hid_t *cg, hid_t *pg)
+{
+    *cg = *pg = H5I_INVALID_HID;
+    char *base = h5_path(container);
+    snx_buf b = {0};
+    int rc = base ? 0 : SNX_ENOMEM;
+    if (!rc)
+        snx_buf_printf(&b, "%s%s%s", base, *base ? "/" : "", H5N_COLUMNS);
+    int exists = !rc && h5_exists(s->traj_g, b.data);
+    if (exists) {
+        *cg = H5Gopen2(s->traj_g, b.data, H5P_DEFAULT);
+        b.len = 0;
+        snx_buf_printf(&b, "%s%s%s", base, *base ? "/" : "", H5N_PRESENT);
+        *pg = H5Gopen2(s->traj_g, b.data, H5P_DEFAULT);
+        if (*cg < 0 || *pg < 0)
+            rc = h5_error(SNX_EFORMAT, "cannot open the columns of \"%s\"", container);
+    }
+    snx_buf_free(&b);
+    free(base);
+    return rc ? rc : exists;
+}
+
+static void close_groups(hid_t cg, hid_t pg)
+{
+    if (cg >= 0)
+        H5Gclose(cg);
+    if (pg >= 0)
+        H5Gclose(pg);
+}
+
+/* Calls f for each column of the container that matches prefix. */
+typedef long (*column_fn)(h5s *s, hid_t cg, hid_t pg, const char *name, int match, void *ctx);
+
+static long for_columns(h5s *s, const char *container, const char *prefix, column_fn f,
+                        void *ctx)
+{
+    int rc = h5_columns_flush(s);
+    hid_t cg = H5I_INVALID_HID, pg = H5I_INVALID_HID;
+    if (!rc)
+        rc = open_groups(s, container, &cg, &pg);
+    if (rc <= 0)
+        return rc;
+    names n = {{0}};
+    long total = h5_iterate(cg, collect_name, &n) < 0
+                     ? h5_error(SNX_EFORMAT, "cannot list the columns of \"%s\"", container)
+                     : 0;
+    for (size_t off = 0; total >= 0 && off < n.buf.len; off += strlen(n.buf.data + off) + 1) {
+        const char *name = n.buf.data + off;
+        int m = matches(name, prefix);
+        long got = m ? f(s, cg, pg, name, m, ctx) : 0;
+        total = got < 0 ? got : total + got;
+    }
+    snx_buf_free(&n.buf);
+    close_groups(cg, pg);
+    return total;
+}
+
+typedef struct load_cols {
+    snx_traj *traj;
+    const char *container;
+    snx_load_level level;
+    long row;
+} load_cols;
+
+/* The column's values for the span, or NULL values at level SKELETON. */
+static int column_values(const open_col *o, const char *name, snx_load_level level,
+                         snx_value **out, char **comment, snx_node_kind *kind)
+{
+    *out = NULL;
+    char *leaf = h5_read_str_attr(o->values, H5N_LEAF);
+    *kind = leaf && strcmp(leaf, "parameter") == 0 ? SNX_NODE_PARAMETER : SNX_NODE_RESULT;
+    free(leaf);
+    *comment = h5_read_str_attr(o->values, H5N_COMMENT);
+    if (level < SNX_LOAD_DATA)
+        return 0;
+    h5_kind k = {.mtype = H5I_INVALID_HID};
+    char *unit = h5_read_unit(o->values);
+    int rc = h5_kind_of_dataset(o->values, 1, &k);
+    void *buf = rc ? NULL : snx_malloc(o->count * k.size);
+    snx_value *v = buf ? snx_calloc(o->count, sizeof *v) : NULL;
+    if (!rc && !v)
+        rc = SNX_ENOMEM;
+    if (!rc && read_rows(o->values, k.mtype, o->first, o->count, buf) < 0)
+        rc = h5_error(SNX_EIO, "cannot read column \"%s\"", name);
+    else if (!rc) {
+        rc = h5_unpack(&k, buf, o->count, unit, v);
+        if (k.type == SNX_T_STRING) {
+            hsize_t count = o->count;
+            hid_t ms = H5Screate_simple(1, &count, NULL);
+            H5Dvlen_reclaim(k.mtype, ms, H5P_DEFAULT, buf);
+            H5Sclose(ms);
+        }
+    }
+    if (!rc)
+        *out = v;
+    else
+        free(v);
+    free(buf);
+    free(unit);
+    h5_kind_free(&k);
+    return rc;
+}
+
+/* The leaf `name` of run `run` below the container node, or NULL. */
+static snx_node *row_leaf(load_cols *lc, snx_node *cnode, const char *run, const char *name,
+                          const char *full)
+{
+    if (strchr(name, '.')) /* below groups of the run: the general path */
+        return h5_find_exact(lc->traj, full);
+    snx_node *g = snx_node_child_named(cnode, run);
+    return g ? snx_node_child_named(g, name) : NULL;
+}
+
+/* Puts one row into the tree: a new leaf, or the value into an existing one. The
+ * usual case, a new leaf "z" right below its run group, is built child by child
+ * from the container node, without parsing full names: loading 10^5 rows is
+ * mostly this. */
+static int load_row(load_cols *lc, snx_node *cnode, long row, const char *name,
+                    snx_node_kind kind, snx_value *v, const char *comment)
+{
+    char run[SNX_RUN_NAME_BUF], full[SNX_LOCATION_MAX + 2 * SNX_NAME_MAX];
+    snx_run_name(run, row);
+    snprintf(full, sizeof full, "%s%s%s.%s", lc->container, *lc->container ? "." : "", run, name);
+    snx_node *leaf = row_leaf(lc, cnode, run, name, full);
+    snx_value value = snx_none();
+    /* Data only for new or empty leaves, or when overwriting. */
+    if (v && (!leaf || lc->level == SNX_LOAD_OVERWRITE || snx_leaf_is_empty(leaf)))
+        value = *v, *v = snx_none();
+    if (!leaf && !strchr(name, '.')) {
+        snx_node *g = snx_node_child_named(cnode, run);
+        if (!g)
+            g = snx_group_add_group(cnode, run, NULL);
+        leaf = g ? snx_group_add_leaf(g, name, value, comment) : NULL;
+        if (leaf && snx_node_kind_of(leaf) != kind)
+            return snx_error(SNX_EFORMAT, "column \"%s\" holds the wrong kind of leaf", full);
+    } else {
+        leaf = snx_traj_load_leaf(lc->traj, full, kind, value, leaf ? NULL : comment);
+    }
+    if (!leaf)
+        return snx_errcode();
+    snx_node_set_stored(leaf, 1);
+    return 0;
+}
+
+static long load_column(h5s *s, hid_t cg, hid_t pg, const char *name, int match, void *ctx)
+{
+    (void)s, (void)match;
+    load_cols *lc = ctx;
+    open_col o;
+    snx_value *v = NULL;
+    char *comment = NULL;
+    snx_node_kind kind = SNX_NODE_RESULT;
+    long rc = open_and_mask(cg, pg, name, lc->row, &o);
+    if (!rc && o.count)
+        rc = column_values(&o, name, lc->level, &v, &comment, &kind);
+    snx_node *cnode = NULL;
+    if (!rc && o.count && !(cnode = h5_find_exact(lc->traj, lc->container)) &&
+        !(cnode = snx_traj_load_group(lc->traj, lc->container, NULL)))
+        rc = snx_errcode();
+    long found = 0;
+    for (hsize_t i = 0; !rc && i < o.count; i++) {
+        if (!o.mask[i])
+            continue;
+        found++;
+        rc = load_row(lc, cnode, (long)(o.first + i), name, kind, v ? &v[i] : NULL, comment);
+    }
+    for (hsize_t i = 0; v && i < o.count; i++)
+        snx_value_clear(&v[i]);
+    free(v);
+    free(comment);
+    close_col(&o);
+    return rc ? rc : found;
+}
+
+long h5_columns_load(h5s *s, snx_traj *traj, const char *container, snx_load_level level,
+                     long row, const char *prefix)
+{
+    if (level == SNX_LOAD_NOTHING)
+        return 0;
+    load_cols lc = {traj, container, level, row};
+    return for_columns(s, container, prefix, load_column, &lc);
+}
+
+static long lookup_column(h5s *s, hid_t cg, hid_t pg, const char *name, int match, void *ctx)
+{
+    (void)s, (void)ctx;
+    open_col o;
+    long rc = open_and_mask(cg, pg, name, *(long *)ctx, &o);
+    long got = !rc && o.count && o.mask[0] ? match : 0;
+    close_col(&o);
+    return rc ? rc : got;
+}
+
+int h5_columns_lookup(h5s *s, const char *container, long row, const char *prefix)
+{
+    /* for_columns sums: a leaf match (1) excludes group matches (2) for one name. */
+    long r = for_columns(s, container, prefix, lookup_column, &row);
+    return r < 0 ? (int)r : r == 0 ? 0 : (r == 1 ? 1 : 2);
+}
+
+static long clear_column(h5s *s, hid_t cg, hid_t pg, const char *name, int match, void *ctx)
+{
+    (void)s, (void)match;
+    long row = *(long *)ctx;
+    open_col o;
+    long rc = open_and_mask(cg, pg, name, row, &o);
+    long got = !rc && o.count && o.mask[0];
+    if (got) {
+        hsize_t r = (hsize_t)row;
+        int8_t no = 0;
+        hid_t bool_t = h5_bool_type();
+        if (bool_t < 0 || h5_write_rows(o.present, bool_t, &r, 1, &no) < 0)
+            rc = h5_error(SNX_EIO, "cannot clear row %ld of column \"%s\"", row, name);
+        if (bool_t >= 0)
+            H5Tclose(bool_t);
+    }
+    close_col(&o);
+    return rc ? rc : got;
+}
+
+long h5_columns_clear(h5s *s, const char *container, long row, const char *prefix)
+{
+    return for_columns(s, container, prefix, clear_column, &row);
+}
