@@ -1,0 +1,143 @@
+/* The Environment's internals, shared by explore/env*.c and run_message.c.
+ *
+ * Three layers:
+ *   run messages (run_message.c)  what one run added + its report, as bytes;
+ *   channel (env_channel.c)       framed messages between the writer and workers;
+ *                                 pipes now, MPI later (same frames, same bytes);
+ *   executor (env_pool.c)         worker processes, dispatch, failures, signals.
+ * env.c drives them: options, storage, the environment record, post-processing. */
+#ifndef SNX_ENV_INTERNAL_H
+#define SNX_ENV_INTERNAL_H
+
+#include "snex/env.h"
+#include "snex/util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- run messages -------------------------------------------------------------
+ * One run's message:
+ *   header   "SNXR" u32 | version u16 | byte-order mark u16 (0x0102) | length u64
+ *            (of the whole message)
+ *   report   idx i64 | status i32 | seed u64 | timestamp f64 | finish f64 |
+ *            error str | return value
+ *   nodes    count u32, then per node in order of addition (parents first):
+ *            kind u8 | full name str | comment str | annotations u32 × (key str, value)
+ *            | parameter: value | result: items u32 × (name str, value)
+ * str:   u32 length (0xFFFFFFFF = NULL) + bytes, no NUL.
+ * value: type u8, then: bool u8 | int i64 | double f64 | complex 2×f64 | string str |
+ *        quantity unit str + f64 (SI) | arrays ndim u8, shape u64×ndim, (double arrays:
+ *        unit str), len×8 bytes | table rows u64, cols u32, per column name str, type
+ *        u8, data (int/double 8 bytes, bool 1 byte, string str per row).
+ * Numbers are in the sender's byte order; the mark lets a receiver refuse another. */
+typedef struct env_report {
+    long idx;
+    int status;          /* 0 or the run's SNX_E code */
+    uint64_t seed;
+    double timestamp, finish_timestamp;
+    char *error;         /* owned; NULL when none */
+    snx_value ret;       /* owned */
+} env_report;
+
+void env_report_clear(env_report *r);
+
+/* Appends the message of run r->idx: the report and (status 0 only) every node the
+ * trajectory recorded as added during the run (snx_traj_run_added). */
+int env_msg_encode(snx_buf *out, snx_traj *traj, const env_report *r);
+/* Whether buf[0..len) starts with a complete message; its length in *msg_len. */
+int env_msg_complete(const void *buf, size_t len, size_t *msg_len);
+/* The run index, status and runtime of a complete message, without decoding it. */
+int env_msg_peek(const void *buf, size_t len, long *idx, int *status, double *runtime);
+/* Decodes the report (into *r, which the caller clears) and creates the message's
+ * nodes in traj (snx_traj_load_group / snx_traj_load_leaf). SNX_EFORMAT when the
+ * bytes are not a valid message. */
+int env_msg_apply(snx_traj *traj, const void *buf, size_t len, env_report *r);
+
+/* ---- channel -------------------------------------------------------------------
+ * A frame: "SNXF" u32 | type u32 | length u64 | payload. The writer sends RUN frames
+ * (payload: run index i64) to a worker; a worker sends REPORT frames (payload: one
+ * run message) back. Frames on a pipe are read incrementally (env_reader), so the
+ * writer can poll many workers. */
+enum { ENV_FRAME_RUN = 1, ENV_FRAME_REPORT = 2 };
+#define ENV_FRAME_HEADER 16
+
+int env_frame_send(int fd, uint32_t type, const void *payload, size_t len);
+/* Blocking read of one frame into *payload (resized). 0, 1 at a clean end of
+ * stream, or a negative error. */
+int env_frame_recv(int fd, uint32_t *type, snx_buf *payload);
+int env_write_all(int fd, const void *data, size_t len);
+
+/* Incremental reading of frames from a non-blocking descriptor. */
+typedef struct env_reader {
+    snx_buf buf;
+    size_t start; /* consumed bytes at the front of buf */
+} env_reader;
+/* Reads what is available: 0, 1 at end of stream, or a negative error. */
+int env_reader_fill(env_reader *rd, int fd);
+/* The next complete frame (pointers into the reader's buffer, valid until the next
+ * fill) or 0 when none is complete yet; SNX_EFORMAT on garbage. */
+int env_reader_next(env_reader *rd, uint32_t *type, const void **payload, size_t *len);
+void env_reader_free(env_reader *rd);
+
+/* ---- logging (env_log.c) ------------------------------------------------------ */
+/* Configures the process-wide logger; folder NULL/"" = no file. */
+int env_log_open(snx_log_level level, const char *folder, const char *traj_name,
+                 char **path_out);
+void env_log_close(void);
+/* The tag of lines written from now on in this process (a run's name), or NULL. */
+void env_log_set_tag(const char *tag);
+/* A child process: keep the file, write nothing that is not ours to stderr. */
+void env_log_in_child(void);
+
+/* Progress of a run phase: a bar on a terminal, log lines otherwise. */
+typedef struct env_progress {
+    snx_progress mode;
+    size_t total, done, failed;
+    double t0, last_draw;
+    int last_decile;
+    int bar_shown;
+} env_progress;
+void env_progress_start(env_progress *p, snx_progress mode, size_t total);
+void env_progress_update(env_progress *p, size_t done, size_t failed);
+void env_progress_end(env_progress *p);
+/* Clears a bar so that a log line can be written. */
+void env_progress_clear_line(void);
+
+/* ---- executor (env_pool.c) ---------------------------------------------------- */
+double env_now(void); /* wall clock, seconds since the epoch */
+
+/* Runs the listed runs and hands every report to on_report. */
+typedef struct env_exec {
+    snx_env *env;
+    snx_traj *traj;
+    snx_run_fn run;
+    void *run_data;
+    const long *todo;
+    size_t n_todo;
+    int n_workers;
+    double run_timeout, grace_period;
+    uint64_t master_seed;
+    /* the writer's part: apply, store, free (returns 0 or a fatal error) */
+    int (*on_report)(struct env_exec *x, const void *msg, size_t len);
+    /* called before forking workers (closes the storage file) */
+    int (*before_fork)(struct env_exec *x);
+    int interrupted;   /* set when a signal stopped the phase */
+} env_exec;
+
+int env_exec_pool(env_exec *x);
+int env_exec_single(env_exec *x, int (*restore)(void *), void *restore_data);
+
+/* Executes one run in this process: begin_run, the run function, end_run; fills
+ * the message into out (nodes included when the run succeeded). keep_nodes leaves
+ * the added nodes in the tree (otherwise they are removed). */
+int env_execute_run(snx_traj *traj, snx_run_fn run, void *run_data, long idx, uint64_t seed,
+                    snx_buf *out, int keep_nodes);
+
+/* A report for a run that never produced a message (crash, timeout, ...). */
+int env_msg_encode_failure(snx_buf *out, long idx, uint64_t seed, double t0, double t1,
+                           int status, const char *error);
+
+/* Short signal name: "SIGSEGV". */
+const char *env_signal_name(int sig);
+
+#endif

@@ -1,0 +1,229 @@
+/* The Environment: runs a C function once per parameter combination of a
+ * trajectory, on every core, and loses nothing (pypet's Environment).
+ *
+ *     snx_env *env = snx_env_new(&(snx_env_opts){ .trajectory = "sweep", .seed = 42 });
+ *     snx_traj *traj = snx_env_traj(env);
+ *     if (!snx_env_resuming(env)) { add parameters; explore; }
+ *     build what every run needs (networks, tables) -- every run starts from it;
+ *     snx_env_add_postproc(env, postproc, NULL);            // optional
+ *     int rc = snx_env_run(env, run, &my_data);             // 0, SNX_ERUN, ...
+ *     snx_env_free(env);                                     // closes file and logs
+ *
+ * Process model. The parent process never runs a run. snx_env_run forks worker
+ * processes (after all pre-processing); a worker forks one child per run, so every
+ * run starts from the parent's state at snx_env_run, whatever ran before it, and a
+ * run that crashes, aborts, exits or hangs takes only itself down. The child sends
+ * what the run added to the trajectory (results, derived parameters, its run
+ * information and return value) in a compact binary message; the parent is the only
+ * process that touches the storage file: it stores each run as it arrives and frees
+ * it again, so memory stays bounded however many runs there are.
+ *
+ * Runs and seeds. A run function is called with the trajectory set to its run
+ * (snx_traj_begin_run), reads parameters, adds results (below results.runs.run_X,
+ * or where a `$` wildcard says) and may hand back a small value for
+ * post-processing. Its random seed is snx_env_run_seed(traj) = snx_env_seed(master
+ * seed, run index), stored with the run, so a sweep gives identical stored results
+ * for any number of workers and a single run can be re-executed alone
+ * (snx_env_run_one).
+ *
+ * Storage. By default the trajectory is stored in hdf5/<trajectory>.hdf5 through the
+ * default storage backend; snx_env_opts.storage selects another one, or
+ * SNX_ENV_NO_STORAGE keeps everything in memory (run data then stays in the tree).
+ *
+ * Interruption and resume. SIGINT/SIGTERM stop dispatching, let running runs finish
+ * within a grace period, store what completed and say how to resume; a second
+ * signal kills the running runs at once. After any interruption (even kill -9 of the
+ * parent) the same program run with resume (opts.resume or SNX_RESUME=1 in the
+ * process environment) loads the trajectory from the file and runs only the runs not
+ * marked completed there. */
+#ifndef SNEX_ENV_H
+#define SNEX_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snex/service.h"
+#include "snex/traj.h"
+#include "snex/value.h"
+
+typedef struct snx_env snx_env;
+
+/* ---- logging ---------------------------------------------------------------- */
+/* Levels as in Python's logging. Lines go to stderr and to the log file
+ * <log_folder>/<trajectory>.log; lines written during a run carry the run's name. */
+typedef enum snx_log_level {
+    SNX_LOG_DEFAULT = 0, /* in options: INFO */
+    SNX_LOG_DEBUG = 10,
+    SNX_LOG_INFO = 20,
+    SNX_LOG_WARNING = 30,
+    SNX_LOG_ERROR = 40,
+    SNX_LOG_OFF = 100,
+} snx_log_level;
+
+void snx_log(snx_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether a line of this level would be written anywhere. */
+int snx_log_enabled(snx_log_level level);
+
+/* ---- storage backends ------------------------------------------------------- */
+struct snx_env_opts;
+
+/* How the environment creates and reopens its storage. storage/ provides HDF5;
+ * tests provide in-memory ones. */
+typedef struct snx_env_storage {
+    const char *name; /* recorded in config.environment */
+    /* Attach a storage service writing `filename` to a new trajectory. */
+    int (*attach)(snx_traj *traj, const char *filename, const struct snx_env_opts *opts);
+    /* For resume: trajectory `name` loaded from `filename` (parameters with data,
+     * run information) with a service attached; NULL with SNX_ENODATA (or SNX_EIO)
+     * when the file or the trajectory does not exist, so that a new one is made. */
+    snx_traj *(*load)(const char *filename, const char *name, const struct snx_env_opts *opts);
+    /* Commit and release the file (worker processes are forked only while the file
+     * is closed, so that nothing of the writer's file state lives in them). May be
+     * NULL. */
+    int (*close)(snx_traj *traj);
+    /* Version text of the library behind it, for the environment record (may be NULL). */
+    const char *(*version)(void);
+} snx_env_storage;
+
+/* Keep everything in memory: nothing is written, run data stays in the tree. */
+extern const snx_env_storage snx_env_no_storage;
+#define SNX_ENV_NO_STORAGE (&snx_env_no_storage)
+
+/* ---- options ---------------------------------------------------------------- */
+typedef enum snx_progress {
+    SNX_PROGRESS_AUTO = 0, /* a bar when stderr is a terminal, else log lines */
+    SNX_PROGRESS_OFF,
+    SNX_PROGRESS_BAR,
+    SNX_PROGRESS_LOG, /* an INFO line every 10 % and at most every 10 s */
+} snx_progress;
+
+/* Zero means the default for every field, so designated initializers read well. */
+typedef struct snx_env_opts {
+    /* the trajectory */
+    const char *trajectory; /* name of a new trajectory ("trajectory") */
+    snx_traj *traj;         /* or adopt this one (stays the caller's; its storage
+                               service is used when it has one) */
+    int add_time;           /* append _%Y_%m_%d_%Hh%Mm%Ss to a new trajectory's name */
+    const char *comment;    /* of a new trajectory */
+
+    /* storage */
+    const snx_env_storage *storage; /* NULL: the default (HDF5 when linked) */
+    const char *filename;   /* NULL: hdf5/<trajectory>.hdf5; "dir/" puts it in dir */
+    int overwrite;          /* replace an existing file */
+    int compression;        /* 0: the backend's default; 1-9: zlib level; -1: none */
+    int resume;             /* continue the trajectory stored in the file, if any
+                               (add_time is then ignored); also SNX_RESUME=1 */
+
+    /* runs */
+    int n_workers;          /* worker processes; 0 = one per core */
+    double run_timeout;     /* seconds; a longer run is killed and failed (0 = none) */
+    double grace_period;    /* seconds running runs may finish after SIGINT/SIGTERM
+                               (0 = 10 s; negative = kill at once) */
+    uint64_t seed;          /* the master seed */
+
+    /* single-process mode (no fork; for debuggers): runs execute one after the
+     * other in the calling process. The environment restores the trajectory after
+     * every run; state outside it must be restored by `restore` (called before every
+     * run but the first), or declared untouched by runs with `stateless`. A crash
+     * ends the process; per-run timeouts are refused. */
+    int single_process;
+    int (*restore)(void *restore_data);
+    void *restore_data;
+    int stateless;
+
+    /* reporting */
+    snx_log_level log_level; /* for stderr and the log file (INFO) */
+    const char *log_folder;  /* NULL: "logs"; "": no log file */
+    snx_progress progress;
+} snx_env_opts;
+
+/* ---- the environment -------------------------------------------------------- */
+/* A new environment with a new (or adopted, or with resume loaded) trajectory and
+ * its storage. opts may be NULL. NULL on error (snx_errmsg()). */
+snx_env *snx_env_new(const snx_env_opts *opts);
+/* Ends logging to the file, frees the trajectory unless it was adopted (which
+ * releases the storage file) and everything else. */
+void snx_env_free(snx_env *env);
+
+snx_traj *snx_env_traj(snx_env *env);
+/* 1 when resume found the trajectory in the file: its parameters, exploration and
+ * run information are loaded; do not add them again. */
+int snx_env_resuming(const snx_env *env);
+/* "environment_<hexsha7>_<time>", the name of this environment's record in
+ * config.environment, and its hex digest (short form in every run's information). */
+const char *snx_env_name(const snx_env *env);
+const char *snx_env_hexsha(const snx_env *env);
+/* The storage file ("" without storage) and the log file ("" when none). */
+const char *snx_env_filename(const snx_env *env);
+const char *snx_env_log_path(const snx_env *env);
+
+/* ---- running ----------------------------------------------------------------- */
+/* A run: reads parameters from traj (set to the run), adds results, and may put a
+ * small value (a number, a short array...) into *result (initially NONE; consumed).
+ * Returns 0, or a negative SNX_E code with snx_errmsg() set: the run is then
+ * recorded as failed and what it added is not stored. A failed read through the
+ * trajectory's convenience getters (snx_traj_status) also fails the run. */
+typedef int (*snx_run_fn)(snx_traj *traj, void *user_data, snx_value *result);
+
+/* What a run gave back, in run order. */
+typedef struct snx_run_result {
+    long idx;
+    int status;       /* 0: completed; SNX_ERUN: failed; SNX_ENODATA: not run (yet) */
+    int earlier;      /* completed in an earlier session (resume): value is NONE, the
+                         stored results are in the file */
+    snx_value value;  /* the run's return value (NONE if it gave none) */
+    const char *error;/* why it failed, or NULL */
+} snx_run_result;
+
+/* Called after all runs with the results of every run so far (in run order). It
+ * may add results, and may expand the trajectory (snx_traj_expand): then only the
+ * new runs run, and post-processing is called again. Returns 0 or an error (which
+ * ends snx_env_run with it). */
+typedef int (*snx_postproc_fn)(snx_traj *traj, const snx_run_result *results, size_t n,
+                               void *user_data);
+
+int snx_env_add_postproc(snx_env *env, snx_postproc_fn postproc, void *user_data);
+
+/* Runs every run not yet completed, stores each as it arrives, post-processes, and
+ * stores the trajectory. Returns 0 when every run completed; SNX_ERUN when some
+ * failed (the others are stored; snx_errmsg() and the log list the failures);
+ * SNX_ESTATE when interrupted by a signal (snx_env_interrupted); another code for
+ * errors of the environment itself (storage, post-processing). */
+int snx_env_run(snx_env *env, snx_run_fn run, void *user_data);
+
+/* The pipeline form: `pipeline` adds parameters and explores (skip that when the
+ * trajectory was loaded for resume: snx_traj_is_stored) and fills in the run and
+ * post-processing functions; then the runs run as with snx_env_run. */
+typedef struct snx_pipeline {
+    snx_run_fn run;
+    void *run_data;
+    snx_postproc_fn postproc; /* may be NULL */
+    void *postproc_data;
+} snx_pipeline;
+typedef int (*snx_pipeline_fn)(snx_traj *traj, void *user_data, snx_pipeline *out);
+int snx_env_pipeline(snx_env *env, snx_pipeline_fn pipeline, void *user_data);
+
+/* Re-executes run idx alone (in a child process, or in-process in single-process
+ * mode), with the same seed as in the sweep. What it adds is put into the
+ * trajectory (not stored) below its run group; its return value goes to *result.
+ * Returns the run's status. */
+int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
+                    snx_value *result);
+
+/* The results of every run so far, in run order (NULL before the first run). */
+const snx_run_result *snx_env_results(const snx_env *env, size_t *n);
+size_t snx_env_n_completed(const snx_env *env);
+size_t snx_env_n_failed(const snx_env *env);
+/* Whether the last snx_env_run was stopped by SIGINT/SIGTERM. */
+int snx_env_interrupted(const snx_env *env);
+
+/* ---- seeds ------------------------------------------------------------------- */
+/* The seed of run idx: SplitMix64's output for the state master + (idx + 1) * gamma
+ * (gamma = 0x9E3779B97F4A7C15), i.e. the (idx+1)-th number of a SplitMix64 stream
+ * seeded with the master seed. */
+uint64_t snx_env_seed(uint64_t master, long idx);
+/* The seed of the run the trajectory is set to (from its run information); 0
+ * outside a run. */
+uint64_t snx_env_run_seed(const snx_traj *traj);
+
+#endif
