@@ -67,7 +67,6 @@ static snx_traj *none_load(const char *filename, const char *name, const snx_env
 const snx_env_storage snx_env_no_storage = { .name = "none", .attach = none_attach,
                                              .load = none_load };
 
-static const snx_env_storage *default_storage(void) { return &snx_env_no_storage; }
 
 /* ---- seeds --------------------------------------------------------------------------- */
 
@@ -114,7 +113,7 @@ static int copy_opts(snx_env *env, const snx_env_opts *opts)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         env->opts.n_workers = n > 0 ? (int)n : 1;
     }
-    env->storage = env->opts.storage ? env->opts.storage : default_storage();
+    env->storage = env->opts.storage ? env->opts.storage : snx_env_default_storage();
     return 0;
 }
 
@@ -221,7 +220,7 @@ static int open_trajectory(snx_env *env)
             env->resuming = 1;
             return 0;
         }
-        if (snx_errcode() != SNX_ENODATA && snx_errcode() != SNX_EIO)
+        if (snx_errcode() != SNX_ENODATA)
             return snx_error_context("resume: loading \"%s\" from %s", o->trajectory,
                                      env->filename);
         free(env->filename);

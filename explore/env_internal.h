@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The backend used when the options name none: HDF5. Provided by storage/
+ * (hdf5_env.c), which implements the backend interface; explore/ knows no HDF5. */
+const snx_env_storage *snx_env_default_storage(void);
+
 /* ---- run messages -------------------------------------------------------------
  * One run's message:
  *   header   "SNXR" u32 | version u16 | byte-order mark u16 (0x0102) | length u64

@@ -84,8 +84,12 @@ void h5_columns_forget(h5s *s)
     for (size_t it = 0; snx_map_next(s->columns->by_key, &it, &key, &v);) {
         column *c = v;
         c->checked = c->on_disk = 0;
-        if (!c->n)
+        if (!c->n) { /* learnt again from the file or the next row */
             c->type = SNX_T_NONE;
+            free(c->unit);
+            free(c->comment);
+            c->unit = c->comment = NULL;
+        }
     }
 }
 
@@ -172,6 +176,8 @@ static int check_disk(h5s *s, column *c)
             c->on_disk = 1;
             c->type = snx_type_from_name(type);
             c->kind = strcmp(leaf, "parameter") == 0 ? SNX_NODE_PARAMETER : SNX_NODE_RESULT;
+            free(c->unit);
+            free(c->comment);
             c->unit = h5_read_unit(ds);
             c->comment = h5_read_str_attr(ds, H5N_COMMENT);
         }

@@ -421,6 +421,18 @@ long snx_hdf5_list(const char *filename, char ***names)
     return n;
 }
 
+int snx_hdf5_set_commit_interval(snx_traj *traj, double seconds)
+{
+    h5s *s = service_of(traj);
+    if (!s)
+        return SNX_ENOSERVICE;
+    if (!(seconds >= 0))
+        return snx_error(SNX_EINVAL, "hdf5_set_commit_interval: %g seconds (must be >= 0)",
+                         seconds);
+    s->opts.commit_interval = seconds;
+    return 0;
+}
+
 int snx_hdf5_flush(snx_traj *traj)
 {
     h5s *s = service_of(traj);

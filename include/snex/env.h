@@ -74,8 +74,9 @@ typedef struct snx_env_storage {
     /* Attach a storage service writing `filename` to a new trajectory. */
     int (*attach)(snx_traj *traj, const char *filename, const struct snx_env_opts *opts);
     /* For resume: trajectory `name` loaded from `filename` (parameters with data,
-     * run information) with a service attached; NULL with SNX_ENODATA (or SNX_EIO)
-     * when the file or the trajectory does not exist, so that a new one is made. */
+     * run information) with a service attached; NULL with SNX_ENODATA when the file
+     * or the trajectory does not exist, so that a new one is made (any other error,
+     * such as a corrupt file, ends snx_env_new). */
     snx_traj *(*load)(const char *filename, const char *name, const struct snx_env_opts *opts);
     /* Commit and release the file (worker processes are forked only while the file
      * is closed, so that nothing of the writer's file state lives in them). May be
@@ -113,6 +114,10 @@ typedef struct snx_env_opts {
     int compression;        /* 0: the backend's default; 1-9: zlib level; -1: none */
     int resume;             /* continue the trajectory stored in the file, if any
                                (add_time is then ignored); also SNX_RESUME=1 */
+    double commit_interval; /* seconds between commits of stored runs (0: the
+                               backend's default, 1 s for HDF5; negative: after every
+                               run). A killed writer loses at most the runs stored
+                               since the last commit; resume runs them again. */
 
     /* runs */
     int n_workers;          /* worker processes; 0 = one per core */

@@ -23,6 +23,7 @@
 #ifndef SNEX_STORAGE_H
 #define SNEX_STORAGE_H
 
+#include "snex/env.h"
 #include "snex/service.h"
 #include "snex/traj.h"
 
@@ -60,11 +61,19 @@ snx_traj *snx_hdf5_load(const char *filename, const snx_load_opts *opts);
 long snx_hdf5_list(const char *filename, char ***names);
 void snx_hdf5_names_free(char **names, long n);
 
+/* Changes how often storing runs commits (snx_hdf5_opts.commit_interval), e.g. for
+ * a trajectory that snx_hdf5_load attached. */
+int snx_hdf5_set_commit_interval(snx_traj *traj, double seconds);
 /* Commits what was stored so far (runs included). */
 int snx_hdf5_flush(snx_traj *traj);
 /* Commits and closes the file; the service stays attached and reopens on demand. */
 int snx_hdf5_close(snx_traj *traj);
 /* The file of the trajectory's HDF5 service, or NULL (SNX_ENOSERVICE). */
 const char *snx_hdf5_filename(const snx_traj *traj);
+
+/* The Environment's backend for HDF5 files (its default): snx_env_opts.overwrite
+ * replaces the file, .compression sets the zlib level (-1: none), and resume loads
+ * parameters and run information but no results. */
+extern const snx_env_storage snx_env_hdf5_storage;
 
 #endif
