@@ -569,6 +569,7 @@ static int run_phase(snx_env *env, snx_run_fn run, void *data)
     env_exec x = { .env = env, .traj = env->traj, .run = run, .run_data = data, .todo = todo,
                    .n_todo = n_todo, .n_workers = o->n_workers, .run_timeout = o->run_timeout,
                    .grace_period = o->grace_period, .master_seed = o->seed,
+                   .reuse_process = o->stateless,
                    .on_report = on_report, .before_fork = close_storage };
     env->phase_done = env->phase_failed = 0;
     env->keep_run_data = !snx_traj_has_storage(env->traj);

@@ -121,6 +121,7 @@ typedef struct env_exec {
     int n_workers;
     double run_timeout, grace_period;
     uint64_t master_seed;
+    int reuse_process; /* opts.stateless: a worker reuses one run process */
     /* the writer's part: apply, store, free (returns 0 or a fatal error) */
     int (*on_report)(struct env_exec *x, const void *msg, size_t len);
     /* called before forking workers (closes the storage file) */

@@ -15,6 +15,13 @@
  * keeps at most PIPELINE runs queued per worker (dynamic scheduling: uneven runs
  * balance themselves) and polls the workers' report pipes.
  *
+ * Reused run processes (opts.stateless, pypet's use_pool). When runs change nothing
+ * outside the trajectory, a fresh process per run buys nothing but its cost (a fork
+ * and the page faults of a new address space: ~0.3 ms, more than a trivial run). A
+ * worker then keeps one run process alive and hands it run after run; the process
+ * puts the trajectory back after every run, as single-process mode does. A run that
+ * crashes or times out still fails alone: its process is replaced for the next run.
+ *
  * Signals. In the writer, SIGINT/SIGTERM stop the dispatch: workers get SIGUSR2
  * ("start nothing new") and running runs have the grace period to finish; after it,
  * or at a second signal, SIGUSR1 makes the workers kill their run child and leave.
@@ -80,6 +87,42 @@ const char *env_signal_name(int sig)
 }
 
 /* ---- executing one run (in a run child, or in-process) ------------------------ */
+
+/* Parameters' lock states before the first run: reading a parameter locks it, and a
+ * process that executes several runs puts the locks back after each. */
+typedef struct lock_state {
+    snx_node **pars;
+    unsigned char *locked;
+    size_t n, cap;
+} lock_state;
+
+static int note_lock(snx_node *node, void *ctx)
+{
+    lock_state *s = ctx;
+    if (snx_node_kind_of(node) != SNX_NODE_PARAMETER)
+        return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap;
+        if (snx_grow(&s->pars, &cap, s->n + 1, sizeof *s->pars) ||
+            snx_grow(&s->locked, &s->cap, s->n + 1, 1))
+            return SNX_ENOMEM;
+    }
+    s->pars[s->n] = node;
+    s->locked[s->n++] = (unsigned char)snx_par_is_locked(node);
+    return 0;
+}
+
+static void restore_locks(const lock_state *s)
+{
+    for (size_t k = 0; k < s->n; k++)
+        s->locked[k] ? snx_par_lock(s->pars[k]) : snx_par_unlock(s->pars[k]);
+}
+
+static void free_locks(lock_state *s)
+{
+    free(s->pars);
+    free(s->locked);
+}
 
 static void remove_added_nodes(snx_traj *traj)
 {
@@ -218,10 +261,14 @@ typedef struct run_outcome {
     int status;       /* waitpid status */
 } run_outcome;
 
-/* Reads the child's message until it closes the pipe, killing it at the deadline. */
-static void collect_child(int fd, pid_t pid, double deadline, run_outcome *o)
+/* Reads the child's message until it closes the pipe (or, for a reused process,
+ * until the message is whole), killing the child at the deadline. */
+static void collect_child(int fd, pid_t pid, double deadline, int until_whole, run_outcome *o)
 {
+    size_t whole;
     for (;;) {
+        if (until_whole && env_msg_complete(o->msg.data, o->msg.len, &whole))
+            return;
         int wait_ms = -1;
         if (deadline > 0) {
             double left = deadline - mono_now();
@@ -267,12 +314,19 @@ static void reap_child(pid_t pid, double deadline, run_outcome *o)
     }
 }
 
-static void run_child(const env_exec *x, long idx, uint64_t seed, int out_fd, pid_t worker)
+/* What a fresh run process does first. */
+static void enter_run_process(pid_t worker)
 {
     set_handler(SIGUSR1, SIG_DFL, 0, NULL);
     set_handler(SIGUSR2, SIG_DFL, 0, NULL);
     set_handler(SIGPIPE, SIG_DFL, 0, NULL);
     die_with_parent(worker);
+}
+
+/* A run process for one run. */
+static void run_child(const env_exec *x, long idx, uint64_t seed, int out_fd, pid_t worker)
+{
+    enter_run_process(worker);
     char name[SNX_RUN_NAME_BUF];
     env_log_set_tag(snx_run_name(name, idx));
     snx_buf msg = { 0 };
@@ -282,15 +336,108 @@ static void run_child(const env_exec *x, long idx, uint64_t seed, int out_fd, pi
     _exit(rc ? EXIT_CHANNEL : 0);
 }
 
-/* Runs idx in a child; the report to send back goes to *report. */
-static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_buf *report)
+/* A reused run process: runs every index that arrives on in_fd, putting the
+ * trajectory (nodes, current run, locks) back after each, until in_fd closes. */
+static void reused_child(const env_exec *x, int in_fd, int out_fd, pid_t worker)
 {
-    uint64_t seed = snx_env_seed(x->master_seed, idx);
-    double t0 = env_now(), start = mono_now();
+    enter_run_process(worker);
+    lock_state locks = { 0 };
+    if (snx_node_iter(snx_traj_root(x->traj), NULL, note_lock, &locks))
+        _exit(EXIT_CHANNEL);
+    snx_buf msg = { 0 };
+    char name[SNX_RUN_NAME_BUF];
+    for (;;) {
+        int64_t idx;
+        size_t got = 0;
+        while (got < sizeof idx) {
+            ssize_t n = read(in_fd, (char *)&idx + got, sizeof idx - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                _exit(0); /* the worker is done with us */
+            got += (size_t)n;
+        }
+        msg.len = 0;
+        env_log_set_tag(snx_run_name(name, (long)idx));
+        int rc = env_execute_run(x->traj, x->run, x->run_data, (long)idx,
+                                 snx_env_seed(x->master_seed, (long)idx), &msg, 0);
+        restore_locks(&locks);
+        if (rc || env_write_all(out_fd, msg.data, msg.len))
+            _exit(EXIT_CHANNEL);
+    }
+}
+
+/* The worker's run process, when reused; pid 0 when there is none. */
+typedef struct run_process {
+    pid_t pid;
+    int to, from; /* run indices to it, messages from it */
+} run_process;
+
+static run_process g_reused = { 0, -1, -1 };
+
+static int start_reused(const env_exec *x, int cmd_fd, int res_fd)
+{
+    int in[2], out[2];
+    if (pipe(in))
+        return -1;
+    if (pipe(out)) {
+        close(in[0]);
+        close(in[1]);
+        return -1;
+    }
+    pid_t self = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(in[1]);
+        close(out[0]);
+        close(cmd_fd);
+        close(res_fd);
+        reused_child(x, in[0], out[1], self);
+    }
+    close(in[0]);
+    close(out[1]);
+    if (pid < 0) {
+        close(in[1]);
+        close(out[0]);
+        return -1;
+    }
+    g_reused = (run_process){ .pid = pid, .to = in[1], .from = out[0] };
+    return 0;
+}
+
+/* Ends the reused process: closing its input makes it leave. */
+static void stop_reused(run_outcome *o)
+{
+    if (!g_reused.pid)
+        return;
+    close(g_reused.to);
+    close(g_reused.from);
+    run_outcome ignored = { .status = 0 };
+    reap_child(g_reused.pid, 0, o ? o : &ignored);
+    g_reused = (run_process){ 0, -1, -1 };
+}
+
+/* Starts run idx: in a reused process (starting one if needed) or in a fresh child.
+ * The pid and the descriptor its message comes from, or -1 with *why set. */
+static pid_t launch_run(const env_exec *x, long idx, uint64_t seed, int cmd_fd, int res_fd,
+                        int *from, char *why, size_t why_size)
+{
+    if (x->reuse_process) {
+        int64_t v = idx;
+        if (!g_reused.pid && start_reused(x, cmd_fd, res_fd)) {
+            snprintf(why, why_size, "cannot start a run process: %s", strerror(errno));
+            return -1;
+        }
+        *from = g_reused.from;
+        if (env_write_all(g_reused.to, &v, sizeof v)) /* it died: its EOF tells how */
+            snx_error_clear();
+        return g_reused.pid;
+    }
     int p[2];
-    if (pipe(p))
-        return env_msg_encode_failure(report, idx, seed, t0, env_now(), SNX_EIO,
-                                      "cannot create a pipe for the run");
+    if (pipe(p)) {
+        snprintf(why, why_size, "cannot create a pipe for the run: %s", strerror(errno));
+        return -1;
+    }
     pid_t self = getpid();
     pid_t pid = fork();
     if (pid == 0) {
@@ -302,19 +449,39 @@ static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_b
     close(p[1]);
     if (pid < 0) {
         close(p[0]);
-        char why[128];
-        snprintf(why, sizeof why, "cannot fork the run: %s", strerror(errno));
-        return env_msg_encode_failure(report, idx, seed, t0, env_now(), SNX_EIO, why);
+        snprintf(why, why_size, "cannot fork the run: %s", strerror(errno));
+        return -1;
     }
+    *from = p[0];
+    return pid;
+}
+
+/* Runs idx in a child; the report to send back goes to *report. */
+static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_buf *report)
+{
+    uint64_t seed = snx_env_seed(x->master_seed, idx);
+    double t0 = env_now(), start = mono_now();
+    double deadline = x->run_timeout > 0 ? start + x->run_timeout : 0;
+    char why[256] = "";
+    int from = -1;
+    pid_t pid = launch_run(x, idx, seed, cmd_fd, res_fd, &from, why, sizeof why);
+    if (pid < 0)
+        return env_msg_encode_failure(report, idx, seed, t0, env_now(), SNX_EIO, why);
     g_child = pid;
     run_outcome o = { .status = 0 };
-    collect_child(p[0], pid, x->run_timeout > 0 ? start + x->run_timeout : 0, &o);
-    close(p[0]);
-    reap_child(pid, o.timed_out || x->run_timeout <= 0 ? 0 : start + x->run_timeout, &o);
+    collect_child(from, pid, deadline, x->reuse_process, &o);
+    size_t msg_len = 0;
+    int whole = env_msg_complete(o.msg.data, o.msg.len, &msg_len) && msg_len == o.msg.len;
+    if (!x->reuse_process) {
+        close(from);
+        reap_child(pid, o.timed_out ? 0 : deadline, &o);
+    } else if (!whole || o.timed_out) { /* it died or hangs: the next run gets a new one */
+        if (o.timed_out)
+            kill(pid, SIGKILL);
+        stop_reused(&o);
+    }
     g_child = 0;
     double t1 = env_now();
-    size_t msg_len = 0;
-    char why[256] = "";
     if (o.timed_out)
         snprintf(why, sizeof why, "timed out after %g s (killed)", x->run_timeout);
     else if (WIFSIGNALED(o.status))
@@ -324,7 +491,7 @@ static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_b
     else if (WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0)
         snprintf(why, sizeof why, "the run exited with status %d before it finished",
                  WEXITSTATUS(o.status));
-    else if (!env_msg_complete(o.msg.data, o.msg.len, &msg_len) || msg_len != o.msg.len)
+    else if (!whole)
         snprintf(why, sizeof why, "the run exited (status 0) before it finished");
     int rc;
     if (why[0])
@@ -373,7 +540,9 @@ static void worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
         if (worker_run(x, idx, cmd_fd, res_fd, &report) ||
             env_frame_send(res_fd, ENV_FRAME_REPORT, report.data, report.len))
             _exit(EXIT_CHANNEL);
+        g_child = g_reused.pid; /* a kill order between runs reaches it too */
     }
+    stop_reused(NULL);
     _exit(EXIT_STOPPED);
 }
 
@@ -718,34 +887,6 @@ int env_exec_pool(env_exec *x)
 
 /* ---- single-process mode ------------------------------------------------------------ */
 
-typedef struct lock_state {
-    snx_node **pars;
-    unsigned char *locked;
-    size_t n, cap;
-} lock_state;
-
-static int note_lock(snx_node *node, void *ctx)
-{
-    lock_state *s = ctx;
-    if (snx_node_kind_of(node) != SNX_NODE_PARAMETER)
-        return 0;
-    if (s->n == s->cap) {
-        size_t cap = s->cap;
-        if (snx_grow(&s->pars, &cap, s->n + 1, sizeof *s->pars) ||
-            snx_grow(&s->locked, &s->cap, s->n + 1, 1))
-            return SNX_ENOMEM;
-    }
-    s->pars[s->n] = node;
-    s->locked[s->n++] = (unsigned char)snx_par_is_locked(node);
-    return 0;
-}
-
-static void restore_locks(const lock_state *s)
-{
-    for (size_t k = 0; k < s->n; k++)
-        s->locked[k] ? snx_par_lock(s->pars[k]) : snx_par_unlock(s->pars[k]);
-}
-
 int env_exec_single(env_exec *x, int (*restore)(void *), void *restore_data)
 {
     x->interrupted = 0;
@@ -779,7 +920,6 @@ int env_exec_single(env_exec *x, int (*restore)(void *), void *restore_data)
     }
     writer_signals_restore(&saved);
     snx_buf_free(&msg);
-    free(locks.pars);
-    free(locks.locked);
+    free_locks(&locks);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "snex/traj.h"
 #include "snex/service.h"
 #include "snex/storage.h"
+#include "snex/env.h"
 #include "snex/sim.h"
 
 #endif

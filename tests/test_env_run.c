@@ -193,13 +193,14 @@ static int faulty_run(snx_traj *traj, void *data, snx_value *result)
     return sweep_run(traj, NULL, result);
 }
 
-static void test_failures_are_isolated_and_recorded(void **state)
+/* Every kind of failure, with a fresh process per run or reused processes. */
+static void check_failures_isolated(int stateless)
 {
-    (void)state;
     snx_env *env = snx_env_new(&(snx_env_opts){ .trajectory = "faulty", .storage = &fake_storage,
                                                 .filename = "faulty.txt", .n_workers = 2,
                                                 .run_timeout = 0.5, .log_folder = "",
-                                                .log_level = SNX_LOG_OFF });
+                                                .log_level = SNX_LOG_OFF,
+                                                .stateless = stateless });
     unlink("faulty.txt");
     assert_non_null(env);
     snx_traj *traj = snx_env_traj(env);
@@ -239,6 +240,86 @@ static void test_failures_are_isolated_and_recorded(void **state)
         assert_true(!dumps[k] == !!why[k]); /* exactly the good runs are stored */
     fake_free_dumps(dumps, N_RUNS);
     snx_env_free(env);
+}
+
+static void test_failures_are_isolated_and_recorded(void **state)
+{
+    (void)state;
+    check_failures_isolated(0);
+}
+
+static void test_failures_are_isolated_in_reused_processes(void **state)
+{
+    (void)state;
+    check_failures_isolated(1);
+}
+
+/* A reused run process: sees no trace of its earlier runs, and is replaced after a
+ * crash. */
+static int clean_run(snx_traj *traj, void *data, snx_value *result)
+{
+    (void)data;
+    snx_node *runs = snx_traj_get(traj, "results.runs");
+    snx_error_clear();
+    if (runs && snx_node_n_children(runs) > 0)
+        return snx_error(SNX_ESTATE, "a result of an earlier run is still in the tree");
+    if (snx_traj_run_idx(traj) == 5) {
+        signal(SIGSEGV, SIG_DFL);
+        raise(SIGSEGV);
+    }
+    int rc = sweep_run(traj, NULL, result);
+    snx_value_clear(result);
+    *result = snx_int(getpid());
+    return rc;
+}
+
+static void test_reused_processes_start_clean(void **state)
+{
+    (void)state;
+    fake_build = build_sweep;
+    unlink("reused.txt");
+    snx_env *env = snx_env_new(&(snx_env_opts){ .trajectory = "sweep", .storage = &fake_storage,
+                                                .filename = "reused.txt", .n_workers = 2,
+                                                .seed = 42, .stateless = 1, .log_folder = "",
+                                                .log_level = SNX_LOG_OFF });
+    assert_non_null(env);
+    assert_ok(build_sweep(snx_env_traj(env)));
+    assert_fails(snx_env_run(env, clean_run, NULL), SNX_ERUN, "1 of 12 runs failed");
+    size_t n;
+    const snx_run_result *res = snx_env_results(env, &n);
+    int64_t pids[N_RUNS];
+    size_t n_pids = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (k == 5) {
+            assert_non_null(strstr(res[k].error, "SIGSEGV"));
+            continue;
+        }
+        assert_int_equal(res[k].status, 0);
+        size_t j = 0;
+        while (j < n_pids && pids[j] != res[k].value.u.i)
+            j++;
+        if (j == n_pids)
+            pids[n_pids++] = res[k].value.u.i;
+    }
+    /* two workers, one process each, plus the one that replaced the crashed one */
+    assert_true(n_pids >= 1 && n_pids <= 3);
+    snx_env_free(env);
+    /* what was stored is what fresh processes store */
+    snx_env *fresh = new_env("fresh.txt", 2);
+    assert_fails(snx_env_run(fresh, clean_run, NULL), SNX_ERUN, "1 of 12 runs failed");
+    snx_env_free(fresh);
+    char **a = NULL, **b = NULL;
+    fake_read("reused.txt", &a, N_RUNS);
+    fake_read("fresh.txt", &b, N_RUNS);
+    for (int k = 0; k < N_RUNS; k++)
+        if (k == 5) {
+            assert_true(!a[k] && !b[k]);
+        } else {
+            assert_true(a[k] && b[k]);
+            assert_string_equal(a[k], b[k]);
+        }
+    fake_free_dumps(a, N_RUNS);
+    fake_free_dumps(b, N_RUNS);
 }
 
 /* ---- reproducibility ------------------------------------------------------------------- */
@@ -525,6 +606,8 @@ int main(void)
         cmocka_unit_test(test_sweep_stores_every_run),
         cmocka_unit_test(test_every_run_starts_pristine),
         cmocka_unit_test(test_failures_are_isolated_and_recorded),
+        cmocka_unit_test(test_failures_are_isolated_in_reused_processes),
+        cmocka_unit_test(test_reused_processes_start_clean),
         cmocka_unit_test(test_results_identical_for_any_worker_count),
         cmocka_unit_test(test_run_one_reproduces_a_run),
         cmocka_unit_test(test_single_process_mode),

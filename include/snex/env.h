@@ -12,7 +12,8 @@
  * Process model. The parent process never runs a run. snx_env_run forks worker
  * processes (after all pre-processing); a worker forks one child per run, so every
  * run starts from the parent's state at snx_env_run, whatever ran before it, and a
- * run that crashes, aborts, exits or hangs takes only itself down. The child sends
+ * run that crashes, aborts, exits or hangs takes only itself down. (With
+ * opts.stateless a worker reuses one run process instead; see there.) The child sends
  * what the run added to the trajectory (results, derived parameters, its run
  * information and return value) in a compact binary message; the parent is the only
  * process that touches the storage file: it stores each run as it arrives and frees
@@ -134,6 +135,12 @@ typedef struct snx_env_opts {
     int single_process;
     int (*restore)(void *restore_data);
     void *restore_data;
+    /* Runs change nothing outside the trajectory (pypet's use_pool). With workers,
+     * each worker then reuses one run process for run after run, putting the
+     * trajectory back after each, instead of forking a fresh copy of the parent per
+     * run: ~20 µs per run instead of ~300 µs (docs/PERFORMANCE.md, env_trivial). A
+     * run that crashes or times out still fails alone; its process is replaced.
+     * Leave it 0 for runs that change pre-built state (a network they simulate). */
     int stateless;
 
     /* reporting */
