@@ -33,6 +33,8 @@ static int build(snx_traj *traj)
 
 typedef struct ctx {
     long segv_run, error_run;  /* runs that crash / fail (-1: none) */
+    long interrupt_run;        /* the run that presses Ctrl-C (0: none) */
+    pid_t writer;
     double sleep;              /* seconds every run sleeps */
     const char *started;       /* every run appends a line here when it starts */
 } ctx;
@@ -60,6 +62,8 @@ static int run(snx_traj *traj, void *data, snx_value *result)
         signal(SIGSEGV, SIG_DFL); /* the test framework's handler would catch it */
         raise(SIGSEGV);
     }
+    if (c && c->interrupt_run && idx == c->interrupt_run)
+        kill(c->writer, SIGINT);
     if (c && idx == c->error_run)
         return snx_error(SNX_EINVAL, "run %ld does not like its parameters", idx);
     int64_t x = snx_traj_int(traj, "x");
@@ -366,6 +370,30 @@ static void test_sigkill_at_several_moments_then_resume(void **state)
     assert_same_runs("killed.hdf5", "clean.hdf5");
 }
 
+/* Ctrl-C: what completed is in the file, marked completed; resume finishes the
+ * sweep with the results of a clean one. */
+static void test_interrupt_stores_what_completed(void **state)
+{
+    (void)state;
+    unlink("interrupted.hdf5");
+    snx_env *env = new_env(env_opts("interrupted.hdf5", 2));
+    ctx c = { .segv_run = -1, .error_run = -1, .interrupt_run = 4, .writer = getpid(),
+              .sleep = 0.01 };
+    assert_fails(snx_env_run(env, run, &c), SNX_ESTATE, "SNX_RESUME=sweep");
+    size_t done = snx_env_n_completed(env);
+    snx_env_free(env);
+    assert_true(done >= 1 && done < N_RUNS);
+    assert_int_equal(completed_in_file("interrupted.hdf5"), (long)done);
+    snx_env_opts o = env_opts("interrupted.hdf5", 2);
+    o.resume = 1;
+    env = new_env(o);
+    assert_true(snx_env_resuming(env));
+    assert_ok(snx_env_run(env, run, NULL));
+    snx_env_free(env);
+    sweep("clean_int.hdf5", 2, 0);
+    assert_same_runs("interrupted.hdf5", "clean_int.hdf5");
+}
+
 /* ---- post-processing ------------------------------------------------------------- */
 
 /* Checks every run's value, then adds five points, once. */
@@ -501,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_failed_runs_recorded_in_file),
         cmocka_unit_test(test_identical_files_for_any_worker_count),
         cmocka_unit_test(test_sigkill_at_several_moments_then_resume),
+        cmocka_unit_test(test_interrupt_stores_what_completed),
         cmocka_unit_test(test_expansion_is_stored),
         cmocka_unit_test(test_resume_of_a_corrupt_file_is_refused),
         cmocka_unit_test(test_name_clash_is_refused),
