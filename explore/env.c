@@ -159,15 +159,7 @@ static int resume_from_environment(snx_env *env)
 
 static char *storage_filename(const snx_env *env, const char *traj_name)
 {
-    snx_buf b = { 0 };
-    const char *f = env->opts.filename;
-    if (!f)
-        snx_buf_printf(&b, "hdf5/%s.hdf5", traj_name);
-    else if (*f && f[strlen(f) - 1] == '/')
-        snx_buf_printf(&b, "%s%s.hdf5", f, traj_name);
-    else
-        snx_buf_puts(&b, f);
-    return snx_buf_take(&b);
+    return snx_traj_file_path(env->opts.filename, traj_name);
 }
 
 static uint64_t fnv1a(uint64_t h, const void *data, size_t n)

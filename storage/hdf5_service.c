@@ -103,19 +103,20 @@ static int below_run(const snx_node *node, long idx)
     return 0;
 }
 
-/* What run idx added: every run_XXXXXXXX group of that run, plus nodes the run added
- * elsewhere (when it is the run in progress). */
+/* What run idx added: every node named run_XXXXXXXX for that run, plus nodes the run
+ * added elsewhere (when it is the run in progress). A run_XXXXXXXX node may be a leaf
+ * (pypet's `neuron.$`, a result named after its run); below_run counts it as the
+ * run's own, so it is stored here or not at all. */
 static int store_run_nodes(h5s *s, snx_traj *traj, long idx)
 {
     static const snx_store_opts data = {.level = SNX_STORE_DATA, .recursive = 1};
     char run[SNX_RUN_NAME_BUF];
-    snx_node **groups = NULL;
-    long n = snx_traj_get_all(traj, snx_run_name(run, idx), &groups);
+    snx_node **nodes = NULL;
+    long n = snx_traj_get_all(traj, snx_run_name(run, idx), &nodes);
     int rc = n < 0 ? (int)n : 0;
     for (long i = 0; !rc && i < n; i++)
-        if (snx_node_kind_of(groups[i]) == SNX_NODE_GROUP)
-            rc = h5_store_tree(s, traj, groups[i], &data);
-    free(groups);
+        rc = h5_store_tree(s, traj, nodes[i], &data);
+    free(nodes);
     if (rc || !snx_traj_in_run(traj) || snx_traj_run_idx(traj) != idx)
         return rc;
     snx_store_opts one = {.level = SNX_STORE_DATA};
@@ -301,19 +302,6 @@ snx_hdf5_opts snx_hdf5_defaults(void)
     return (snx_hdf5_opts){.complevel = 4, .shuffle = 1, .commit_interval = 1.0};
 }
 
-/* filename NULL → hdf5/<name>.hdf5; "folder/" → folder/<name>.hdf5. */
-static char *resolve_filename(const char *filename, const char *traj_name)
-{
-    snx_buf b = {0};
-    if (!filename)
-        snx_buf_printf(&b, "hdf5/%s.hdf5", traj_name);
-    else if (*filename && filename[strlen(filename) - 1] == '/')
-        snx_buf_printf(&b, "%s%s.hdf5", filename, traj_name);
-    else
-        snx_buf_puts(&b, filename);
-    return snx_buf_take(&b);
-}
-
 static h5s *h5s_new(const char *filename, const snx_hdf5_opts *opts)
 {
     h5s *s = snx_calloc(1, sizeof *s);
@@ -342,7 +330,7 @@ int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *o
         return snx_error(SNX_EINVAL,
                          "hdf5_attach: complevel must be 0 to 9 and commit_interval >= 0 "
                          "(got %d and %g)", opts->complevel, opts->commit_interval);
-    char *name = resolve_filename(filename, snx_traj_name(traj));
+    char *name = snx_traj_file_path(filename, snx_traj_name(traj));
     h5s *s = name ? h5s_new(name, opts) : NULL;
     free(name);
     if (!s || snx_grow(&live, &cap_live, n_live + 1, sizeof *live)) {

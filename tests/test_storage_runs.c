@@ -199,6 +199,32 @@ static void test_run_data_outside_run_groups(void **state)
     snx_traj_free(t);
 }
 
+static void result_named_after_run(snx_traj *t, long idx)
+{
+    /* pypet's tutorial: traj.f_add_result('neuron.$', V=..., nspikes=...). */
+    snx_node *res = snx_traj_add_result(t, "neuron.$", snx_none(), "named after its run");
+    assert_non_null(res);
+    assert_ok(snx_result_set(res, "V", snx_double_array(3, (double[]){ 0, 0.5, (double)idx })));
+    assert_ok(snx_result_set(res, "nspikes", snx_int(idx)));
+}
+
+static void test_results_named_after_their_run(void **state)
+{
+    (void)state;
+    snx_traj *t = st_new("named", FILE_NAME);
+    st_explore_xy(t, 2, 2);
+    st_run_all(t, result_named_after_run);
+    snx_traj_free(t);
+    t = st_load(FILE_NAME, NULL, SNX_LOAD_DATA, SNX_LOAD_DATA, SNX_LOAD_DATA);
+    for (long i = 0; i < 4; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "results.neuron.run_%08ld", i);
+        assert_int_equal(st_val(t, name, "nspikes")->u.i, i);
+        assert_close(((double *)st_val(t, name, "V")->u.a.data)[2], (double)i, 0);
+    }
+    snx_traj_free(t);
+}
+
 static void test_expand_after_runs(void **state)
 {
     (void)state;
@@ -272,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_results_that_do_not_fit_a_column),
         cmocka_unit_test(test_run_set_buckets_and_auto_load),
         cmocka_unit_test(test_run_data_outside_run_groups),
+        cmocka_unit_test(test_results_named_after_their_run),
         cmocka_unit_test(test_expand_after_runs),
         cmocka_unit_test(test_delete_run_data),
         cmocka_unit_test(test_runs_with_group_commits),
