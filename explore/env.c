@@ -385,17 +385,33 @@ static void remove_run_nodes(snx_traj *traj)
             break;
 }
 
+/* The run's return value as the result SNX_ENV_RETURN of the run. */
+static int keep_return(snx_traj *traj, const snx_value *ret)
+{
+    snx_value copy;
+    if (ret->type == SNX_T_NONE)
+        return 0;
+    if (snx_value_copy(&copy, ret))
+        return SNX_ENOMEM;
+    return snx_traj_add_result(traj, SNX_ENV_RETURN, copy, "what the run function returned")
+               ? 0 : snx_errcode();
+}
+
 /* Rebuilds the run's nodes in the writer's tree (inside begin_run, so that they are
- * recorded as the run's); on failure the run fails with the reason. */
+ * recorded as the run's), with its return value; on failure the run fails with the
+ * reason. */
 static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_report *rep)
 {
     snx_traj *traj = env->traj;
+    const char *what = "its results could not be read";
     int rc = snx_traj_begin_run(traj, idx);
     if (!rc)
         rc = env_msg_apply(traj, msg, len, rep);
+    if (!rc && rep->status == 0 && (rc = keep_return(traj, &rep->ret)))
+        what = "its return value could not be kept";
     if (rc) {
         snx_buf b = { 0 };
-        snx_buf_printf(&b, "its results could not be read: %s", snx_errmsg());
+        snx_buf_printf(&b, "%s: %s", what, snx_errmsg());
         env_report_clear(rep);
         rep->idx = idx;
         rep->status = rc;
@@ -516,6 +532,24 @@ static int close_storage(env_exec *x)
 
 /* ---- run phases ------------------------------------------------------------------------- */
 
+/* The stored return value of run idx (resume), or NONE. */
+static snx_value earlier_return(snx_traj *traj, long idx)
+{
+    char full[96], run[SNX_RUN_NAME_BUF];
+    snprintf(full, sizeof full, "results.runs.%s.%s", snx_run_name(run, idx), SNX_ENV_RETURN);
+    int auto_load = snx_traj_auto_load(traj);
+    snx_traj_set_auto_load(traj, 0); /* what resume loaded, not one file read per run */
+    snx_node *n = snx_traj_get(traj, full);
+    snx_traj_set_auto_load(traj, auto_load);
+    snx_error_clear();
+    const snx_value *v = n && snx_node_kind_of(n) == SNX_NODE_RESULT
+                             ? snx_result_get(n, SNX_ENV_RETURN) : NULL;
+    snx_value copy = snx_none();
+    if (v && snx_value_copy(&copy, v))
+        copy = snx_none();
+    return copy;
+}
+
 /* One result slot per run; runs the file says are completed count as done earlier. */
 static int grow_results(snx_env *env)
 {
@@ -528,7 +562,9 @@ static int grow_results(snx_env *env)
     for (size_t k = env->n_results; k < n; k++) {
         int done = snx_traj_is_completed(env->traj, (long)k);
         r[k] = (snx_run_result){ .idx = (long)k, .status = done ? 0 : SNX_ENODATA,
-                                 .earlier = done, .value = snx_none() };
+                                 .earlier = done,
+                                 .value = done ? earlier_return(env->traj, (long)k)
+                                               : snx_none() };
         if (done) {
             env->n_completed++;
             env->n_earlier++;

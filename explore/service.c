@@ -27,6 +27,7 @@ void snx_traj_set_storage(snx_traj *t, const snx_storage_ops *ops, void *self)
 int snx_traj_has_storage(const snx_traj *t) { return t->storage_ops != NULL; }
 void *snx_traj_storage_self(const snx_traj *t) { return t->storage_self; }
 void snx_traj_set_auto_load(snx_traj *t, int on) { t->auto_load = on; }
+int snx_traj_auto_load(const snx_traj *t) { return t->auto_load; }
 int snx_node_is_stored(const snx_node *n) { return n->stored; }
 void snx_node_set_stored(snx_node *n, int stored) { n->stored = stored; }
 int snx_traj_is_stored(const snx_traj *t) { return t->stored; }

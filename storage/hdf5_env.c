@@ -68,8 +68,9 @@ static int env_attach(snx_traj *traj, const char *filename, const snx_env_opts *
 }
 
 /* For resume: parameters, config and derived parameters with their data (runs read
- * them), results not at all (they stay in the file; memory stays bounded), and the
- * run information that says which runs are completed. */
+ * them), the run information that says which runs are completed, and the runs'
+ * return values (for post-processing); other results not at all (they stay in the
+ * file; memory stays bounded). */
 static snx_traj *env_load(const char *filename, const char *name, const snx_env_opts *opts)
 {
     /* A file without this trajectory: a fresh one goes into it. */
@@ -87,7 +88,8 @@ static snx_traj *env_load(const char *filename, const char *name, const snx_env_
     lo.results = SNX_LOAD_NOTHING;
     snx_traj *traj = snx_hdf5_load(filename, &lo);
     /* The file's compression settings stay; the commit interval is this session's. */
-    if (traj && snx_hdf5_set_commit_interval(traj, env_hdf5_opts(opts).commit_interval)) {
+    if (traj && (snx_hdf5_set_commit_interval(traj, env_hdf5_opts(opts).commit_interval) ||
+                 snx_hdf5_load_from_runs(traj, SNX_ENV_RETURN) < 0)) {
         snx_traj_free(traj);
         return NULL;
     }

@@ -409,6 +409,47 @@ long snx_hdf5_list(const char *filename, char ***names)
     return n;
 }
 
+/* Every run's results.runs.run_X.<name>: the column in one read, then, for runs the
+ * column did not have, their own group if the file holds one. */
+static int load_from_runs(h5s *s, snx_traj *traj, const char *name, long *found)
+{
+    long n = h5_columns_load(s, traj, "results.runs", SNX_LOAD_DATA, -1, name);
+    if (n < 0)
+        return (int)n;
+    *found = n;
+    char full[SNX_LOCATION_MAX + SNX_NAME_MAX], run[SNX_RUN_NAME_BUF];
+    for (size_t k = 0; (size_t)n < snx_traj_n_runs(traj) && k < snx_traj_n_runs(traj); k++) {
+        snprintf(full, sizeof full, "results.runs.%s.%s", snx_run_name(run, (long)k), name);
+        if (h5_find_exact(traj, full))
+            continue;
+        char *path = h5_path(full);
+        int there = path && H5Lexists(s->traj_g, path, H5P_DEFAULT) > 0;
+        H5Eclear2(H5E_DEFAULT);
+        free(path);
+        int rc = there ? h5_load_missing(s, traj, full) : 0;
+        if (rc)
+            return rc;
+        *found += there;
+    }
+    return 0;
+}
+
+long snx_hdf5_load_from_runs(snx_traj *traj, const char *name)
+{
+    h5s *s = service_of(traj);
+    if (!s)
+        return SNX_ENOSERVICE;
+    if (!name || !*name || strchr(name, '.'))
+        return snx_error(SNX_EINVAL, "hdf5_load_from_runs: \"%s\" is not a short name",
+                         name ? name : "(null)");
+    long found = 0;
+    int rc = use_traj(s, traj);
+    if (!rc)
+        rc = load_from_runs(s, traj, name, &found);
+    rc = h5_finish(s, rc);
+    return rc ? rc : found;
+}
+
 int snx_hdf5_set_commit_interval(snx_traj *traj, double seconds)
 {
     h5s *s = service_of(traj);

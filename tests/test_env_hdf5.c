@@ -370,6 +370,21 @@ static void test_sigkill_at_several_moments_then_resume(void **state)
     assert_same_runs("killed.hdf5", "clean.hdf5");
 }
 
+/* Post-processing after a resume sees every run's return value, those of the
+ * earlier session included. */
+static int check_all_returns(snx_traj *traj, const snx_run_result *results, size_t n, void *data)
+{
+    (void)traj;
+    size_t *earlier = data;
+    for (size_t k = 0; k < n; k++) {
+        if (results[k].status != 0 || results[k].value.type != SNX_T_DOUBLE ||
+            results[k].value.u.d != 1.5 * (double)k)
+            return snx_error(SNX_EINVAL, "run %zu: no or a wrong return value", k);
+        *earlier += (size_t)results[k].earlier;
+    }
+    return 0;
+}
+
 /* Ctrl-C: what completed is in the file, marked completed; resume finishes the
  * sweep with the results of a clean one. */
 static void test_interrupt_stores_what_completed(void **state)
@@ -388,8 +403,11 @@ static void test_interrupt_stores_what_completed(void **state)
     o.resume = 1;
     env = new_env(o);
     assert_true(snx_env_resuming(env));
+    size_t earlier = 0;
+    assert_ok(snx_env_add_postproc(env, check_all_returns, &earlier));
     assert_ok(snx_env_run(env, run, NULL));
     snx_env_free(env);
+    assert_int_equal(earlier, done);
     sweep("clean_int.hdf5", 2, 0);
     assert_same_runs("interrupted.hdf5", "clean_int.hdf5");
 }

@@ -15,7 +15,8 @@
  * hdf5/FiringRate.hdf5, the log to logs/FiringRate.log (both in the current
  * directory). By default parameters, exploration and post-processing are added step
  * by step; with --pipeline one pipeline function does it (pypet's example 13), with
- * the same functions.
+ * the same functions. Interrupted (Ctrl-C, or killed), it finishes with SNX_RESUME=1:
+ * only the runs not completed run again.
  *
  * The analysis (the tutorial's analysis script): the trajectory is loaded again
  * from the file, parameters only; auto-loading brings the firing-rate table and one
@@ -192,9 +193,9 @@ static int neuron_postproc(snx_traj *traj, const snx_run_result *results, size_t
 static int neuron_pipeline(snx_traj *traj, void *user_data, snx_pipeline *out)
 {
     (void)user_data;
-    int rc = add_parameters(traj);
-    if (!rc)
-        rc = add_exploration(traj);
+    int rc = 0;
+    if (!snx_traj_is_stored(traj)) /* not when resuming: the file has them */
+        rc = add_parameters(traj) || add_exploration(traj);
     out->run = run_neuron;
     out->postproc = neuron_postproc;
     return rc;
@@ -217,7 +218,7 @@ static int run_experiment(int pipeline)
     if (pipeline)
         rc = snx_env_pipeline(env, neuron_pipeline, NULL);
     else
-        rc = add_parameters(traj) || add_exploration(traj) ||
+        rc = (!snx_env_resuming(env) && (add_parameters(traj) || add_exploration(traj))) ||
              snx_env_add_postproc(env, neuron_postproc, NULL) ||
              snx_env_run(env, run_neuron, NULL);
     if (rc)

@@ -75,7 +75,7 @@ typedef struct snx_env_storage {
     /* Attach a storage service writing `filename` to a new trajectory. */
     int (*attach)(snx_traj *traj, const char *filename, const struct snx_env_opts *opts);
     /* For resume: trajectory `name` loaded from `filename` (parameters with data,
-     * run information) with a service attached; NULL with SNX_ENODATA when the file
+     * run information, and the runs' SNX_ENV_RETURN results) with a service attached; NULL with SNX_ENODATA when the file
      * or the trajectory does not exist, so that a new one is made (any other error,
      * such as a corrupt file, ends snx_env_new). */
     snx_traj *(*load)(const char *filename, const char *name, const struct snx_env_opts *opts);
@@ -177,12 +177,17 @@ const char *snx_env_log_path(const snx_env *env);
  * trajectory's convenience getters (snx_traj_status) also fails the run. */
 typedef int (*snx_run_fn)(snx_traj *traj, void *user_data, snx_value *result);
 
+/* A run's return value (when it gave one) is also stored, as the result
+ * results.runs.run_XXXXXXXX.return_value, so that post-processing after a resume
+ * sees the values of runs completed in earlier sessions too. */
+#define SNX_ENV_RETURN "return_value"
+
 /* What a run gave back, in run order. */
 typedef struct snx_run_result {
     long idx;
     int status;       /* 0: completed; SNX_ERUN: failed; SNX_ENODATA: not run (yet) */
-    int earlier;      /* completed in an earlier session (resume): value is NONE, the
-                         stored results are in the file */
+    int earlier;      /* completed in an earlier session (resume); value is the
+                         stored return value (SNX_ENV_RETURN) */
     snx_value value;  /* the run's return value (NONE if it gave none) */
     const char *error;/* why it failed, or NULL */
 } snx_run_result;

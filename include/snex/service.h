@@ -93,6 +93,7 @@ int snx_traj_delete_node(snx_traj *traj, snx_node *node, const char *const *only
 /* When on, lookups that miss load the node from storage (no shortcuts), and empty
  * leaves met by snx_traj_value & co. are filled from storage. */
 void snx_traj_set_auto_load(snx_traj *traj, int on);
+int snx_traj_auto_load(const snx_traj *traj);
 
 /* Bookkeeping the service keeps in the tree. */
 int snx_node_is_stored(const snx_node *node);
