@@ -586,6 +586,49 @@ static void test_no_storage_and_logging(void **state)
     assert_int_equal(summary, 1);
 }
 
+/* What a sweep writes to stderr with this progress mode (stderr goes to a file,
+ * which is not a terminal). */
+static char *stderr_of_sweep(snx_progress mode)
+{
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int fd = open("stderr.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    snx_env *env = snx_env_new(&(snx_env_opts){ .trajectory = "bar",
+                                                .storage = SNX_ENV_NO_STORAGE,
+                                                .log_folder = "", .progress = mode });
+    int rc = env ? build_sweep(snx_env_traj(env)) || snx_env_run(env, sweep_run, NULL) : -1;
+    snx_env_free(env);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    assert_int_equal(rc, 0);
+    FILE *f = fopen("stderr.txt", "r");
+    assert_non_null(f);
+    char *text = calloc(1, 65536);
+    size_t n = fread(text, 1, 65535, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+static void test_progress_bar_and_lines(void **state)
+{
+    (void)state;
+    char *bar = stderr_of_sweep(SNX_PROGRESS_BAR);
+    assert_non_null(strstr(bar, "\r[")); /* redrawn in place */
+    assert_non_null(strstr(bar, "[##############################] 100% 12/12 runs, ETA 0:00:00"));
+    assert_null(strstr(bar, "progress: "));
+    free(bar);
+    /* AUTO on a stderr that is not a terminal: plain log lines, no bar */
+    char *lines = stderr_of_sweep(SNX_PROGRESS_AUTO);
+    assert_null(strstr(lines, "\r["));
+    assert_non_null(strstr(lines, "progress: 12/12 runs (100%), ETA 0:00:00"));
+    free(lines);
+}
+
 static void test_option_errors(void **state)
 {
     (void)state;
@@ -619,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_postproc_error_is_reported),
         cmocka_unit_test(test_pipeline),
         cmocka_unit_test(test_no_storage_and_logging),
+        cmocka_unit_test(test_progress_bar_and_lines),
         cmocka_unit_test(test_option_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
