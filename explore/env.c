@@ -226,6 +226,62 @@ static int open_trajectory(snx_env *env)
     return env->storage->attach(env->traj, env->filename, o);
 }
 
+/* Removes from the tree what an earlier execution of run idx left there (kept
+ * without storage, or by an earlier run_one), so that the run can add its nodes
+ * again. */
+static int forget_run(snx_traj *traj, long idx)
+{
+    char name[SNX_RUN_NAME_BUF];
+    snx_node **nodes = NULL;
+    int auto_load = snx_traj_auto_load(traj);
+    snx_traj_set_auto_load(traj, 0);
+    long n = snx_traj_get_all(traj, snx_run_name(name, idx), &nodes);
+    snx_traj_set_auto_load(traj, auto_load);
+    int rc = n < 0 ? (int)n : 0;
+    for (long k = n - 1; !rc && k >= 0; k--) /* deepest first: no node freed twice */
+        rc = snx_node_remove(nodes[k], 1);
+    free(nodes);
+    return rc;
+}
+
+/* A resumed trajectory: what runs not completed left in the file (a run stored in
+ * part before its storing failed) must not be in the tree when they run again. */
+static int forget_unfinished_runs(snx_traj *traj)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < snx_traj_n_runs(traj); k++)
+        if (!snx_traj_is_completed(traj, (long)k))
+            rc = forget_run(traj, (long)k);
+    return rc;
+}
+
+/* A resumed sweep must use the master seed the trajectory was run with, or its runs
+ * would mix two seed streams. */
+static int check_resumed_seed(const snx_env *env)
+{
+    snx_traj *traj = env->traj;
+    int auto_load = snx_traj_auto_load(traj);
+    snx_traj_set_auto_load(traj, 0);
+    snx_node *records = snx_traj_get(traj, "config.environment");
+    snx_traj_set_auto_load(traj, auto_load);
+    snx_error_clear();
+    for (size_t k = 0; records && k < snx_node_n_children(records); k++) {
+        snx_node *rec = snx_node_child(records, k);
+        snx_node *seed = snx_node_is_leaf(rec) ? NULL : snx_node_child_named(rec, "master_seed");
+        const snx_value *v = seed && snx_node_kind_of(seed) == SNX_NODE_PARAMETER
+                                 ? snx_par_peek(seed) : NULL;
+        if (v && v->type == SNX_T_INT && (uint64_t)v->u.i != env->opts.seed)
+            return snx_error(SNX_EINVAL,
+                             "resume: trajectory \"%s\" was run with master seed %llu "
+                             "(%s); this environment has %llu: set snx_env_opts.seed to "
+                             "%llu to continue it", snx_traj_name(traj),
+                             (unsigned long long)v->u.i, snx_node_name(rec),
+                             (unsigned long long)env->opts.seed,
+                             (unsigned long long)v->u.i);
+    }
+    return 0;
+}
+
 snx_env *snx_env_new(const snx_env_opts *opts)
 {
     snx_env *env = snx_calloc(1, sizeof *env);
@@ -238,6 +294,10 @@ snx_env *snx_env_new(const snx_env_opts *opts)
         rc = check_opts(&env->opts);
     if (!rc)
         rc = open_trajectory(env);
+    if (!rc && env->resuming)
+        rc = check_resumed_seed(env);
+    if (!rc && env->resuming)
+        rc = forget_unfinished_runs(env->traj);
     if (!rc && !snx_traj_has_storage(env->traj)) {
         free(env->filename);
         env->filename = snx_strdup("");
@@ -397,6 +457,20 @@ static int keep_return(snx_traj *traj, const snx_value *ret)
                ? 0 : snx_errcode();
 }
 
+/* Turns the report into that of a failed run: `what`, then the current error. */
+static void fail_report(env_report *rep, int code, const char *what)
+{
+    snx_buf b = { 0 };
+    snx_buf_printf(&b, "%s: %s", what, snx_errmsg());
+    long idx = rep->idx;
+    uint64_t seed = rep->seed;
+    double t0 = rep->timestamp, t1 = rep->finish_timestamp;
+    env_report_clear(rep);
+    *rep = (env_report){ .idx = idx, .status = code, .seed = seed, .timestamp = t0,
+                         .finish_timestamp = t1, .error = snx_buf_take(&b),
+                         .ret = snx_none() };
+}
+
 /* Rebuilds the run's nodes in the writer's tree (inside begin_run, so that they are
  * recorded as the run's), with its return value; on failure the run fails with the
  * reason. */
@@ -404,18 +478,14 @@ static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_r
 {
     snx_traj *traj = env->traj;
     const char *what = "its results could not be read";
+    rep->idx = idx;
     int rc = snx_traj_begin_run(traj, idx);
     if (!rc)
         rc = env_msg_apply(traj, msg, len, rep);
     if (!rc && rep->status == 0 && (rc = keep_return(traj, &rep->ret)))
         what = "its return value could not be kept";
     if (rc) {
-        snx_buf b = { 0 };
-        snx_buf_printf(&b, "%s: %s", what, snx_errmsg());
-        env_report_clear(rep);
-        rep->idx = idx;
-        rep->status = rc;
-        rep->error = snx_buf_take(&b);
+        fail_report(rep, rc, what);
         if (snx_traj_in_run(traj))
             snx_traj_end_run(traj);
         remove_run_nodes(traj);
@@ -481,17 +551,30 @@ static int on_report(env_exec *x, const void *msg, size_t len)
     } else if ((rc = env_msg_apply(traj, msg, len, &rep))) {
         return rc; /* a failure report we made ourselves: cannot be garbled */
     }
+    /* Completed only once stored: a run whose data the storage refuses fails (and
+     * runs again on resume); one the storage cannot write (I/O, memory) stops the
+     * sweep, since the next runs would fare no better. */
     int completed = rep.status == 0;
-    rc = set_run_info(env, &rep, completed);
-    if (!rc && completed && snx_traj_has_storage(traj) && !env->keep_run_data)
-        if ((rc = snx_traj_store_run(traj, idx)))
-            snx_error_context("storing run %ld", idx);
+    int store = completed && snx_traj_has_storage(traj) && !env->keep_run_data;
+    rc = set_run_info(env, &rep, completed && !store);
+    if (!rc && store) {
+        int src = snx_traj_store_run(traj, idx);
+        if (!src) {
+            rc = set_run_info(env, &rep, 1);
+        } else if (src == SNX_EIO || src == SNX_ENOMEM) {
+            rc = snx_error_context("storing run %ld", idx);
+        } else {
+            fail_report(&rep, src, "its results could not be stored");
+            completed = 0;
+            rc = set_run_info(env, &rep, 0);
+        }
+    }
     if (snx_traj_in_run(traj))
         snx_traj_end_run(traj);
     if (!env->keep_run_data)
         remove_run_nodes(traj);
     if (!rc) {
-        int outcome = completed ? 0 : rep.status == SNX_ESTATE ? SNX_ENODATA : SNX_ERUN;
+        int outcome = completed ? 0 : rep.status == ENV_INTERRUPTED ? SNX_ENODATA : SNX_ERUN;
         record_result(env, &rep, outcome);
         env->phase_done++;
         env_progress_update(&env->progress, env->phase_done, env->phase_failed);
@@ -760,13 +843,15 @@ int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
         return snx_error(SNX_EINVAL, "run_one: no run %ld (the trajectory has %zu)", idx,
                          snx_traj_n_runs(env->traj));
     const snx_env_opts *o = &env->opts;
+    int rc = forget_run(env->traj, idx);
+    if (rc)
+        return rc;
     env->run_one_result = result ? result : &ignored;
     *env->run_one_result = snx_none();
     env_exec x = { .env = env, .traj = env->traj, .run = run, .run_data = user_data,
                    .todo = &idx, .n_todo = 1, .n_workers = 1, .run_timeout = o->run_timeout,
                    .grace_period = o->grace_period, .master_seed = o->seed,
                    .on_report = on_report_keep, .before_fork = close_storage };
-    int rc = 0;
     if (o->single_process) {
         if (o->restore && env->ran)
             rc = o->restore(o->restore_data);

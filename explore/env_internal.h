@@ -19,6 +19,10 @@
  * (hdf5_env.c), which implements the backend interface; explore/ knows no HDF5. */
 const snx_env_storage *snx_env_default_storage(void);
 
+/* The status of a run killed because the sweep was interrupted (it did not fail:
+ * resume runs it). Deliberately no SNX_E code, which a run may return itself. */
+#define ENV_INTERRUPTED (-10000)
+
 /* ---- run messages -------------------------------------------------------------
  * One run's message:
  *   header   "SNXR" u32 | version u16 | byte-order mark u16 (0x0102) | length u64
@@ -122,6 +126,8 @@ typedef struct env_exec {
     double run_timeout, grace_period;
     uint64_t master_seed;
     int reuse_process; /* opts.stateless: a worker reuses one run process */
+    int one_omp_thread; /* the writer had threads at the fork (OpenMP's pool):
+                           run processes must not start OpenMP's, which hangs */
     /* the writer's part: apply, store, free (returns 0 or a fatal error) */
     int (*on_report)(struct env_exec *x, const void *msg, size_t len);
     /* called before forking workers (closes the storage file) */

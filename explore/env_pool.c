@@ -35,8 +35,10 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <omp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -224,7 +226,7 @@ static void set_handler(int sig, void (*handler)(int), int flags, struct sigacti
 }
 
 typedef struct saved_signals {
-    struct sigaction intr, term, pipe;
+    struct sigaction intr, term, pipe, chld;
 } saved_signals;
 
 static void writer_signals_install(saved_signals *s, int reset_after_first)
@@ -234,6 +236,8 @@ static void writer_signals_install(saved_signals *s, int reset_after_first)
     set_handler(SIGINT, on_writer_signal, reset_after_first ? (int)SA_RESETHAND : 0, &s->intr);
     set_handler(SIGTERM, on_writer_signal, reset_after_first ? (int)SA_RESETHAND : 0, &s->term);
     set_handler(SIGPIPE, SIG_IGN, 0, &s->pipe);
+    /* SIGCHLD ignored by the program would make waitpid fail, and crashes unseen */
+    set_handler(SIGCHLD, SIG_DFL, 0, &s->chld);
 }
 
 static void writer_signals_restore(const saved_signals *s)
@@ -241,6 +245,7 @@ static void writer_signals_restore(const saved_signals *s)
     sigaction(SIGINT, &s->intr, NULL);
     sigaction(SIGTERM, &s->term, NULL);
     sigaction(SIGPIPE, &s->pipe, NULL);
+    sigaction(SIGCHLD, &s->chld, NULL);
 }
 
 /* In a fresh child: die with the parent (Linux), and leave if it is gone already. */
@@ -258,32 +263,44 @@ static void die_with_parent(pid_t parent)
 typedef struct run_outcome {
     snx_buf msg;      /* the child's message */
     int timed_out;
+    int reaped;       /* status holds the child's end */
     int status;       /* waitpid status */
 } run_outcome;
 
-/* Reads the child's message until it closes the pipe (or, for a reused process,
- * until the message is whole), killing the child at the deadline. */
-static void collect_child(int fd, pid_t pid, double deadline, int until_whole, run_outcome *o)
+#define CHILD_CHECK_MS 50 /* how often a child that sends nothing is checked on */
+
+/* Reads the child's message until it is whole, the pipe closes, or the child is
+ * gone -- a process the run left behind may hold the pipe open for ever -- killing
+ * the child at the deadline. */
+static void collect_child(int fd, pid_t pid, double deadline, run_outcome *o)
 {
     size_t whole;
-    for (;;) {
-        if (until_whole && env_msg_complete(o->msg.data, o->msg.len, &whole))
-            return;
-        int wait_ms = -1;
-        if (deadline > 0) {
+    int draining = 0; /* the child is gone: read what it left, then stop */
+    while (!env_msg_complete(o->msg.data, o->msg.len, &whole)) {
+        int wait_ms = draining ? 0 : CHILD_CHECK_MS;
+        if (deadline > 0 && !draining) {
             double left = deadline - mono_now();
             if (left <= 0) {
                 kill(pid, SIGKILL);
                 o->timed_out = 1;
                 return;
             }
-            wait_ms = (int)(left * 1000) + 1;
+            if (left * 1000 < wait_ms)
+                wait_ms = (int)(left * 1000) + 1;
         }
         struct pollfd p = { .fd = fd, .events = POLLIN };
         int n = poll(&p, 1, wait_ms);
         if (n < 0 && errno != EINTR)
             return;
-        if (n <= 0)
+        if (n == 0 && draining)
+            return;
+        if (n == 0) {
+            pid_t r = waitpid(pid, &o->status, WNOHANG);
+            if (r == pid || (r < 0 && errno == ECHILD))
+                o->reaped = draining = 1;
+            continue;
+        }
+        if (n < 0)
             continue;
         if (snx_buf_reserve(&o->msg, 65536))
             return;
@@ -300,10 +317,12 @@ static void collect_child(int fd, pid_t pid, double deadline, int until_whole, r
  * killed too. */
 static void reap_child(pid_t pid, double deadline, run_outcome *o)
 {
-    for (;;) {
+    while (!o->reaped) {
         pid_t r = waitpid(pid, &o->status, deadline > 0 ? WNOHANG : 0);
-        if (r == pid || (r < 0 && errno != EINTR))
+        if (r == pid || (r < 0 && errno != EINTR)) {
+            o->reaped = 1;
             return;
+        }
         if (r == 0 && mono_now() >= deadline) {
             kill(pid, SIGKILL);
             o->timed_out = 1;
@@ -314,9 +333,28 @@ static void reap_child(pid_t pid, double deadline, run_outcome *o)
     }
 }
 
-/* What a fresh run process does first. */
-static void enter_run_process(pid_t worker)
+/* The threads of this process (1 where that cannot be known). */
+static int threads_in_process(void)
 {
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return 1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n > 0 ? n : 1;
+}
+
+/* What a run process does first. libgomp's thread pool does not survive fork: if
+ * the writer ran OpenMP before the runs, a run's first parallel region would wait
+ * for threads that do not exist, so runs then use one thread. */
+static void enter_run_process(const env_exec *x, pid_t worker)
+{
+    if (x->one_omp_thread) { /* every parallel region inactive, num_threads or not */
+        omp_set_num_threads(1);
+        omp_set_max_active_levels(0);
+    }
     set_handler(SIGUSR1, SIG_DFL, 0, NULL);
     set_handler(SIGUSR2, SIG_DFL, 0, NULL);
     set_handler(SIGPIPE, SIG_DFL, 0, NULL);
@@ -326,11 +364,12 @@ static void enter_run_process(pid_t worker)
 /* A run process for one run. */
 static void run_child(const env_exec *x, long idx, uint64_t seed, int out_fd, pid_t worker)
 {
-    enter_run_process(worker);
+    enter_run_process(x, worker);
     char name[SNX_RUN_NAME_BUF];
     env_log_set_tag(snx_run_name(name, idx));
     snx_buf msg = { 0 };
     int rc = env_execute_run(x->traj, x->run, x->run_data, idx, seed, &msg, 1);
+    fflush(NULL); /* what the run printed; _exit would drop it */
     if (!rc)
         rc = env_write_all(out_fd, msg.data, msg.len);
     _exit(rc ? EXIT_CHANNEL : 0);
@@ -340,7 +379,7 @@ static void run_child(const env_exec *x, long idx, uint64_t seed, int out_fd, pi
  * trajectory (nodes, current run, locks) back after each, until in_fd closes. */
 static void reused_child(const env_exec *x, int in_fd, int out_fd, pid_t worker)
 {
-    enter_run_process(worker);
+    enter_run_process(x, worker);
     lock_state locks = { 0 };
     if (snx_node_iter(snx_traj_root(x->traj), NULL, note_lock, &locks))
         _exit(EXIT_CHANNEL);
@@ -353,8 +392,10 @@ static void reused_child(const env_exec *x, int in_fd, int out_fd, pid_t worker)
             ssize_t n = read(in_fd, (char *)&idx + got, sizeof idx - got);
             if (n < 0 && errno == EINTR)
                 continue;
-            if (n <= 0)
+            if (n <= 0) {
+                fflush(NULL);
                 _exit(0); /* the worker is done with us */
+            }
             got += (size_t)n;
         }
         msg.len = 0;
@@ -362,6 +403,7 @@ static void reused_child(const env_exec *x, int in_fd, int out_fd, pid_t worker)
         int rc = env_execute_run(x->traj, x->run, x->run_data, (long)idx,
                                  snx_env_seed(x->master_seed, (long)idx), &msg, 0);
         restore_locks(&locks);
+        fflush(NULL); /* what the run printed, before its report */
         if (rc || env_write_all(out_fd, msg.data, msg.len))
             _exit(EXIT_CHANNEL);
     }
@@ -377,10 +419,11 @@ static run_process g_reused = { 0, -1, -1 };
 
 static int start_reused(const env_exec *x, int cmd_fd, int res_fd)
 {
+    /* close-on-exec: a program the run starts must not hold our pipes */
     int in[2], out[2];
-    if (pipe(in))
+    if (pipe2(in, O_CLOEXEC))
         return -1;
-    if (pipe(out)) {
+    if (pipe2(out, O_CLOEXEC)) {
         close(in[0]);
         close(in[1]);
         return -1;
@@ -434,7 +477,7 @@ static pid_t launch_run(const env_exec *x, long idx, uint64_t seed, int cmd_fd, 
         return g_reused.pid;
     }
     int p[2];
-    if (pipe(p)) {
+    if (pipe2(p, O_CLOEXEC)) {
         snprintf(why, why_size, "cannot create a pipe for the run: %s", strerror(errno));
         return -1;
     }
@@ -469,14 +512,14 @@ static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_b
         return env_msg_encode_failure(report, idx, seed, t0, env_now(), SNX_EIO, why);
     g_child = pid;
     run_outcome o = { .status = 0 };
-    collect_child(from, pid, deadline, x->reuse_process, &o);
+    collect_child(from, pid, deadline, &o);
     size_t msg_len = 0;
     int whole = env_msg_complete(o.msg.data, o.msg.len, &msg_len) && msg_len == o.msg.len;
     if (!x->reuse_process) {
         close(from);
         reap_child(pid, o.timed_out ? 0 : deadline, &o);
     } else if (!whole || o.timed_out) { /* it died or hangs: the next run gets a new one */
-        if (o.timed_out)
+        if (!o.reaped)
             kill(pid, SIGKILL);
         stop_reused(&o);
     }
@@ -528,6 +571,7 @@ static void worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
     set_handler(SIGINT, SIG_IGN, 0, NULL);
     set_handler(SIGTERM, SIG_IGN, 0, NULL);
     set_handler(SIGPIPE, SIG_IGN, 0, NULL);
+    set_handler(SIGCHLD, SIG_DFL, 0, NULL);
     set_handler(SIGUSR2, on_worker_stop, 0, NULL); /* no SA_RESTART: wakes up read() */
     set_handler(SIGUSR1, on_worker_kill, 0, NULL);
     sigprocmask(SIG_SETMASK, mask, NULL);
@@ -715,7 +759,7 @@ static int worker_ended(pool *p, worker *w)
         long idx = w->queue[0];
         uint64_t seed = snx_env_seed(p->x->master_seed, idx);
         rc = env_msg_encode_failure(&msg, idx, seed, env_now(), env_now(),
-                                    interrupted ? SNX_ESTATE : SNX_ERUN, why);
+                                    interrupted ? ENV_INTERRUPTED : SNX_ERUN, why);
         if (!rc)
             rc = p->x->on_report(p->x, msg.data, msg.len);
         snx_buf_free(&msg);
@@ -867,6 +911,11 @@ int env_exec_pool(env_exec *x)
     }
     saved_signals saved;
     writer_signals_install(&saved, 0);
+    x->one_omp_thread = threads_in_process() > 1;
+    if (x->one_omp_thread)
+        snx_log(SNX_LOG_WARNING, "this process has threads (OpenMP ran before the runs?); "
+                                 "a forked run cannot use them, so runs use one OpenMP "
+                                 "thread");
     int rc = 0;
     for (int k = 0; k < p.n && !rc; k++)
         rc = spawn_worker(&p, &p.w[k]);

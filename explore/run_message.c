@@ -264,8 +264,10 @@ static int get_column(reader *r, snx_table *t, const char *name, snx_col_type ty
         char **s = snx_calloc(rows, sizeof *s);
         int rc = s ? 0 : SNX_ENOMEM;
         for (size_t k = 0; !rc && k < rows; k++)
-            if (get_str(r, &s[k]) || !s[k])
-                rc = -1; /* NULL strings are not valid cells */
+            if (get_str(r, &s[k]) || !s[k]) {
+                r->bad = 1; /* NULL strings are not valid cells */
+                rc = -1;
+            }
         if (!rc)
             rc = snx_table_add_string(t, name, (const char *const *)s);
         for (size_t k = 0; s && k < rows; k++)

@@ -34,6 +34,7 @@ static int build(snx_traj *traj)
 typedef struct ctx {
     long segv_run, error_run;  /* runs that crash / fail (-1: none) */
     long interrupt_run;        /* the run that presses Ctrl-C (0: none) */
+    long unstorable_run;       /* the run whose result the file refuses (0: none) */
     pid_t writer;
     double sleep;              /* seconds every run sleeps */
     const char *started;       /* every run appends a line here when it starts */
@@ -64,6 +65,9 @@ static int run(snx_traj *traj, void *data, snx_value *result)
     }
     if (c && c->interrupt_run && idx == c->interrupt_run)
         kill(c->writer, SIGINT);
+    if (c && c->unstorable_run && idx == c->unstorable_run) /* a table without columns */
+        if (!snx_traj_add_result(traj, "empty", snx_table_value(snx_table_new(0)), NULL))
+            return snx_errcode();
     if (c && idx == c->error_run)
         return snx_error(SNX_EINVAL, "run %ld does not like its parameters", idx);
     int64_t x = snx_traj_int(traj, "x");
@@ -412,6 +416,49 @@ static void test_interrupt_stores_what_completed(void **state)
     assert_same_runs("interrupted.hdf5", "clean_int.hdf5");
 }
 
+/* A run whose data the file refuses fails alone, is not marked completed, and runs
+ * again on resume. */
+static void test_unstorable_run_fails_alone(void **state)
+{
+    (void)state;
+    unlink("unstorable.hdf5");
+    snx_env *env = new_env(env_opts("unstorable.hdf5", 2));
+    ctx c = { .segv_run = -1, .error_run = -1, .unstorable_run = 4 };
+    assert_fails(snx_env_run(env, run, &c), SNX_ERUN, "its results could not be stored");
+    assert_int_equal(snx_env_n_completed(env), N_RUNS - 1);
+    snx_env_free(env);
+    assert_int_equal(completed_in_file("unstorable.hdf5"), N_RUNS - 1);
+    snx_traj *t = load_all("unstorable.hdf5");
+    snx_run_info info;
+    assert_ok(snx_traj_run_info(t, 4, &info));
+    assert_false(info.completed);
+    assert_non_null(strstr(info.error, "could not be stored"));
+    snx_traj_free(t);
+    /* resumed without the fault, the run completes */
+    snx_env_opts o = env_opts("unstorable.hdf5", 2);
+    o.resume = 1;
+    env = new_env(o);
+    unlink("again.txt");
+    ctx again = { .segv_run = -1, .error_run = -1, .started = "again.txt" };
+    assert_ok(snx_env_run(env, run, &again));
+    snx_env_free(env);
+    assert_int_equal(count_lines("again.txt"), 1);
+    assert_int_equal(completed_in_file("unstorable.hdf5"), N_RUNS);
+}
+
+/* Resuming with another master seed would mix two seed streams: refused. */
+static void test_resume_with_another_seed_is_refused(void **state)
+{
+    (void)state;
+    sweep("seeded.hdf5", 2, 0);
+    snx_env_opts o = env_opts("seeded.hdf5", 2);
+    o.resume = 1;
+    o.seed = 43;
+    assert_null(snx_env_new(&o));
+    assert_errmsg_contains("was run with master seed 42");
+    assert_errmsg_contains("this environment has 43");
+}
+
 /* ---- post-processing ------------------------------------------------------------- */
 
 /* Checks every run's value, then adds five points, once. */
@@ -548,6 +595,8 @@ int main(void)
         cmocka_unit_test(test_identical_files_for_any_worker_count),
         cmocka_unit_test(test_sigkill_at_several_moments_then_resume),
         cmocka_unit_test(test_interrupt_stores_what_completed),
+        cmocka_unit_test(test_unstorable_run_fails_alone),
+        cmocka_unit_test(test_resume_with_another_seed_is_refused),
         cmocka_unit_test(test_expansion_is_stored),
         cmocka_unit_test(test_resume_of_a_corrupt_file_is_refused),
         cmocka_unit_test(test_name_clash_is_refused),
