@@ -83,7 +83,7 @@ static void run_block(snx_group *g, const snx_program *p, int threshold, const d
 }
 
 /* Small groups never enter an OpenMP region: a process that has not started the
- * OpenMP thread pool can fork workers safely (see ARCHITECTURE.md). */
+ * OpenMP thread pool can fork workers whose runs use OpenMP (docs/ENVIRONMENT.md, "OpenMP"). */
 static void run_blocks(snx_group *g, const snx_program *p, int threshold, const double *rt)
 {
     const snx_net *net = g->obj.net;
