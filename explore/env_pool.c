@@ -57,6 +57,8 @@
 #define EXIT_STOPPED 0     /* a worker that was told to stop, or saw the end of commands */
 #define EXIT_KILLED 2      /* a worker told to kill its run child */
 #define EXIT_CHANNEL 3     /* a worker that lost its writer */
+#define EXIT_RUN_CHANNEL 125 /* a run process that could not send its message (rarely
+                                a run's own exit status, so it can be told apart) */
 
 double env_now(void)
 {
@@ -372,7 +374,7 @@ static void run_child(const env_exec *x, long idx, uint64_t seed, int out_fd, pi
     fflush(NULL); /* what the run printed; _exit would drop it */
     if (!rc)
         rc = env_write_all(out_fd, msg.data, msg.len);
-    _exit(rc ? EXIT_CHANNEL : 0);
+    _exit(rc ? EXIT_RUN_CHANNEL : 0);
 }
 
 /* A reused run process: runs every index that arrives on in_fd, putting the
@@ -382,7 +384,7 @@ static void reused_child(const env_exec *x, int in_fd, int out_fd, pid_t worker)
     enter_run_process(x, worker);
     lock_state locks = { 0 };
     if (snx_node_iter(snx_traj_root(x->traj), NULL, note_lock, &locks))
-        _exit(EXIT_CHANNEL);
+        _exit(EXIT_RUN_CHANNEL);
     snx_buf msg = { 0 };
     char name[SNX_RUN_NAME_BUF];
     for (;;) {
@@ -405,7 +407,7 @@ static void reused_child(const env_exec *x, int in_fd, int out_fd, pid_t worker)
         restore_locks(&locks);
         fflush(NULL); /* what the run printed, before its report */
         if (rc || env_write_all(out_fd, msg.data, msg.len))
-            _exit(EXIT_CHANNEL);
+            _exit(EXIT_RUN_CHANNEL);
     }
 }
 
@@ -531,6 +533,9 @@ static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_b
         snprintf(why, sizeof why, "crashed: killed by signal %s (%s)%s",
                  env_signal_name(WTERMSIG(o.status)), strsignal(WTERMSIG(o.status)),
                  WCOREDUMP(o.status) ? ", core dumped" : "");
+    else if (WIFEXITED(o.status) && WEXITSTATUS(o.status) == EXIT_RUN_CHANNEL && !whole)
+        snprintf(why, sizeof why, "its process could not send the run's results (out of "
+                                  "memory, or its worker is gone)");
     else if (WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0)
         snprintf(why, sizeof why, "the run exited with status %d before it finished",
                  WEXITSTATUS(o.status));
