@@ -15,6 +15,23 @@
 
 #include "snex.h"
 
+/* Explores the int parameter `name` over 0, step, 2 step, ... (n values): the sweep
+ * most Environment tests run. 0 or an error code. */
+static inline int snx_test_explore_ints(snx_traj *traj, const char *name, size_t n,
+                                        int64_t step)
+{
+    int64_t *v = malloc((n ? n : 1) * sizeof *v);
+    snx_ranges *r = snx_ranges_new();
+    for (size_t k = 0; v && k < n; k++)
+        v[k] = (int64_t)k * step;
+    int rc = !v || !r ? SNX_ENOMEM : snx_ranges_add_ints(r, name, v, n);
+    if (!rc)
+        rc = snx_traj_explore(traj, r);
+    snx_ranges_free(r);
+    free(v);
+    return rc;
+}
+
 /* |a - b| <= tol, printing both values on failure. */
 #define assert_close(a, b, tol)                                                        \
     do {                                                                               \

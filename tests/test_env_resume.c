@@ -17,13 +17,7 @@ static int build(snx_traj *traj)
 {
     if (!snx_traj_add_parameter(traj, "x", snx_int(0), NULL))
         return -1;
-    int64_t xs[N_RUNS];
-    for (int k = 0; k < N_RUNS; k++)
-        xs[k] = k * 10;
-    snx_ranges *r = snx_ranges_new();
-    int rc = snx_ranges_add_ints(r, "x", xs, N_RUNS) || snx_traj_explore(traj, r);
-    snx_ranges_free(r);
-    return rc;
+    return snx_test_explore_ints(traj, "x", N_RUNS, 10);
 }
 
 typedef struct ctx {
