@@ -534,6 +534,24 @@ static void record_result(snx_env *env, env_report *rep, int outcome)
     }
 }
 
+/* Takes back from the storage what a run whose storing failed stored before the
+ * failure, so that running it again stores all of its data, not what is left of
+ * this attempt. (Nodes never stored answer SNX_ENODATA.) */
+static int unstore_run(snx_traj *traj)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < snx_traj_n_run_added(traj); k++) {
+        rc = snx_traj_delete_node(traj, snx_traj_run_added(traj, k), NULL, 1);
+        if (rc == SNX_ENODATA || rc == SNX_ENOSERVICE)
+            rc = 0;
+    }
+    if (rc)
+        snx_error_context("taking back the partly stored run");
+    else
+        snx_error_clear();
+    return rc;
+}
+
 static int on_report(env_exec *x, const void *msg, size_t len)
 {
     snx_env *env = x->env;
@@ -566,7 +584,9 @@ static int on_report(env_exec *x, const void *msg, size_t len)
         } else {
             fail_report(&rep, src, "its results could not be stored");
             completed = 0;
-            rc = set_run_info(env, &rep, 0);
+            rc = unstore_run(traj);
+            if (!rc)
+                rc = set_run_info(env, &rep, 0);
         }
     }
     if (snx_traj_in_run(traj))

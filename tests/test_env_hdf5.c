@@ -427,6 +427,11 @@ static void test_unstorable_run_fails_alone(void **state)
     assert_ok(snx_traj_run_info(t, 4, &info));
     assert_false(info.completed);
     assert_non_null(strstr(info.error, "could not be stored"));
+    /* what it stored before the failure was taken back */
+    assert_null(snx_traj_get(t, "results.runs.run_00000004.z"));
+    assert_null(snx_traj_get(t, "results.runs.run_00000004.noise"));
+    assert_null(snx_traj_get(t, "derived_parameters.runs.run_00000004.twice"));
+    snx_error_clear();
     snx_traj_free(t);
     /* resumed without the fault, the run completes */
     snx_env_opts o = env_opts("unstorable.hdf5", 2);
