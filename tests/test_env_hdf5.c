@@ -15,6 +15,8 @@
 #include "snex/env.h"
 #include "snex/storage.h"
 
+#include <hdf5.h>
+
 #define N_RUNS 30
 
 static int build(snx_traj *traj)
@@ -500,6 +502,40 @@ static void test_expansion_is_stored(void **state)
     snx_traj_free(t);
 }
 
+/* ---- compression -------------------------------------------------------------------- */
+
+static long complevel_in_file(const char *file)
+{
+    hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t a = f >= 0 ? H5Aopen_by_name(f, "sweep", "hdf5_complevel", H5P_DEFAULT, H5P_DEFAULT)
+                     : -1;
+    long level = -1;
+    if (a < 0 || H5Aread(a, H5T_NATIVE_LONG, &level) < 0)
+        level = -1;
+    if (a >= 0)
+        H5Aclose(a);
+    if (f >= 0)
+        H5Fclose(f);
+    return level;
+}
+
+/* opts.compression reaches the file: 9, none (-1), or the default (4). */
+static void test_compression_option(void **state)
+{
+    (void)state;
+    const int option[] = { 9, -1, 0 };
+    const long expected[] = { 9, 0, 4 };
+    for (int k = 0; k < 3; k++) {
+        unlink("compressed.hdf5");
+        snx_env_opts o = env_opts("compressed.hdf5", 2);
+        o.compression = option[k];
+        snx_env *env = new_env(o);
+        assert_ok(snx_env_run(env, run, NULL));
+        snx_env_free(env);
+        assert_int_equal(complevel_in_file("compressed.hdf5"), expected[k]);
+    }
+}
+
 /* ---- bad files ---------------------------------------------------------------------- */
 
 static char *read_file(const char *path, size_t *len)
@@ -597,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_unstorable_run_fails_alone),
         cmocka_unit_test(test_resume_with_another_seed_is_refused),
         cmocka_unit_test(test_expansion_is_stored),
+        cmocka_unit_test(test_compression_option),
         cmocka_unit_test(test_resume_of_a_corrupt_file_is_refused),
         cmocka_unit_test(test_name_clash_is_refused),
         cmocka_unit_test(test_resume_into_a_file_without_the_trajectory),
