@@ -95,12 +95,16 @@ int env_frame_recv(int fd, uint32_t *type, snx_buf *payload)
     return rc;
 }
 
+#define ENV_READER_KEEP (4u << 20) /* bytes a reader keeps between messages */
+
 int env_reader_fill(env_reader *rd, int fd)
 {
     snx_buf *b = &rd->buf;
     if (rd->start && rd->start == b->len) { /* all consumed: start over */
         b->len = 0;
         rd->start = 0;
+        if (b->cap > ENV_READER_KEEP) /* one huge message: do not hold its size */
+            snx_buf_free(b);
     } else if (rd->start > b->cap / 2) { /* move the tail to the front */
         memmove(b->data, b->data + rd->start, b->len - rd->start);
         b->len -= rd->start;

@@ -585,6 +585,8 @@ static void worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
     snx_buf report = { 0 };
     long idx;
     while ((idx = worker_next(cmd_fd)) >= 0) {
+        if (report.cap > ((size_t)4 << 20)) /* after one huge run: give it back */
+            snx_buf_free(&report);
         report.len = 0;
         if (worker_run(x, idx, cmd_fd, res_fd, &report) ||
             env_frame_send(res_fd, ENV_FRAME_REPORT, report.data, report.len))
