@@ -1,13 +1,11 @@
-/* The Environment: options, the trajectory and its storage, the environment record,
- * run phases with post-processing and expansion, the pipeline form, and the writer's
- * handling of every arriving run (apply, store, free). The processes themselves are
- * in env_pool.c; the message format in run_message.c. */
-#define _GNU_SOURCE /* gethostname */
+/* The Environment: options, the trajectory and its storage, resume, run phases with
+ * post-processing and expansion, the pipeline form, run_one. What the writer does
+ * with each arriving run is in env_writer.c, the environment record in
+ * env_record.c, the processes in env_pool.c, the message format in run_message.c. */
 #include "env_internal.h"
 #include "snex/error.h"
 #include "snex/util.h"
 
-#include <gsl/gsl_version.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,35 +17,6 @@
 #ifndef SNX_VERSION
 #define SNX_VERSION "unknown"
 #endif
-
-struct snx_env {
-    snx_env_opts opts;        /* strings below are our copies */
-    char *trajectory, *comment, *filename_opt, *log_folder;
-    snx_traj *traj;
-    int own_traj;
-    const snx_env_storage *storage;
-    char *filename;           /* "" without storage */
-    char *log_path;           /* "" without a log file */
-    char name[96];            /* environment_<sha7>_<time> */
-    char hexsha[17], short_sha[8];
-    double created;
-    int resuming;
-    int ran;
-
-    snx_postproc_fn postproc;
-    void *postproc_data;
-
-    snx_run_result *results;  /* one per run, in run order */
-    size_t n_results;
-    size_t n_completed, n_failed, n_earlier;
-    int interrupted;
-
-    /* the current phase */
-    env_progress progress;
-    size_t phase_done, phase_failed;
-    int keep_run_data;        /* no storage: run data stays in the tree */
-    snx_value *run_one_result; /* snx_env_run_one: where the value goes */
-};
 
 /* ---- storage backends ----------------------------------------------------------- */
 
@@ -226,24 +195,6 @@ static int open_trajectory(snx_env *env)
     return env->storage->attach(env->traj, env->filename, o);
 }
 
-/* Removes from the tree what an earlier execution of run idx left there (kept
- * without storage, or by an earlier run_one), so that the run can add its nodes
- * again. */
-static int forget_run(snx_traj *traj, long idx)
-{
-    char name[SNX_RUN_NAME_BUF];
-    snx_node **nodes = NULL;
-    int auto_load = snx_traj_auto_load(traj);
-    snx_traj_set_auto_load(traj, 0);
-    long n = snx_traj_get_all(traj, snx_run_name(name, idx), &nodes);
-    snx_traj_set_auto_load(traj, auto_load);
-    int rc = n < 0 ? (int)n : 0;
-    for (long k = n - 1; !rc && k >= 0; k--) /* deepest first: no node freed twice */
-        rc = snx_node_remove(nodes[k], 1);
-    free(nodes);
-    return rc;
-}
-
 /* A resumed trajectory: what runs not completed left in the file (a run stored in
  * part before its storing failed) must not be in the tree when they run again. */
 static int forget_unfinished_runs(snx_traj *traj)
@@ -251,7 +202,7 @@ static int forget_unfinished_runs(snx_traj *traj)
     int rc = 0;
     for (size_t k = 0; !rc && k < snx_traj_n_runs(traj); k++)
         if (!snx_traj_is_completed(traj, (long)k))
-            rc = forget_run(traj, (long)k);
+            rc = env_forget_run(traj, (long)k);
     return rc;
 }
 
@@ -367,272 +318,6 @@ int snx_env_add_postproc(snx_env *env, snx_postproc_fn postproc, void *user_data
     return 0;
 }
 
-/* ---- the environment record (config.environment.<name>) ------------------------------- */
-
-static int add_record(snx_env *env, const char *item, snx_value v, const char *comment)
-{
-    char name[256];
-    snprintf(name, sizeof name, "environment.%s.%s", env->name, item);
-    return snx_traj_add_config(env->traj, name, v, comment) ? 0 : snx_errcode();
-}
-
-static char *git_commit(void)
-{
-    FILE *f = popen("git rev-parse HEAD 2>/dev/null", "r");
-    if (!f)
-        return NULL;
-    char line[128] = "";
-    char *ok = fgets(line, sizeof line, f);
-    pclose(f);
-    line[strcspn(line, "\r\n")] = '\0';
-    return ok && strlen(line) >= 7 ? snx_strdup(line) : NULL;
-}
-
-static void time_text(double t, char *buf, size_t size)
-{
-    time_t secs = (time_t)t;
-    struct tm tm;
-    localtime_r(&secs, &tm);
-    strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static int add_environment_record(snx_env *env)
-{
-    const snx_env_opts *o = &env->opts;
-    char host[256] = "unknown", when[40], storage[160];
-    gethostname(host, sizeof host - 1);
-    host[sizeof host - 1] = '\0';
-    time_text(env->created, when, sizeof when);
-    snprintf(storage, sizeof storage, "%s%s%s", env->storage->name,
-             env->storage->version ? " " : "",
-             env->storage->version ? env->storage->version() : "");
-    char *commit = git_commit();
-    int rc = add_record(env, "name", snx_str(env->name), "the environment that ran the runs") ||
-             add_record(env, "hexsha", snx_str(env->hexsha), "its identifier") ||
-             add_record(env, "timestamp", snx_double(env->created), "creation, seconds since the epoch") ||
-             add_record(env, "start_time", snx_str(when), "start of the runs (local time)") ||
-             add_record(env, "trajectory", snx_str(snx_traj_name(env->traj)), NULL) ||
-             add_record(env, "snex_version", snx_str(SNX_VERSION), NULL) ||
-             add_record(env, "storage", snx_str(storage), "storage backend and its library") ||
-             add_record(env, "gsl_version", snx_str(gsl_version), NULL) ||
-             add_record(env, "compiler", snx_str(__VERSION__), NULL) ||
-             add_record(env, "host", snx_str(host), NULL) ||
-             add_record(env, "n_workers", snx_int(o->single_process ? 0 : o->n_workers),
-                        "worker processes (0: single-process mode)") ||
-             add_record(env, "timeout_per_run", snx_double(o->run_timeout), "seconds (0: none)") ||
-             add_record(env, "master_seed", snx_int((int64_t)o->seed),
-                        "run seeds are snx_env_seed(master_seed, run index)") ||
-             add_record(env, "resumed", snx_bool(env->resuming), NULL) ||
-             (commit && add_record(env, "git_commit", snx_str(commit),
-                                   "HEAD of the git repository of the working directory"));
-    free(commit);
-    return rc ? snx_error_context("environment record") : 0;
-}
-
-static int add_end_time(snx_env *env)
-{
-    char when[40];
-    time_text(env_now(), when, sizeof when);
-    return add_record(env, "end_time", snx_str(when), "end of the runs (local time)");
-}
-
-/* ---- the writer: one arriving run ------------------------------------------------------ */
-
-static void remove_run_nodes(snx_traj *traj)
-{
-    while (snx_traj_n_run_added(traj) > 0)
-        if (snx_node_remove(snx_traj_run_added(traj, 0), 1))
-            break;
-}
-
-/* The run's return value as the result SNX_ENV_RETURN of the run. */
-static int keep_return(snx_traj *traj, const snx_value *ret)
-{
-    snx_value copy;
-    if (ret->type == SNX_T_NONE)
-        return 0;
-    if (snx_value_copy(&copy, ret))
-        return SNX_ENOMEM;
-    return snx_traj_add_result(traj, SNX_ENV_RETURN, copy, "what the run function returned")
-               ? 0 : snx_errcode();
-}
-
-/* Turns the report into that of a failed run: `what`, then the current error. */
-static void fail_report(env_report *rep, int code, const char *what)
-{
-    snx_buf b = { 0 };
-    snx_buf_printf(&b, "%s: %s", what, snx_errmsg());
-    long idx = rep->idx;
-    uint64_t seed = rep->seed;
-    double t0 = rep->timestamp, t1 = rep->finish_timestamp;
-    env_report_clear(rep);
-    *rep = (env_report){ .idx = idx, .status = code, .seed = seed, .timestamp = t0,
-                         .finish_timestamp = t1, .error = snx_buf_take(&b),
-                         .ret = snx_none() };
-}
-
-/* Rebuilds the run's nodes in the writer's tree (inside begin_run, so that they are
- * recorded as the run's), with its return value; on failure the run fails with the
- * reason. */
-static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_report *rep)
-{
-    snx_traj *traj = env->traj;
-    const char *what = "its results could not be read";
-    rep->idx = idx;
-    int rc = snx_traj_begin_run(traj, idx);
-    if (!rc)
-        rc = env_msg_apply(traj, msg, len, rep);
-    if (!rc && rep->status == 0 && (rc = keep_return(traj, &rep->ret)))
-        what = "its return value could not be kept";
-    if (rc) {
-        fail_report(rep, rc, what);
-        if (snx_traj_in_run(traj))
-            snx_traj_end_run(traj);
-        remove_run_nodes(traj);
-    }
-}
-
-static int set_run_info(snx_env *env, const env_report *rep, int completed)
-{
-    char *summary = snx_traj_parameter_summary(env->traj, rep->idx);
-    snx_run_info info = {
-        .idx = rep->idx,
-        .completed = completed,
-        .timestamp = rep->timestamp,
-        .finish_timestamp = rep->finish_timestamp,
-        .runtime = rep->finish_timestamp - rep->timestamp,
-        .seed = rep->seed,
-        .parameter_summary = summary,
-        .env_hexsha = env->short_sha,
-        .error = rep->error,
-    };
-    int rc = snx_traj_set_run_info(env->traj, rep->idx, &info);
-    free(summary);
-    return rc;
-}
-
-static void record_result(snx_env *env, env_report *rep, int outcome)
-{
-    snx_run_result *r = &env->results[rep->idx];
-    r->status = outcome;
-    r->value = rep->ret;
-    rep->ret = snx_none();
-    r->error = rep->error;
-    rep->error = NULL;
-    char name[SNX_RUN_NAME_BUF];
-    snx_run_name(name, rep->idx);
-    if (outcome == 0) {
-        env->n_completed++;
-        snx_log(SNX_LOG_DEBUG, "%s completed in %.3f s", name,
-                rep->finish_timestamp - rep->timestamp);
-    } else if (outcome == SNX_ERUN) {
-        env->n_failed++;
-        env->phase_failed++;
-        snx_log(SNX_LOG_WARNING, "%s failed: %s", name, r->error ? r->error : "unknown reason");
-    } else {
-        snx_log(SNX_LOG_INFO, "%s not completed: %s", name, r->error ? r->error : "not run");
-    }
-}
-
-/* Takes back from the storage what a run whose storing failed stored before the
- * failure, so that running it again stores all of its data, not what is left of
- * this attempt. (Nodes never stored answer SNX_ENODATA.) */
-static int unstore_run(snx_traj *traj)
-{
-    int rc = 0;
-    for (size_t k = 0; !rc && k < snx_traj_n_run_added(traj); k++) {
-        rc = snx_traj_delete_node(traj, snx_traj_run_added(traj, k), NULL, 1);
-        if (rc == SNX_ENODATA || rc == SNX_ENOSERVICE)
-            rc = 0;
-    }
-    if (rc)
-        snx_error_context("taking back the partly stored run");
-    else
-        snx_error_clear();
-    return rc;
-}
-
-static int on_report(env_exec *x, const void *msg, size_t len)
-{
-    snx_env *env = x->env;
-    snx_traj *traj = env->traj;
-    long idx = -1;
-    int status = 0;
-    int rc = env_msg_peek(msg, len, &idx, &status, NULL);
-    if (rc)
-        return rc;
-    if (idx < 0 || (size_t)idx >= env->n_results || env->results[idx].status != SNX_ENODATA)
-        return snx_error(SNX_EFORMAT, "environment: a worker reported run %ld unexpectedly", idx);
-    env_report rep = { .ret = snx_none() };
-    if (status == 0) {
-        apply_run(env, msg, len, idx, &rep);
-    } else if ((rc = env_msg_apply(traj, msg, len, &rep))) {
-        return rc; /* a failure report we made ourselves: cannot be garbled */
-    }
-    /* Completed only once stored: a run whose data the storage refuses fails (and
-     * runs again on resume); one the storage cannot write (I/O, memory) stops the
-     * sweep, since the next runs would fare no better. */
-    int completed = rep.status == 0;
-    int store = completed && snx_traj_has_storage(traj) && !env->keep_run_data;
-    rc = set_run_info(env, &rep, completed && !store);
-    if (!rc && store) {
-        int src = snx_traj_store_run(traj, idx);
-        if (!src) {
-            rc = set_run_info(env, &rep, 1);
-        } else if (src == SNX_EIO || src == SNX_ENOMEM) {
-            rc = snx_error_context("storing run %ld", idx);
-        } else {
-            fail_report(&rep, src, "its results could not be stored");
-            completed = 0;
-            rc = unstore_run(traj);
-            if (!rc)
-                rc = set_run_info(env, &rep, 0);
-        }
-    }
-    if (snx_traj_in_run(traj))
-        snx_traj_end_run(traj);
-    if (!env->keep_run_data)
-        remove_run_nodes(traj);
-    if (!rc) {
-        int outcome = completed ? 0 : rep.status == ENV_INTERRUPTED ? SNX_ENODATA : SNX_ERUN;
-        record_result(env, &rep, outcome);
-        env->phase_done++;
-        env_progress_update(&env->progress, env->phase_done, env->phase_failed);
-    }
-    env_report_clear(&rep);
-    return rc;
-}
-
-/* run_one: keep what the run added in the tree, store nothing. */
-static int on_report_keep(env_exec *x, const void *msg, size_t len)
-{
-    snx_env *env = x->env;
-    long idx = -1;
-    int status = 0;
-    int rc = env_msg_peek(msg, len, &idx, &status, NULL);
-    if (rc)
-        return rc;
-    env_report rep = { .ret = snx_none() };
-    apply_run(env, msg, len, idx, &rep);
-    if (snx_traj_in_run(env->traj))
-        snx_traj_end_run(env->traj);
-    *env->run_one_result = rep.ret;
-    rep.ret = snx_none();
-    rc = rep.status ? snx_error(SNX_ERUN, "run %ld failed: %s", idx,
-                                rep.error ? rep.error : "unknown reason")
-                    : 0;
-    env_report_clear(&rep);
-    return rc;
-}
-
-static int close_storage(env_exec *x)
-{
-    snx_env *env = x->env;
-    if (env->storage->close && snx_traj_has_storage(env->traj))
-        return env->storage->close(env->traj);
-    return 0;
-}
-
 /* ---- run phases ------------------------------------------------------------------------- */
 
 /* The stored return value of run idx (resume), or NONE. */
@@ -701,7 +386,7 @@ static int run_phase(snx_env *env, snx_run_fn run, void *data)
                    .n_todo = n_todo, .n_workers = o->n_workers, .run_timeout = o->run_timeout,
                    .grace_period = o->grace_period, .master_seed = o->seed,
                    .reuse_process = o->stateless,
-                   .on_report = on_report, .before_fork = close_storage };
+                   .on_report = env_on_report, .before_fork = env_close_storage };
     env->phase_done = env->phase_failed = 0;
     env->keep_run_data = !snx_traj_has_storage(env->traj);
     env_progress_start(&env->progress, o->progress, n_todo);
@@ -815,7 +500,7 @@ int snx_env_run(snx_env *env, snx_run_fn run, void *user_data)
     double t0 = env_now();
     int rc = snx_traj_check_presets(env->traj);
     if (!rc)
-        rc = add_environment_record(env);
+        rc = env_add_record(env);
     if (!rc)
         rc = store_trajectory(env);
     while (!rc) {
@@ -831,12 +516,12 @@ int snx_env_run(snx_env *env, snx_run_fn run, void *user_data)
         char msg[1024];
         int code = snx_errcode() ? snx_errcode() : rc;
         snprintf(msg, sizeof msg, "%s", snx_errmsg());
-        add_end_time(env);
+        env_add_end_time(env);
         store_trajectory(env);
         snx_log(SNX_LOG_ERROR, "%s", msg);
         return snx_error(code, "%s", msg);
     }
-    rc = add_end_time(env);
+    rc = env_add_end_time(env);
     if (!rc)
         rc = store_trajectory(env);
     return finish(env, rc, t0);
@@ -863,7 +548,7 @@ int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
         return snx_error(SNX_EINVAL, "run_one: no run %ld (the trajectory has %zu)", idx,
                          snx_traj_n_runs(env->traj));
     const snx_env_opts *o = &env->opts;
-    int rc = forget_run(env->traj, idx);
+    int rc = env_forget_run(env->traj, idx);
     if (rc)
         return rc;
     env->run_one_result = result ? result : &ignored;
@@ -871,7 +556,7 @@ int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
     env_exec x = { .env = env, .traj = env->traj, .run = run, .run_data = user_data,
                    .todo = &idx, .n_todo = 1, .n_workers = 1, .run_timeout = o->run_timeout,
                    .grace_period = o->grace_period, .master_seed = o->seed,
-                   .on_report = on_report_keep, .before_fork = close_storage };
+                   .on_report = env_on_report_keep, .before_fork = env_close_storage };
     if (o->single_process) {
         if (o->restore && env->ran)
             rc = o->restore(o->restore_data);

@@ -151,4 +151,46 @@ int env_msg_encode_failure(snx_buf *out, long idx, uint64_t seed, double t0, dou
 /* Short signal name: "SIGSEGV". */
 const char *env_signal_name(int sig);
 
+/* ---- the environment (env.c), its record and its writer -------------------------- */
+struct snx_env {
+    snx_env_opts opts;        /* strings below are our copies */
+    char *trajectory, *comment, *filename_opt, *log_folder;
+    snx_traj *traj;
+    int own_traj;
+    const snx_env_storage *storage;
+    char *filename;           /* "" without storage */
+    char *log_path;           /* "" without a log file */
+    char name[96];            /* environment_<sha7>_<time> */
+    char hexsha[17], short_sha[8];
+    double created;
+    int resuming;
+    int ran;
+
+    snx_postproc_fn postproc;
+    void *postproc_data;
+
+    snx_run_result *results;  /* one per run, in run order */
+    size_t n_results;
+    size_t n_completed, n_failed, n_earlier;
+    int interrupted;
+
+    /* the current phase */
+    env_progress progress;
+    size_t phase_done, phase_failed;
+    int keep_run_data;        /* no storage: run data stays in the tree */
+    snx_value *run_one_result; /* snx_env_run_one: where the value goes */
+};
+
+/* env_record.c: the record config.environment.<name>, and its end time. */
+int env_add_record(snx_env *env);
+int env_add_end_time(snx_env *env);
+
+/* env_writer.c: the writer's handling of a run's message (store it; for run_one, keep
+ * it in the tree), closing the storage before a fork, and removing from the tree
+ * what an earlier execution of run idx left there. */
+int env_on_report(env_exec *x, const void *msg, size_t len);
+int env_on_report_keep(env_exec *x, const void *msg, size_t len);
+int env_close_storage(env_exec *x);
+int env_forget_run(snx_traj *traj, long idx);
+
 #endif

@@ -1,0 +1,224 @@
+/* The writer's side of a sweep: what happens to each run as its message arrives --
+ * its nodes rebuilt in the tree with its return value, its run information set,
+ * stored (completed only once stored), and freed again -- and what run_one and
+ * resume need to take a run's nodes out of the tree. */
+#include "env_internal.h"
+#include "snex/error.h"
+#include "snex/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Removes from the tree what an earlier execution of run idx left there (kept
+ * without storage, or by an earlier run_one), so that the run can add its nodes
+ * again. */
+int env_forget_run(snx_traj *traj, long idx)
+{
+    char name[SNX_RUN_NAME_BUF];
+    snx_node **nodes = NULL;
+    int auto_load = snx_traj_auto_load(traj);
+    snx_traj_set_auto_load(traj, 0);
+    long n = snx_traj_get_all(traj, snx_run_name(name, idx), &nodes);
+    snx_traj_set_auto_load(traj, auto_load);
+    int rc = n < 0 ? (int)n : 0;
+    for (long k = n - 1; !rc && k >= 0; k--) /* deepest first: no node freed twice */
+        rc = snx_node_remove(nodes[k], 1);
+    free(nodes);
+    return rc;
+}
+
+static void remove_run_nodes(snx_traj *traj)
+{
+    while (snx_traj_n_run_added(traj) > 0)
+        if (snx_node_remove(snx_traj_run_added(traj, 0), 1))
+            break;
+}
+
+/* The run's return value as the result SNX_ENV_RETURN of the run. */
+static int keep_return(snx_traj *traj, const snx_value *ret)
+{
+    snx_value copy;
+    if (ret->type == SNX_T_NONE)
+        return 0;
+    if (snx_value_copy(&copy, ret))
+        return SNX_ENOMEM;
+    return snx_traj_add_result(traj, SNX_ENV_RETURN, copy, "what the run function returned")
+               ? 0 : snx_errcode();
+}
+
+/* Turns the report into that of a failed run: `what`, then the current error. */
+static void fail_report(env_report *rep, int code, const char *what)
+{
+    snx_buf b = { 0 };
+    snx_buf_printf(&b, "%s: %s", what, snx_errmsg());
+    long idx = rep->idx;
+    uint64_t seed = rep->seed;
+    double t0 = rep->timestamp, t1 = rep->finish_timestamp;
+    env_report_clear(rep);
+    *rep = (env_report){ .idx = idx, .status = code, .seed = seed, .timestamp = t0,
+                         .finish_timestamp = t1, .error = snx_buf_take(&b),
+                         .ret = snx_none() };
+}
+
+/* Rebuilds the run's nodes in the writer's tree (inside begin_run, so that they are
+ * recorded as the run's), with its return value; on failure the run fails with the
+ * reason. */
+static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_report *rep)
+{
+    snx_traj *traj = env->traj;
+    const char *what = "its results could not be read";
+    rep->idx = idx;
+    int rc = snx_traj_begin_run(traj, idx);
+    if (!rc)
+        rc = env_msg_apply(traj, msg, len, rep);
+    if (!rc && rep->status == 0 && (rc = keep_return(traj, &rep->ret)))
+        what = "its return value could not be kept";
+    if (rc) {
+        fail_report(rep, rc, what);
+        if (snx_traj_in_run(traj))
+            snx_traj_end_run(traj);
+        remove_run_nodes(traj);
+    }
+}
+
+static int set_run_info(snx_env *env, const env_report *rep, int completed)
+{
+    char *summary = snx_traj_parameter_summary(env->traj, rep->idx);
+    snx_run_info info = {
+        .idx = rep->idx,
+        .completed = completed,
+        .timestamp = rep->timestamp,
+        .finish_timestamp = rep->finish_timestamp,
+        .runtime = rep->finish_timestamp - rep->timestamp,
+        .seed = rep->seed,
+        .parameter_summary = summary,
+        .env_hexsha = env->short_sha,
+        .error = rep->error,
+    };
+    int rc = snx_traj_set_run_info(env->traj, rep->idx, &info);
+    free(summary);
+    return rc;
+}
+
+static void record_result(snx_env *env, env_report *rep, int outcome)
+{
+    snx_run_result *r = &env->results[rep->idx];
+    r->status = outcome;
+    r->value = rep->ret;
+    rep->ret = snx_none();
+    r->error = rep->error;
+    rep->error = NULL;
+    char name[SNX_RUN_NAME_BUF];
+    snx_run_name(name, rep->idx);
+    if (outcome == 0) {
+        env->n_completed++;
+        snx_log(SNX_LOG_DEBUG, "%s completed in %.3f s", name,
+                rep->finish_timestamp - rep->timestamp);
+    } else if (outcome == SNX_ERUN) {
+        env->n_failed++;
+        env->phase_failed++;
+        snx_log(SNX_LOG_WARNING, "%s failed: %s", name, r->error ? r->error : "unknown reason");
+    } else {
+        snx_log(SNX_LOG_INFO, "%s not completed: %s", name, r->error ? r->error : "not run");
+    }
+}
+
+/* Takes back from the storage what a run whose storing failed stored before the
+ * failure, so that running it again stores all of its data, not what is left of
+ * this attempt. (Nodes never stored answer SNX_ENODATA.) */
+static int unstore_run(snx_traj *traj)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < snx_traj_n_run_added(traj); k++) {
+        rc = snx_traj_delete_node(traj, snx_traj_run_added(traj, k), NULL, 1);
+        if (rc == SNX_ENODATA || rc == SNX_ENOSERVICE)
+            rc = 0;
+    }
+    if (rc)
+        snx_error_context("taking back the partly stored run");
+    else
+        snx_error_clear();
+    return rc;
+}
+
+int env_on_report(env_exec *x, const void *msg, size_t len)
+{
+    snx_env *env = x->env;
+    snx_traj *traj = env->traj;
+    long idx = -1;
+    int status = 0;
+    int rc = env_msg_peek(msg, len, &idx, &status, NULL);
+    if (rc)
+        return rc;
+    if (idx < 0 || (size_t)idx >= env->n_results || env->results[idx].status != SNX_ENODATA)
+        return snx_error(SNX_EFORMAT, "environment: a worker reported run %ld unexpectedly", idx);
+    env_report rep = { .ret = snx_none() };
+    if (status == 0) {
+        apply_run(env, msg, len, idx, &rep);
+    } else if ((rc = env_msg_apply(traj, msg, len, &rep))) {
+        return rc; /* a failure report we made ourselves: cannot be garbled */
+    }
+    /* Completed only once stored: a run whose data the storage refuses fails (and
+     * runs again on resume); one the storage cannot write (I/O, memory) stops the
+     * sweep, since the next runs would fare no better. */
+    int completed = rep.status == 0;
+    int store = completed && snx_traj_has_storage(traj) && !env->keep_run_data;
+    rc = set_run_info(env, &rep, completed && !store);
+    if (!rc && store) {
+        int src = snx_traj_store_run(traj, idx);
+        if (!src) {
+            rc = set_run_info(env, &rep, 1);
+        } else if (src == SNX_EIO || src == SNX_ENOMEM) {
+            rc = snx_error_context("storing run %ld", idx);
+        } else {
+            fail_report(&rep, src, "its results could not be stored");
+            completed = 0;
+            rc = unstore_run(traj);
+            if (!rc)
+                rc = set_run_info(env, &rep, 0);
+        }
+    }
+    if (snx_traj_in_run(traj))
+        snx_traj_end_run(traj);
+    if (!env->keep_run_data)
+        remove_run_nodes(traj);
+    if (!rc) {
+        int outcome = completed ? 0 : rep.status == ENV_INTERRUPTED ? SNX_ENODATA : SNX_ERUN;
+        record_result(env, &rep, outcome);
+        env->phase_done++;
+        env_progress_update(&env->progress, env->phase_done, env->phase_failed);
+    }
+    env_report_clear(&rep);
+    return rc;
+}
+
+/* run_one: keep what the run added in the tree, store nothing. */
+int env_on_report_keep(env_exec *x, const void *msg, size_t len)
+{
+    snx_env *env = x->env;
+    long idx = -1;
+    int status = 0;
+    int rc = env_msg_peek(msg, len, &idx, &status, NULL);
+    if (rc)
+        return rc;
+    env_report rep = { .ret = snx_none() };
+    apply_run(env, msg, len, idx, &rep);
+    if (snx_traj_in_run(env->traj))
+        snx_traj_end_run(env->traj);
+    *env->run_one_result = rep.ret;
+    rep.ret = snx_none();
+    rc = rep.status ? snx_error(SNX_ERUN, "run %ld failed: %s", idx,
+                                rep.error ? rep.error : "unknown reason")
+                    : 0;
+    env_report_clear(&rep);
+    return rc;
+}
+
+int env_close_storage(env_exec *x)
+{
+    snx_env *env = x->env;
+    if (env->storage->close && snx_traj_has_storage(env->traj))
+        return env->storage->close(env->traj);
+    return 0;
+}
