@@ -12,6 +12,7 @@
 #include "snex/env.h"
 #include "snex/util.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -111,8 +112,28 @@ void env_progress_end(env_progress *p);
 /* Clears a bar so that a log line can be written. */
 void env_progress_clear_line(void);
 
-/* ---- executor (env_pool.c) ---------------------------------------------------- */
-double env_now(void); /* wall clock, seconds since the epoch */
+/* ---- executor (env_pool.c: the writer's side; env_worker.c: workers and runs) --- */
+double env_now(void);      /* wall clock, seconds since the epoch */
+double env_mono_now(void); /* monotonic clock, seconds */
+void env_set_handler(int sig, void (*handler)(int), int flags, struct sigaction *old);
+
+/* How a worker process ends (its exit status). */
+#define EXIT_STOPPED 0     /* a worker that was told to stop, or saw the end of commands */
+#define EXIT_KILLED 2      /* a worker told to kill its run child */
+#define EXIT_CHANNEL 3     /* a worker that lost its writer */
+#define EXIT_RUN_CHANNEL 125 /* a run process that could not send its message (rarely
+                                a run's own exit status, so it can be told apart) */
+
+/* Parameters' lock states before the first run: reading a parameter locks it, and a
+ * process that executes several runs puts the locks back after each. */
+typedef struct lock_state {
+    snx_node **pars;
+    unsigned char *locked;
+    size_t n, cap;
+} lock_state;
+int env_note_locks(snx_traj *traj, lock_state *s);
+void env_restore_locks(const lock_state *s);
+void env_free_locks(lock_state *s);
 
 /* Runs the listed runs and hands every report to on_report. */
 typedef struct env_exec {
@@ -147,6 +168,12 @@ int env_execute_run(snx_traj *traj, snx_run_fn run, void *run_data, long idx, ui
 /* A report for a run that never produced a message (crash, timeout, ...). */
 int env_msg_encode_failure(snx_buf *out, long idx, uint64_t seed, double t0, double t1,
                            int status, const char *error);
+
+/* A worker process: runs the runs the writer sends on cmd_fd, reports on res_fd,
+ * never returns (leaves with _exit). mask: the signal mask to restore once its
+ * handlers are set. */
+void env_worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
+                     const sigset_t *mask) __attribute__((noreturn));
 
 /* Short signal name: "SIGSEGV". */
 const char *env_signal_name(int sig);
