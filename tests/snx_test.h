@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "snex.h"
 
 /* Explores the int parameter `name` over 0, step, 2 step, ... (n values): the sweep
@@ -30,6 +33,27 @@ static inline int snx_test_explore_ints(snx_traj *traj, const char *name, size_t
     snx_ranges_free(r);
     free(v);
     return rc;
+}
+
+/* Sends what is written to descriptor fd (STDOUT_FILENO, STDERR_FILENO) to the
+ * file at path, truncated; returns a copy of the old descriptor for
+ * snx_test_unredirect. */
+static inline int snx_test_redirect(int fd, const char *path)
+{
+    fflush(NULL);
+    int saved = dup(fd);
+    int file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(saved >= 0 && file >= 0);
+    dup2(file, fd);
+    close(file);
+    return saved;
+}
+
+static inline void snx_test_unredirect(int fd, int saved)
+{
+    fflush(NULL);
+    dup2(saved, fd);
+    close(saved);
 }
 
 /* |a - b| <= tol, printing both values on failure. */

@@ -90,18 +90,11 @@ static void test_printed_output_is_not_lost(void **state)
 {
     (void)state;
     for (int stateless = 0; stateless <= 1; stateless++) {
-        fflush(stdout);
-        int saved = dup(STDOUT_FILENO);
-        int fd = open("stdout.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        assert_true(saved >= 0 && fd >= 0);
-        dup2(fd, STDOUT_FILENO);
-        close(fd);
+        int saved = snx_test_redirect(STDOUT_FILENO, "stdout.txt");
         snx_env *env = new_env(stateless, 0);
         int rc = snx_env_run(env, chatty, NULL);
         snx_env_free(env);
-        fflush(stdout);
-        dup2(saved, STDOUT_FILENO);
-        close(saved);
+        snx_test_unredirect(STDOUT_FILENO, saved);
         assert_int_equal(rc, 0);
         FILE *f = fopen("stdout.txt", "r");
         assert_non_null(f);

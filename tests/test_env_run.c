@@ -584,20 +584,13 @@ static void test_no_storage_and_logging(void **state)
  * which is not a terminal). */
 static char *stderr_of_sweep(snx_progress mode)
 {
-    fflush(stderr);
-    int saved = dup(STDERR_FILENO);
-    int fd = open("stderr.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    assert_true(saved >= 0 && fd >= 0);
-    dup2(fd, STDERR_FILENO);
-    close(fd);
+    int saved = snx_test_redirect(STDERR_FILENO, "stderr.txt");
     snx_env *env = snx_env_new(&(snx_env_opts){ .trajectory = "bar",
                                                 .storage = SNX_ENV_NO_STORAGE,
                                                 .log_folder = "", .progress = mode });
     int rc = env ? build_sweep(snx_env_traj(env)) || snx_env_run(env, sweep_run, NULL) : -1;
     snx_env_free(env);
-    fflush(stderr);
-    dup2(saved, STDERR_FILENO);
-    close(saved);
+    snx_test_unredirect(STDERR_FILENO, saved);
     assert_int_equal(rc, 0);
     FILE *f = fopen("stderr.txt", "r");
     assert_non_null(f);
