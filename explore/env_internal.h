@@ -159,6 +159,9 @@ typedef struct env_exec {
 int env_exec_pool(env_exec *x);
 int env_exec_single(env_exec *x, int (*restore)(void *), void *restore_data);
 
+/* Removes what the current (or just ended) run added to the tree. */
+void env_remove_run_nodes(snx_traj *traj);
+
 /* Executes one run in this process: begin_run, the run function, end_run; fills
  * the message into out (nodes included when the run succeeded). keep_nodes leaves
  * the added nodes in the tree (otherwise they are removed). */

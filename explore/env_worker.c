@@ -60,7 +60,8 @@ void env_free_locks(lock_state *s)
     free(s->locked);
 }
 
-static void remove_added_nodes(snx_traj *traj)
+/* Removes what the current (or just ended) run added to the tree. */
+void env_remove_run_nodes(snx_traj *traj)
 {
     while (snx_traj_n_run_added(traj) > 0)
         if (snx_node_remove(snx_traj_run_added(traj, 0), 1))
@@ -117,7 +118,7 @@ int env_execute_run(snx_traj *traj, snx_run_fn run, void *run_data, long idx, ui
     if (snx_traj_in_run(traj))
         snx_traj_end_run(traj);
     if (!keep_nodes)
-        remove_added_nodes(traj);
+        env_remove_run_nodes(traj);
     env_report_clear(&r);
     return enc;
 }

@@ -28,13 +28,6 @@ int env_forget_run(snx_traj *traj, long idx)
     return rc;
 }
 
-static void remove_run_nodes(snx_traj *traj)
-{
-    while (snx_traj_n_run_added(traj) > 0)
-        if (snx_node_remove(snx_traj_run_added(traj, 0), 1))
-            break;
-}
-
 /* The run's return value as the result SNX_ENV_RETURN of the run. */
 static int keep_return(snx_traj *traj, const snx_value *ret)
 {
@@ -78,13 +71,13 @@ static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_r
         fail_report(rep, rc, what);
         if (snx_traj_in_run(traj))
             snx_traj_end_run(traj);
-        remove_run_nodes(traj);
+        env_remove_run_nodes(traj);
     }
 }
 
-static int set_run_info(snx_env *env, const env_report *rep, int completed)
+/* summary: the run's parameter summary (computed once per report by the caller). */
+static int set_run_info(snx_env *env, const env_report *rep, int completed, const char *summary)
 {
-    char *summary = snx_traj_parameter_summary(env->traj, rep->idx);
     snx_run_info info = {
         .idx = rep->idx,
         .completed = completed,
@@ -96,9 +89,7 @@ static int set_run_info(snx_env *env, const env_report *rep, int completed)
         .env_hexsha = env->short_sha,
         .error = rep->error,
     };
-    int rc = snx_traj_set_run_info(env->traj, rep->idx, &info);
-    free(summary);
-    return rc;
+    return snx_traj_set_run_info(env->traj, rep->idx, &info);
 }
 
 static void record_result(snx_env *env, env_report *rep, int outcome)
@@ -164,11 +155,13 @@ int env_on_report(env_exec *x, const void *msg, size_t len)
      * sweep, since the next runs would fare no better. */
     int completed = rep.status == 0;
     int store = completed && snx_traj_has_storage(traj) && !env->keep_run_data;
-    rc = set_run_info(env, &rep, completed && !store);
+    char *summary = snx_traj_parameter_summary(traj, idx);
+    rc = summary ? set_run_info(env, &rep, completed && !store, summary)
+                 : snx_errcode() ? snx_errcode() : SNX_ENOMEM;
     if (!rc && store) {
         int src = snx_traj_store_run(traj, idx);
         if (!src) {
-            rc = set_run_info(env, &rep, 1);
+            rc = set_run_info(env, &rep, 1, summary);
         } else if (src == SNX_EIO || src == SNX_ENOMEM) {
             rc = snx_error_context("storing run %ld", idx);
         } else {
@@ -176,13 +169,14 @@ int env_on_report(env_exec *x, const void *msg, size_t len)
             completed = 0;
             rc = unstore_run(traj);
             if (!rc)
-                rc = set_run_info(env, &rep, 0);
+                rc = set_run_info(env, &rep, 0, summary);
         }
     }
+    free(summary);
     if (snx_traj_in_run(traj))
         snx_traj_end_run(traj);
     if (!env->keep_run_data)
-        remove_run_nodes(traj);
+        env_remove_run_nodes(traj);
     if (!rc) {
         int outcome = completed ? 0 : rep.status == ENV_INTERRUPTED ? SNX_ENODATA : SNX_ERUN;
         record_result(env, &rep, outcome);
