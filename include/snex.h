@@ -13,5 +13,6 @@
 #include "snex/storage.h"
 #include "snex/env.h"
 #include "snex/sim.h"
+#include "snex/network.h"
 
 #endif

@@ -31,6 +31,12 @@ int snx_group_streams(snx_group *g)
     return 0;
 }
 
+void snx_group_reseed(snx_group *g)
+{
+    for (int b = 0; g->block_rng && b < g->n_blocks; b++)
+        snx_rng_set_derived(g->block_rng[b], g->obj.net->seed, g->id + 1, (uint64_t)b);
+}
+
 /* The spikes of block b, into the block's own segment of g->spikes: where the
  * threshold holds and the neuron is not refractory (step >= until). */
 #define SCAN(cond)                                                   \

@@ -64,6 +64,8 @@ int snx_net_reserve_regs(snx_net *net, int n_regs);
 double *snx_net_regs(const snx_net *net, int thread);
 /* An independent stream seeded from the network seed and two numbers. */
 gsl_rng *snx_rng_derived(uint64_t seed, uint64_t a, uint64_t b);
+/* Puts r at the start of the stream snx_rng_derived(seed, a, b) would make. */
+void snx_rng_set_derived(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b);
 /* Runs a program over [begin, end) of its arrays in blocks, serially, with the
  * network's stream: for initialisation code. */
 int snx_run_direct(snx_net *net, const snx_program *p, double *const *arrays, int64_t begin,
@@ -119,6 +121,8 @@ int snx_group_scope(const snx_group *g, snx_scope *sc, int access, int respect_c
 int snx_group_compile(snx_group *g, const snx_group_opts *opts);
 /* Creates the per-block random streams if the per-block code uses rand() (group_step.c). */
 int snx_group_streams(snx_group *g);
+/* Restarts the per-block streams from the network's current seed (snx_net_reseed). */
+void snx_group_reseed(snx_group *g);
 /* The ring for variable `var` of root group g, created on first use (group_step.c). */
 snx_ring *snx_group_ring(snx_group *g, int var, int32_t max_delay);
 /* Phases of a step (group_step.c). */

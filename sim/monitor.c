@@ -109,6 +109,19 @@ void snx_monitor_clear(snx_monitor *m)
 }
 
 const char *snx_monitor_name(const snx_monitor *m) { return m ? m->obj.name : NULL; }
+snx_group *snx_monitor_source(const snx_monitor *m) { return m->src; }
+
+/* The public kinds are spelled out rather than cast from the internal type, so that
+ * either enum may change order. */
+snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m)
+{
+    switch (m->type) {
+    case SNX_MON_COUNTS: return SNX_MONITOR_COUNTS;
+    case SNX_MON_STATE: return SNX_MONITOR_STATE;
+    case SNX_MON_RATE: return SNX_MONITOR_RATE;
+    default: return SNX_MONITOR_SPIKES;
+    }
+}
 size_t snx_monitor_n_spikes(const snx_monitor *m) { return m ? m->n_sp : 0; }
 const int32_t *snx_monitor_spike_i(const snx_monitor *m) { return m ? m->sp_i : NULL; }
 const double *snx_monitor_spike_t(const snx_monitor *m) { return m ? m->sp_t : NULL; }

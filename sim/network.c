@@ -29,6 +29,12 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+void snx_rng_set_derived(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b)
+{
+    uint64_t s = splitmix64(splitmix64(splitmix64(seed) ^ a) ^ (b + 0x632be59bd9b4e019ULL));
+    gsl_rng_set(r, (unsigned long)(s & 0xffffffffUL) | 1UL);
+}
+
 gsl_rng *snx_rng_derived(uint64_t seed, uint64_t a, uint64_t b)
 {
     /* taus2: small state (one per block of every group) and good quality. */
@@ -37,12 +43,17 @@ gsl_rng *snx_rng_derived(uint64_t seed, uint64_t a, uint64_t b)
         snx_error(SNX_ENOMEM, "out of memory allocating a random stream");
         return NULL;
     }
-    uint64_t s = splitmix64(splitmix64(splitmix64(seed) ^ a) ^ (b + 0x632be59bd9b4e019ULL));
-    gsl_rng_set(r, (unsigned long)(s & 0xffffffffUL) | 1UL);
+    snx_rng_set_derived(r, seed, a, b);
     return r;
 }
 
 /* ---- creation ------------------------------------------------------------------------ */
+
+static void set_serial_seed(snx_net *net, uint64_t seed)
+{
+    net->seed = seed;
+    gsl_rng_set(net->rng, (unsigned long)(splitmix64(seed) & 0xffffffffUL));
+}
 
 snx_net *snx_net_new(const snx_net_opts *opts)
 {
@@ -55,7 +66,6 @@ snx_net *snx_net_new(const snx_net_opts *opts)
     if (!net)
         return NULL;
     net->dt = o.dt > 0 ? o.dt : DEFAULT_DT;
-    net->seed = o.seed;
     net->parallel_min = o.parallel_min ? o.parallel_min : DEFAULT_PARALLEL_MIN;
     net->report = o.report;
     net->report_ctx = o.report_ctx;
@@ -68,8 +78,23 @@ snx_net *snx_net_new(const snx_net_opts *opts)
         snx_error(SNX_ENOMEM, "out of memory creating a network");
         return NULL;
     }
-    gsl_rng_set(net->rng, (unsigned long)(splitmix64(o.seed) & 0xffffffffUL));
+    set_serial_seed(net, o.seed);
     return net;
+}
+
+void snx_net_reseed(snx_net *net, uint64_t seed)
+{
+    set_serial_seed(net, seed);
+    for (size_t k = 0; k < net->n_objs; k++)
+        if (net->objs[k]->kind == SNX_OBJ_GROUP)
+            snx_group_reseed((snx_group *)net->objs[k]);
+}
+
+size_t snx_net_n_objects(const snx_net *net) { return net ? net->n_objs : 0; }
+
+const char *snx_net_object_name(const snx_net *net, size_t k)
+{
+    return net && k < net->n_objs ? net->objs[k]->name : NULL;
 }
 
 static void destroy_object(snx_object *o)

@@ -96,6 +96,11 @@ double snx_net_dt(const snx_net *net);
 double snx_net_t(const snx_net *net);        /* current time = step * dt */
 int64_t snx_net_step(const snx_net *net);
 
+/* Restarts every random stream of the network (initialisation, connection, the
+ * groups' per-step streams) from a new seed, as if the network had been made with
+ * it; state and time are kept. A pre-built network gets each run's own seed so. */
+void snx_net_reseed(snx_net *net, uint64_t seed);
+
 /* Simulates `duration` seconds (rounded to whole steps); time continues across calls. */
 int snx_net_run(snx_net *net, double duration);
 
@@ -108,6 +113,9 @@ int snx_net_add(snx_net *net, const char *name);
 int snx_net_delete(snx_net *net, const char *name);
 int snx_net_is_active(const snx_net *net, const char *name);
 snx_group *snx_net_group(const snx_net *net, const char *name);
+/* The objects (groups, synapses, monitors; not views) in creation order. */
+size_t snx_net_n_objects(const snx_net *net);
+const char *snx_net_object_name(const snx_net *net, size_t k); /* NULL out of range */
 snx_synapses *snx_net_synapses(const snx_net *net, const char *name);
 snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
 
@@ -234,6 +242,16 @@ snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g,
 snx_monitor *snx_monitor_rate(snx_net *net, const char *name, snx_group *g);
 
 const char *snx_monitor_name(const snx_monitor *m);
+/* What a monitor records (which accessors below apply), and the group or view it
+ * records from (whose snx_group_name names it). m must not be NULL. */
+typedef enum snx_monitor_kind {
+    SNX_MONITOR_SPIKES,  /* snx_monitor_spikes */
+    SNX_MONITOR_COUNTS,  /* snx_monitor_counts */
+    SNX_MONITOR_STATE,   /* snx_monitor_state */
+    SNX_MONITOR_RATE,    /* snx_monitor_rate */
+} snx_monitor_kind;
+snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m);
+snx_group *snx_monitor_source(const snx_monitor *m);
 /* Spike monitors: n spikes, their neuron indices and times (s). */
 size_t snx_monitor_n_spikes(const snx_monitor *m);
 const int32_t *snx_monitor_spike_i(const snx_monitor *m);
