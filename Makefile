@@ -1,6 +1,8 @@
 # snex build. Every module folder's .c files go into libsnex; every tests/test_*.c,
 # bench/bench_*.c and examples/basics/*.c is its own program; every other examples/<dir>
-# is one program built from all its .c files.
+# is one program built from all its .c files, except examples/<dir>/plot*.c: each of
+# those is a program of its own, linked with PLplot (examples/clusternet/plotff.c
+# plots what examples/clusternet/clusternet stored).
 #
 #   make            build the libraries, examples, tests and benchmarks
 #   make deps       install missing Debian packages (apt-get, only when missing)
@@ -23,6 +25,8 @@ CC ?= cc
 PKGS := hdf5 gsl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PLOT_CFLAGS = $(shell pkg-config --cflags plplot 2>/dev/null)
+PLOT_LIBS = $(shell pkg-config --libs plplot 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -fPIC -fopenmp \
@@ -44,11 +48,15 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 BASICS_SRC := $(wildcard examples/basics/*.c)
 BASICS_BIN := $(BASICS_SRC:examples/basics/%.c=$(BUILD)/examples/basics/%)
+PLOT_SRC := $(wildcard examples/*/plot*.c)
+PLOT_BIN := $(PLOT_SRC:%.c=$(BUILD)/%)
+example_src = $(filter-out $(PLOT_SRC),$(wildcard examples/$(1)/*.c))
 EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples/*/))))
-EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(BUILD)/examples/$(d)/$(d))
+# A folder holding only plot programs has no program of its own.
+EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(if $(call example_src,$(d)),$(BUILD)/examples/$(d)/$(d)))
 
 .PHONY: all deps test asan valgrind run bench install clean check-tests
-all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN)
+all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN) $(PLOT_BIN)
 
 deps:
 	@tools/install-deps.sh
@@ -76,8 +84,12 @@ $(BUILD)/examples/basics/%: examples/basics/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
+$(PLOT_BIN): $(BUILD)/%: %.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+
 .SECONDEXPANSION:
-$(BUILD)/examples/%: $$(wildcard examples/$$(firstword $$(subst /, ,$$*))/*.c) $(LIB_A)
+$(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /, ,$$*))) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS)
 

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages snex needs to build and test, only those missing.
 set -e
+# libplplot-dev + plplot-driver-cairo: PLplot and its PNG driver, for the plot programs
+# (examples/*/plot*.c).
 PACKAGES="build-essential pkg-config libhdf5-dev hdf5-tools libgsl-dev libcmocka-dev
+          libplplot-dev plplot-driver-cairo
           python3 python3-h5py python3-numpy python3-matplotlib valgrind"
 missing=""
 for p in $PACKAGES; do
