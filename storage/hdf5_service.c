@@ -439,9 +439,9 @@ long snx_hdf5_load_from_runs(snx_traj *traj, const char *name)
     h5s *s = service_of(traj);
     if (!s)
         return SNX_ENOSERVICE;
-    if (!name || !*name || strchr(name, '.'))
-        return snx_error(SNX_EINVAL, "hdf5_load_from_runs: \"%s\" is not a short name",
-                         name ? name : "(null)");
+    if (!name || !*name || name[0] == '.' || name[strlen(name) - 1] == '.' || strstr(name, ".."))
+        return snx_error(SNX_EINVAL, "hdf5_load_from_runs: \"%s\" is not a name below a run "
+                                     "group", name ? name : "(null)");
     long found = 0;
     int rc = use_traj(s, traj);
     if (!rc)

@@ -61,9 +61,10 @@ snx_traj *snx_hdf5_load(const char *filename, const snx_load_opts *opts);
 long snx_hdf5_list(const char *filename, char ***names);
 void snx_hdf5_names_free(char **names, long n);
 
-/* Loads results.runs.run_X.<name> of every run from the file, at once (a leaf of
- * one run's own results, such as "z" or "return_value"). Returns how many runs had
- * it, or a negative error. */
+/* Loads results.runs.run_X.<name> of every run from the file, at once: a leaf of
+ * one run's own results, named by its path below the run group ("z",
+ * "return_value", "statistics.mean_fano_factor"). Returns how many runs had it, or a
+ * negative error. */
 long snx_hdf5_load_from_runs(snx_traj *traj, const char *name);
 /* Changes how often storing runs commits (snx_hdf5_opts.commit_interval), e.g. for
  * a trajectory that snx_hdf5_load attached. */
