@@ -4,8 +4,9 @@
  * It reads the file clusternet wrote the way pypet's script does: the trajectory is
  * loaded with its parameters' data but its results as a skeleton only (names and
  * comments: the monitors' spike trains stay on disk); get_from_runs gathers every
- * run's `mean_fano_factor` (and `rate_e`) in run order; only those leaves are then
- * loaded; each run's R_ee comes from the explored parameter's range.
+ * run's `statistics.mean_fano_factor` (and `statistics.rate_e`) in run order; only
+ * those leaves are loaded (snx_hdf5_load_from_runs: one read of their column); each
+ * run's R_ee comes from the explored parameter's range.
  *
  * Writes, in the output folder (default plots/, created when missing):
  *   fano_factor.tsv  "R_ee<TAB>mean_fano_factor", one row per run that has the
@@ -32,6 +33,7 @@
 #define R_EE "R_ee"
 #define FANO "mean_fano_factor"
 #define RATE "rate_e"
+#define STATS "statistics." /* where the runs keep both, below their run group */
 #define TABLE_FILE "fano_factor.tsv"
 #define PLOT_FILE "fano_factor.png"
 #define PLOT_DEVICE "pngcairo"
@@ -134,11 +136,11 @@ static void series_free(series *s)
     *s = (series){ 0 };
 }
 
-/* The number a leaf's data holds, loading just that leaf from the file. */
-static int load_number(snx_traj *traj, snx_node *leaf, double *out)
+/* The number a leaf holds; a leaf still empty is loaded alone first. */
+static int leaf_number(snx_traj *traj, snx_node *leaf, double *out)
 {
     const snx_item_opts data = { .level = SNX_LOAD_DATA };
-    if (snx_traj_load_node(traj, leaf, &data))
+    if (snx_leaf_is_empty(leaf) && snx_traj_load_node(traj, leaf, &data))
         return snx_error_context("loading %s", snx_node_full_name(leaf));
     const snx_value *v = snx_result_get_pos(leaf, 0);
     if (!v || snx_value_as_double(v, out))
@@ -146,12 +148,18 @@ static int load_number(snx_traj *traj, snx_node *leaf, double *out)
     return 0;
 }
 
-/* Every run's result `name` (a number), in run order. */
-static int gather(snx_traj *traj, const char *name, series *out)
+/* Every run's result at `path` below its run group (a number), in run order. The
+ * skeleton knows which runs have it; their data come in one read of the column
+ * (pypet's f_load_items). A run whose leaf is a group of its own rather than a row
+ * of the column was already in the skeleton, so the bulk load leaves it empty and
+ * leaf_number loads it alone. */
+static int gather(snx_traj *traj, const char *path, series *out)
 {
     snx_node **nodes = NULL;
     *out = (series){ 0 };
-    long n = snx_traj_get_from_runs(traj, name, 0, &out->run, &nodes);
+    long n = snx_hdf5_load_from_runs(traj, path);
+    if (n >= 0)
+        n = snx_traj_get_from_runs(traj, path, 0, &out->run, &nodes);
     if (n < 0)
         return (int)n;
     out->n = n;
@@ -159,7 +167,7 @@ static int gather(snx_traj *traj, const char *name, series *out)
     if (n > 0 && !(out->value = snx_malloc((size_t)n * sizeof *out->value)))
         rc = SNX_ENOMEM;
     for (long k = 0; !rc && k < n; k++)
-        rc = load_number(traj, nodes[k], &out->value[k]);
+        rc = leaf_number(traj, nodes[k], &out->value[k]);
     free(nodes);
     if (rc)
         series_free(out);
@@ -217,7 +225,7 @@ static int read_points(snx_traj *traj, const char *file, point **out, long *n_ou
         return 1;
     }
     series fano, rate;
-    if (gather(traj, FANO, &fano))
+    if (gather(traj, STATS FANO, &fano))
         return fail(file, "reading " FANO);
     if (fano.n == 0) {
         fprintf(stderr, PROG ": %s: no run of trajectory \"%s\" has a result " FANO
@@ -225,7 +233,7 @@ static int read_points(snx_traj *traj, const char *file, point **out, long *n_ou
         series_free(&fano);
         return 1;
     }
-    if (gather(traj, RATE, &rate)) {
+    if (gather(traj, STATS RATE, &rate)) {
         series_free(&fano);
         return fail(file, "reading " RATE);
     }
