@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static char g_example[PATH_MAX];
+static char g_example[PATH_MAX + 64];
 
 static double now(void)
 {
