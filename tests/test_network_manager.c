@@ -150,6 +150,29 @@ static void test_missing_hooks_do_nothing(void **state)
     snx_traj_free(traj);
 }
 
+static void count_report(double fraction, double t, double elapsed, void *ctx)
+{
+    (void)t, (void)elapsed;
+    int *calls = ctx;
+    calls[0]++;
+    calls[1] += fraction == 1.0;
+}
+
+static void test_progress_through_the_engine_reporter(void **state)
+{
+    (void)state;
+    int calls[2] = { 0, 0 };
+    snx_manager *m = snx_manager_new(&(snx_manager_opts){ .report = count_report,
+                                                          .report_ctx = calls });
+    snx_traj *traj = traj_with_subruns();
+    snx_value ret = snx_none();
+    assert_ok(snx_manager_run_network(traj, m, &ret));
+    assert_int_equal(calls[1], 3); /* each of the three subruns reports its end */
+    assert_true(calls[0] >= 3);
+    snx_manager_free(m);
+    snx_traj_free(traj);
+}
+
 /* ---- subrun lists ----------------------------------------------------------------- */
 
 static void test_subruns_sorted_by_order(void **state)
@@ -504,6 +527,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hook_order_across_subruns),
         cmocka_unit_test(test_missing_hooks_do_nothing),
+        cmocka_unit_test(test_progress_through_the_engine_reporter),
         cmocka_unit_test(test_subruns_sorted_by_order),
         cmocka_unit_test(test_subrun_errors),
         cmocka_unit_test(test_analyser_cancels_and_adds_subruns),
