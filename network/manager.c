@@ -15,9 +15,8 @@
 #define DEFAULT_DURATIONS "simulation.durations"
 #define DEFAULT_PRE_DURATIONS "simulation.pre_durations"
 
-/* A copy of a role's list; components need a name, and only analysers analyse. */
-static int copy_role(snx_component **out, const snx_component *list, size_t n,
-                     const char *what, bool may_analyse)
+/* Components need a name, and only analysers analyse. */
+static int check_role(const snx_component *list, size_t n, const char *what, bool may_analyse)
 {
     if (n && !list)
         return snx_error(SNX_EINVAL, "snx_manager_new: %zu %ss but the list is NULL", n, what);
@@ -28,6 +27,15 @@ static int copy_role(snx_component **out, const snx_component *list, size_t n,
             return snx_error(SNX_EINVAL, "snx_manager_new: %s \"%s\" has an analyse hook; "
                                          "only analysers analyse", what, list[k].name);
     }
+    return 0;
+}
+
+static int copy_role(snx_component **out, const snx_component *list, size_t n,
+                     const char *what, bool may_analyse)
+{
+    int rc = check_role(list, n, what, may_analyse);
+    if (rc)
+        return rc;
     if (!(*out = snx_calloc(n + 1, sizeof **out)))
         return SNX_ENOMEM;
     if (n)
@@ -52,7 +60,7 @@ snx_manager *snx_manager_new(const snx_manager_opts *opts)
     if (!rc)
         rc = copy_role(&m->analysers, o.analysers, o.n_analysers, "analyser", true);
     if (!rc)
-        rc = copy_role(&(snx_component *){ NULL }, &m->runner, 1, "runner", false);
+        rc = check_role(&m->runner, 1, "runner", false);
     if (!rc && (!(m->durations = snx_strdup(o.durations ? o.durations : DEFAULT_DURATIONS)) ||
                 !(m->pre_durations = snx_strdup(o.pre_durations ? o.pre_durations
                                                                 : DEFAULT_PRE_DURATIONS)) ||

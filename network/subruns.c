@@ -162,7 +162,8 @@ snx_subruns *snx_subruns_from_traj(snx_traj *traj, const char *group)
     }
     free(groups);
     if (list && !ctx.rc) {
-        qsort(list->items, list->n, sizeof *list->items, by_order);
+        if (list->n > 1)
+            qsort(list->items, list->n, sizeof *list->items, by_order);
         ctx.rc = check_orders(list, group);
     }
     if (n <= 0 || ctx.rc) {
