@@ -91,7 +91,7 @@ $(PLOT_BIN): $(BUILD)/%: %.c $(LIB_A)
 .SECONDEXPANSION:
 $(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /, ,$$*))) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS)
+	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
 check-tests: all
 	@tools/run-tests.sh $(BUILD) $(TEST_WRAPPER)

@@ -10,6 +10,7 @@ Runs the example from $SNX_BUILD (scale 0.5, the full 500 ms + 2000 ms subruns, 
   - the monitor results' contents and shapes, the derived cluster probabilities;
   - the same seed gives the same spikes with one worker as with two;
   - plotff's table (and plotff.py's reading) matches the stored values;
+  - --plots writes the run's four PNGs;
   - bad options are refused with a message.
 """
 import os
@@ -112,6 +113,16 @@ def check_plotff(path, rates, ffs, folder):
     assert [(r[1], r[2]) for r in rows] == table, rows
 
 
+def check_plots(folder):
+    """--plots: the run's raster and traces as PNGs in plots/<trajectory>/<run>/."""
+    subprocess.run([CLUSTERNET, "--seed", "4", "--rees", "1.0", "--measurement", "200",
+                    "--plots", "--file", os.path.join(folder, "plots.hdf5")],
+                   check=True, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = os.path.join(folder, "plots", "Clustered_Network", "run_00000000")
+    for name in ("spike", "V", "I_syn_e", "I_syn_i"):
+        assert os.path.getsize(os.path.join(run, name + ".png")) > 1000, name
+
+
 def check_bad_options():
     for args, fragment in ((["--scale", "-1"], "bad value"), (["--rees", "1.0,x"], "bad value"),
                            (["stray"], "unexpected argument")):
@@ -141,6 +152,7 @@ def main():
             assert np.array_equal(a[name + "i"][:], b[name + "i"][:])
             assert np.array_equal(a[name + "t"][:], b[name + "t"][:])
     check_plotff(os.path.join(folder, "seed1.hdf5"), *results[1], folder)
+    check_plots(folder)
     check_bad_options()
 
 
