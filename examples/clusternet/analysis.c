@@ -83,7 +83,8 @@ static int monitors_analyse(snx_component *c, const snx_subrun_ctx *ctx)
                                   TRACE_COMMENTS[k]))
             return snx_errcode();
     }
-    return 0;
+    bool plots = snx_traj_bool(ctx->traj, "make_plots");
+    return snx_traj_status(ctx->traj) ? snx_traj_status(ctx->traj) : plots ? cn_plot_run(ctx) : 0;
 }
 
 snx_component cn_monitor_analysis(void)

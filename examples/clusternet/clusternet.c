@@ -22,7 +22,7 @@ typedef struct options {
     int workers;
     uint64_t seed;
     const char *file;
-    bool resume;
+    bool resume, plots;
     double rees[MAX_REES];
     size_t n_rees;
     double initial_ms, measurement_ms; /* 0: the runner's defaults */
@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "  --rees LIST      R_ee values, comma-separated (1.0,1.2,...,2.4)\n"
             "  --initial MS     initial subrun in ms (500)\n"
             "  --measurement MS measurement subrun in ms (2000)\n"
+            "  --plots          per run, a raster plot and V/I_syn traces (PNG) in\n"
+            "                   plots/Clustered_Network/run_XXXXXXXX/\n"
             "  --resume         finish a sweep that was interrupted (same file)\n"
             "  --help           this text\n");
 }
@@ -72,6 +74,7 @@ static int parse_options(int argc, char **argv, options *o)
         { "seed", required_argument, NULL, 'S' },    { "file", required_argument, NULL, 'f' },
         { "rees", required_argument, NULL, 'r' },    { "initial", required_argument, NULL, 'i' },
         { "measurement", required_argument, NULL, 'm' }, { "resume", no_argument, NULL, 'R' },
+        { "plots", no_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
     };
     *o = (options){ .scale = 0.5, .workers = 2, .seed = 42, .file = "hdf5/Clustered_Network.hdf5" };
@@ -89,6 +92,7 @@ static int parse_options(int argc, char **argv, options *o)
         case 'i': bad = number(optarg, &o->initial_ms) || !(o->initial_ms > 0); break;
         case 'm': bad = number(optarg, &o->measurement_ms) || !(o->measurement_ms > 0); break;
         case 'R': o->resume = true; break;
+        case 'p': o->plots = true; break;
         case 'h': usage(stdout); return 1;
         default: usage(stderr); return -1;
         }
@@ -117,7 +121,8 @@ static int set_up(snx_traj *traj, snx_manager *m, const options *o)
                                    snx_quantity(o->initial_ms, "ms"))) ||
         (o->measurement_ms > 0 &&
          snx_traj_preset_parameter(traj, "simulation.durations.measurement_run",
-                                   snx_quantity(o->measurement_ms, "ms"))))
+                                   snx_quantity(o->measurement_ms, "ms"))) ||
+        (o->plots && snx_traj_preset_parameter(traj, "analysis.make_plots", snx_bool(1))))
         return snx_errcode();
     int rc = snx_manager_add_parameters(m, traj);
     if (!rc)

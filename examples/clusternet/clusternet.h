@@ -22,6 +22,12 @@ snx_component cn_network_runner(void);
 snx_component cn_monitor_analysis(void);
 snx_component cn_fano_factor_computer(void);
 
+/* With analysis.make_plots: the run's raster plot of the E spikes and the traces of V,
+ * I_syn_e and I_syn_i as PNGs in <plot_folder>/<trajectory>/<run>/ (spike.png,
+ * V.png, I_syn_e.png, I_syn_i.png), from the monitors in ctx->shared (figures.c,
+ * PLplot). 0 or an error code. */
+int cn_plot_run(const snx_subrun_ctx *ctx);
+
 /* The mean Fano factor of neurons ids[0..n_ids) in windows of w seconds over
  * [start, end) (pypet's _compute_mean_fano_factor): a silent neuron counts 0, no
  * spikes at all give 0. i, t: the spikes (n of them). 0 or an error code. */
