@@ -180,7 +180,10 @@ bool snx_traj_explores(snx_traj *traj, const char *group);
  * bools as dimensionless numbers. Explored parameters give the current run's value.
  * Strings and arrays are skipped (they are not constants); two parameters with the
  * same short name are an SNX_ENOTUNIQUE error naming both; a name that is not an
- * identifier is SNX_EINVAL. Reading locks the parameters, as any read does.
+ * identifier is SNX_EINVAL; a group that is a leaf, SNX_ETYPE. Links are not
+ * followed, and below run_XXXXXXXX groups only the current run's (run_ALL outside a
+ * run) is searched. Nothing is added or locked unless every name is fine; reading
+ * locks the parameters, as any read does.
  * Returns the number of constants added, or a negative error. */
 long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const char *group);
 
@@ -209,10 +212,12 @@ snx_node *snx_traj_add_monitor(snx_traj *traj, const char *name, const snx_monit
  * indices, seconds), in any order. SNX_EINVAL for w <= 0 or non-finite bounds. */
 int snx_spike_counts(const int64_t *i, const double *t, size_t n, double start, double w,
                      size_t n_bins, size_t n_neurons, int64_t *counts);
-/* The number of whole windows of length w in [start, end): floor((end - start) / w),
- * computed so that exact multiples are not lost to rounding. */
+/* The number of whole windows of length w in [start, end): exactly pypet's
+ * floor((end - start) / w) in double (a partial last window is dropped); 0 for
+ * w <= 0, end <= start or non-finite input. */
 size_t snx_spike_n_windows(double start, double end, double w);
-/* The Fano factor of n counts: population variance / mean (0 when the mean is 0). */
+/* The Fano factor of n counts: population variance / mean (0 when the mean is 0;
+ * NaN for n = 0, as numpy's mean of nothing). */
 double snx_fano_factor(const int64_t *counts, size_t n);
 
 #endif
