@@ -59,7 +59,7 @@ int main(int argc, char **argv)
     int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
     static proj ps[3 + 3 * (N_E / CLUSTER)];
     int np = build_list(ps);
-    static snx_csr csr[3 + 3 * (N_E / CLUSTER)];
+    static sim_csr csr[3 + 3 * (N_E / CLUSTER)];
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     double best = 1e30;
     int64_t synapses = 0;
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
             /* Global indices: E neurons first, then I (only matters without autapses). */
             int64_t pre_off = p->pre_lo + (p->pre_e ? 0 : N_E);
             int64_t post_off = p->post_lo + (p->post_e ? 0 : N_E);
-            if (snx_csr_random(&csr[k], p->pre_hi - p->pre_lo, p->post_hi - p->post_lo, p->p,
+            if (sim_csr_random(&csr[k], p->pre_hi - p->pre_lo, p->post_hi - p->post_lo, p->p,
                                1, pre_off, post_off, rng)) {
                 fprintf(stderr, "bench_connect: %s\n", snx_errmsg());
                 return 1;
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
             best = t;
         synapses = n;
         for (int k = 0; k < np; k++)
-            snx_csr_free(&csr[k]);
+            sim_csr_free(&csr[k]);
     }
     gsl_rng_free(rng);
     printf("BENCH connect_paper_scale synapses=%lld seconds=%.4f\n", (long long)synapses, best);

@@ -3,7 +3,7 @@
  * 1300 distinct random targets (about the E->E out-degree scale of the paper network);
  * each step 10 random presynaptic neurons spike (20 Hz at dt = 0.1 ms) and each spike
  * gets a random delay in [0, 20] steps (up to 2 ms). Per step: add every spike's row
- * with one weight (snx_ring_add_row_const), read the current slot, advance. The time of
+ * with one weight (sim_ring_add_row_const), read the current slot, advance. The time of
  * the whole step loop (including advance) is divided into the delivered synapse events.
  * Prints the best of several repetitions:
  *   BENCH synaptic_delivery out_degree=1300 events_per_s=<e>
@@ -54,7 +54,7 @@ static int32_t *dsyn;
 static volatile double sink;
 
 /* One pass over STEPS steps; returns seconds. */
-static double run(enum mode m, const snx_csr *c, snx_ring *ring, snx_event_queue *q)
+static double run(enum mode m, const sim_csr *c, sim_ring *ring, sim_event_queue *q)
 {
     double acc = 0.0;
     double t0 = now();
@@ -65,39 +65,39 @@ static double run(enum mode m, const snx_csr *c, snx_ring *ring, snx_event_queue
         switch (m) {
         case CONST:
             for (int k = 0; k < SPIKES_PER_STEP; k++)
-                rc |= snx_ring_add_row_const(ring, c, sp[k], 0.5, dl[k]);
+                rc |= sim_ring_add_row_const(ring, c, sp[k], 0.5, dl[k]);
             break;
         case BATCH:
-            rc = snx_ring_add_spikes_const(ring, c, sp, SPIKES_PER_STEP, 0, 0.5, dl[0]);
+            rc = sim_ring_add_spikes_const(ring, c, sp, SPIKES_PER_STEP, 0, 0.5, dl[0]);
             break;
         case PER_SYN_W:
             for (int k = 0; k < SPIKES_PER_STEP; k++)
-                rc |= snx_ring_add_row(ring, c, sp[k], wsyn, NULL, dl[k]);
+                rc |= sim_ring_add_row(ring, c, sp[k], wsyn, NULL, dl[k]);
             break;
         case PER_SYN_D:
             for (int k = 0; k < SPIKES_PER_STEP; k++)
-                rc |= snx_ring_add_row(ring, c, sp[k], wsyn, dsyn, 0);
+                rc |= sim_ring_add_row(ring, c, sp[k], wsyn, dsyn, 0);
             break;
         case QUEUE:
             for (int k = 0; k < SPIKES_PER_STEP; k++)
-                rc |= snx_queue_push_row(q, c, sp[k], NULL, dl[k]);
+                rc |= sim_queue_push_row(q, c, sp[k], NULL, dl[k]);
             break;
         }
         if (rc)
             die("delivery");
         if (m == QUEUE) {
             size_t n;
-            const int64_t *ev = snx_queue_current(q, &n);
+            const int64_t *ev = sim_queue_current(q, &n);
             /* A minimal on_pre: post[targets[s]] += w. */
-            double *cur = snx_ring_current(ring);
+            double *cur = sim_ring_current(ring);
             for (size_t i = 0; i < n; i++)
                 cur[c->targets[ev[i]]] += 0.5;
             acc += cur[st % N_POST];
-            snx_ring_advance(ring);
-            snx_queue_advance(q);
+            sim_ring_advance(ring);
+            sim_queue_advance(q);
         } else {
-            acc += snx_ring_current(ring)[st % N_POST];
-            snx_ring_advance(ring);
+            acc += sim_ring_current(ring)[st % N_POST];
+            sim_ring_advance(ring);
         }
     }
     double t = now() - t0;
@@ -122,8 +122,8 @@ int main(int argc, char **argv)
         for (int k = 0; k < DEGREE; k++)
             pre[(size_t)a * DEGREE + k] = a;
     }
-    snx_csr c;
-    if (snx_csr_from_pairs(&c, N_PRE, N_POST, pre, post, (int64_t)N_PRE * DEGREE, NULL))
+    sim_csr c;
+    if (sim_csr_from_pairs(&c, N_PRE, N_POST, pre, post, (int64_t)N_PRE * DEGREE, NULL))
         die("csr");
     free(all);
     free(pre);
@@ -141,8 +141,8 @@ int main(int argc, char **argv)
         wsyn[s] = gsl_rng_uniform(rng);
         dsyn[s] = (int32_t)gsl_rng_uniform_int(rng, MAX_DELAY + 1);
     }
-    snx_ring *ring = snx_ring_new(N_POST, MAX_DELAY);
-    snx_event_queue *q = snx_queue_new(MAX_DELAY);
+    sim_ring *ring = sim_ring_new(N_POST, MAX_DELAY);
+    sim_event_queue *q = sim_queue_new(MAX_DELAY);
     if (!ring || !q)
         die("new");
 
@@ -163,9 +163,9 @@ int main(int argc, char **argv)
     }
     printf("BENCH synaptic_delivery out_degree=%d events_per_s=%.4g\n", DEGREE, best_const);
 
-    snx_ring_free(ring);
-    snx_queue_free(q);
-    snx_csr_free(&c);
+    sim_ring_free(ring);
+    sim_queue_free(q);
+    sim_csr_free(&c);
     free(spikes);
     free(spike_delay);
     free(wsyn);

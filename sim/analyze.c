@@ -10,48 +10,48 @@
 #include "ops.h"
 #include "snex/error.h"
 
-void snx_ast_where(const snx_ast *e, char *buf, size_t size)
+void sim_ast_where(const sim_ast *e, char *buf, size_t size)
 {
     int line, col;
-    snx_src_position(e->src, e->start, &line, &col);
+    sim_src_position(e->src, e->start, &line, &col);
     snprintf(buf, size, "%s, line %d", e->src->label, line);
 }
 
-static int dim_error2(const snx_ast *e, const snx_ast *a, const snx_ast *b, const char *why)
+static int dim_error2(const sim_ast *e, const sim_ast *a, const sim_ast *b, const char *why)
 {
     char where[128], da[64], db[64];
-    snx_ast_where(e, where, sizeof where);
+    sim_ast_where(e, where, sizeof where);
     const char *te, *ta, *tb;
     int le, la, lb;
-    snx_ast_text(e, &te, &le);
-    snx_ast_text(a, &ta, &la);
-    snx_ast_text(b, &tb, &lb);
+    sim_ast_text(e, &te, &le);
+    sim_ast_text(a, &ta, &la);
+    sim_ast_text(b, &tb, &lb);
     return snx_error(SNX_EDIM, "%s: dimension mismatch in \"%.*s\" (%s): \"%.*s\" has "
                                "dimension %s but \"%.*s\" has dimension %s",
                      where, le, te, why, la, ta, snx_dim_format(a->dim, da, sizeof da), lb,
                      tb, snx_dim_format(b->dim, db, sizeof db));
 }
 
-static int dim_error1(const snx_ast *e, const snx_ast *a, const char *why)
+static int dim_error1(const sim_ast *e, const sim_ast *a, const char *why)
 {
     char where[128], da[64];
-    snx_ast_where(e, where, sizeof where);
+    sim_ast_where(e, where, sizeof where);
     const char *te, *ta;
     int le, la;
-    snx_ast_text(e, &te, &le);
-    snx_ast_text(a, &ta, &la);
+    sim_ast_text(e, &te, &le);
+    sim_ast_text(a, &ta, &la);
     return snx_error(SNX_EDIM, "%s: dimension mismatch in \"%.*s\": %s, but \"%.*s\" has "
                                "dimension %s",
                      where, le, te, why, la, ta, snx_dim_format(a->dim, da, sizeof da));
 }
 
-static int analyze_name(snx_ast *e, const snx_scope *sc)
+static int analyze_name(sim_ast *e, const sim_scope *sc)
 {
-    snx_sym s;
-    if (snx_scope_lookup(sc, e->name, &s))
-        return snx_scope_unknown(sc, e->src, e->name, e->start);
+    sim_sym s;
+    if (sim_scope_lookup(sc, e->name, &s))
+        return sim_scope_unknown(sc, e->src, e->name, e->start);
     e->dim = s.dim;
-    e->is_const = s.kind == SNX_SYM_CONST;
+    e->is_const = s.kind == SIM_SYM_CONST;
     if (e->is_const)
         e->value = s.value;
     return 0;
@@ -59,9 +59,9 @@ static int analyze_name(snx_ast *e, const snx_scope *sc)
 
 /* Dimension of base ** exponent: the exponent is dimensionless; a base with dimension
  * needs a constant integer exponent (dimensions have integer exponents). */
-static int pow_dim(snx_ast *e)
+static int pow_dim(sim_ast *e)
 {
-    snx_ast *base = e->args[0], *ex = e->args[1];
+    sim_ast *base = e->args[0], *ex = e->args[1];
     if (!snx_dim_is_dimensionless(ex->dim))
         return dim_error1(e, ex, "an exponent must be dimensionless");
     if (snx_dim_is_dimensionless(base->dim)) {
@@ -75,7 +75,7 @@ static int pow_dim(snx_ast *e)
     return 0;
 }
 
-static int sqrt_dim(snx_ast *e)
+static int sqrt_dim(sim_ast *e)
 {
     snx_dim d = e->args[0]->dim;
     for (int k = 0; k < SNX_N_DIMS; k++) {
@@ -87,45 +87,45 @@ static int sqrt_dim(snx_ast *e)
     return 0;
 }
 
-static int op_dim(snx_ast *e)
+static int op_dim(sim_ast *e)
 {
-    snx_ast *a = e->args[0], *b = e->args[1];
-    switch (snx_fn_dim_rule(e->fn)) {
-    case SNX_DR_SAME:
-    case SNX_DR_CMP:
+    sim_ast *a = e->args[0], *b = e->args[1];
+    switch (sim_fn_dim_rule(e->fn)) {
+    case SIM_DR_SAME:
+    case SIM_DR_CMP:
         for (int k = 1; k < e->n_args; k++)
             if (!snx_dim_equal(a->dim, e->args[k]->dim))
                 return dim_error2(e, a, e->args[k], "operands must have the same dimension");
-        e->dim = snx_fn_dim_rule(e->fn) == SNX_DR_CMP ? SNX_DIMENSIONLESS : a->dim;
+        e->dim = sim_fn_dim_rule(e->fn) == SIM_DR_CMP ? SNX_DIMENSIONLESS : a->dim;
         return 0;
-    case SNX_DR_MUL:
+    case SIM_DR_MUL:
         e->dim = snx_dim_mul(a->dim, b->dim);
         return 0;
-    case SNX_DR_DIV:
+    case SIM_DR_DIV:
         e->dim = snx_dim_div(a->dim, b->dim);
         return 0;
-    case SNX_DR_POW:
+    case SIM_DR_POW:
         return pow_dim(e);
-    case SNX_DR_BOOL:
+    case SIM_DR_BOOL:
         for (int k = 0; k < e->n_args; k++)
             if (!snx_dim_is_dimensionless(e->args[k]->dim))
                 return dim_error1(e, e->args[k], "logical operands must be dimensionless");
         e->dim = SNX_DIMENSIONLESS;
         return 0;
-    case SNX_DR_KEEP:
+    case SIM_DR_KEEP:
         e->dim = a ? a->dim : SNX_DIMENSIONLESS;
         return 0;
-    case SNX_DR_SQRT:
+    case SIM_DR_SQRT:
         return sqrt_dim(e);
-    case SNX_DR_SIGN:
+    case SIM_DR_SIGN:
         e->dim = SNX_DIMENSIONLESS;
         return 0;
-    default: /* SNX_DR_PURE */
+    default: /* SIM_DR_PURE */
         for (int k = 0; k < e->n_args; k++)
             if (!snx_dim_is_dimensionless(e->args[k]->dim)) {
                 char why[96];
                 snprintf(why, sizeof why, "%s() needs a dimensionless argument",
-                         snx_fn_spelling(e->fn));
+                         sim_fn_spelling(e->fn));
                 return dim_error1(e, e->args[k], why);
             }
         e->dim = SNX_DIMENSIONLESS;
@@ -133,37 +133,37 @@ static int op_dim(snx_ast *e)
     }
 }
 
-static void fold(snx_ast *e)
+static void fold(sim_ast *e)
 {
-    if (e->fn == SNX_FN_RAND || e->fn == SNX_FN_RANDN)
+    if (e->fn == SIM_FN_RAND || e->fn == SIM_FN_RANDN)
         return;
     for (int k = 0; k < e->n_args; k++)
         if (!e->args[k]->is_const)
             return;
     double a = e->n_args > 0 ? e->args[0]->value : 0, b = e->n_args > 1 ? e->args[1]->value : 0;
-    if (e->fn == SNX_FN_CLIP) {
-        double lo = snx_fn_eval(SNX_FN_MAX, a, b);
-        e->value = snx_fn_eval(SNX_FN_MIN, lo, e->args[2]->value);
+    if (e->fn == SIM_FN_CLIP) {
+        double lo = sim_fn_eval(SIM_FN_MAX, a, b);
+        e->value = sim_fn_eval(SIM_FN_MIN, lo, e->args[2]->value);
     } else {
-        e->value = snx_fn_eval(e->fn, a, b);
+        e->value = sim_fn_eval(e->fn, a, b);
     }
     e->is_const = 1;
 }
 
-int snx_analyze(snx_ast *e, const snx_scope *sc)
+int sim_analyze(sim_ast *e, const sim_scope *sc)
 {
     int rc = 0;
     switch (e->kind) {
-    case SNX_AST_NUM:
+    case SIM_AST_NUM:
         e->dim = SNX_DIMENSIONLESS;
         e->is_const = 1;
         break;
-    case SNX_AST_NAME:
+    case SIM_AST_NAME:
         rc = analyze_name(e, sc);
         break;
     default:
         for (int k = 0; k < e->n_args && !rc; k++)
-            rc = snx_analyze(e->args[k], sc);
+            rc = sim_analyze(e->args[k], sc);
         if (!rc && !(rc = op_dim(e)))
             fold(e);
         break;
@@ -172,30 +172,30 @@ int snx_analyze(snx_ast *e, const snx_scope *sc)
     return rc;
 }
 
-int snx_analyze_stmt(snx_stmt *st, const snx_src *src, const snx_scope *sc)
+int sim_analyze_stmt(sim_stmt *st, const sim_src *src, const sim_scope *sc)
 {
-    snx_sym target;
-    if (snx_scope_lookup(sc, st->target, &target))
-        return snx_scope_unknown(sc, src, st->target, st->target_start);
+    sim_sym target;
+    if (sim_scope_lookup(sc, st->target, &target))
+        return sim_scope_unknown(sc, src, st->target, st->target_start);
     int line, col;
-    snx_src_position(src, st->start, &line, &col);
-    if (target.kind != SNX_SYM_ARRAY || !target.writable)
+    sim_src_position(src, st->start, &line, &col);
+    if (target.kind != SIM_SYM_ARRAY || !target.writable)
         return snx_error(SNX_EINVAL, "%s: %s, line %d, column %d: cannot assign to \"%s\" "
                                      "in \"%.*s\" (%s)",
                          sc->what, src->label, line, col, st->target, st->end - st->start,
                          src->text + st->start,
-                         target.kind == SNX_SYM_ARRAY ? "a constant parameter" : "not a variable");
-    int rc = snx_analyze(st->expr, sc);
+                         target.kind == SIM_SYM_ARRAY ? "a constant parameter" : "not a variable");
+    int rc = sim_analyze(st->expr, sc);
     if (rc)
         return rc;
-    int scaling = st->op == SNX_MUL_BY || st->op == SNX_DIV_BY;
+    int scaling = st->op == SIM_MUL_BY || st->op == SIM_DIV_BY;
     snx_dim want = scaling ? SNX_DIMENSIONLESS : target.dim;
     if (snx_dim_equal(st->expr->dim, want))
         return 0;
     char dt[64], de[64];
     const char *te;
     int le;
-    snx_ast_text(st->expr, &te, &le);
+    sim_ast_text(st->expr, &te, &le);
     return snx_error(SNX_EDIM, "%s: %s, line %d: dimension mismatch in \"%.*s\": %s "
                                "\"%s\" has dimension %s but \"%.*s\" has dimension %s",
                      sc->what, src->label, line, st->end - st->start, src->text + st->start,

@@ -26,13 +26,13 @@ typedef struct {
 
 typedef struct {
     char *name;
-    snx_opnd val;
+    sim_opnd val;
     int owns_reg; /* the cache entry owns val's register */
 } named_value;
 
-struct snx_compiler {
-    const snx_scope *sc;
-    snx_insn *code;
+struct sim_compiler {
+    const sim_scope *sc;
+    sim_insn *code;
     size_t n_code, cap_code;
     double *consts;
     size_t n_consts, cap_consts;
@@ -46,15 +46,15 @@ struct snx_compiler {
     int rc; /* sticky: the first error */
 };
 
-snx_compiler *snx_compiler_new(const snx_scope *sc)
+sim_compiler *sim_compiler_new(const sim_scope *sc)
 {
-    snx_compiler *c = snx_calloc(1, sizeof *c);
+    sim_compiler *c = snx_calloc(1, sizeof *c);
     if (c)
         c->sc = sc;
     return c;
 }
 
-static void forget_named(named_value *v, size_t *n, snx_compiler *c, int release)
+static void forget_named(named_value *v, size_t *n, sim_compiler *c, int release)
 {
     for (size_t i = 0; i < *n; i++) {
         if (release && v[i].owns_reg)
@@ -64,9 +64,9 @@ static void forget_named(named_value *v, size_t *n, snx_compiler *c, int release
     *n = 0;
 }
 
-const snx_scope *snx_compiler_scope(const snx_compiler *c) { return c->sc; }
+const sim_scope *sim_compiler_scope(const sim_compiler *c) { return c->sc; }
 
-void snx_compiler_free(snx_compiler *c)
+void sim_compiler_free(sim_compiler *c)
 {
     if (!c)
         return;
@@ -80,11 +80,11 @@ void snx_compiler_free(snx_compiler *c)
     free(c);
 }
 
-snx_program *snx_compiler_finish(snx_compiler *c)
+sim_program *sim_compiler_finish(sim_compiler *c)
 {
     if (c->rc)
         return NULL;
-    snx_program *p = snx_calloc(1, sizeof *p);
+    sim_program *p = snx_calloc(1, sizeof *p);
     if (!p)
         return NULL;
     p->code = c->code;
@@ -103,97 +103,97 @@ snx_program *snx_compiler_finish(snx_compiler *c)
 
 /* ---- low-level emitters --------------------------------------------------------------- */
 
-int snx_emit_e(snx_compiler *c, int op, unsigned d, unsigned a, unsigned b, unsigned cc,
+int sim_emit_e(sim_compiler *c, int op, unsigned d, unsigned a, unsigned b, unsigned cc,
                unsigned e)
 {
     if (c->rc)
         return c->rc;
     if (snx_grow(&c->code, &c->cap_code, c->n_code + 1, sizeof *c->code))
         return c->rc = SNX_ENOMEM;
-    c->code[c->n_code++] = (snx_insn){ (uint16_t)op, (uint16_t)d, (uint16_t)a, (uint16_t)b,
+    c->code[c->n_code++] = (sim_insn){ (uint16_t)op, (uint16_t)d, (uint16_t)a, (uint16_t)b,
                                        (uint16_t)cc, (uint16_t)e };
     return 0;
 }
 
-int snx_emit(snx_compiler *c, int op, unsigned d, unsigned a, unsigned b, unsigned cc)
+int sim_emit(sim_compiler *c, int op, unsigned d, unsigned a, unsigned b, unsigned cc)
 {
-    return snx_emit_e(c, op, d, a, b, cc, 0);
+    return sim_emit_e(c, op, d, a, b, cc, 0);
 }
 
-snx_opnd snx_const(snx_compiler *c, double value)
+sim_opnd sim_const(sim_compiler *c, double value)
 {
-    snx_opnd o = { SNX_OPND_SCAL, 0, 0, 1, value };
+    sim_opnd o = { SIM_OPND_SCAL, 0, 0, 1, value };
     for (size_t i = 0; i < c->n_consts; i++)
         if (!memcmp(&c->consts[i], &value, sizeof value)) {
-            o.v = SNX_N_RT + (unsigned)i;
+            o.v = SIM_N_RT + (unsigned)i;
             return o;
         }
-    if (c->n_consts + SNX_N_RT >= 0xffff)
+    if (c->n_consts + SIM_N_RT >= 0xffff)
         c->rc = snx_error(SNX_EINVAL, "program too large: more than 65000 constants");
     else if (snx_grow(&c->consts, &c->cap_consts, c->n_consts + 1, sizeof *c->consts))
         c->rc = SNX_ENOMEM;
     if (c->rc)
         return o;
     c->consts[c->n_consts] = value;
-    o.v = SNX_N_RT + (unsigned)c->n_consts++;
+    o.v = SIM_N_RT + (unsigned)c->n_consts++;
     return o;
 }
 
-snx_opnd snx_opnd_array(snx_compiler *c, int array_id)
+sim_opnd sim_opnd_array(sim_compiler *c, int array_id)
 {
     if (array_id + 1 > c->n_arrays)
         c->n_arrays = array_id + 1;
-    return (snx_opnd){ SNX_OPND_VEC, SNX_ARRAY_BIT | (unsigned)array_id, 0, 0, 0 };
+    return (sim_opnd){ SIM_OPND_VEC, SIM_ARRAY_BIT | (unsigned)array_id, 0, 0, 0 };
 }
 
-static void use_idx(snx_compiler *c, int idx)
+static void use_idx(sim_compiler *c, int idx)
 {
     if (idx + 1 > c->n_idx)
         c->n_idx = idx + 1;
 }
 
-int snx_temp(snx_compiler *c, snx_opnd *out)
+int sim_temp(sim_compiler *c, sim_opnd *out)
 {
     for (int r = 0; r < MAX_REGS; r++)
         if (!c->used[r]) {
             c->used[r] = 1;
             if (r + 1 > c->n_regs)
                 c->n_regs = r + 1;
-            *out = (snx_opnd){ SNX_OPND_VEC, (unsigned)r, 1, 0, 0 };
+            *out = (sim_opnd){ SIM_OPND_VEC, (unsigned)r, 1, 0, 0 };
             return 0;
         }
     return c->rc = snx_error(SNX_EINVAL, "expression too complex: more than %d registers",
                              MAX_REGS);
 }
 
-void snx_release(snx_compiler *c, snx_opnd o)
+void sim_release(sim_compiler *c, sim_opnd o)
 {
     if (o.temp)
         c->used[o.v] = 0;
 }
 
-int snx_to_vec(snx_compiler *c, snx_opnd *o)
+int sim_to_vec(sim_compiler *c, sim_opnd *o)
 {
-    if (o->kind == SNX_OPND_VEC)
+    if (o->kind == SIM_OPND_VEC)
         return c->rc;
-    snx_opnd t;
-    if (snx_temp(c, &t))
+    sim_opnd t;
+    if (sim_temp(c, &t))
         return c->rc;
-    snx_emit(c, SNX_OP_MOV_S, t.v, 0, o->v, 0);
+    sim_emit(c, SIM_OP_MOV_S, t.v, 0, o->v, 0);
     *o = t;
     return c->rc;
 }
 
-int snx_to_temp(snx_compiler *c, snx_opnd *o)
+int sim_to_temp(sim_compiler *c, sim_opnd *o)
 {
     if (o->temp)
         return c->rc;
-    if (o->kind == SNX_OPND_SCAL)
-        return snx_to_vec(c, o);
-    snx_opnd t;
-    if (snx_temp(c, &t))
+    if (o->kind == SIM_OPND_SCAL)
+        return sim_to_vec(c, o);
+    sim_opnd t;
+    if (sim_temp(c, &t))
         return c->rc;
-    snx_emit(c, SNX_OP_MOV_V, t.v, o->v, 0, 0);
+    sim_emit(c, SIM_OP_MOV_V, t.v, o->v, 0, 0);
     *o = t;
     return c->rc;
 }
@@ -208,8 +208,8 @@ static named_value *find_named(named_value *v, size_t n, const char *name)
     return NULL;
 }
 
-static int add_named(snx_compiler *c, named_value **v, size_t *n, size_t *cap,
-                     const char *name, snx_opnd val, int owns_reg)
+static int add_named(sim_compiler *c, named_value **v, size_t *n, size_t *cap,
+                     const char *name, sim_opnd val, int owns_reg)
 {
     if (snx_grow(v, cap, *n + 1, sizeof **v))
         return c->rc = SNX_ENOMEM;
@@ -221,9 +221,9 @@ static int add_named(snx_compiler *c, named_value **v, size_t *n, size_t *cap,
     return 0;
 }
 
-int snx_compiler_bind(snx_compiler *c, const char *name, snx_opnd value)
+int sim_compiler_bind(sim_compiler *c, const char *name, sim_opnd value)
 {
-    snx_compiler_invalidate(c, -1);
+    sim_compiler_invalidate(c, -1);
     named_value *b = find_named(c->binds, c->n_binds, name);
     if (b) {
         b->val = value;
@@ -233,13 +233,13 @@ int snx_compiler_bind(snx_compiler *c, const char *name, snx_opnd value)
     return add_named(c, &c->binds, &c->n_binds, &c->cap_binds, name, value, 0);
 }
 
-void snx_compiler_unbind_all(snx_compiler *c)
+void sim_compiler_unbind_all(sim_compiler *c)
 {
-    snx_compiler_invalidate(c, -1);
+    sim_compiler_invalidate(c, -1);
     forget_named(c->binds, &c->n_binds, c, 0);
 }
 
-void snx_compiler_invalidate(snx_compiler *c, int array_id)
+void sim_compiler_invalidate(sim_compiler *c, int array_id)
 {
     /* Subexpressions may read anything: forget them all on any write. */
     forget_named(c->subs, &c->n_subs, c, 1);
@@ -255,29 +255,29 @@ void snx_compiler_invalidate(snx_compiler *c, int array_id)
 
 /* ---- expressions ---------------------------------------------------------------------- */
 
-static int compile(snx_compiler *c, const snx_ast *e, snx_opnd *out);
+static int compile(sim_compiler *c, const sim_ast *e, sim_opnd *out);
 
-static int gather(snx_compiler *c, int array, int idx, snx_opnd *out)
+static int gather(sim_compiler *c, int array, int idx, sim_opnd *out)
 {
     for (size_t i = 0; i < c->n_gathers; i++)
         if (c->gathers[i].array == array && c->gathers[i].idx == idx) {
-            *out = (snx_opnd){ SNX_OPND_VEC, c->gathers[i].reg, 0, 0, 0 };
+            *out = (sim_opnd){ SIM_OPND_VEC, c->gathers[i].reg, 0, 0, 0 };
             return 0;
         }
-    snx_opnd r;
-    if (snx_temp(c, &r) ||
+    sim_opnd r;
+    if (sim_temp(c, &r) ||
         snx_grow(&c->gathers, &c->cap_gathers, c->n_gathers + 1, sizeof *c->gathers))
         return c->rc ? c->rc : (c->rc = SNX_ENOMEM);
-    snx_opnd_array(c, array);
+    sim_opnd_array(c, array);
     use_idx(c, idx);
-    snx_emit(c, SNX_OP_GATHER, r.v, (unsigned)array, (unsigned)idx, 0);
+    sim_emit(c, SIM_OP_GATHER, r.v, (unsigned)array, (unsigned)idx, 0);
     c->gathers[c->n_gathers++] = (gather_entry){ array, idx, r.v };
     r.temp = 0; /* owned by the cache */
     *out = r;
     return c->rc;
 }
 
-static int subexpression(snx_compiler *c, const char *name, const snx_ast *body, snx_opnd *out)
+static int subexpression(sim_compiler *c, const char *name, const sim_ast *body, sim_opnd *out)
 {
     named_value *cached = find_named(c->subs, c->n_subs, name);
     if (cached) {
@@ -286,7 +286,7 @@ static int subexpression(snx_compiler *c, const char *name, const snx_ast *body,
     }
     if (++c->depth > 64) /* equations.c rejects cycles; this is a last guard */
         return c->rc = snx_error(SNX_EINVAL, "subexpression \"%s\" nested too deeply", name);
-    snx_opnd v;
+    sim_opnd v;
     int rc = compile(c, body, &v);
     c->depth--;
     if (rc)
@@ -299,37 +299,37 @@ static int subexpression(snx_compiler *c, const char *name, const snx_ast *body,
     return 0;
 }
 
-static int compile_name(snx_compiler *c, const snx_ast *e, snx_opnd *out)
+static int compile_name(sim_compiler *c, const sim_ast *e, sim_opnd *out)
 {
     named_value *b = find_named(c->binds, c->n_binds, e->name);
     if (b) {
         *out = b->val;
         return 0;
     }
-    snx_sym s;
-    if (snx_scope_lookup(c->sc, e->name, &s))
-        return c->rc = snx_scope_unknown(c->sc, e->src, e->name, e->start);
+    sim_sym s;
+    if (sim_scope_lookup(c->sc, e->name, &s))
+        return c->rc = sim_scope_unknown(c->sc, e->src, e->name, e->start);
     switch (s.kind) {
-    case SNX_SYM_CONST:
-        *out = snx_const(c, s.value);
+    case SIM_SYM_CONST:
+        *out = sim_const(c, s.value);
         return c->rc;
-    case SNX_SYM_SCALAR:
-        *out = (snx_opnd){ SNX_OPND_SCAL, (unsigned)s.slot, 0, 0, 0 };
+    case SIM_SYM_SCALAR:
+        *out = (sim_opnd){ SIM_OPND_SCAL, (unsigned)s.slot, 0, 0, 0 };
         return 0;
-    case SNX_SYM_ARRAY:
-        if (s.access == SNX_DIRECT) {
-            *out = snx_opnd_array(c, s.slot);
+    case SIM_SYM_ARRAY:
+        if (s.access == SIM_DIRECT) {
+            *out = sim_opnd_array(c, s.slot);
             return c->rc;
         }
         return gather(c, s.slot, s.access, out);
-    case SNX_SYM_INDEX: {
-        if (snx_temp(c, out))
+    case SIM_SYM_INDEX: {
+        if (sim_temp(c, out))
             return c->rc;
-        snx_opnd shift = snx_const(c, s.shift);
-        if (s.slot == SNX_DIRECT)
-            return snx_emit(c, SNX_OP_IOTA, out->v, 0, shift.v, 0);
+        sim_opnd shift = sim_const(c, s.shift);
+        if (s.slot == SIM_DIRECT)
+            return sim_emit(c, SIM_OP_IOTA, out->v, 0, shift.v, 0);
         use_idx(c, s.slot);
-        return snx_emit(c, SNX_OP_ITOF, out->v, (unsigned)s.slot, shift.v, 0);
+        return sim_emit(c, SIM_OP_ITOF, out->v, (unsigned)s.slot, shift.v, 0);
     }
     default:
         return subexpression(c, e->name, s.expr, out);
@@ -338,85 +338,85 @@ static int compile_name(snx_compiler *c, const snx_ast *e, snx_opnd *out)
 
 /* Chooses the destination of an operation on a and b: a temporary of theirs if they
  * have one (elementwise operations may overwrite an input), else a new register. */
-static int pick_dst(snx_compiler *c, snx_opnd *a, snx_opnd *b, snx_opnd *d)
+static int pick_dst(sim_compiler *c, sim_opnd *a, sim_opnd *b, sim_opnd *d)
 {
     if (a->temp) {
         *d = *a;
         if (b && b->temp && b->v != a->v)
-            snx_release(c, *b);
+            sim_release(c, *b);
     } else if (b && b->temp) {
         *d = *b;
     } else {
-        return snx_temp(c, d);
+        return sim_temp(c, d);
     }
     return 0;
 }
 
-static int emit_binary(snx_compiler *c, int fn, snx_opnd a, snx_opnd b, snx_opnd *out)
+static int emit_binary(sim_compiler *c, int fn, sim_opnd a, sim_opnd b, sim_opnd *out)
 {
-    if (a.kind == SNX_OPND_SCAL && b.kind == SNX_OPND_SCAL) {
+    if (a.kind == SIM_OPND_SCAL && b.kind == SIM_OPND_SCAL) {
         if (a.is_const && b.is_const) {
-            *out = snx_const(c, snx_fn_eval(fn, a.value, b.value));
+            *out = sim_const(c, sim_fn_eval(fn, a.value, b.value));
             return c->rc;
         }
-        if (snx_to_vec(c, &a))
+        if (sim_to_vec(c, &a))
             return c->rc;
     }
     /* Binary ops are laid out VV, VS, SV per function (program.h). */
-    int base = SNX_OP_ADD_VV + 3 * (fn - SNX_FN_ADD);
-    int op = a.kind == SNX_OPND_SCAL ? base + 2 : b.kind == SNX_OPND_SCAL ? base + 1 : base;
-    snx_opnd d;
+    int base = SIM_OP_ADD_VV + 3 * (fn - SIM_FN_ADD);
+    int op = a.kind == SIM_OPND_SCAL ? base + 2 : b.kind == SIM_OPND_SCAL ? base + 1 : base;
+    sim_opnd d;
     if (pick_dst(c, &a, &b, &d))
         return c->rc;
-    snx_emit(c, op, d.v, a.v, b.v, 0);
+    sim_emit(c, op, d.v, a.v, b.v, 0);
     *out = d;
     return c->rc;
 }
 
-static int emit_unary(snx_compiler *c, int fn, snx_opnd a, snx_opnd *out)
+static int emit_unary(sim_compiler *c, int fn, sim_opnd a, sim_opnd *out)
 {
-    if (a.kind == SNX_OPND_SCAL && a.is_const) {
-        *out = snx_const(c, snx_fn_eval(fn, a.value, 0));
+    if (a.kind == SIM_OPND_SCAL && a.is_const) {
+        *out = sim_const(c, sim_fn_eval(fn, a.value, 0));
         return c->rc;
     }
-    snx_opnd d;
-    if (snx_to_vec(c, &a) || pick_dst(c, &a, NULL, &d))
+    sim_opnd d;
+    if (sim_to_vec(c, &a) || pick_dst(c, &a, NULL, &d))
         return c->rc;
-    snx_emit(c, SNX_OP_NEG_V + (fn - SNX_FN_NEG), d.v, a.v, 0, 0);
+    sim_emit(c, SIM_OP_NEG_V + (fn - SIM_FN_NEG), d.v, a.v, 0, 0);
     *out = d;
     return c->rc;
 }
 
 /* d = y*s + a with s a compile-time constant. */
-static int emit_muladd(snx_compiler *c, const snx_ast *y, double s, const snx_ast *a,
-                       snx_opnd *out)
+static int emit_muladd(sim_compiler *c, const sim_ast *y, double s, const sim_ast *a,
+                       sim_opnd *out)
 {
-    snx_opnd vy, va, d;
-    if (compile(c, y, &vy) || compile(c, a, &va) || snx_to_vec(c, &vy) || snx_to_vec(c, &va))
+    sim_opnd vy, va, d;
+    if (compile(c, y, &vy) || compile(c, a, &va) || sim_to_vec(c, &vy) || sim_to_vec(c, &va))
         return c->rc;
-    snx_opnd cs = snx_const(c, s);
+    sim_opnd cs = sim_const(c, s);
     if (pick_dst(c, &vy, &va, &d))
         return c->rc;
-    snx_emit(c, SNX_OP_MULADD_VSV, d.v, vy.v, cs.v, va.v);
+    sim_emit(c, SIM_OP_MULADD_VSV, d.v, vy.v, cs.v, va.v);
     *out = d;
     return c->rc;
 }
 
 /* Recognises e == y * s exactly, for a constant s: y*c, c*y, y/c, -y, and each of those
  * with -y in place of y. (Division becomes multiplication by 1/c.) */
-static int split_scaled(const snx_ast *e, const snx_ast **y, double *s)
+static int split_scaled(const sim_ast *e, const sim_ast **y, double *s)
 {
-    if (e->kind != SNX_AST_OP || e->is_const)
+    if (e->kind != SIM_AST_OP || e->is_const)
         return 0;
-    const snx_ast *a = e->args[0], *b = e->args[1], *v;
+    const sim_ast *a = e->args[0], *b = e->args[1], *v;
     double k;
-    if (e->fn == SNX_FN_MUL && (a->is_const || b->is_const)) {
+    if (e->fn == SIM_FN_MUL && (a->is_const || b->is_const)) {
         v = a->is_const ? b : a;
         k = a->is_const ? a->value : b->value;
-    } else if (e->fn == SNX_FN_DIV && b->is_const && b->value != 0) {
+    } else if (e->fn == SIM_FN_DIV && b->is_const && b->value != 0) {
         v = a;
         k = 1.0 / b->value;
-    } else if (e->fn == SNX_FN_NEG) {
+    } else if (e->fn == SIM_FN_NEG) {
         if (split_scaled(a, y, s)) { /* -(y*c) */
             *s = -*s;
             return 1;
@@ -426,7 +426,7 @@ static int split_scaled(const snx_ast *e, const snx_ast **y, double *s)
     } else {
         return 0;
     }
-    if (e->fn != SNX_FN_NEG && v->kind == SNX_AST_OP && v->fn == SNX_FN_NEG) {
+    if (e->fn != SIM_FN_NEG && v->kind == SIM_AST_OP && v->fn == SIM_FN_NEG) {
         v = v->args[0];
         k = -k;
     }
@@ -435,44 +435,44 @@ static int split_scaled(const snx_ast *e, const snx_ast **y, double *s)
     return 1;
 }
 
-static int is_neg(const snx_ast *e) { return e->kind == SNX_AST_OP && e->fn == SNX_FN_NEG; }
-static int is_mul(const snx_ast *e) { return e->kind == SNX_AST_OP && e->fn == SNX_FN_MUL && !e->is_const; }
+static int is_neg(const sim_ast *e) { return e->kind == SIM_AST_OP && e->fn == SIM_FN_NEG; }
+static int is_mul(const sim_ast *e) { return e->kind == SIM_AST_OP && e->fn == SIM_FN_MUL && !e->is_const; }
 
 /* d = p*q + r, p*q being the tree `prod`. */
-static int emit_muladd_vv(snx_compiler *c, const snx_ast *prod, const snx_ast *r, snx_opnd *out)
+static int emit_muladd_vv(sim_compiler *c, const sim_ast *prod, const sim_ast *r, sim_opnd *out)
 {
-    snx_opnd vp, vq, vr, d;
+    sim_opnd vp, vq, vr, d;
     if (compile(c, prod->args[0], &vp) || compile(c, prod->args[1], &vq) || compile(c, r, &vr) ||
-        snx_to_vec(c, &vp) || snx_to_vec(c, &vq) || snx_to_vec(c, &vr))
+        sim_to_vec(c, &vp) || sim_to_vec(c, &vq) || sim_to_vec(c, &vr))
         return c->rc;
     if (pick_dst(c, &vp, &vr, &d))
         return c->rc;
-    snx_emit(c, SNX_OP_MULADD_VVV, d.v, vp.v, vq.v, vr.v);
+    sim_emit(c, SIM_OP_MULADD_VVV, d.v, vp.v, vq.v, vr.v);
     if (vq.temp && vq.v != d.v && vq.v != vp.v)
-        snx_release(c, vq);
+        sim_release(c, vq);
     *out = d;
     return c->rc;
 }
 
-static int compile_binary_args(snx_compiler *c, int fn, const snx_ast *a, const snx_ast *b,
-                               snx_opnd *out)
+static int compile_binary_args(sim_compiler *c, int fn, const sim_ast *a, const sim_ast *b,
+                               sim_opnd *out)
 {
-    snx_opnd va, vb;
+    sim_opnd va, vb;
     if (compile(c, a, &va) || compile(c, b, &vb))
         return c->rc;
     return emit_binary(c, fn, va, vb, out);
 }
 
 /* Additions and subtractions, with the rewrites listed at the top of the file. */
-static int compile_additive(snx_compiler *c, const snx_ast *e, snx_opnd *out)
+static int compile_additive(sim_compiler *c, const sim_ast *e, sim_opnd *out)
 {
-    const snx_ast *a = e->args[0], *b = e->args[1], *y;
+    const sim_ast *a = e->args[0], *b = e->args[1], *y;
     double s;
-    int add = e->fn == SNX_FN_ADD;
+    int add = e->fn == SIM_FN_ADD;
     if (is_neg(b))
-        return compile_binary_args(c, add ? SNX_FN_SUB : SNX_FN_ADD, a, b->args[0], out);
+        return compile_binary_args(c, add ? SIM_FN_SUB : SIM_FN_ADD, a, b->args[0], out);
     if (add && is_neg(a))
-        return compile_binary_args(c, SNX_FN_SUB, b, a->args[0], out);
+        return compile_binary_args(c, SIM_FN_SUB, b, a->args[0], out);
     if (split_scaled(b, &y, &s))
         return emit_muladd(c, y, add ? s : -s, a, out);
     if (add && split_scaled(a, &y, &s))
@@ -482,10 +482,10 @@ static int compile_additive(snx_compiler *c, const snx_ast *e, snx_opnd *out)
     return compile_binary_args(c, e->fn, a, b, out);
 }
 
-static int compile_pow(snx_compiler *c, const snx_ast *e, snx_opnd *out)
+static int compile_pow(sim_compiler *c, const sim_ast *e, sim_opnd *out)
 {
-    const snx_ast *b = e->args[1];
-    snx_opnd va;
+    const sim_ast *b = e->args[1];
+    sim_opnd va;
     if (b->is_const && (b->value == 1 || b->value == 2 || b->value == 0.5)) {
         if (compile(c, e->args[0], &va))
             return c->rc;
@@ -494,54 +494,54 @@ static int compile_pow(snx_compiler *c, const snx_ast *e, snx_opnd *out)
             return 0;
         }
         if (b->value == 0.5)
-            return emit_unary(c, SNX_FN_SQRT, va, out);
-        snx_opnd copy = va;
+            return emit_unary(c, SIM_FN_SQRT, va, out);
+        sim_opnd copy = va;
         copy.temp = 0; /* the same register twice: released once */
-        return emit_binary(c, SNX_FN_MUL, va, copy, out);
+        return emit_binary(c, SIM_FN_MUL, va, copy, out);
     }
-    return compile_binary_args(c, SNX_FN_POW, e->args[0], b, out);
+    return compile_binary_args(c, SIM_FN_POW, e->args[0], b, out);
 }
 
-static int compile_random(snx_compiler *c, int fn, snx_opnd *out)
+static int compile_random(sim_compiler *c, int fn, sim_opnd *out)
 {
-    if (snx_temp(c, out))
+    if (sim_temp(c, out))
         return c->rc;
     c->uses_rng = 1;
-    return snx_emit(c, fn == SNX_FN_RAND ? SNX_OP_RAND : SNX_OP_RANDN, out->v, 0, 0, 0);
+    return sim_emit(c, fn == SIM_FN_RAND ? SIM_OP_RAND : SIM_OP_RANDN, out->v, 0, 0, 0);
 }
 
-static int compile_op(snx_compiler *c, const snx_ast *e, snx_opnd *out)
+static int compile_op(sim_compiler *c, const sim_ast *e, sim_opnd *out)
 {
-    const snx_ast *y;
+    const sim_ast *y;
     double s;
-    snx_opnd v, lo;
+    sim_opnd v, lo;
     switch (e->fn) {
-    case SNX_FN_ADD:
-    case SNX_FN_SUB:
+    case SIM_FN_ADD:
+    case SIM_FN_SUB:
         return compile_additive(c, e, out);
-    case SNX_FN_MUL:
-    case SNX_FN_DIV:
-    case SNX_FN_NEG:
+    case SIM_FN_MUL:
+    case SIM_FN_DIV:
+    case SIM_FN_NEG:
         if (split_scaled(e, &y, &s)) {
             if (compile(c, y, &v))
                 return c->rc;
-            return emit_binary(c, SNX_FN_MUL, v, snx_const(c, s), out);
+            return emit_binary(c, SIM_FN_MUL, v, sim_const(c, s), out);
         }
         break;
-    case SNX_FN_POW:
+    case SIM_FN_POW:
         return compile_pow(c, e, out);
-    case SNX_FN_CLIP:
-        if (compile_binary_args(c, SNX_FN_MAX, e->args[0], e->args[1], &lo) ||
+    case SIM_FN_CLIP:
+        if (compile_binary_args(c, SIM_FN_MAX, e->args[0], e->args[1], &lo) ||
             compile(c, e->args[2], &v))
             return c->rc;
-        return emit_binary(c, SNX_FN_MIN, lo, v, out);
-    case SNX_FN_RAND:
-    case SNX_FN_RANDN:
+        return emit_binary(c, SIM_FN_MIN, lo, v, out);
+    case SIM_FN_RAND:
+    case SIM_FN_RANDN:
         return compile_random(c, e->fn, out);
     default:
         break;
     }
-    if (snx_fn_is_unary(e->fn)) {
+    if (sim_fn_is_unary(e->fn)) {
         if (compile(c, e->args[0], &v))
             return c->rc;
         return emit_unary(c, e->fn, v, out);
@@ -549,48 +549,48 @@ static int compile_op(snx_compiler *c, const snx_ast *e, snx_opnd *out)
     return compile_binary_args(c, e->fn, e->args[0], e->args[1], out);
 }
 
-static int compile(snx_compiler *c, const snx_ast *e, snx_opnd *out)
+static int compile(sim_compiler *c, const sim_ast *e, sim_opnd *out)
 {
     if (c->rc)
         return c->rc;
     if (e->is_const) {
-        *out = snx_const(c, e->value);
+        *out = sim_const(c, e->value);
         return c->rc;
     }
-    if (e->kind == SNX_AST_NAME)
+    if (e->kind == SIM_AST_NAME)
         return compile_name(c, e, out);
     return compile_op(c, e, out);
 }
 
-int snx_compile_pending(snx_compiler *c, const snx_ast *e, snx_pending *out)
+int sim_compile_pending(sim_compiler *c, const sim_ast *e, sim_pending *out)
 {
-    const snx_ast *y = NULL, *a = NULL;
+    const sim_ast *y = NULL, *a = NULL;
     double s = 1;
-    *out = (snx_pending){ SNX_PENDING_VALUE, { 0 }, { 0 }, 1 };
+    *out = (sim_pending){ SIM_PENDING_VALUE, { 0 }, { 0 }, 1 };
     if (!e->analyzed)
         return c->rc = snx_error(SNX_EINVAL, "internal: compiling an unanalysed expression");
-    if (!e->is_const && e->kind == SNX_AST_OP) {
-        int add = e->fn == SNX_FN_ADD;
+    if (!e->is_const && e->kind == SIM_AST_OP) {
+        int add = e->fn == SIM_FN_ADD;
         if (split_scaled(e, &y, &s)) {
-            out->kind = SNX_PENDING_SCALED;
-        } else if ((add || e->fn == SNX_FN_SUB) && split_scaled(e->args[1], &y, &s)) {
-            out->kind = SNX_PENDING_MULADD;
+            out->kind = SIM_PENDING_SCALED;
+        } else if ((add || e->fn == SIM_FN_SUB) && split_scaled(e->args[1], &y, &s)) {
+            out->kind = SIM_PENDING_MULADD;
             a = e->args[0];
             s = add ? s : -s;
         } else if (add && split_scaled(e->args[0], &y, &s)) {
-            out->kind = SNX_PENDING_MULADD;
+            out->kind = SIM_PENDING_MULADD;
             a = e->args[1];
         }
     }
     out->s = s;
-    if (!compile(c, out->kind == SNX_PENDING_VALUE ? e : y, &out->y))
-        snx_to_vec(c, &out->y);
+    if (!compile(c, out->kind == SIM_PENDING_VALUE ? e : y, &out->y))
+        sim_to_vec(c, &out->y);
     if (a && !c->rc && !compile(c, a, &out->a))
-        snx_to_vec(c, &out->a);
+        sim_to_vec(c, &out->a);
     return c->rc;
 }
 
-int snx_compile_expr(snx_compiler *c, const snx_ast *e, snx_opnd *out)
+int sim_compile_expr(sim_compiler *c, const sim_ast *e, sim_opnd *out)
 {
     if (!e->analyzed)
         return c->rc = snx_error(SNX_EINVAL, "internal: compiling an unanalysed expression");
@@ -599,76 +599,76 @@ int snx_compile_expr(snx_compiler *c, const snx_ast *e, snx_opnd *out)
 
 /* ---- statements ----------------------------------------------------------------------- */
 
-static const int ASSIGN_FN[] = { -1, SNX_FN_ADD, SNX_FN_SUB, SNX_FN_MUL, SNX_FN_DIV };
+static const int ASSIGN_FN[] = { -1, SIM_FN_ADD, SIM_FN_SUB, SIM_FN_MUL, SIM_FN_DIV };
 
 /* Stores into a directly addressed array: a plain "X = expr" retargets the expression's
  * last instruction to write X, which saves a copy. That is safe because every earlier
  * read of X happened before, and the last instruction reads its inputs elementwise. */
-static int store_direct(snx_compiler *c, const snx_stmt *st, snx_opnd dst, snx_opnd v)
+static int store_direct(sim_compiler *c, const sim_stmt *st, sim_opnd dst, sim_opnd v)
 {
-    if (st->op != SNX_SET) {
-        snx_opnd r;
+    if (st->op != SIM_SET) {
+        sim_opnd r;
         if (emit_binary(c, ASSIGN_FN[st->op], dst, v, &r))
             return c->rc;
         /* emit_binary wrote into a temporary of v or a new register: move into X. */
-        snx_insn *last = &c->code[c->n_code - 1];
+        sim_insn *last = &c->code[c->n_code - 1];
         last->d = (uint16_t)dst.v;
-        snx_release(c, r);
+        sim_release(c, r);
         return c->rc;
     }
     if (v.temp && c->n_code > 0 && c->code[c->n_code - 1].d == v.v &&
-        c->code[c->n_code - 1].op < SNX_OP_SCATTER_SET) {
+        c->code[c->n_code - 1].op < SIM_OP_SCATTER_SET) {
         c->code[c->n_code - 1].d = (uint16_t)dst.v;
-        snx_release(c, v);
+        sim_release(c, v);
         return c->rc;
     }
-    snx_emit(c, v.kind == SNX_OPND_SCAL ? SNX_OP_MOV_S : SNX_OP_MOV_V, dst.v,
-             v.kind == SNX_OPND_SCAL ? 0 : v.v, v.kind == SNX_OPND_SCAL ? v.v : 0, 0);
-    snx_release(c, v);
+    sim_emit(c, v.kind == SIM_OPND_SCAL ? SIM_OP_MOV_S : SIM_OP_MOV_V, dst.v,
+             v.kind == SIM_OPND_SCAL ? 0 : v.v, v.kind == SIM_OPND_SCAL ? v.v : 0, 0);
+    sim_release(c, v);
     return c->rc;
 }
 
-int snx_compile_stmt(snx_compiler *c, const snx_stmt *st)
+int sim_compile_stmt(sim_compiler *c, const sim_stmt *st)
 {
-    snx_sym s;
-    if (snx_scope_lookup(c->sc, st->target, &s) || s.kind != SNX_SYM_ARRAY)
+    sim_sym s;
+    if (sim_scope_lookup(c->sc, st->target, &s) || s.kind != SIM_SYM_ARRAY)
         return c->rc = snx_error(SNX_EINVAL, "internal: statement target \"%s\" unresolved",
                                  st->target);
-    snx_opnd v;
-    if (snx_compile_expr(c, st->expr, &v))
+    sim_opnd v;
+    if (sim_compile_expr(c, st->expr, &v))
         return c->rc;
-    if (s.access == SNX_DIRECT) {
-        store_direct(c, st, snx_opnd_array(c, s.slot), v);
-    } else if (!snx_to_vec(c, &v)) {
+    if (s.access == SIM_DIRECT) {
+        store_direct(c, st, sim_opnd_array(c, s.slot), v);
+    } else if (!sim_to_vec(c, &v)) {
         use_idx(c, s.access);
-        snx_opnd_array(c, s.slot);
-        snx_emit(c, SNX_OP_SCATTER_SET + st->op, (unsigned)s.slot, v.v, (unsigned)s.access, 0);
-        snx_release(c, v);
+        sim_opnd_array(c, s.slot);
+        sim_emit(c, SIM_OP_SCATTER_SET + st->op, (unsigned)s.slot, v.v, (unsigned)s.access, 0);
+        sim_release(c, v);
     }
-    snx_compiler_invalidate(c, s.slot);
+    sim_compiler_invalidate(c, s.slot);
     return c->rc;
 }
 
-int snx_compile_assignment(const snx_scope *sc, const char *target, const char *expr,
-                           const char *label, snx_program **out)
+int sim_compile_assignment(const sim_scope *sc, const char *target, const char *expr,
+                           const char *label, sim_program **out)
 {
-    snx_src *src = snx_src_new(expr, label);
-    snx_stmt st = { .op = SNX_SET };
-    snx_compiler *c = NULL;
+    sim_src *src = sim_src_new(expr, label);
+    sim_stmt st = { .op = SIM_SET };
+    sim_compiler *c = NULL;
     *out = NULL;
     int rc = src && (st.target = snx_strdup(target)) ? 0 : SNX_ENOMEM;
-    if (!rc && !(st.expr = snx_parse_expr(src)))
+    if (!rc && !(st.expr = sim_parse_expr(src)))
         rc = snx_errcode();
     if (!rc) {
         st.end = st.expr->end;
-        rc = snx_analyze_stmt(&st, src, sc);
+        rc = sim_analyze_stmt(&st, src, sc);
     }
-    if (!rc && !(c = snx_compiler_new(sc)))
+    if (!rc && !(c = sim_compiler_new(sc)))
         rc = SNX_ENOMEM;
-    if (!rc && !(rc = snx_compile_stmt(c, &st)) && !(*out = snx_compiler_finish(c)))
+    if (!rc && !(rc = sim_compile_stmt(c, &st)) && !(*out = sim_compiler_finish(c)))
         rc = snx_errcode();
-    snx_compiler_free(c);
+    sim_compiler_free(c);
     free(st.target);
-    snx_src_free(src);
+    sim_src_free(src);
     return rc;
 }

@@ -33,7 +33,7 @@
 #define SPARSE_P (1.0 / 32.0)
 #endif
 
-void snx_csr_free(snx_csr *c)
+void sim_csr_free(sim_csr *c)
 {
     if (!c)
         return;
@@ -43,7 +43,7 @@ void snx_csr_free(snx_csr *c)
 }
 
 /* Allocates row (n_pre + 1, zeroed) and targets (cap >= 1). */
-static int csr_alloc(snx_csr *c, const char *fn, int32_t n_pre, int32_t n_post, int64_t cap)
+static int csr_alloc(sim_csr *c, const char *fn, int32_t n_pre, int32_t n_post, int64_t cap)
 {
     memset(c, 0, sizeof *c);
     if (cap < 1)
@@ -56,14 +56,14 @@ static int csr_alloc(snx_csr *c, const char *fn, int32_t n_pre, int32_t n_post, 
     c->row = snx_calloc((size_t)n_pre + 1, sizeof *c->row);
     c->targets = snx_malloc((size_t)cap * sizeof *c->targets);
     if (!c->row || !c->targets) {
-        snx_csr_free(c);
+        sim_csr_free(c);
         return snx_error_context("%s", fn);
     }
     return 0;
 }
 
 /* Makes sure targets holds `need` entries (doubling). */
-static int csr_reserve(snx_csr *c, size_t *cap, int64_t need, const char *fn)
+static int csr_reserve(sim_csr *c, size_t *cap, int64_t need, const char *fn)
 {
     if ((uint64_t)need <= *cap)
         return 0;
@@ -76,7 +76,7 @@ static int csr_reserve(snx_csr *c, size_t *cap, int64_t need, const char *fn)
 }
 
 /* Gives back unused target capacity. */
-static void csr_shrink(snx_csr *c, size_t cap)
+static void csr_shrink(sim_csr *c, size_t cap)
 {
     size_t n = c->n_syn > 0 ? (size_t)c->n_syn : 1;
     if (n < cap) {
@@ -86,17 +86,17 @@ static void csr_shrink(snx_csr *c, size_t cap)
     }
 }
 
-int snx_csr_copy(snx_csr *dst, const snx_csr *src)
+int sim_csr_copy(sim_csr *dst, const sim_csr *src)
 {
     if (!dst)
-        return snx_error(SNX_EINVAL, "snx_csr_copy: dst is NULL");
+        return snx_error(SNX_EINVAL, "sim_csr_copy: dst is NULL");
     memset(dst, 0, sizeof *dst);
     if (!src)
-        return snx_error(SNX_EINVAL, "snx_csr_copy: src is NULL");
+        return snx_error(SNX_EINVAL, "sim_csr_copy: src is NULL");
     if (!src->row || src->n_pre < 0 || src->n_post < 0 || src->n_syn < 0 ||
         (src->n_syn > 0 && !src->targets))
-        return snx_error(SNX_EINVAL, "snx_csr_copy: src is not a valid CSR");
-    int rc = csr_alloc(dst, "snx_csr_copy", src->n_pre, src->n_post, src->n_syn);
+        return snx_error(SNX_EINVAL, "sim_csr_copy: src is not a valid CSR");
+    int rc = csr_alloc(dst, "sim_csr_copy", src->n_pre, src->n_post, src->n_syn);
     if (rc)
         return rc;
     memcpy(dst->row, src->row, ((size_t)src->n_pre + 1) * sizeof *dst->row);
@@ -106,7 +106,7 @@ int snx_csr_copy(snx_csr *dst, const snx_csr *src)
     return 0;
 }
 
-static int check_sizes(const char *fn, snx_csr *out, int32_t n_pre, int32_t n_post)
+static int check_sizes(const char *fn, sim_csr *out, int32_t n_pre, int32_t n_post)
 {
     if (!out)
         return snx_error(SNX_EINVAL, "%s: out is NULL", fn);
@@ -167,10 +167,10 @@ static int64_t excluded_count(const autapse_rule *r, int32_t n_pre, int32_t n_po
     return hi > lo ? hi - lo : 0;
 }
 
-int snx_csr_all_to_all(snx_csr *out, int32_t n_pre, int32_t n_post, int autapses,
+int sim_csr_all_to_all(sim_csr *out, int32_t n_pre, int32_t n_post, int autapses,
                        int64_t pre_offset, int64_t post_offset)
 {
-    static const char fn[] = "snx_csr_all_to_all";
+    static const char fn[] = "sim_csr_all_to_all";
     int rc = check_sizes(fn, out, n_pre, n_post);
     if (rc)
         return rc;
@@ -191,9 +191,9 @@ int snx_csr_all_to_all(snx_csr *out, int32_t n_pre, int32_t n_post, int autapses
     return 0;
 }
 
-int snx_csr_one_to_one(snx_csr *out, int32_t n)
+int sim_csr_one_to_one(sim_csr *out, int32_t n)
 {
-    static const char fn[] = "snx_csr_one_to_one";
+    static const char fn[] = "sim_csr_one_to_one";
     if (!out)
         return snx_error(SNX_EINVAL, "%s: out is NULL", fn);
     memset(out, 0, sizeof *out);
@@ -271,17 +271,17 @@ static int64_t extract(const uint64_t *bits, uint32_t m, int invert, int64_t ex,
     return n;
 }
 
-int snx_csr_random(snx_csr *out, int32_t n_pre, int32_t n_post, double p, int autapses,
+int sim_csr_random(sim_csr *out, int32_t n_pre, int32_t n_post, double p, int autapses,
                    int64_t pre_offset, int64_t post_offset, gsl_rng *rng)
 {
-    static const char fn[] = "snx_csr_random";
+    static const char fn[] = "sim_csr_random";
     int rc = check_sizes(fn, out, n_pre, n_post);
     if (rc || (rc = check_p(fn, p)))
         return rc;
     if (!rng)
         return snx_error(SNX_EINVAL, "%s: rng is NULL", fn);
     if (p == 1.0)
-        return snx_csr_all_to_all(out, n_pre, n_post, autapses, pre_offset, post_offset) ?
+        return sim_csr_all_to_all(out, n_pre, n_post, autapses, pre_offset, post_offset) ?
                    snx_error_context("%s", fn) : 0;
 
     /* Expected count plus 6 sigma: one allocation almost always suffices. */
@@ -308,7 +308,7 @@ int snx_csr_random(snx_csr *out, int32_t n_pre, int32_t n_post, double p, int au
     } else {
         bits = snx_calloc(((size_t)n_post + 63) / 64, sizeof *bits);
         if (!bits) {
-            snx_csr_free(out);
+            sim_csr_free(out);
             return snx_error_context("%s", fn);
         }
     }
@@ -352,16 +352,16 @@ int snx_csr_random(snx_csr *out, int32_t n_pre, int32_t n_post, double p, int au
     return 0;
 fail:
     free(bits);
-    snx_csr_free(out);
+    sim_csr_free(out);
     return rc;
 }
 
 /* ---- explicit pairs ------------------------------------------------------------- */
 
-int snx_csr_from_pairs(snx_csr *out, int32_t n_pre, int32_t n_post, const int32_t *pre,
+int sim_csr_from_pairs(sim_csr *out, int32_t n_pre, int32_t n_post, const int32_t *pre,
                        const int32_t *post, int64_t n, int64_t *order_out)
 {
-    static const char fn[] = "snx_csr_from_pairs";
+    static const char fn[] = "sim_csr_from_pairs";
     int rc = check_sizes(fn, out, n_pre, n_post);
     if (rc)
         return rc;
@@ -390,7 +390,7 @@ int snx_csr_from_pairs(snx_csr *out, int32_t n_pre, int32_t n_post, const int32_
     if (!by_post || !cnt) {
         free(by_post);
         free(cnt);
-        snx_csr_free(out);
+        sim_csr_free(out);
         return snx_error_context("%s", fn);
     }
     for (int64_t k = 0; k < n; k++)
@@ -425,8 +425,8 @@ int snx_csr_from_pairs(snx_csr *out, int32_t n_pre, int32_t n_post, const int32_
 
 /* ---- row masks ------------------------------------------------------------------ */
 
-static int from_mask(const char *fn, snx_csr *out, int32_t n_pre, int32_t n_post,
-                     snx_row_mask_fn fill, void *ctx, double p, gsl_rng *rng)
+static int from_mask(const char *fn, sim_csr *out, int32_t n_pre, int32_t n_post,
+                     sim_row_mask_fn fill, void *ctx, double p, gsl_rng *rng)
 {
     int rc = check_sizes(fn, out, n_pre, n_post);
     if (rc || (rc = check_p(fn, p)))
@@ -440,7 +440,7 @@ static int from_mask(const char *fn, snx_csr *out, int32_t n_pre, int32_t n_post
         return rc;
     unsigned char *mask = snx_malloc(n_post > 0 ? (size_t)n_post : 1);
     if (!mask) {
-        snx_csr_free(out);
+        sim_csr_free(out);
         return snx_error_context("%s", fn);
     }
     int64_t pos = 0;
@@ -482,39 +482,39 @@ static int from_mask(const char *fn, snx_csr *out, int32_t n_pre, int32_t n_post
     return 0;
 fail:
     free(mask);
-    snx_csr_free(out);
+    sim_csr_free(out);
     return rc;
 }
 
-int snx_csr_from_row_mask(snx_csr *out, int32_t n_pre, int32_t n_post,
-                          snx_row_mask_fn fill, void *ctx)
+int sim_csr_from_row_mask(sim_csr *out, int32_t n_pre, int32_t n_post,
+                          sim_row_mask_fn fill, void *ctx)
 {
-    return from_mask("snx_csr_from_row_mask", out, n_pre, n_post, fill, ctx, 1.0, NULL);
+    return from_mask("sim_csr_from_row_mask", out, n_pre, n_post, fill, ctx, 1.0, NULL);
 }
 
-int snx_csr_from_row_mask_p(snx_csr *out, int32_t n_pre, int32_t n_post,
-                            snx_row_mask_fn fill, void *ctx, double p, gsl_rng *rng)
+int sim_csr_from_row_mask_p(sim_csr *out, int32_t n_pre, int32_t n_post,
+                            sim_row_mask_fn fill, void *ctx, double p, gsl_rng *rng)
 {
-    return from_mask("snx_csr_from_row_mask_p", out, n_pre, n_post, fill, ctx, p, rng);
+    return from_mask("sim_csr_from_row_mask_p", out, n_pre, n_post, fill, ctx, p, rng);
 }
 
 /* ---- helpers -------------------------------------------------------------------- */
 
-int snx_csr_pre_indices(const snx_csr *c, int32_t *pre_out)
+int sim_csr_pre_indices(const sim_csr *c, int32_t *pre_out)
 {
     if (!c)
-        return snx_error(SNX_EINVAL, "snx_csr_pre_indices: c is NULL");
+        return snx_error(SNX_EINVAL, "sim_csr_pre_indices: c is NULL");
     if (!pre_out && c->n_syn > 0)
-        return snx_error(SNX_EINVAL, "snx_csr_pre_indices: pre_out is NULL");
+        return snx_error(SNX_EINVAL, "sim_csr_pre_indices: pre_out is NULL");
     for (int32_t a = 0; a < c->n_pre; a++)
         for (int64_t s = c->row[a]; s < c->row[a + 1]; s++)
             pre_out[s] = a;
     return 0;
 }
 
-int snx_csr_check(const snx_csr *c, int sorted)
+int sim_csr_check(const sim_csr *c, int sorted)
 {
-    static const char fn[] = "snx_csr_check";
+    static const char fn[] = "sim_csr_check";
     if (!c)
         return snx_error(SNX_EINVAL, "%s: c is NULL", fn);
     if (c->n_pre < 0 || c->n_post < 0 || c->n_syn < 0)

@@ -10,7 +10,7 @@
 
 /* ---- shared checks ---------------------------------------------------------------- */
 
-static int check_csr_row(const char *fn, const snx_csr *csr, int32_t pre)
+static int check_csr_row(const char *fn, const sim_csr *csr, int32_t pre)
 {
     if (!csr)
         return snx_error(SNX_EINVAL, "%s: csr is NULL", fn);
@@ -33,7 +33,7 @@ static int check_delay(const char *fn, const char *what, int32_t d, int32_t max_
 }
 
 /* Every delay[s] of row pre in [0, max_delay]; names the first offender. */
-static int check_row_delays(const char *fn, const snx_csr *csr, int32_t pre,
+static int check_row_delays(const char *fn, const sim_csr *csr, int32_t pre,
                             const int32_t *delay, int32_t max_delay)
 {
     int64_t s0 = csr->row[pre], s1 = csr->row[pre + 1];
@@ -82,16 +82,16 @@ static double *ring_alloc(const char *fn, int32_t n_targets, int32_t max_delay)
     return buf;
 }
 
-snx_ring *snx_ring_new(int32_t n_targets, int32_t max_delay_steps)
+sim_ring *sim_ring_new(int32_t n_targets, int32_t max_delay_steps)
 {
-    static const char fn[] = "snx_ring_new";
+    static const char fn[] = "sim_ring_new";
     if (n_targets < 0) {
         snx_error(SNX_EINVAL, "%s: n_targets = %d is negative", fn, (int)n_targets);
         return NULL;
     }
     if (check_max_delay(fn, max_delay_steps))
         return NULL;
-    snx_ring *r = snx_calloc(1, sizeof *r);
+    sim_ring *r = snx_calloc(1, sizeof *r);
     if (!r) {
         snx_error_context("%s", fn);
         return NULL;
@@ -107,7 +107,7 @@ snx_ring *snx_ring_new(int32_t n_targets, int32_t max_delay_steps)
     return r;
 }
 
-void snx_ring_free(snx_ring *ring)
+void sim_ring_free(sim_ring *ring)
 {
     if (!ring)
         return;
@@ -116,7 +116,7 @@ void snx_ring_free(snx_ring *ring)
 }
 
 /* The slot `d` steps ahead (d in [0, max_delay]). */
-static inline double *ring_slot(const snx_ring *r, int32_t d)
+static inline double *ring_slot(const sim_ring *r, int32_t d)
 {
     int32_t s = r->cur + d;
     if (s > r->max_delay)
@@ -124,7 +124,7 @@ static inline double *ring_slot(const snx_ring *r, int32_t d)
     return r->buf + (size_t)s * (size_t)r->n_targets;
 }
 
-static int check_ring_row(const char *fn, const snx_ring *ring, const snx_csr *csr,
+static int check_ring_row(const char *fn, const sim_ring *ring, const sim_csr *csr,
                           int32_t pre, int32_t target_offset)
 {
     if (!ring)
@@ -156,10 +156,10 @@ static inline void scatter_const(double *restrict dst, const int32_t *restrict t
         dst[t[k]] += w;
 }
 
-int snx_ring_add_row_const_off(snx_ring *ring, const snx_csr *csr, int32_t pre,
+int sim_ring_add_row_const_off(sim_ring *ring, const sim_csr *csr, int32_t pre,
                                int32_t target_offset, double w, int32_t delay_steps)
 {
-    static const char fn[] = "snx_ring_add_row_const";
+    static const char fn[] = "sim_ring_add_row_const";
     int rc = check_ring_row(fn, ring, csr, pre, target_offset);
     if (rc || (rc = check_delay(fn, "delay_steps", delay_steps, ring->max_delay)))
         return rc;
@@ -169,11 +169,11 @@ int snx_ring_add_row_const_off(snx_ring *ring, const snx_csr *csr, int32_t pre,
     return 0;
 }
 
-int snx_ring_add_spikes_const(snx_ring *ring, const snx_csr *csr, const int32_t *spikes,
+int sim_ring_add_spikes_const(sim_ring *ring, const sim_csr *csr, const int32_t *spikes,
                               size_t n_spikes, int32_t target_offset, double w,
                               int32_t delay_steps)
 {
-    static const char fn[] = "snx_ring_add_spikes_const";
+    static const char fn[] = "sim_ring_add_spikes_const";
     if (n_spikes == 0)
         return 0;
     if (!spikes)
@@ -195,7 +195,7 @@ int snx_ring_add_spikes_const(snx_ring *ring, const snx_csr *csr, const int32_t 
 }
 
 /* Per-synapse delays: each synapse picks its slot. */
-static void scatter_delays(snx_ring *r, const snx_csr *csr, int32_t pre, int32_t off,
+static void scatter_delays(sim_ring *r, const sim_csr *csr, int32_t pre, int32_t off,
                            const double *w, double wc, const int32_t *delay)
 {
     const int32_t *t = csr->targets;
@@ -209,16 +209,16 @@ static void scatter_delays(snx_ring *r, const snx_csr *csr, int32_t pre, int32_t
     }
 }
 
-int snx_ring_add_row_off(snx_ring *ring, const snx_csr *csr, int32_t pre,
+int sim_ring_add_row_off(sim_ring *ring, const sim_csr *csr, int32_t pre,
                          int32_t target_offset, const double *w, const int32_t *delay,
                          int32_t const_delay)
 {
-    static const char fn[] = "snx_ring_add_row";
+    static const char fn[] = "sim_ring_add_row";
     int rc = check_ring_row(fn, ring, csr, pre, target_offset);
     if (rc)
         return rc;
     if (!w)
-        return snx_error(SNX_EINVAL, "%s: w is NULL (use snx_ring_add_row_const for one "
+        return snx_error(SNX_EINVAL, "%s: w is NULL (use sim_ring_add_row_const for one "
                          "weight)", fn);
     if (delay) {
         if ((rc = check_row_delays(fn, csr, pre, delay, ring->max_delay)))
@@ -235,15 +235,15 @@ int snx_ring_add_row_off(snx_ring *ring, const snx_csr *csr, int32_t pre,
     return 0;
 }
 
-int snx_ring_add_row_cw_off(snx_ring *ring, const snx_csr *csr, int32_t pre,
+int sim_ring_add_row_cw_off(sim_ring *ring, const sim_csr *csr, int32_t pre,
                             int32_t target_offset, double w, const int32_t *delay)
 {
-    static const char fn[] = "snx_ring_add_row_cw";
+    static const char fn[] = "sim_ring_add_row_cw";
     int rc = check_ring_row(fn, ring, csr, pre, target_offset);
     if (rc)
         return rc;
     if (!delay)
-        return snx_error(SNX_EINVAL, "%s: delay is NULL (use snx_ring_add_row_const for one "
+        return snx_error(SNX_EINVAL, "%s: delay is NULL (use sim_ring_add_row_const for one "
                          "delay)", fn);
     if ((rc = check_row_delays(fn, csr, pre, delay, ring->max_delay)))
         return rc;
@@ -251,9 +251,9 @@ int snx_ring_add_row_cw_off(snx_ring *ring, const snx_csr *csr, int32_t pre,
     return 0;
 }
 
-int snx_ring_add(snx_ring *ring, int32_t target, int32_t delay_steps, double x)
+int sim_ring_add(sim_ring *ring, int32_t target, int32_t delay_steps, double x)
 {
-    static const char fn[] = "snx_ring_add";
+    static const char fn[] = "sim_ring_add";
     if (!ring)
         return snx_error(SNX_EINVAL, "%s: ring is NULL", fn);
     if (target < 0 || target >= ring->n_targets)
@@ -266,18 +266,18 @@ int snx_ring_add(snx_ring *ring, int32_t target, int32_t delay_steps, double x)
     return 0;
 }
 
-double *snx_ring_current(snx_ring *ring)
+double *sim_ring_current(sim_ring *ring)
 {
     if (!ring) {
-        snx_error(SNX_EINVAL, "snx_ring_current: ring is NULL");
+        snx_error(SNX_EINVAL, "sim_ring_current: ring is NULL");
         return NULL;
     }
     return ring_slot(ring, 0);
 }
 
-const double *snx_ring_slot(const snx_ring *ring, int32_t delay_steps)
+const double *sim_ring_slot(const sim_ring *ring, int32_t delay_steps)
 {
-    static const char fn[] = "snx_ring_slot";
+    static const char fn[] = "sim_ring_slot";
     if (!ring) {
         snx_error(SNX_EINVAL, "%s: ring is NULL", fn);
         return NULL;
@@ -287,7 +287,7 @@ const double *snx_ring_slot(const snx_ring *ring, int32_t delay_steps)
     return ring_slot(ring, delay_steps);
 }
 
-void snx_ring_advance(snx_ring *ring)
+void sim_ring_advance(sim_ring *ring)
 {
     if (!ring)
         return;
@@ -295,16 +295,16 @@ void snx_ring_advance(snx_ring *ring)
     ring->cur = ring->cur == ring->max_delay ? 0 : ring->cur + 1;
 }
 
-void snx_ring_clear(snx_ring *ring)
+void sim_ring_clear(sim_ring *ring)
 {
     if (!ring)
         return;
     memset(ring->buf, 0, ((size_t)ring->max_delay + 1) * (size_t)ring->n_targets * sizeof(double));
 }
 
-int snx_ring_grow_delay(snx_ring *ring, int32_t max_delay_steps)
+int sim_ring_grow_delay(sim_ring *ring, int32_t max_delay_steps)
 {
-    static const char fn[] = "snx_ring_grow_delay";
+    static const char fn[] = "sim_ring_grow_delay";
     if (!ring)
         return snx_error(SNX_EINVAL, "%s: ring is NULL", fn);
     int rc = check_max_delay(fn, max_delay_steps);
@@ -325,15 +325,15 @@ int snx_ring_grow_delay(snx_ring *ring, int32_t max_delay_steps)
     return 0;
 }
 
-int snx_ring_copy(const snx_ring *ring, snx_ring **out)
+int sim_ring_copy(const sim_ring *ring, sim_ring **out)
 {
-    static const char fn[] = "snx_ring_copy";
+    static const char fn[] = "sim_ring_copy";
     if (!out)
         return snx_error(SNX_EINVAL, "%s: out is NULL", fn);
     *out = NULL;
     if (!ring)
         return snx_error(SNX_EINVAL, "%s: ring is NULL", fn);
-    snx_ring *r = snx_ring_new(ring->n_targets, ring->max_delay);
+    sim_ring *r = sim_ring_new(ring->n_targets, ring->max_delay);
     if (!r)
         return snx_error_context("%s", fn);
     memcpy(r->buf, ring->buf,
@@ -343,9 +343,9 @@ int snx_ring_copy(const snx_ring *ring, snx_ring **out)
     return 0;
 }
 
-int snx_ring_restore(snx_ring *dst, const snx_ring *src)
+int sim_ring_restore(sim_ring *dst, const sim_ring *src)
 {
-    static const char fn[] = "snx_ring_restore";
+    static const char fn[] = "sim_ring_restore";
     if (!dst)
         return snx_error(SNX_EINVAL, "%s: dst is NULL", fn);
     if (!src)
@@ -369,12 +369,12 @@ int snx_ring_restore(snx_ring *dst, const snx_ring *src)
 
 /* ---- event queues --------------------------------------------------------------- */
 
-snx_event_queue *snx_queue_new(int32_t max_delay_steps)
+sim_event_queue *sim_queue_new(int32_t max_delay_steps)
 {
-    static const char fn[] = "snx_queue_new";
+    static const char fn[] = "sim_queue_new";
     if (check_max_delay(fn, max_delay_steps))
         return NULL;
-    snx_event_queue *q = snx_calloc(1, sizeof *q);
+    sim_event_queue *q = snx_calloc(1, sizeof *q);
     if (q)
         q->slots = snx_calloc((size_t)max_delay_steps + 1, sizeof *q->slots);
     if (!q || !q->slots) {
@@ -386,7 +386,7 @@ snx_event_queue *snx_queue_new(int32_t max_delay_steps)
     return q;
 }
 
-static void free_slots(snx_event_slot *slots, int32_t n)
+static void free_slots(sim_event_slot *slots, int32_t n)
 {
     if (!slots)
         return;
@@ -395,7 +395,7 @@ static void free_slots(snx_event_slot *slots, int32_t n)
     free(slots);
 }
 
-void snx_queue_free(snx_event_queue *q)
+void sim_queue_free(sim_event_queue *q)
 {
     if (!q)
         return;
@@ -403,7 +403,7 @@ void snx_queue_free(snx_event_queue *q)
     free(q);
 }
 
-static inline snx_event_slot *queue_slot(const snx_event_queue *q, int32_t d)
+static inline sim_event_slot *queue_slot(const sim_event_queue *q, int32_t d)
 {
     int32_t s = q->cur + d;
     if (s > q->max_delay)
@@ -411,7 +411,7 @@ static inline snx_event_slot *queue_slot(const snx_event_queue *q, int32_t d)
     return q->slots + s;
 }
 
-static int slot_reserve(const char *fn, snx_event_slot *sl, size_t extra)
+static int slot_reserve(const char *fn, sim_event_slot *sl, size_t extra)
 {
     if (extra > SIZE_MAX / sizeof(int64_t) / 2 - sl->n)
         return snx_error(SNX_ENOMEM, "%s: too many queued events", fn);
@@ -420,7 +420,7 @@ static int slot_reserve(const char *fn, snx_event_slot *sl, size_t extra)
     return 0;
 }
 
-static int check_queue_row(const char *fn, const snx_event_queue *q, const snx_csr *csr,
+static int check_queue_row(const char *fn, const sim_event_queue *q, const sim_csr *csr,
                            int32_t pre)
 {
     if (!q)
@@ -428,10 +428,10 @@ static int check_queue_row(const char *fn, const snx_event_queue *q, const snx_c
     return check_csr_row(fn, csr, pre);
 }
 
-int snx_queue_push_row(snx_event_queue *q, const snx_csr *csr, int32_t pre,
+int sim_queue_push_row(sim_event_queue *q, const sim_csr *csr, int32_t pre,
                        const int32_t *delay, int32_t const_delay)
 {
-    static const char fn[] = "snx_queue_push_row";
+    static const char fn[] = "sim_queue_push_row";
     int rc = check_queue_row(fn, q, csr, pre);
     if (rc)
         return rc;
@@ -439,7 +439,7 @@ int snx_queue_push_row(snx_event_queue *q, const snx_csr *csr, int32_t pre,
     if (!delay) {
         if ((rc = check_delay(fn, "const_delay", const_delay, q->max_delay)))
             return rc;
-        snx_event_slot *sl = queue_slot(q, const_delay);
+        sim_event_slot *sl = queue_slot(q, const_delay);
         if ((rc = slot_reserve(fn, sl, (size_t)(s1 - s0))))
             return rc;
         int64_t *dst = sl->syn + sl->n;
@@ -451,7 +451,7 @@ int snx_queue_push_row(snx_event_queue *q, const snx_csr *csr, int32_t pre,
     if ((rc = check_row_delays(fn, csr, pre, delay, q->max_delay)))
         return rc;
     for (int64_t s = s0; s < s1; s++) {
-        snx_event_slot *sl = queue_slot(q, delay[s]);
+        sim_event_slot *sl = queue_slot(q, delay[s]);
         if (sl->n == sl->cap && (rc = slot_reserve(fn, sl, 1))) {
             /* Out of memory mid-row: take back what this row pushed. */
             for (int64_t u = s0; u < s; u++)
@@ -463,10 +463,10 @@ int snx_queue_push_row(snx_event_queue *q, const snx_csr *csr, int32_t pre,
     return 0;
 }
 
-int snx_queue_push_spikes(snx_event_queue *q, const snx_csr *csr, const int32_t *spikes,
+int sim_queue_push_spikes(sim_event_queue *q, const sim_csr *csr, const int32_t *spikes,
                           size_t n_spikes, int32_t delay_steps)
 {
-    static const char fn[] = "snx_queue_push_spikes";
+    static const char fn[] = "sim_queue_push_spikes";
     if (n_spikes == 0)
         return 0;
     if (!spikes)
@@ -479,9 +479,9 @@ int snx_queue_push_spikes(snx_event_queue *q, const snx_csr *csr, const int32_t 
         if (spikes[i] < 0 || spikes[i] >= csr->n_pre)
             return snx_error(SNX_EINVAL, "%s: spikes[%zu] = %d is outside [0, n_pre = %d)", fn,
                              i, (int)spikes[i], (int)csr->n_pre);
-        total += (size_t)snx_csr_row_len(csr, spikes[i]);
+        total += (size_t)sim_csr_row_len(csr, spikes[i]);
     }
-    snx_event_slot *sl = queue_slot(q, delay_steps);
+    sim_event_slot *sl = queue_slot(q, delay_steps);
     if ((rc = slot_reserve(fn, sl, total)))
         return rc;
     int64_t *dst = sl->syn + sl->n;
@@ -492,9 +492,9 @@ int snx_queue_push_spikes(snx_event_queue *q, const snx_csr *csr, const int32_t 
     return 0;
 }
 
-int snx_queue_push(snx_event_queue *q, int64_t syn, int32_t delay_steps)
+int sim_queue_push(sim_event_queue *q, int64_t syn, int32_t delay_steps)
 {
-    static const char fn[] = "snx_queue_push";
+    static const char fn[] = "sim_queue_push";
     if (!q)
         return snx_error(SNX_EINVAL, "%s: q is NULL", fn);
     if (syn < 0)
@@ -502,28 +502,28 @@ int snx_queue_push(snx_event_queue *q, int64_t syn, int32_t delay_steps)
     int rc = check_delay(fn, "delay_steps", delay_steps, q->max_delay);
     if (rc)
         return rc;
-    snx_event_slot *sl = queue_slot(q, delay_steps);
+    sim_event_slot *sl = queue_slot(q, delay_steps);
     if ((rc = slot_reserve(fn, sl, 1)))
         return rc;
     sl->syn[sl->n++] = syn;
     return 0;
 }
 
-const int64_t *snx_queue_current(const snx_event_queue *q, size_t *n)
+const int64_t *sim_queue_current(const sim_event_queue *q, size_t *n)
 {
     if (!q) {
         if (n)
             *n = 0;
-        snx_error(SNX_EINVAL, "snx_queue_current: q is NULL");
+        snx_error(SNX_EINVAL, "sim_queue_current: q is NULL");
         return NULL;
     }
-    const snx_event_slot *sl = queue_slot(q, 0);
+    const sim_event_slot *sl = queue_slot(q, 0);
     if (n)
         *n = sl->n;
     return sl->syn;
 }
 
-void snx_queue_advance(snx_event_queue *q)
+void sim_queue_advance(sim_event_queue *q)
 {
     if (!q)
         return;
@@ -531,7 +531,7 @@ void snx_queue_advance(snx_event_queue *q)
     q->cur = q->cur == q->max_delay ? 0 : q->cur + 1;
 }
 
-void snx_queue_clear(snx_event_queue *q)
+void sim_queue_clear(sim_event_queue *q)
 {
     if (!q)
         return;
@@ -539,7 +539,7 @@ void snx_queue_clear(snx_event_queue *q)
         q->slots[i].n = 0;
 }
 
-size_t snx_queue_pending(const snx_event_queue *q)
+size_t sim_queue_pending(const sim_event_queue *q)
 {
     size_t n = 0;
     if (q)
@@ -548,9 +548,9 @@ size_t snx_queue_pending(const snx_event_queue *q)
     return n;
 }
 
-int snx_queue_grow_delay(snx_event_queue *q, int32_t max_delay_steps)
+int sim_queue_grow_delay(sim_event_queue *q, int32_t max_delay_steps)
 {
-    static const char fn[] = "snx_queue_grow_delay";
+    static const char fn[] = "sim_queue_grow_delay";
     if (!q)
         return snx_error(SNX_EINVAL, "%s: q is NULL", fn);
     int rc = check_max_delay(fn, max_delay_steps);
@@ -558,7 +558,7 @@ int snx_queue_grow_delay(snx_event_queue *q, int32_t max_delay_steps)
         return rc;
     if (max_delay_steps <= q->max_delay)
         return 0;
-    snx_event_slot *slots = snx_calloc((size_t)max_delay_steps + 1, sizeof *slots);
+    sim_event_slot *slots = snx_calloc((size_t)max_delay_steps + 1, sizeof *slots);
     if (!slots)
         return snx_error_context("%s", fn);
     for (int32_t d = 0; d <= q->max_delay; d++)
@@ -570,29 +570,29 @@ int snx_queue_grow_delay(snx_event_queue *q, int32_t max_delay_steps)
     return 0;
 }
 
-int snx_queue_copy(const snx_event_queue *q, snx_event_queue **out)
+int sim_queue_copy(const sim_event_queue *q, sim_event_queue **out)
 {
-    static const char fn[] = "snx_queue_copy";
+    static const char fn[] = "sim_queue_copy";
     if (!out)
         return snx_error(SNX_EINVAL, "%s: out is NULL", fn);
     *out = NULL;
     if (!q)
         return snx_error(SNX_EINVAL, "%s: q is NULL", fn);
-    snx_event_queue *c = snx_queue_new(q->max_delay);
+    sim_event_queue *c = sim_queue_new(q->max_delay);
     if (!c)
         return snx_error_context("%s", fn);
-    int rc = snx_queue_restore(c, q);
+    int rc = sim_queue_restore(c, q);
     if (rc) {
-        snx_queue_free(c);
+        sim_queue_free(c);
         return rc;
     }
     *out = c;
     return 0;
 }
 
-int snx_queue_restore(snx_event_queue *dst, const snx_event_queue *src)
+int sim_queue_restore(sim_event_queue *dst, const sim_event_queue *src)
 {
-    static const char fn[] = "snx_queue_restore";
+    static const char fn[] = "sim_queue_restore";
     if (!dst)
         return snx_error(SNX_EINVAL, "%s: dst is NULL", fn);
     if (!src)
@@ -602,7 +602,7 @@ int snx_queue_restore(snx_event_queue *dst, const snx_event_queue *src)
     int32_t ns = src->max_delay + 1;
     if (dst->max_delay != src->max_delay) {
         /* Different shape: build the new slots aside, so dst is unchanged on error. */
-        snx_event_slot *slots = snx_calloc((size_t)ns, sizeof *slots);
+        sim_event_slot *slots = snx_calloc((size_t)ns, sizeof *slots);
         if (!slots)
             return snx_error_context("%s", fn);
         for (int32_t i = 0; i < ns; i++)
@@ -617,7 +617,7 @@ int snx_queue_restore(snx_event_queue *dst, const snx_event_queue *src)
     }
     /* Grow first (keeps dst's contents), then copy: dst is unchanged if growing fails. */
     for (int32_t i = 0; i < ns; i++) {
-        snx_event_slot *d = dst->slots + i;
+        sim_event_slot *d = dst->slots + i;
         if (src->slots[i].n > d->cap &&
             snx_grow(&d->syn, &d->cap, src->slots[i].n, sizeof *d->syn))
             return snx_error_context("%s", fn);

@@ -13,15 +13,15 @@
 static const char *const RESERVED[] = { "t", "dt", "i", "j", "N", "N_pre", "N_post",
                                         "True", "False", "inf", "pi", "delay", NULL };
 
-static int eq_error(const snx_model *m, const snx_eq *eq, int code, const char *what)
+static int eq_error(const sim_model *m, const sim_eq *eq, int code, const char *what)
 {
     int line, col;
-    snx_src_position(m->src, eq->start, &line, &col);
+    sim_src_position(m->src, eq->start, &line, &col);
     return snx_error(code, "%s, line %d: %s, in \"%.*s\"", m->src->label, line, what,
                      eq->end - eq->start, m->src->text + eq->start);
 }
 
-static int check_name(const snx_model *m, const snx_eq *eq)
+static int check_name(const sim_model *m, const sim_eq *eq)
 {
     const char *n = eq->name;
     char what[160];
@@ -30,7 +30,7 @@ static int check_name(const snx_model *m, const snx_eq *eq)
               (len > 5 && !strcmp(n + len - 5, "_post"));
     for (const char *const *r = RESERVED; *r && !bad; r++)
         bad = !strcmp(*r, n);
-    for (const char *const *f = snx_fn_names; *f && !bad; f++)
+    for (const char *const *f = sim_fn_names; *f && !bad; f++)
         bad = !strcmp(*f, n);
     if (!bad)
         return 0;
@@ -41,9 +41,9 @@ static int check_name(const snx_model *m, const snx_eq *eq)
 
 /* Depth-first search for a cycle through subexpressions; colour: 0 new, 1 on the
  * current path, 2 done. */
-static int find_cycle(const snx_model *m, int k, char *colour, const snx_ast *e);
+static int find_cycle(const sim_model *m, int k, char *colour, const sim_ast *e);
 
-static int visit_subexpr(const snx_model *m, int k, char *colour)
+static int visit_subexpr(const sim_model *m, int k, char *colour)
 {
     if (colour[k] == 2)
         return 0;
@@ -55,12 +55,12 @@ static int visit_subexpr(const snx_model *m, int k, char *colour)
     return rc;
 }
 
-static int find_cycle(const snx_model *m, int k, char *colour, const snx_ast *e)
+static int find_cycle(const sim_model *m, int k, char *colour, const sim_ast *e)
 {
     (void)k;
-    if (e->kind == SNX_AST_NAME) {
-        int ref = snx_model_find(m, e->name);
-        if (ref >= 0 && m->eqs[ref].kind == SNX_EQ_SUBEXPR)
+    if (e->kind == SIM_AST_NAME) {
+        int ref = sim_model_find(m, e->name);
+        if (ref >= 0 && m->eqs[ref].kind == SIM_EQ_SUBEXPR)
             return visit_subexpr(m, ref, colour);
         return 0;
     }
@@ -72,7 +72,7 @@ static int find_cycle(const snx_model *m, int k, char *colour, const snx_ast *e)
     return 0;
 }
 
-static int check_structure(snx_model *m)
+static int check_structure(sim_model *m)
 {
     for (int k = 0; k < m->n_eqs; k++) {
         int rc = check_name(m, &m->eqs[k]);
@@ -84,39 +84,39 @@ static int check_structure(snx_model *m)
         return SNX_ENOMEM;
     int rc = 0;
     for (int k = 0; k < m->n_eqs && !rc; k++)
-        if (m->eqs[k].kind == SNX_EQ_SUBEXPR)
+        if (m->eqs[k].kind == SIM_EQ_SUBEXPR)
             rc = visit_subexpr(m, k, colour);
     free(colour);
     return rc;
 }
 
-int snx_model_parse(snx_model *m, const char *text, const char *label)
+int sim_model_parse(sim_model *m, const char *text, const char *label)
 {
-    *m = (snx_model){ 0 };
-    if (!(m->src = snx_src_new(text, label)))
+    *m = (sim_model){ 0 };
+    if (!(m->src = sim_src_new(text, label)))
         return SNX_ENOMEM;
-    int rc = snx_parse_eqs(m->src, &m->eqs, &m->n_eqs);
+    int rc = sim_parse_eqs(m->src, &m->eqs, &m->n_eqs);
     if (!rc)
         rc = check_structure(m);
     if (!rc && !(m->var_eq = snx_calloc((size_t)m->n_eqs + 1, sizeof *m->var_eq)))
         rc = SNX_ENOMEM;
     for (int k = 0; !rc && k < m->n_eqs; k++)
-        if (m->eqs[k].kind != SNX_EQ_SUBEXPR)
+        if (m->eqs[k].kind != SIM_EQ_SUBEXPR)
             m->var_eq[m->n_vars++] = k;
     if (rc)
-        snx_model_free(m);
+        sim_model_free(m);
     return rc;
 }
 
-void snx_model_free(snx_model *m)
+void sim_model_free(sim_model *m)
 {
-    snx_eqs_free(m->eqs, m->n_eqs);
-    snx_src_free(m->src);
+    sim_eqs_free(m->eqs, m->n_eqs);
+    sim_src_free(m->src);
     free(m->var_eq);
-    *m = (snx_model){ 0 };
+    *m = (sim_model){ 0 };
 }
 
-int snx_model_find(const snx_model *m, const char *name)
+int sim_model_find(const sim_model *m, const char *name)
 {
     for (int k = 0; k < m->n_eqs; k++)
         if (!strcmp(m->eqs[k].name, name))
@@ -124,7 +124,7 @@ int snx_model_find(const snx_model *m, const char *name)
     return -1;
 }
 
-int snx_model_var(const snx_model *m, const char *name)
+int sim_model_var(const sim_model *m, const char *name)
 {
     for (int v = 0; v < m->n_vars; v++)
         if (!strcmp(m->eqs[m->var_eq[v]].name, name))
@@ -132,50 +132,50 @@ int snx_model_var(const snx_model *m, const char *name)
     return -1;
 }
 
-const snx_eq *snx_model_var_eq(const snx_model *m, int var) { return &m->eqs[m->var_eq[var]]; }
+const sim_eq *sim_model_var_eq(const sim_model *m, int var) { return &m->eqs[m->var_eq[var]]; }
 
-int snx_model_enter(const snx_model *m, snx_scope *sc, int array_base, int access,
+int sim_model_enter(const sim_model *m, sim_scope *sc, int array_base, int access,
                     const char *suffix, int respect_constant, int subexprs)
 {
     char name[160];
     int var = 0;
     for (int k = 0; k < m->n_eqs; k++) {
-        const snx_eq *eq = &m->eqs[k];
-        snx_sym s = { .dim = eq->dim };
-        if (eq->kind == SNX_EQ_SUBEXPR && !subexprs)
+        const sim_eq *eq = &m->eqs[k];
+        sim_sym s = { .dim = eq->dim };
+        if (eq->kind == SIM_EQ_SUBEXPR && !subexprs)
             continue;
-        if (eq->kind == SNX_EQ_SUBEXPR) {
-            s.kind = SNX_SYM_SUBEXPR;
+        if (eq->kind == SIM_EQ_SUBEXPR) {
+            s.kind = SIM_SYM_SUBEXPR;
             s.expr = eq->expr;
         } else {
-            s.kind = SNX_SYM_ARRAY;
+            s.kind = SIM_SYM_ARRAY;
             s.slot = array_base + var++;
             s.access = access;
-            s.writable = !(respect_constant && (eq->flags & SNX_EQ_CONSTANT));
-            s.held = !!(eq->flags & SNX_EQ_UNLESS_REFRACTORY);
+            s.writable = !(respect_constant && (eq->flags & SIM_EQ_CONSTANT));
+            s.held = !!(eq->flags & SIM_EQ_UNLESS_REFRACTORY);
         }
         snprintf(name, sizeof name, "%s%s", eq->name, suffix);
-        int rc = snx_scope_add(sc, name, s);
+        int rc = sim_scope_add(sc, name, s);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-int snx_model_check(snx_model *m, const snx_scope *sc)
+int sim_model_check(sim_model *m, const sim_scope *sc)
 {
     for (int k = 0; k < m->n_eqs; k++) {
-        snx_eq *eq = &m->eqs[k];
-        if (eq->kind == SNX_EQ_PARAM)
+        sim_eq *eq = &m->eqs[k];
+        if (eq->kind == SIM_EQ_PARAM)
             continue;
-        int rc = snx_analyze(eq->expr, sc);
+        int rc = sim_analyze(eq->expr, sc);
         if (rc == SNX_EDIM) /* unknown-name messages already quote the line */
             return snx_error_context("equation \"%.*s\"", eq->end - eq->start,
                                      m->src->text + eq->start);
         if (rc)
             return rc;
         snx_dim want = eq->dim;
-        if (eq->kind == SNX_EQ_DIFF) {
+        if (eq->kind == SIM_EQ_DIFF) {
             snx_unit sec;
             snx_unit_lookup("s", &sec);
             want = snx_dim_div(eq->dim, sec.dim);
@@ -185,8 +185,8 @@ int snx_model_check(snx_model *m, const snx_scope *sc)
         char what[400], dw[64], de[64], dv[64];
         const char *te;
         int le;
-        snx_ast_text(eq->expr, &te, &le);
-        if (eq->kind == SNX_EQ_DIFF)
+        sim_ast_text(eq->expr, &te, &le);
+        if (eq->kind == SIM_EQ_DIFF)
             snprintf(what, sizeof what, "dimension mismatch: the right-hand side \"%.*s\" "
                      "has dimension %s, but d%s/dt must have dimension %s (%s has %s)",
                      le, te, snx_dim_format(eq->expr->dim, de, sizeof de),
@@ -202,15 +202,15 @@ int snx_model_check(snx_model *m, const snx_scope *sc)
     return 0;
 }
 
-int snx_method_parse(const char *name, int *method)
+int sim_method_parse(const char *name, int *method)
 {
     static const struct {
         const char *name;
         int method;
-    } METHODS[] = { { "euler", SNX_EULER }, { "rk2", SNX_RK2 }, { "rk4", SNX_RK4 },
-                    { "exponential_euler", SNX_EXP_EULER } };
+    } METHODS[] = { { "euler", SIM_EULER }, { "rk2", SIM_RK2 }, { "rk4", SIM_RK4 },
+                    { "exponential_euler", SIM_EXP_EULER } };
     if (!name) {
-        *method = SNX_EULER;
+        *method = SIM_EULER;
         return 0;
     }
     for (size_t k = 0; k < sizeof METHODS / sizeof METHODS[0]; k++)

@@ -11,28 +11,28 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-int snx_group_scope(const snx_group *g, snx_scope *sc, int access, int respect_constant)
+int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_constant)
 {
     const snx_group *root = g->root;
-    int rc = snx_scope_init(sc, root->what, root->ns, root->obj.net->ns);
+    int rc = sim_scope_init(sc, root->what, root->ns, root->obj.net->ns);
     if (rc)
         return rc;
-    rc = snx_scope_add(sc, "t", (snx_sym){ .kind = SNX_SYM_SCALAR, .slot = SNX_RT_T,
+    rc = sim_scope_add(sc, "t", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_T,
                                            .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
-    rc = rc ? rc : snx_scope_add(sc, "_step", (snx_sym){ .kind = SNX_SYM_SCALAR, .slot = SNX_RT_STEP });
-    rc = rc ? rc : snx_scope_add(sc, "dt", (snx_sym){ .kind = SNX_SYM_CONST,
+    rc = rc ? rc : sim_scope_add(sc, "_step", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_STEP });
+    rc = rc ? rc : sim_scope_add(sc, "dt", (sim_sym){ .kind = SIM_SYM_CONST,
                                                     .value = root->obj.net->dt,
                                                     .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
-    rc = rc ? rc : snx_scope_add(sc, "N", (snx_sym){ .kind = SNX_SYM_CONST, .value = g->n });
-    rc = rc ? rc : snx_scope_add(sc, "i", (snx_sym){ .kind = SNX_SYM_INDEX, .slot = access,
+    rc = rc ? rc : sim_scope_add(sc, "N", (sim_sym){ .kind = SIM_SYM_CONST, .value = g->n });
+    rc = rc ? rc : sim_scope_add(sc, "i", (sim_sym){ .kind = SIM_SYM_INDEX, .slot = access,
                                                    .shift = -(double)g->start });
-    rc = rc ? rc : snx_model_enter(&root->model, sc, 0, access, "", respect_constant, 1);
+    rc = rc ? rc : sim_model_enter(&root->model, sc, 0, access, "", respect_constant, 1);
     if (!rc && root->until)
-        rc = snx_scope_add(sc, "_refractory_until",
-                           (snx_sym){ .kind = SNX_SYM_ARRAY, .slot = root->model.n_vars,
+        rc = sim_scope_add(sc, "_refractory_until",
+                           (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = root->model.n_vars,
                                       .access = access, .writable = 1 });
     if (rc)
-        snx_scope_clear(sc);
+        sim_scope_clear(sc);
     return rc;
 }
 
@@ -50,8 +50,8 @@ static int alloc_state(snx_group *g, int refractory)
         for (int32_t k = 0; k < g->n; k++)
             g->until[k] = -INFINITY; /* never spiked: free to integrate */
     }
-    g->n_blocks = (int)((g->n + SNX_BLOCK - 1) / SNX_BLOCK);
-    g->spikes = snx_malloc(((size_t)g->n_blocks * SNX_BLOCK) * sizeof *g->spikes);
+    g->n_blocks = (int)((g->n + SIM_BLOCK - 1) / SIM_BLOCK);
+    g->spikes = snx_malloc(((size_t)g->n_blocks * SIM_BLOCK) * sizeof *g->spikes);
     g->block_count = snx_calloc((size_t)g->n_blocks + 1, sizeof *g->block_count);
     g->rings = snx_calloc((size_t)g->model.n_vars + 1, sizeof *g->rings);
     return g->spikes && g->block_count && g->rings ? 0 : SNX_ENOMEM;
@@ -74,20 +74,20 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     g->thr_var = -1;
     char what[160];
     snprintf(what, sizeof what, "group \"%s\"", name ? name : "");
-    int rc = snx_method_parse(o.method, &g->method);
+    int rc = sim_method_parse(o.method, &g->method);
     if (!rc && !(g->what = snx_strdup(what)))
         rc = SNX_ENOMEM;
     if (!rc && !(g->ns = o.ns ? snx_namespace_copy(o.ns) : snx_namespace_new()))
         rc = SNX_ENOMEM;
     if (!rc)
-        rc = snx_model_parse(&g->model, eqs, "equations");
+        rc = sim_model_parse(&g->model, eqs, "equations");
     if (!rc)
-        rc = snx_net_register(net, &g->obj, SNX_OBJ_GROUP, name);
+        rc = sim_net_register(net, &g->obj, SIM_OBJ_GROUP, name);
     if (rc) { /* not registered: free here */
         if (strncmp(snx_errmsg(), what, strlen(what)) != 0)
             snx_error_context("%s", what);
         g->obj.net = NULL;
-        snx_group_destroy(g);
+        sim_group_destroy(g);
         return NULL;
     }
     g->id = net->n_groups_made++;
@@ -95,9 +95,9 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     g->cctx = o.update_ctx;
     rc = alloc_state(g, o.refractory != NULL);
     if (!rc)
-        rc = snx_group_compile(g, &o);
+        rc = sim_group_compile(g, &o);
     if (!rc)
-        rc = snx_group_streams(g);
+        rc = sim_group_streams(g);
     if (rc) {
         snx_net_delete(net, name); /* frees g; keep the message of the failure */
         return NULL;
@@ -105,7 +105,7 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     return g;
 }
 
-void snx_group_destroy(snx_group *g)
+void sim_group_destroy(snx_group *g)
 {
     if (!g)
         return;
@@ -120,21 +120,21 @@ void snx_group_destroy(snx_group *g)
     free(g->arrays);
     if (g->rings)
         for (int k = 0; k < g->model.n_vars; k++)
-            snx_ring_free(g->rings[k]);
+            sim_ring_free(g->rings[k]);
     free(g->rings);
     if (g->block_rng)
         for (int b = 0; b < g->n_blocks; b++)
             if (g->block_rng[b])
                 gsl_rng_free(g->block_rng[b]);
     free(g->block_rng);
-    snx_program_free(g->step_prog);
-    snx_program_free(g->thr_prog);
-    snx_program_free(g->reset_prog);
-    snx_stmts_free(g->reset, g->n_reset);
-    snx_src_free(g->thr_src);
-    snx_src_free(g->reset_src);
-    snx_src_free(g->ref_src);
-    snx_model_free(&g->model);
+    sim_program_free(g->step_prog);
+    sim_program_free(g->thr_prog);
+    sim_program_free(g->reset_prog);
+    sim_stmts_free(g->reset, g->n_reset);
+    sim_src_free(g->thr_src);
+    sim_src_free(g->reset_src);
+    sim_src_free(g->ref_src);
+    sim_model_free(&g->model);
     snx_namespace_free(g->ns);
     free(g->spikes);
     free(g->spike_idx);
@@ -165,7 +165,7 @@ snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop)
         free(v);
         return NULL;
     }
-    v->obj.kind = SNX_OBJ_GROUP;
+    v->obj.kind = SIM_OBJ_GROUP;
     v->obj.net = root->obj.net;
     v->obj.active = 1;
     v->root = root;
@@ -186,7 +186,7 @@ const char *snx_group_var_name(const snx_group *g, int k)
 {
     if (!g || k < 0 || k >= g->root->model.n_vars)
         return NULL;
-    return snx_model_var_eq(&g->root->model, k)->name;
+    return sim_model_var_eq(&g->root->model, k)->name;
 }
 
 int snx_group_is_refractory(const snx_group *g, int32_t i)
@@ -197,7 +197,7 @@ int snx_group_is_refractory(const snx_group *g, int32_t i)
     return (double)r->obj.net->step < r->until[g->start + i];
 }
 
-int snx_group_refers_to(const snx_group *g, const snx_group *other)
+int sim_group_refers_to(const snx_group *g, const snx_group *other)
 {
     return g->root == other->root;
 }
@@ -205,13 +205,13 @@ int snx_group_refers_to(const snx_group *g, const snx_group *other)
 /* The variable's index, or an error listing the variables. */
 static int find_var(const snx_group *g, const char *var)
 {
-    const snx_model *m = &g->root->model;
-    int k = var ? snx_model_var(m, var) : -1;
+    const sim_model *m = &g->root->model;
+    int k = var ? sim_model_var(m, var) : -1;
     if (k >= 0)
         return k;
     snx_buf names = { 0 };
     for (int v = 0; v < m->n_vars; v++)
-        snx_buf_printf(&names, "%s%s", v ? ", " : "", snx_model_var_eq(m, v)->name);
+        snx_buf_printf(&names, "%s%s", v ? ", " : "", sim_model_var_eq(m, v)->name);
     snx_error(SNX_ENOTFOUND, "%s: no variable \"%s\" (variables: %s)", g->root->what,
               var ? var : "(null)", names.data ? names.data : "none");
     snx_buf_free(&names);
@@ -254,17 +254,17 @@ int snx_group_init(snx_group *g, const char *var, const char *expr)
 {
     if (!g || find_var(g, var) < 0)
         return g ? snx_errcode() : snx_error(SNX_EINVAL, "snx_group_init: group is NULL");
-    snx_scope sc;
-    snx_program *p = NULL;
-    int rc = snx_group_scope(g, &sc, SNX_DIRECT, 0);
+    sim_scope sc;
+    sim_program *p = NULL;
+    int rc = sim_group_scope(g, &sc, SIM_DIRECT, 0);
     if (rc)
         return rc;
-    rc = snx_compile_assignment(&sc, var, expr, "initialisation", &p);
+    rc = sim_compile_assignment(&sc, var, expr, "initialisation", &p);
     if (!rc)
-        rc = snx_run_direct(g->obj.net, p, g->root->arrays, g->start, g->start + g->n);
+        rc = sim_exec_direct(g->obj.net, p, g->root->arrays, g->start, g->start + g->n);
     if (rc)
         snx_error_context("%s: initialising %s = \"%s\"", g->obj.name, var, expr ? expr : "");
-    snx_program_free(p);
-    snx_scope_clear(&sc);
+    sim_program_free(p);
+    sim_scope_clear(&sc);
     return rc;
 }

@@ -19,13 +19,13 @@
 
 static const snx_dim SECOND = { { 0, 0, 1, 0, 0, 0, 0 } };
 
-static int parse_condition(snx_group *g, const char *text, const snx_scope *sc)
+static int parse_condition(snx_group *g, const char *text, const sim_scope *sc)
 {
-    if (!(g->thr_src = snx_src_new(text, "threshold")))
+    if (!(g->thr_src = sim_src_new(text, "threshold")))
         return SNX_ENOMEM;
-    if (!(g->thr = snx_parse_expr(g->thr_src)))
+    if (!(g->thr = sim_parse_expr(g->thr_src)))
         return snx_errcode();
-    int rc = snx_analyze(g->thr, sc);
+    int rc = sim_analyze(g->thr, sc);
     if (rc)
         return rc;
     if (!snx_dim_is_dimensionless(g->thr->dim)) {
@@ -39,14 +39,14 @@ static int parse_condition(snx_group *g, const char *text, const snx_scope *sc)
 
 /* until = _step + floor(refractory/dt + 0.5), as a statement built from the user's
  * refractory expression (so its messages quote the user's text). */
-static int refractory_stmt(snx_group *g, const char *text, const snx_scope *sc, snx_stmt *st)
+static int refractory_stmt(snx_group *g, const char *text, const sim_scope *sc, sim_stmt *st)
 {
-    snx_src *src = g->ref_src = snx_src_new(text, "refractory");
+    sim_src *src = g->ref_src = sim_src_new(text, "refractory");
     if (!src)
         return SNX_ENOMEM;
-    if (!(g->ref = snx_parse_expr(src)))
+    if (!(g->ref = sim_parse_expr(src)))
         return snx_errcode();
-    int rc = snx_analyze(g->ref, sc);
+    int rc = sim_analyze(g->ref, sc);
     if (rc)
         return rc;
     if (!snx_dim_equal(g->ref->dim, SECOND)) {
@@ -56,39 +56,39 @@ static int refractory_stmt(snx_group *g, const char *text, const snx_scope *sc, 
                          g->what, text, snx_dim_format(g->ref->dim, d, sizeof d));
     }
     int a = g->ref->start, b = g->ref->end;
-    snx_ast *steps = snx_ast_op(src, SNX_FN_DIV, g->ref, snx_ast_name(src, "dt", a, b), NULL, a, b);
-    snx_ast *rounded = snx_ast_op(src, SNX_FN_FLOOR,
-                                  snx_ast_op(src, SNX_FN_ADD, steps, snx_ast_num(src, 0.5, a, b),
+    sim_ast *steps = sim_ast_op(src, SIM_FN_DIV, g->ref, sim_ast_name(src, "dt", a, b), NULL, a, b);
+    sim_ast *rounded = sim_ast_op(src, SIM_FN_FLOOR,
+                                  sim_ast_op(src, SIM_FN_ADD, steps, sim_ast_num(src, 0.5, a, b),
                                              NULL, a, b),
                                   NULL, NULL, a, b);
-    st->expr = snx_ast_op(src, SNX_FN_ADD, snx_ast_name(src, "_step", a, b), rounded, NULL, a, b);
+    st->expr = sim_ast_op(src, SIM_FN_ADD, sim_ast_name(src, "_step", a, b), rounded, NULL, a, b);
     if (!steps || !rounded || !st->expr || !(st->target = snx_strdup("_refractory_until")))
         return SNX_ENOMEM;
-    st->op = SNX_SET;
+    st->op = SIM_SET;
     st->start = st->target_start = a;
     st->end = st->target_end = b;
-    return snx_analyze_stmt(st, src, sc);
+    return sim_analyze_stmt(st, src, sc);
 }
 
-static int parse_reset(snx_group *g, const char *text, const snx_scope *sc)
+static int parse_reset(snx_group *g, const char *text, const sim_scope *sc)
 {
-    if (!(g->reset_src = snx_src_new(text, "reset")))
+    if (!(g->reset_src = sim_src_new(text, "reset")))
         return SNX_ENOMEM;
-    int rc = snx_parse_stmts(g->reset_src, &g->reset, &g->n_reset);
+    int rc = sim_parse_stmts(g->reset_src, &g->reset, &g->n_reset);
     for (int k = 0; k < g->n_reset && !rc; k++)
-        rc = snx_analyze_stmt(&g->reset[k], g->reset_src, sc);
+        rc = sim_analyze_stmt(&g->reset[k], g->reset_src, sc);
     return rc;
 }
 
 /* A threshold "V > c" (>, >=, <, <=) on a state variable: checked during collection. */
-static int simple_threshold(snx_group *g, const snx_scope *sc)
+static int simple_threshold(snx_group *g, const sim_scope *sc)
 {
-    const snx_ast *t = g->thr;
-    snx_sym v;
-    if (t->kind != SNX_AST_OP || t->is_const ||
-        (t->fn != SNX_FN_GT && t->fn != SNX_FN_GE && t->fn != SNX_FN_LT && t->fn != SNX_FN_LE) ||
-        t->args[0]->kind != SNX_AST_NAME || !t->args[1]->is_const ||
-        snx_scope_lookup(sc, t->args[0]->name, &v) || v.kind != SNX_SYM_ARRAY)
+    const sim_ast *t = g->thr;
+    sim_sym v;
+    if (t->kind != SIM_AST_OP || t->is_const ||
+        (t->fn != SIM_FN_GT && t->fn != SIM_FN_GE && t->fn != SIM_FN_LT && t->fn != SIM_FN_LE) ||
+        t->args[0]->kind != SIM_AST_NAME || !t->args[1]->is_const ||
+        sim_scope_lookup(sc, t->args[0]->name, &v) || v.kind != SIM_SYM_ARRAY)
         return 0;
     g->thr_var = v.slot;
     g->thr_fn = t->fn;
@@ -97,48 +97,48 @@ static int simple_threshold(snx_group *g, const snx_scope *sc)
 }
 
 /* The per-block program: [state update] [threshold mask]. */
-static int compile_step(snx_group *g, const snx_scope *sc, int update, int threshold,
-                        snx_program **out)
+static int compile_step(snx_group *g, const sim_scope *sc, int update, int threshold,
+                        sim_program **out)
 {
-    snx_compiler *c = snx_compiler_new(sc);
+    sim_compiler *c = sim_compiler_new(sc);
     if (!c)
         return SNX_ENOMEM;
     int rc = 0;
     if (update)
-        rc = snx_integrate(c, &g->model, g->method, g->obj.net->dt,
+        rc = sim_integrate(c, &g->model, g->method, g->obj.net->dt,
                            g->until ? g->model.n_vars : -1);
     if (!rc && threshold && g->thr && !simple_threshold(g, sc)) {
-        snx_opnd mask;
-        if (!snx_compile_expr(c, g->thr, &mask) && !snx_to_temp(c, &mask))
+        sim_opnd mask;
+        if (!sim_compile_expr(c, g->thr, &mask) && !sim_to_temp(c, &mask))
             g->mask_reg = (int)mask.v;
     }
-    if (!(*out = snx_compiler_finish(c)))
+    if (!(*out = sim_compiler_finish(c)))
         rc = snx_errcode();
-    snx_compiler_free(c);
+    sim_compiler_free(c);
     return rc;
 }
 
-static int compile_reset(snx_group *g, const snx_scope *sc, snx_stmt *ref_st)
+static int compile_reset(snx_group *g, const sim_scope *sc, sim_stmt *ref_st)
 {
-    snx_compiler *c = snx_compiler_new(sc);
+    sim_compiler *c = sim_compiler_new(sc);
     if (!c)
         return SNX_ENOMEM;
-    int rc = ref_st->expr ? snx_compile_stmt(c, ref_st) : 0;
+    int rc = ref_st->expr ? sim_compile_stmt(c, ref_st) : 0;
     for (int k = 0; k < g->n_reset && !rc; k++)
-        rc = snx_compile_stmt(c, &g->reset[k]);
-    if (!rc && !(g->reset_prog = snx_compiler_finish(c)))
+        rc = sim_compile_stmt(c, &g->reset[k]);
+    if (!rc && !(g->reset_prog = sim_compiler_finish(c)))
         rc = snx_errcode();
-    snx_compiler_free(c);
+    sim_compiler_free(c);
     return rc;
 }
 
-int snx_group_compile(snx_group *g, const snx_group_opts *o)
+int sim_group_compile(snx_group *g, const snx_group_opts *o)
 {
-    snx_scope direct = { 0 }, spiking = { 0 };
-    snx_stmt ref_st = { 0 };
-    int rc = snx_group_scope(g, &direct, SNX_DIRECT, 1);
-    rc = rc ? rc : snx_group_scope(g, &spiking, 0, 1);
-    rc = rc ? rc : snx_model_check(&g->model, &direct);
+    sim_scope direct = { 0 }, spiking = { 0 };
+    sim_stmt ref_st = { 0 };
+    int rc = sim_group_scope(g, &direct, SIM_DIRECT, 1);
+    rc = rc ? rc : sim_group_scope(g, &spiking, 0, 1);
+    rc = rc ? rc : sim_model_check(&g->model, &direct);
     if (!rc && o->threshold)
         rc = parse_condition(g, o->threshold, &direct);
     if (!rc && o->refractory)
@@ -156,7 +156,7 @@ int snx_group_compile(snx_group *g, const snx_group_opts *o)
     if (rc && strncmp(snx_errmsg(), g->what, strlen(g->what)) != 0)
         snx_error_context("%s", g->what);
     free(ref_st.target);
-    snx_scope_clear(&direct);
-    snx_scope_clear(&spiking);
+    sim_scope_clear(&direct);
+    sim_scope_clear(&spiking);
     return rc;
 }

@@ -2,7 +2,7 @@
  * over blocks for large groups), the input arriving through ring buffers, and the reset
  * of the neurons that spiked.
  *
- * Parallel runs give the same bits as serial ones: blocks are fixed (SNX_BLOCK neurons),
+ * Parallel runs give the same bits as serial ones: blocks are fixed (SIM_BLOCK neurons),
  * each block has its own random stream, and each block writes its spikes to its own
  * segment, which are then joined in block order. */
 #include "internal.h"
@@ -17,7 +17,7 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-int snx_group_streams(snx_group *g)
+int sim_group_streams(snx_group *g)
 {
     int need = (g->step_prog && g->step_prog->uses_rng) || (g->thr_prog && g->thr_prog->uses_rng);
     if (!need || g->block_rng)
@@ -26,15 +26,15 @@ int snx_group_streams(snx_group *g)
     if (!g->block_rng)
         return SNX_ENOMEM;
     for (int b = 0; b < g->n_blocks; b++)
-        if (!(g->block_rng[b] = snx_rng_derived(g->obj.net->seed, g->id + 1, (uint64_t)b)))
+        if (!(g->block_rng[b] = sim_rng_derived(g->obj.net->seed, g->id + 1, (uint64_t)b)))
             return SNX_ENOMEM;
     return 0;
 }
 
-void snx_group_reseed(snx_group *g)
+void sim_group_reseed(snx_group *g)
 {
     for (int b = 0; g->block_rng && b < g->n_blocks; b++)
-        snx_rng_set_derived(g->block_rng[b], g->obj.net->seed, g->id + 1, (uint64_t)b);
+        sim_rng_set_derived(g->block_rng[b], g->obj.net->seed, g->id + 1, (uint64_t)b);
 }
 
 /* The spikes of block b, into the block's own segment of g->spikes: where the
@@ -44,21 +44,21 @@ void snx_group_reseed(snx_group *g)
         if ((cond) && (!until || step >= until[k]))                  \
             out[count++] = base + k;
 
-static void collect(snx_group *g, const snx_exec *x)
+static void collect(snx_group *g, const sim_exec_ctx *x)
 {
-    int b = (int)(x->off / SNX_BLOCK), n = x->n;
+    int b = (int)(x->off / SIM_BLOCK), n = x->n;
     int32_t *out = g->spikes + x->off, base = (int32_t)x->off, count = 0;
     const double *until = g->until ? g->until + x->off : NULL;
-    const double step = x->rt[SNX_RT_STEP];
+    const double step = x->rt[SIM_RT_STEP];
     if (g->thr_var < 0) {
-        const double *m = x->regs + (size_t)g->mask_reg * SNX_BLOCK;
+        const double *m = x->regs + (size_t)g->mask_reg * SIM_BLOCK;
         SCAN(m[k] != 0)
     } else {
         const double *v = g->arrays[g->thr_var] + x->off, c = g->thr_value;
         switch (g->thr_fn) {
-        case SNX_FN_GT: SCAN(v[k] > c) break;
-        case SNX_FN_GE: SCAN(v[k] >= c) break;
-        case SNX_FN_LT: SCAN(v[k] < c) break;
+        case SIM_FN_GT: SCAN(v[k] > c) break;
+        case SIM_FN_GE: SCAN(v[k] >= c) break;
+        case SIM_FN_LT: SCAN(v[k] < c) break;
         default: SCAN(v[k] <= c) break;
         }
     }
@@ -69,28 +69,29 @@ static void join_blocks(snx_group *g)
 {
     size_t pos = 0;
     for (int b = 0; b < g->n_blocks; b++) {
-        if (g->block_count[b] && pos != (size_t)b * SNX_BLOCK)
-            memmove(g->spikes + pos, g->spikes + (size_t)b * SNX_BLOCK,
+        if (g->block_count[b] && pos != (size_t)b * SIM_BLOCK)
+            memmove(g->spikes + pos, g->spikes + (size_t)b * SIM_BLOCK,
                     (size_t)g->block_count[b] * sizeof *g->spikes);
         pos += (size_t)g->block_count[b];
     }
     g->n_spikes = pos;
 }
 
-static void run_block(snx_group *g, const snx_program *p, int threshold, const double *rt,
+static void run_block(snx_group *g, const sim_program *p, int threshold, const double *rt,
                       int b, int thread)
 {
-    int64_t off = (int64_t)b * SNX_BLOCK;
-    snx_exec x = { g->arrays, NULL, off, (int)(g->n - off < SNX_BLOCK ? g->n - off : SNX_BLOCK),
-                   rt, g->block_rng ? g->block_rng[b] : NULL, snx_net_regs(g->obj.net, thread) };
-    snx_program_run(p, &x);
+    int64_t off = (int64_t)b * SIM_BLOCK;
+    int n = (int)(g->n - off < SIM_BLOCK ? g->n - off : SIM_BLOCK);
+    sim_exec_ctx x = { g->arrays, NULL, off, n, rt, g->block_rng ? g->block_rng[b] : NULL,
+                       sim_net_regs(g->obj.net, thread) };
+    sim_program_exec(p, &x);
     if (threshold)
         collect(g, &x);
 }
 
 /* Small groups never enter an OpenMP region: a process that has not started the
  * OpenMP thread pool can fork workers whose runs use OpenMP (docs/ENVIRONMENT.md, "OpenMP"). */
-static void run_blocks(snx_group *g, const snx_program *p, int threshold, const double *rt)
+static void run_blocks(snx_group *g, const sim_program *p, int threshold, const double *rt)
 {
     const snx_net *net = g->obj.net;
     const int nb = g->n_blocks;
@@ -111,52 +112,52 @@ static void run_blocks(snx_group *g, const snx_program *p, int threshold, const 
         join_blocks(g);
 }
 
-int snx_group_update(snx_group *g)
+int sim_group_update(snx_group *g)
 {
     snx_net *net = g->obj.net;
-    double rt[SNX_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
+    double rt[SIM_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
     int threshold = g->mask_reg >= 0 || g->thr_var >= 0;
     g->n_spikes = 0;
     int regs = g->step_prog->n_regs;
     if (g->thr_prog && g->thr_prog->n_regs > regs)
         regs = g->thr_prog->n_regs;
-    int rc = snx_net_reserve_regs(net, regs);
+    int rc = sim_net_reserve_regs(net, regs);
     if (rc)
         return rc;
     run_blocks(g, g->step_prog, threshold && !g->cfn, rt);
     if (!g->cfn)
         return 0;
-    if ((rc = g->cfn(g, rt[SNX_RT_T], net->dt, g->cctx)))
+    if ((rc = g->cfn(g, rt[SIM_RT_T], net->dt, g->cctx)))
         return snx_error_context("%s: the C state update failed (%d)", g->what, rc);
     run_blocks(g, g->thr_prog, threshold, rt);
     return 0;
 }
 
-snx_ring *snx_group_ring(snx_group *g, int var, int32_t max_delay)
+sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay)
 {
     if (!g->rings[var])
-        return g->rings[var] = snx_ring_new(g->n, max_delay);
-    if (snx_ring_grow_delay(g->rings[var], max_delay))
+        return g->rings[var] = sim_ring_new(g->n, max_delay);
+    if (sim_ring_grow_delay(g->rings[var], max_delay))
         return NULL;
     return g->rings[var];
 }
 
-void snx_group_deliver(snx_group *g)
+void sim_group_deliver(snx_group *g)
 {
     for (int v = 0; v < g->model.n_vars; v++) {
         if (!g->rings[v])
             continue;
-        const double *in = snx_ring_current(g->rings[v]);
+        const double *in = sim_ring_current(g->rings[v]);
         double *x = g->arrays[v];
         const int32_t n = g->n;
 #pragma omp simd
         for (int32_t k = 0; k < n; k++)
             x[k] += in[k];
-        snx_ring_advance(g->rings[v]);
+        sim_ring_advance(g->rings[v]);
     }
 }
 
-int snx_group_reset(snx_group *g)
+int sim_group_reset(snx_group *g)
 {
     if (!g->reset_prog || !g->n_spikes)
         return 0;
@@ -164,8 +165,8 @@ int snx_group_reset(snx_group *g)
         return SNX_ENOMEM;
     for (size_t k = 0; k < g->n_spikes; k++)
         g->spike_idx[k] = g->spikes[k];
-    return snx_run_indexed(g->obj.net, g->reset_prog, g->arrays, g->spike_idx, NULL, NULL,
-                           (int64_t)g->n_spikes);
+    return sim_exec_indexed(g->obj.net, g->reset_prog, g->arrays, g->spike_idx, NULL, NULL,
+                            (int64_t)g->n_spikes);
 }
 
 static size_t lower_bound(const int32_t *a, size_t n, int32_t key)
@@ -181,7 +182,7 @@ static size_t lower_bound(const int32_t *a, size_t n, int32_t key)
     return lo;
 }
 
-size_t snx_group_view_spikes(const snx_group *g, const int32_t **first)
+size_t sim_group_view_spikes(const snx_group *g, const int32_t **first)
 {
     const snx_group *r = g->root;
     if (g == r) {

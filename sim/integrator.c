@@ -24,11 +24,11 @@
 #include "snex/util.h"
 
 typedef struct {
-    const snx_model *m;
-    snx_compiler *c;
+    const sim_model *m;
+    sim_compiler *c;
     double dt;
     int until;      /* array id of `until`, or -1: nothing is ever held */
-    snx_opnd notref;/* Runge-Kutta: 1 where not refractory (when until >= 0) */
+    sim_opnd notref;/* Runge-Kutta: 1 where not refractory (when until >= 0) */
     int n;          /* differential equations */
     int *eq;        /* their equation indices */
     int *var;       /* and variable (array) ids */
@@ -36,75 +36,75 @@ typedef struct {
 
 static int is_held(const stepper *s, int k)
 {
-    return s->until >= 0 && (s->m->eqs[s->eq[k]].flags & SNX_EQ_UNLESS_REFRACTORY);
+    return s->until >= 0 && (s->m->eqs[s->eq[k]].flags & SIM_EQ_UNLESS_REFRACTORY);
 }
 
 /* k-th derivative into a register owned by the caller, masked for held variables. */
-static int derivative(stepper *s, int k, int mask, snx_opnd *out)
+static int derivative(stepper *s, int k, int mask, sim_opnd *out)
 {
-    if (snx_compile_expr(s->c, s->m->eqs[s->eq[k]].expr, out) || snx_to_temp(s->c, out))
+    if (sim_compile_expr(s->c, s->m->eqs[s->eq[k]].expr, out) || sim_to_temp(s->c, out))
         return snx_errcode();
     if (mask && is_held(s, k))
-        return snx_emit(s->c, SNX_OP_MUL_VV, out->v, out->v, s->notref.v, 0);
+        return sim_emit(s->c, SIM_OP_MUL_VV, out->v, out->v, s->notref.v, 0);
     return 0;
 }
 
 /* Does the pending value of equation k read the array of state variable j? */
-static int reads_var(const stepper *s, const snx_pending *p, int j)
+static int reads_var(const stepper *s, const sim_pending *p, int j)
 {
-    unsigned v = SNX_ARRAY_BIT | (unsigned)s->var[j];
-    return (p->y.kind == SNX_OPND_VEC && p->y.v == v) ||
-           (p->kind == SNX_PENDING_MULADD && p->a.kind == SNX_OPND_VEC && p->a.v == v);
+    unsigned v = SIM_ARRAY_BIT | (unsigned)s->var[j];
+    return (p->y.kind == SIM_OPND_VEC && p->y.v == v) ||
+           (p->kind == SIM_PENDING_MULADD && p->a.kind == SIM_OPND_VEC && p->a.v == v);
 }
 
 /* Copies the state-variable arrays (other than its own) that pending k reads. */
-static int copy_reads(stepper *s, int k, snx_pending *p)
+static int copy_reads(stepper *s, int k, sim_pending *p)
 {
     for (int j = 0; j < s->n; j++) {
         if (j == k || !reads_var(s, p, j))
             continue;
-        unsigned v = SNX_ARRAY_BIT | (unsigned)s->var[j];
+        unsigned v = SIM_ARRAY_BIT | (unsigned)s->var[j];
         int rc = 0;
         if (p->y.v == v)
-            rc = snx_to_temp(s->c, &p->y);
-        if (!rc && p->kind == SNX_PENDING_MULADD && p->a.v == v)
-            rc = snx_to_temp(s->c, &p->a);
+            rc = sim_to_temp(s->c, &p->y);
+        if (!rc && p->kind == SIM_PENDING_MULADD && p->a.v == v)
+            rc = sim_to_temp(s->c, &p->a);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-static int euler_update(stepper *s, int k, const snx_pending *p)
+static int euler_update(stepper *s, int k, const sim_pending *p)
 {
-    snx_opnd x = snx_opnd_array(s->c, s->var[k]);
-    unsigned until = snx_opnd_array(s->c, s->until >= 0 ? s->until : 0).v;
+    sim_opnd x = sim_opnd_array(s->c, s->var[k]);
+    unsigned until = sim_opnd_array(s->c, s->until >= 0 ? s->until : 0).v;
     int held = is_held(s, k);
     switch (p->kind) {
-    case SNX_PENDING_SCALED:
-        return snx_emit_e(s->c, held ? SNX_OP_EULER_VS_HELD : SNX_OP_EULER_VS, x.v, p->y.v,
-                          snx_const(s->c, p->s).v, 0, until);
-    case SNX_PENDING_MULADD:
-        return snx_emit_e(s->c, held ? SNX_OP_EULER_VSV_HELD : SNX_OP_EULER_VSV, x.v, p->y.v,
-                          snx_const(s->c, p->s).v, p->a.v, until);
+    case SIM_PENDING_SCALED:
+        return sim_emit_e(s->c, held ? SIM_OP_EULER_VS_HELD : SIM_OP_EULER_VS, x.v, p->y.v,
+                          sim_const(s->c, p->s).v, 0, until);
+    case SIM_PENDING_MULADD:
+        return sim_emit_e(s->c, held ? SIM_OP_EULER_VSV_HELD : SIM_OP_EULER_VSV, x.v, p->y.v,
+                          sim_const(s->c, p->s).v, p->a.v, until);
     default:
         if (held)
-            return snx_emit_e(s->c, SNX_OP_EULER_V_HELD, x.v, p->y.v, 0, 0, until);
-        return snx_emit(s->c, SNX_OP_MULADD_VSV, x.v, p->y.v, snx_const(s->c, s->dt).v, x.v);
+            return sim_emit_e(s->c, SIM_OP_EULER_V_HELD, x.v, p->y.v, 0, 0, until);
+        return sim_emit(s->c, SIM_OP_MULADD_VSV, x.v, p->y.v, sim_const(s->c, s->dt).v, x.v);
     }
 }
 
 /* The fused updates read some arrays in the update phase, so a variable must be
  * updated only after every update that reads it: updates are emitted in such an order,
  * and where reads form a cycle the arrays concerned are copied first. */
-static int euler(stepper *s, snx_pending *p)
+static int euler(stepper *s, sim_pending *p)
 {
     int rc = 0;
     char *done = snx_calloc((size_t)s->n + 1, 1);
     if (!done)
         return SNX_ENOMEM;
     for (int k = 0; k < s->n && !rc; k++)
-        rc = snx_compile_pending(s->c, s->m->eqs[s->eq[k]].expr, &p[k]);
+        rc = sim_compile_pending(s->c, s->m->eqs[s->eq[k]].expr, &p[k]);
     for (int emitted = 0, progress = 1; emitted < s->n && !rc;) {
         if (!progress) /* a cycle: copy what the rest reads, then any order will do */
             for (int k = 0; k < s->n && !rc; k++)
@@ -124,21 +124,21 @@ static int euler(stepper *s, snx_pending *p)
         }
     }
     for (int k = 0; k < s->n; k++) {
-        snx_release(s->c, p[k].y);
-        if (p[k].kind == SNX_PENDING_MULADD && p[k].a.v != p[k].y.v)
-            snx_release(s->c, p[k].a);
+        sim_release(s->c, p[k].y);
+        if (p[k].kind == SIM_PENDING_MULADD && p[k].a.v != p[k].y.v)
+            sim_release(s->c, p[k].a);
     }
     free(done);
     /* Only now: the updates read cached values (subexpressions) computed before. */
-    snx_compiler_invalidate(s->c, -1);
+    sim_compiler_invalidate(s->c, -1);
     return rc;
 }
 
 /* Binds every state variable to its intermediate value xs[v] for the next stage. */
-static int bind_stage(stepper *s, const snx_opnd *xs)
+static int bind_stage(stepper *s, const sim_opnd *xs)
 {
     for (int v = 0; v < s->n; v++) {
-        int rc = snx_compiler_bind(s->c, s->m->eqs[s->eq[v]].name, xs[v]);
+        int rc = sim_compiler_bind(s->c, s->m->eqs[s->eq[v]].name, xs[v]);
         if (rc)
             return rc;
     }
@@ -146,44 +146,44 @@ static int bind_stage(stepper *s, const snx_opnd *xs)
 }
 
 /* x += scale * acc[v] for every variable, after all stages. */
-static int apply_increments(stepper *s, snx_opnd *acc, double scale)
+static int apply_increments(stepper *s, sim_opnd *acc, double scale)
 {
-    snx_compiler_unbind_all(s->c);
-    snx_opnd h = snx_const(s->c, scale);
+    sim_compiler_unbind_all(s->c);
+    sim_opnd h = sim_const(s->c, scale);
     int rc = 0;
     for (int v = 0; v < s->n && !rc; v++) {
-        snx_opnd x = snx_opnd_array(s->c, s->var[v]);
-        rc = snx_emit(s->c, SNX_OP_MULADD_VSV, x.v, acc[v].v, h.v, x.v);
-        snx_release(s->c, acc[v]);
-        snx_compiler_invalidate(s->c, s->var[v]);
+        sim_opnd x = sim_opnd_array(s->c, s->var[v]);
+        rc = sim_emit(s->c, SIM_OP_MULADD_VSV, x.v, acc[v].v, h.v, x.v);
+        sim_release(s->c, acc[v]);
+        sim_compiler_invalidate(s->c, s->var[v]);
     }
     return rc;
 }
 
 /* Explicit midpoint: k1 = f(x); k2 = f(x + dt/2*k1); x += dt*k2. */
-static int rk2(stepper *s, snx_opnd *k, snx_opnd *xs)
+static int rk2(stepper *s, sim_opnd *k, sim_opnd *xs)
 {
     int rc = 0;
-    snx_opnd half = snx_const(s->c, 0.5 * s->dt);
+    sim_opnd half = sim_const(s->c, 0.5 * s->dt);
     for (int v = 0; v < s->n && !rc; v++)
         rc = derivative(s, v, 1, &k[v]);
     for (int v = 0; v < s->n && !rc; v++) { /* xs overwrites k1, which is not needed again */
         xs[v] = k[v];
-        rc = snx_emit(s->c, SNX_OP_MULADD_VSV, xs[v].v, k[v].v, half.v,
-                      snx_opnd_array(s->c, s->var[v]).v);
+        rc = sim_emit(s->c, SIM_OP_MULADD_VSV, xs[v].v, k[v].v, half.v,
+                      sim_opnd_array(s->c, s->var[v]).v);
     }
     rc = rc ? rc : bind_stage(s, xs);
     for (int v = 0; v < s->n && !rc; v++)
         rc = derivative(s, v, 1, &k[v]);
-    snx_compiler_unbind_all(s->c);
+    sim_compiler_unbind_all(s->c);
     for (int v = 0; v < s->n; v++)
-        snx_release(s->c, xs[v]);
+        sim_release(s->c, xs[v]);
     return rc ? rc : apply_increments(s, k, s->dt);
 }
 
 /* Classic RK4: stages at x, x + dt/2*k1, x + dt/2*k2, x + dt*k3; the increment is
  * dt/6*(k1 + 2 k2 + 2 k3 + k4), accumulated in acc (which takes over k1's register). */
-static int rk4(stepper *s, snx_opnd *k, snx_opnd *xs, snx_opnd *acc)
+static int rk4(stepper *s, sim_opnd *k, sim_opnd *xs, sim_opnd *acc)
 {
     static const double NEXT[] = { 0.5, 0.5, 1.0 }, WEIGHT[] = { 1, 2, 2, 1 };
     int rc = 0;
@@ -193,38 +193,38 @@ static int rk4(stepper *s, snx_opnd *k, snx_opnd *xs, snx_opnd *acc)
         for (int v = 0; v < s->n && !rc; v++) {
             if (st < 3) {
                 if (st == 0)
-                    rc = snx_temp(s->c, &xs[v]);
-                snx_opnd h = snx_const(s->c, NEXT[st] * s->dt);
-                rc = rc ? rc : snx_emit(s->c, SNX_OP_MULADD_VSV, xs[v].v, k[v].v, h.v,
-                                        snx_opnd_array(s->c, s->var[v]).v);
+                    rc = sim_temp(s->c, &xs[v]);
+                sim_opnd h = sim_const(s->c, NEXT[st] * s->dt);
+                rc = rc ? rc : sim_emit(s->c, SIM_OP_MULADD_VSV, xs[v].v, k[v].v, h.v,
+                                        sim_opnd_array(s->c, s->var[v]).v);
             }
             if (st == 0) {
                 acc[v] = k[v];
             } else {
-                snx_opnd w = snx_const(s->c, WEIGHT[st]);
-                rc = rc ? rc : snx_emit(s->c, SNX_OP_MULADD_VSV, acc[v].v, k[v].v, w.v,
+                sim_opnd w = sim_const(s->c, WEIGHT[st]);
+                rc = rc ? rc : sim_emit(s->c, SIM_OP_MULADD_VSV, acc[v].v, k[v].v, w.v,
                                         acc[v].v);
-                snx_release(s->c, k[v]);
+                sim_release(s->c, k[v]);
             }
         }
         if (st < 3 && !rc)
             rc = bind_stage(s, xs);
     }
-    snx_compiler_unbind_all(s->c);
+    sim_compiler_unbind_all(s->c);
     for (int v = 0; v < s->n; v++)
-        snx_release(s->c, xs[v]);
+        sim_release(s->c, xs[v]);
     return rc ? rc : apply_increments(s, acc, s->dt / 6);
 }
 
 /* ---- exponential Euler ------------------------------------------------------------- */
 
-static int depends_on(const snx_model *m, const snx_ast *e, const char *x)
+static int depends_on(const sim_model *m, const sim_ast *e, const char *x)
 {
-    if (e->kind == SNX_AST_NAME) {
+    if (e->kind == SIM_AST_NAME) {
         if (!strcmp(e->name, x))
             return 1;
-        int k = snx_model_find(m, e->name);
-        return k >= 0 && m->eqs[k].kind == SNX_EQ_SUBEXPR && depends_on(m, m->eqs[k].expr, x);
+        int k = sim_model_find(m, e->name);
+        return k >= 0 && m->eqs[k].kind == SIM_EQ_SUBEXPR && depends_on(m, m->eqs[k].expr, x);
     }
     for (int a = 0; a < e->n_args; a++)
         if (depends_on(m, e->args[a], x))
@@ -234,50 +234,50 @@ static int depends_on(const snx_model *m, const snx_ast *e, const char *x)
 
 /* The coefficient B of x in e = A + B*x, as a new tree (NULL when B is 0). Returns
  * SNX_EINVAL when e is not of that form. */
-static int coefficient(const snx_model *m, const snx_ast *e, const char *x, snx_ast **coef)
+static int coefficient(const sim_model *m, const sim_ast *e, const char *x, sim_ast **coef)
 {
     *coef = NULL;
     if (!depends_on(m, e, x))
         return 0;
-    snx_src *src = m->src;
-    if (e->kind == SNX_AST_NAME) {
-        int k = snx_model_find(m, e->name);
+    sim_src *src = m->src;
+    if (e->kind == SIM_AST_NAME) {
+        int k = sim_model_find(m, e->name);
         if (strcmp(e->name, x) != 0) /* a subexpression that depends on x */
             return coefficient(m, m->eqs[k].expr, x, coef);
-        *coef = snx_ast_num(src, 1.0, e->start, e->end);
+        *coef = sim_ast_num(src, 1.0, e->start, e->end);
         return *coef ? 0 : SNX_ENOMEM;
     }
-    snx_ast *ca = NULL, *cb = NULL, *a = e->args[0], *b = e->args[1];
+    sim_ast *ca = NULL, *cb = NULL, *a = e->args[0], *b = e->args[1];
     int rc = 0;
     switch (e->fn) {
-    case SNX_FN_ADD:
-    case SNX_FN_SUB:
+    case SIM_FN_ADD:
+    case SIM_FN_SUB:
         if ((rc = coefficient(m, a, x, &ca)) || (rc = coefficient(m, b, x, &cb)))
             return rc;
         if (!cb)
             *coef = ca;
         else if (!ca)
-            *coef = e->fn == SNX_FN_ADD ? cb : snx_ast_op(src, SNX_FN_NEG, cb, 0, 0, e->start, e->end);
+            *coef = e->fn == SIM_FN_ADD ? cb : sim_ast_op(src, SIM_FN_NEG, cb, 0, 0, e->start, e->end);
         else
-            *coef = snx_ast_op(src, e->fn, ca, cb, NULL, e->start, e->end);
+            *coef = sim_ast_op(src, e->fn, ca, cb, NULL, e->start, e->end);
         return *coef ? 0 : SNX_ENOMEM;
-    case SNX_FN_NEG:
+    case SIM_FN_NEG:
         if ((rc = coefficient(m, a, x, &ca)))
             return rc;
-        *coef = snx_ast_op(src, SNX_FN_NEG, ca, NULL, NULL, e->start, e->end);
+        *coef = sim_ast_op(src, SIM_FN_NEG, ca, NULL, NULL, e->start, e->end);
         return *coef ? 0 : SNX_ENOMEM;
-    case SNX_FN_MUL:
+    case SIM_FN_MUL:
         if (depends_on(m, a, x) && depends_on(m, b, x))
             break;
         if ((rc = coefficient(m, depends_on(m, a, x) ? a : b, x, &ca)))
             return rc;
-        *coef = snx_ast_op(src, SNX_FN_MUL, depends_on(m, a, x) ? b : a, ca, NULL, e->start,
+        *coef = sim_ast_op(src, SIM_FN_MUL, depends_on(m, a, x) ? b : a, ca, NULL, e->start,
                            e->end);
         return *coef ? 0 : SNX_ENOMEM;
-    case SNX_FN_DIV:
+    case SIM_FN_DIV:
         if (depends_on(m, b, x) || (rc = coefficient(m, a, x, &ca)))
             break;
-        *coef = snx_ast_op(src, SNX_FN_DIV, ca, b, NULL, e->start, e->end);
+        *coef = sim_ast_op(src, SIM_FN_DIV, ca, b, NULL, e->start, e->end);
         return *coef ? 0 : SNX_ENOMEM;
     default:
         break;
@@ -286,56 +286,56 @@ static int coefficient(const snx_model *m, const snx_ast *e, const char *x, snx_
 }
 
 /* New value of equation k's variable into *out (a register the caller owns). */
-static int exp_euler_value(stepper *s, int k, snx_opnd *out)
+static int exp_euler_value(stepper *s, int k, sim_opnd *out)
 {
-    const snx_eq *eq = &s->m->eqs[s->eq[k]];
-    snx_ast *coef;
+    const sim_eq *eq = &s->m->eqs[s->eq[k]];
+    sim_ast *coef;
     int rc = coefficient(s->m, eq->expr, eq->name, &coef);
     if (rc == SNX_EINVAL) {
         int line, col;
-        snx_src_position(s->m->src, eq->start, &line, &col);
+        sim_src_position(s->m->src, eq->start, &line, &col);
         return snx_error(SNX_EINVAL, "%s, line %d: exponential_euler needs dX/dt = A + B*X "
                          "with A and B independent of X, which \"%.*s\" is not",
                          s->m->src->label, line, eq->end - eq->start, s->m->src->text + eq->start);
     }
-    if (rc || (coef && (rc = snx_analyze(coef, snx_compiler_scope(s->c)))))
+    if (rc || (coef && (rc = sim_analyze(coef, sim_compiler_scope(s->c)))))
         return rc;
-    snx_compiler *c = s->c;
-    snx_opnd x = snx_opnd_array(c, s->var[k]), A, B, t;
-    if (snx_compiler_bind(c, eq->name, snx_const(c, 0)) || snx_compile_expr(c, eq->expr, &A) ||
-        snx_to_temp(c, &A))
+    sim_compiler *c = s->c;
+    sim_opnd x = sim_opnd_array(c, s->var[k]), A, B, t;
+    if (sim_compiler_bind(c, eq->name, sim_const(c, 0)) || sim_compile_expr(c, eq->expr, &A) ||
+        sim_to_temp(c, &A))
         return snx_errcode();
-    snx_compiler_unbind_all(c);
+    sim_compiler_unbind_all(c);
     if (!coef) { /* B == 0: the exact solution is the Euler step */
         *out = A;
-        return snx_emit(c, SNX_OP_MULADD_VSV, A.v, A.v, snx_const(c, s->dt).v, x.v);
+        return sim_emit(c, SIM_OP_MULADD_VSV, A.v, A.v, sim_const(c, s->dt).v, x.v);
     }
-    if (snx_compile_expr(c, coef, &B) || snx_to_temp(c, &B) || snx_temp(c, &t))
+    if (sim_compile_expr(c, coef, &B) || sim_to_temp(c, &B) || sim_temp(c, &t))
         return snx_errcode();
-    snx_emit(c, SNX_OP_DIV_VV, A.v, A.v, B.v, 0);                       /* A/B */
-    snx_emit(c, SNX_OP_MUL_VS, B.v, B.v, snx_const(c, s->dt).v, 0);     /* B dt */
-    snx_emit(c, SNX_OP_EXP_V, B.v, B.v, 0, 0);                          /* e^(B dt) */
-    snx_emit(c, SNX_OP_ADD_VV, t.v, x.v, A.v, 0);                       /* x + A/B */
-    snx_emit(c, SNX_OP_MUL_VV, t.v, t.v, B.v, 0);
-    rc = snx_emit(c, SNX_OP_SUB_VV, t.v, t.v, A.v, 0); /* sticky: any failure above */
-    snx_release(c, A);
-    snx_release(c, B);
+    sim_emit(c, SIM_OP_DIV_VV, A.v, A.v, B.v, 0);                       /* A/B */
+    sim_emit(c, SIM_OP_MUL_VS, B.v, B.v, sim_const(c, s->dt).v, 0);     /* B dt */
+    sim_emit(c, SIM_OP_EXP_V, B.v, B.v, 0, 0);                          /* e^(B dt) */
+    sim_emit(c, SIM_OP_ADD_VV, t.v, x.v, A.v, 0);                       /* x + A/B */
+    sim_emit(c, SIM_OP_MUL_VV, t.v, t.v, B.v, 0);
+    rc = sim_emit(c, SIM_OP_SUB_VV, t.v, t.v, A.v, 0); /* sticky: any failure above */
+    sim_release(c, A);
+    sim_release(c, B);
     *out = t;
     return rc;
 }
 
-static int exponential_euler(stepper *s, snx_opnd *xn)
+static int exponential_euler(stepper *s, sim_opnd *xn)
 {
     int rc = 0;
     for (int k = 0; k < s->n && !rc; k++)
         rc = exp_euler_value(s, k, &xn[k]);
     for (int k = 0; k < s->n && !rc; k++) {
-        snx_opnd x = snx_opnd_array(s->c, s->var[k]);
-        rc = is_held(s, k) ? snx_emit_e(s->c, SNX_OP_MOV_HELD, x.v, xn[k].v, 0, 0,
-                                        snx_opnd_array(s->c, s->until).v)
-                           : snx_emit(s->c, SNX_OP_MOV_V, x.v, xn[k].v, 0, 0);
-        snx_release(s->c, xn[k]);
-        snx_compiler_invalidate(s->c, s->var[k]);
+        sim_opnd x = sim_opnd_array(s->c, s->var[k]);
+        rc = is_held(s, k) ? sim_emit_e(s->c, SIM_OP_MOV_HELD, x.v, xn[k].v, 0, 0,
+                                        sim_opnd_array(s->c, s->until).v)
+                           : sim_emit(s->c, SIM_OP_MOV_V, x.v, xn[k].v, 0, 0);
+        sim_release(s->c, xn[k]);
+        sim_compiler_invalidate(s->c, s->var[k]);
     }
     return rc;
 }
@@ -348,27 +348,27 @@ static int has_held(const stepper *s)
     return 0;
 }
 
-int snx_integrate(snx_compiler *c, const snx_model *m, int method, double dt, int until)
+int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, int until)
 {
     stepper s = { m, c, dt, until, { 0 }, 0, NULL, NULL };
     s.eq = snx_calloc((size_t)m->n_eqs * 2 + 1, sizeof *s.eq);
-    snx_opnd *regs = snx_calloc((size_t)m->n_eqs * 3 + 1, sizeof *regs);
-    snx_pending *pending = snx_calloc((size_t)m->n_eqs + 1, sizeof *pending);
+    sim_opnd *regs = snx_calloc((size_t)m->n_eqs * 3 + 1, sizeof *regs);
+    sim_pending *pending = snx_calloc((size_t)m->n_eqs + 1, sizeof *pending);
     int rc = s.eq && regs && pending ? 0 : SNX_ENOMEM;
     s.var = s.eq ? s.eq + m->n_eqs : NULL;
     for (int v = 0; !rc && v < m->n_vars; v++)
-        if (m->eqs[m->var_eq[v]].kind == SNX_EQ_DIFF) {
+        if (m->eqs[m->var_eq[v]].kind == SIM_EQ_DIFF) {
             s.eq[s.n] = m->var_eq[v];
             s.var[s.n++] = v;
         }
-    int rk = method == SNX_RK2 || method == SNX_RK4;
-    if (!rc && rk && has_held(&s) && !(rc = snx_temp(c, &s.notref)))
-        rc = snx_emit(c, SNX_OP_GE_SV, s.notref.v, SNX_RT_STEP, snx_opnd_array(c, until).v, 0);
+    int rk = method == SIM_RK2 || method == SIM_RK4;
+    if (!rc && rk && has_held(&s) && !(rc = sim_temp(c, &s.notref)))
+        rc = sim_emit(c, SIM_OP_GE_SV, s.notref.v, SIM_RT_STEP, sim_opnd_array(c, until).v, 0);
     if (!rc && s.n > 0) {
         switch (method) {
-        case SNX_RK2: rc = rk2(&s, regs, regs + m->n_eqs); break;
-        case SNX_RK4: rc = rk4(&s, regs, regs + m->n_eqs, regs + 2 * m->n_eqs); break;
-        case SNX_EXP_EULER: rc = exponential_euler(&s, regs); break;
+        case SIM_RK2: rc = rk2(&s, regs, regs + m->n_eqs); break;
+        case SIM_RK4: rc = rk4(&s, regs, regs + m->n_eqs, regs + 2 * m->n_eqs); break;
+        case SIM_EXP_EULER: rc = exponential_euler(&s, regs); break;
         default: rc = euler(&s, pending); break;
         }
     }

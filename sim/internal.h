@@ -2,15 +2,15 @@
  *
  * A network owns objects (groups, synapses, monitors) in creation order, which is also
  * the order in which each phase of a time step visits them. Every object starts with
- * an snx_object header (kind, name, network, whether it takes part in runs).
+ * an sim_object header (kind, name, network, whether it takes part in runs).
  *
  * Who does what in a step (network.c drives):
  *   group_step.c     state update + threshold -> the group's spike list
  *   synapses.c       spikes -> ring buffers / event queues; on_pre code
  *   group_step.c     ring buffers -> target variables; reset + refractoriness
  *   monitor_*.c      recording */
-#ifndef SNX_SIM_INTERNAL_H
-#define SNX_SIM_INTERNAL_H
+#ifndef SIM_INTERNAL_H
+#define SIM_INTERNAL_H
 
 #include <stdint.h>
 
@@ -23,24 +23,24 @@
 #include "snex/map.h"
 #include "snex/sim.h"
 
-enum snx_obj_kind { SNX_OBJ_GROUP, SNX_OBJ_SYNAPSES, SNX_OBJ_MONITOR };
+enum sim_obj_kind { SIM_OBJ_GROUP, SIM_OBJ_SYNAPSES, SIM_OBJ_MONITOR };
 
-typedef struct snx_object {
+typedef struct sim_object {
     int kind;
     char *name;
     snx_net *net;
     int active;
     uint64_t serial;  /* unique within the network, never reused (snapshots check it) */
-} snx_object;
+} sim_object;
 
 struct snx_net {
     double dt;
     uint64_t seed;
     int64_t step;
     snx_namespace *ns;
-    snx_object **objs;     /* creation order */
+    sim_object **objs;     /* creation order */
     size_t n_objs, cap_objs;
-    snx_map *by_name;      /* name -> snx_object* */
+    snx_map *by_name;      /* name -> sim_object* */
     gsl_rng *rng;          /* the serial stream: initialisation, connection, resets,
                               on_pre; the per-block streams of groups derive from seed */
     uint64_t n_groups_made;
@@ -57,50 +57,50 @@ struct snx_net {
 /* ---- network services (network.c) ------------------------------------------------- */
 
 /* Checks the name and enters obj (whose header is filled here) into the network. */
-int snx_net_register(snx_net *net, snx_object *obj, int kind, const char *name);
-/* Scratch registers for `thread`, after snx_net_reserve_regs(net, n) (not inside a
+int sim_net_register(snx_net *net, sim_object *obj, int kind, const char *name);
+/* Scratch registers for `thread`, after sim_net_reserve_regs(net, n) (not inside a
  * parallel region). */
-int snx_net_reserve_regs(snx_net *net, int n_regs);
-double *snx_net_regs(const snx_net *net, int thread);
+int sim_net_reserve_regs(snx_net *net, int n_regs);
+double *sim_net_regs(const snx_net *net, int thread);
 /* An independent stream seeded from the network seed and two numbers. */
-gsl_rng *snx_rng_derived(uint64_t seed, uint64_t a, uint64_t b);
-/* Puts r at the start of the stream snx_rng_derived(seed, a, b) would make. */
-void snx_rng_set_derived(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b);
+gsl_rng *sim_rng_derived(uint64_t seed, uint64_t a, uint64_t b);
+/* Puts r at the start of the stream sim_rng_derived(seed, a, b) would make. */
+void sim_rng_set_derived(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b);
 /* Runs a program over [begin, end) of its arrays in blocks, serially, with the
  * network's stream: for initialisation code. */
-int snx_run_direct(snx_net *net, const snx_program *p, double *const *arrays, int64_t begin,
-                   int64_t end);
+int sim_exec_direct(snx_net *net, const sim_program *p, double *const *arrays, int64_t begin,
+                    int64_t end);
 /* Runs a program over the positions idx[0..n) (index list 0; list 1 and 2 optional),
  * serially, with the network's stream: for resets, monitors and synaptic code. Arrays
  * the program reads directly run along the list (element k of the list is element k of
  * the array): that is how results come out. */
-int snx_run_indexed(snx_net *net, const snx_program *p, double *const *arrays,
-                    const int64_t *idx0, const int64_t *idx1, const int64_t *idx2, int64_t n);
+int sim_exec_indexed(snx_net *net, const sim_program *p, double *const *arrays,
+                     const int64_t *idx0, const int64_t *idx1, const int64_t *idx2, int64_t n);
 
 /* ---- groups (group.c, group_code.c, group_step.c) --------------------------------- */
 
 struct snx_group {
-    snx_object obj;        /* a view is not registered: obj.net is set, obj.name is "g[a:b]" */
+    sim_object obj;        /* a view is not registered: obj.net is set, obj.name is "g[a:b]" */
     snx_group *root;       /* the group itself, or the group a view looks into */
     int32_t start, n;      /* a view's slice of root; a group: 0, n */
     /* Only in a root group: */
     uint64_t id;           /* creation number (seeds its per-block streams) */
     char *what;            /* "group \"name\"", for messages */
-    snx_model model;
+    sim_model model;
     snx_namespace *ns;
     int method;
     double **arrays;       /* model.n_vars variables, then `until` if refractory */
     double *until;         /* refractory: first step in which the neuron integrates again */
-    snx_src *thr_src, *reset_src, *ref_src;
-    snx_ast *thr, *ref;
-    snx_stmt *reset;
+    sim_src *thr_src, *reset_src, *ref_src;
+    sim_ast *thr, *ref;
+    sim_stmt *reset;
     int n_reset;
-    snx_program *step_prog; /* update (and threshold, unless a C update sits between) */
-    snx_program *thr_prog;  /* threshold alone, only with a C update */
+    sim_program *step_prog; /* update (and threshold, unless a C update sits between) */
+    sim_program *thr_prog;  /* threshold alone, only with a C update */
     int mask_reg;           /* register holding the spike mask after the threshold, or -1 */
     int thr_var, thr_fn;    /* a threshold "variable OP constant" is checked while */
     double thr_value;       /* collecting spikes, without code: thr_var >= 0 */
-    snx_program *reset_prog;
+    sim_program *reset_prog;
     snx_update_fn cfn;
     void *cctx;
     int32_t *spikes;        /* spikes of the current step, ascending */
@@ -109,45 +109,45 @@ struct snx_group {
     int32_t *block_count;   /* per block, during the update */
     int n_blocks;
     gsl_rng **block_rng;    /* per block, when the per-block code uses rand() */
-    snx_ring **rings;       /* per variable: input from fast-path synapses, or NULL */
+    sim_ring **rings;       /* per variable: input from fast-path synapses, or NULL */
     snx_group **views;
     size_t n_views, cap_views;
 };
 
 /* A scope for code about g (a group or a view): its variables at `access`, i and N
  * relative to g, t, dt; constants from the group's and the network's namespaces. */
-int snx_group_scope(const snx_group *g, snx_scope *sc, int access, int respect_constant);
+int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_constant);
 /* Compiles the threshold, reset and per-step programs (group_code.c). */
-int snx_group_compile(snx_group *g, const snx_group_opts *opts);
+int sim_group_compile(snx_group *g, const snx_group_opts *opts);
 /* Creates the per-block random streams if the per-block code uses rand() (group_step.c). */
-int snx_group_streams(snx_group *g);
+int sim_group_streams(snx_group *g);
 /* Restarts the per-block streams from the network's current seed (snx_net_reseed). */
-void snx_group_reseed(snx_group *g);
+void sim_group_reseed(snx_group *g);
 /* The ring for variable `var` of root group g, created on first use (group_step.c). */
-snx_ring *snx_group_ring(snx_group *g, int var, int32_t max_delay);
+sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay);
 /* Phases of a step (group_step.c). */
-int snx_group_update(snx_group *g);
-void snx_group_deliver(snx_group *g);
-int snx_group_reset(snx_group *g);
+int sim_group_update(snx_group *g);
+void sim_group_deliver(snx_group *g);
+int sim_group_reset(snx_group *g);
 /* The spikes of the current step that fall in view g, relative to g: [*first, *first
  * + count) of root->spikes, minus g->start. */
-size_t snx_group_view_spikes(const snx_group *g, const int32_t **first);
-void snx_group_destroy(snx_group *g);
-int snx_group_refers_to(const snx_group *g, const snx_group *other);
+size_t sim_group_view_spikes(const snx_group *g, const int32_t **first);
+void sim_group_destroy(snx_group *g);
+int sim_group_refers_to(const snx_group *g, const snx_group *other);
 
 /* ---- synapses (synapses.c, synapses_code.c) ----------------------------------------- */
 
 struct snx_synapses {
-    snx_object obj;
+    sim_object obj;
     char *what;
     snx_group *pre, *post;
-    snx_model model;          /* per-synapse parameters */
+    sim_model model;          /* per-synapse parameters */
     snx_namespace *ns;
-    snx_src *on_pre_src, *delay_src;
-    snx_stmt *on_pre;
+    sim_src *on_pre_src, *delay_src;
+    sim_stmt *on_pre;
     int n_on_pre;
     int connected;
-    snx_csr csr;
+    sim_csr csr;
     int32_t *pre_of;          /* presynaptic row of every synapse (CSR order) */
     int64_t *user_order;      /* connect_pairs: CSR position -> position given, or NULL */
     double **vars;            /* per-synapse variables, CSR order */
@@ -159,8 +159,8 @@ struct snx_synapses {
     int fast_w_var;           /* the synaptic variable holding w, or -1: constant */
     double fast_w;
     /* general path */
-    snx_event_queue *queue;
-    snx_program *on_pre_prog;
+    sim_event_queue *queue;
+    sim_program *on_pre_prog;
     double **arrays;          /* synaptic, then post root, then pre root variables */
     int n_arrays;
     int32_t *rows;            /* scratch: this step's spikes as rows (view-relative) */
@@ -169,31 +169,31 @@ struct snx_synapses {
 };
 
 /* Before a run: array table, ring buffer / event queue sized for the delays. */
-int snx_synapses_prepare(snx_synapses *s);
+int sim_synapses_prepare(snx_synapses *s);
 /* In a step: this step's presynaptic spikes in, due on_pre code run (synapses_step.c). */
-int snx_synapses_propagate(snx_synapses *s);
-void snx_synapses_destroy(snx_synapses *s);
+int sim_synapses_propagate(snx_synapses *s);
+void sim_synapses_destroy(snx_synapses *s);
 /* A scope for synaptic code: synaptic variables (index list 0, unless !with_synaptic),
  * postsynaptic (list 1, as X_post and plain X) and presynaptic (list 2, X_pre)
  * variables, i, j, t, dt, N_pre, N_post (synapses_code.c). */
-int snx_synapses_scope(const snx_synapses *s, snx_scope *sc, int with_synaptic);
+int sim_synapses_scope(const snx_synapses *s, sim_scope *sc, int with_synaptic);
 /* Parses and checks on_pre and the constant delay; chooses the fast path or compiles
  * the general program. */
-int snx_synapses_compile(snx_synapses *s, const snx_synapses_opts *o);
+int sim_synapses_compile(snx_synapses *s, const snx_synapses_opts *o);
 /* Compiles "_out = expr" in the synaptic scope, _out being a direct array of dimension
- * `dim` at id snx_synapses_out_id(s). */
-int snx_synapses_out_program(snx_synapses *s, const char *expr, const char *label, snx_dim dim,
-                             int with_synaptic, snx_program **out);
-int snx_synapses_out_id(const snx_synapses *s);
+ * `dim` at id sim_synapses_out_id(s). */
+int sim_synapses_out_program(snx_synapses *s, const char *expr, const char *label, snx_dim dim,
+                             int with_synaptic, sim_program **out);
+int sim_synapses_out_id(const snx_synapses *s);
 /* Fills s->arrays from the current state (synaptic, post root, pre root arrays). */
-void snx_synapses_fill_table(snx_synapses *s);
+void sim_synapses_fill_table(snx_synapses *s);
 
 /* ---- monitors (monitor.c, monitor_spike.c, monitor_state.c, monitor_rate.c) -------- */
 
-enum snx_mon_type { SNX_MON_SPIKES, SNX_MON_COUNTS, SNX_MON_STATE, SNX_MON_RATE };
+enum sim_mon_type { SIM_MON_SPIKES, SIM_MON_COUNTS, SIM_MON_STATE, SIM_MON_RATE };
 
 struct snx_monitor {
-    snx_object obj;
+    sim_object obj;
     int type;
     snx_group *src;
     int32_t *neurons;         /* recorded neurons, relative to src */
@@ -211,26 +211,26 @@ struct snx_monitor {
     char **var_names;
     snx_dim *var_dims;
     int *var_array;           /* variable index, or -1 for a subexpression */
-    snx_program **var_prog;   /* subexpressions: "_out = name" over the recorded neurons */
+    sim_program **var_prog;   /* subexpressions: "_out = name" over the recorded neurons */
     double **table;           /* the array table of those programs: root's, then _out */
     double **values;          /* per variable, n_samples * n_neurons */
     double *rates;
     int64_t *idx;             /* recorded neurons as root positions */
 };
 
-int snx_monitor_register(snx_net *net, snx_monitor *m, const char *name, int type,
+int sim_monitor_register(snx_net *net, snx_monitor *m, const char *name, int type,
                          snx_group *g);
-int snx_monitor_record(snx_monitor *m);
-int snx_monitor_record_spikes(snx_monitor *m);
-int snx_monitor_record_state(snx_monitor *m);
-int snx_monitor_record_rate(snx_monitor *m);
+int sim_monitor_record(snx_monitor *m);
+int sim_monitor_record_spikes(snx_monitor *m);
+int sim_monitor_record_state(snx_monitor *m);
+int sim_monitor_record_rate(snx_monitor *m);
 /* The recorded neurons: NULL for all of the monitor's group (checks the indices). */
-int snx_monitor_set_neurons(snx_monitor *m, const int32_t *neurons, size_t n);
+int sim_monitor_set_neurons(snx_monitor *m, const int32_t *neurons, size_t n);
 /* Grows sample storage by one sample (at the current time); returns its index. */
-int snx_monitor_new_sample(snx_monitor *m, size_t *index);
+int sim_monitor_new_sample(snx_monitor *m, size_t *index);
 /* Cuts recordings back to n spikes and n samples (snapshot restore). */
-void snx_monitor_truncate(snx_monitor *m, size_t n_spikes, size_t n_samples,
+void sim_monitor_truncate(snx_monitor *m, size_t n_spikes, size_t n_samples,
                           const int64_t *counts);
-void snx_monitor_destroy(snx_monitor *m);
+void sim_monitor_destroy(snx_monitor *m);
 
 #endif

@@ -11,9 +11,9 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-snx_src *snx_src_new(const char *text, const char *label)
+sim_src *sim_src_new(const char *text, const char *label)
 {
-    snx_src *src = snx_calloc(1, sizeof *src);
+    sim_src *src = snx_calloc(1, sizeof *src);
     if (!src)
         return NULL;
     src->text = snx_strdup(text ? text : "");
@@ -25,7 +25,7 @@ snx_src *snx_src_new(const char *text, const char *label)
     return src;
 }
 
-void snx_src_free(snx_src *src)
+void sim_src_free(sim_src *src)
 {
     if (!src)
         return;
@@ -38,7 +38,7 @@ void snx_src_free(snx_src *src)
     free(src);
 }
 
-void snx_src_position(const snx_src *src, int offset, int *line, int *col)
+void sim_src_position(const sim_src *src, int offset, int *line, int *col)
 {
     int l = 1, c = 1;
     for (int i = 0; i < offset && src->text[i]; i++) {
@@ -53,7 +53,7 @@ void snx_src_position(const snx_src *src, int offset, int *line, int *col)
     *col = c;
 }
 
-void snx_src_line_text(const snx_src *src, int offset, const char **start, int *len)
+void sim_src_line_text(const sim_src *src, int offset, const char **start, int *len)
 {
     const char *t = src->text;
     int a = offset, b = offset;
@@ -69,13 +69,13 @@ void snx_src_line_text(const snx_src *src, int offset, const char **start, int *
     *len = b - a;
 }
 
-int snx_src_error(const snx_src *src, int offset, int len, const char *what)
+int sim_src_error(const sim_src *src, int offset, int len, const char *what)
 {
     int line, col;
-    snx_src_position(src, offset, &line, &col);
+    sim_src_position(src, offset, &line, &col);
     const char *lt;
     int ll;
-    snx_src_line_text(src, offset, &lt, &ll);
+    sim_src_line_text(src, offset, &lt, &ll);
     if (len <= 0 || !src->text[offset])
         return snx_error(SNX_EPARSE, "%s: line %d, column %d: %s at end of \"%.*s\"",
                          src->label, line, col, what, ll, lt);
@@ -83,12 +83,12 @@ int snx_src_error(const snx_src *src, int offset, int len, const char *what)
                      src->label, line, col, what, len, src->text + offset, ll, lt);
 }
 
-void snx_lex_init(snx_lexer *lx, const snx_src *src, int pos)
+void sim_lex_init(sim_lexer *lx, const sim_src *src, int pos)
 {
     lx->src = src;
     lx->pos = pos;
     lx->depth = 0;
-    lx->tok = (snx_token){ SNX_TOK_EOF, pos, pos, 0 };
+    lx->tok = (sim_token){ SIM_TOK_EOF, pos, pos, 0 };
 }
 
 static const struct {
@@ -96,17 +96,17 @@ static const struct {
     int kind;
 } PUNCT[] = {
     /* Longest first, so "**" wins over "*" and "<=" over "<". */
-    { "**", SNX_TOK_POW },        { "<=", SNX_TOK_LE },         { ">=", SNX_TOK_GE },
-    { "==", SNX_TOK_EQEQ },       { "!=", SNX_TOK_NE },         { "+=", SNX_TOK_ADD_ASSIGN },
-    { "-=", SNX_TOK_SUB_ASSIGN }, { "*=", SNX_TOK_MUL_ASSIGN }, { "/=", SNX_TOK_DIV_ASSIGN },
-    { "+", SNX_TOK_PLUS },        { "-", SNX_TOK_MINUS },       { "*", SNX_TOK_STAR },
-    { "/", SNX_TOK_SLASH },       { "%", SNX_TOK_PERCENT },     { "(", SNX_TOK_LPAREN },
-    { ")", SNX_TOK_RPAREN },      { ",", SNX_TOK_COMMA },       { ":", SNX_TOK_COLON },
-    { ";", SNX_TOK_SEMI },        { "<", SNX_TOK_LT },          { ">", SNX_TOK_GT },
-    { "=", SNX_TOK_ASSIGN },
+    { "**", SIM_TOK_POW },        { "<=", SIM_TOK_LE },         { ">=", SIM_TOK_GE },
+    { "==", SIM_TOK_EQEQ },       { "!=", SIM_TOK_NE },         { "+=", SIM_TOK_ADD_ASSIGN },
+    { "-=", SIM_TOK_SUB_ASSIGN }, { "*=", SIM_TOK_MUL_ASSIGN }, { "/=", SIM_TOK_DIV_ASSIGN },
+    { "+", SIM_TOK_PLUS },        { "-", SIM_TOK_MINUS },       { "*", SIM_TOK_STAR },
+    { "/", SIM_TOK_SLASH },       { "%", SIM_TOK_PERCENT },     { "(", SIM_TOK_LPAREN },
+    { ")", SIM_TOK_RPAREN },      { ",", SIM_TOK_COMMA },       { ":", SIM_TOK_COLON },
+    { ";", SIM_TOK_SEMI },        { "<", SIM_TOK_LT },          { ">", SIM_TOK_GT },
+    { "=", SIM_TOK_ASSIGN },
 };
 
-static int lex_number(snx_lexer *lx, int start)
+static int lex_number(sim_lexer *lx, int start)
 {
     const char *s = lx->src->text + start;
     char *end;
@@ -118,36 +118,36 @@ static int lex_number(snx_lexer *lx, int start)
               ((s[i] == '+' || s[i] == '-') && i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E'))))
             n = i;
     if (n == 0)
-        return snx_src_error(lx->src, start, 1, "malformed number");
+        return sim_src_error(lx->src, start, 1, "malformed number");
     if (isalpha((unsigned char)s[n]) || s[n] == '_') {
         int m = n;
         while (isalnum((unsigned char)s[m]) || s[m] == '_')
             m++;
-        return snx_src_error(lx->src, start, m,
+        return sim_src_error(lx->src, start, m,
                              "a number directly followed by a name (write 5*ms, not 5ms):");
     }
-    lx->tok = (snx_token){ SNX_TOK_NUMBER, start, start + n, v };
+    lx->tok = (sim_token){ SIM_TOK_NUMBER, start, start + n, v };
     return 0;
 }
 
-static int lex_name(snx_lexer *lx, int start)
+static int lex_name(sim_lexer *lx, int start)
 {
     const char *t = lx->src->text;
     int p = start;
     while (isalnum((unsigned char)t[p]) || t[p] == '_')
         p++;
-    int kind = SNX_TOK_NAME, n = p - start;
+    int kind = SIM_TOK_NAME, n = p - start;
     if (n == 3 && !strncmp(t + start, "and", 3))
-        kind = SNX_TOK_AND;
+        kind = SIM_TOK_AND;
     else if (n == 2 && !strncmp(t + start, "or", 2))
-        kind = SNX_TOK_OR;
+        kind = SIM_TOK_OR;
     else if (n == 3 && !strncmp(t + start, "not", 3))
-        kind = SNX_TOK_NOT;
-    lx->tok = (snx_token){ kind, start, p, 0 };
+        kind = SIM_TOK_NOT;
+    lx->tok = (sim_token){ kind, start, p, 0 };
     return 0;
 }
 
-int snx_lex_next(snx_lexer *lx)
+int sim_lex_next(sim_lexer *lx)
 {
     const char *t = lx->src->text;
     for (;;) {
@@ -168,11 +168,11 @@ int snx_lex_next(snx_lexer *lx)
     int start = lx->pos;
     char c = t[start];
     if (!c) {
-        lx->tok = (snx_token){ SNX_TOK_EOF, start, start, 0 };
+        lx->tok = (sim_token){ SIM_TOK_EOF, start, start, 0 };
         return 0;
     }
     if (c == '\n') {
-        lx->tok = (snx_token){ SNX_TOK_NEWLINE, start, start + 1, 0 };
+        lx->tok = (sim_token){ SIM_TOK_NEWLINE, start, start + 1, 0 };
         lx->pos++;
         return 0;
     }
@@ -186,16 +186,16 @@ int snx_lex_next(snx_lexer *lx)
         for (size_t i = 0; i < sizeof PUNCT / sizeof PUNCT[0]; i++) {
             size_t n = strlen(PUNCT[i].text);
             if (!strncmp(t + start, PUNCT[i].text, n)) {
-                lx->tok = (snx_token){ PUNCT[i].kind, start, start + (int)n, 0 };
+                lx->tok = (sim_token){ PUNCT[i].kind, start, start + (int)n, 0 };
                 rc = 0;
                 break;
             }
         }
         if (rc)
-            return snx_src_error(lx->src, start, 1, "unexpected character");
-        if (lx->tok.kind == SNX_TOK_LPAREN)
+            return sim_src_error(lx->src, start, 1, "unexpected character");
+        if (lx->tok.kind == SIM_TOK_LPAREN)
             lx->depth++;
-        else if (lx->tok.kind == SNX_TOK_RPAREN && lx->depth > 0)
+        else if (lx->tok.kind == SIM_TOK_RPAREN && lx->depth > 0)
             lx->depth--;
     }
     if (rc)
@@ -204,17 +204,17 @@ int snx_lex_next(snx_lexer *lx)
     return 0;
 }
 
-const char *snx_tok_describe(int kind)
+const char *sim_tok_describe(int kind)
 {
     switch (kind) {
-    case SNX_TOK_EOF: return "end of text";
-    case SNX_TOK_NEWLINE: return "end of line";
-    case SNX_TOK_NUMBER: return "a number";
-    case SNX_TOK_NAME: return "a name";
+    case SIM_TOK_EOF: return "end of text";
+    case SIM_TOK_NEWLINE: return "end of line";
+    case SIM_TOK_NUMBER: return "a number";
+    case SIM_TOK_NAME: return "a name";
     default: break;
     }
     for (size_t i = 0; i < sizeof PUNCT / sizeof PUNCT[0]; i++)
         if (PUNCT[i].kind == kind)
             return PUNCT[i].text;
-    return kind == SNX_TOK_AND ? "and" : kind == SNX_TOK_OR ? "or" : "not";
+    return kind == SIM_TOK_AND ? "and" : kind == SIM_TOK_OR ? "or" : "not";
 }

@@ -9,7 +9,7 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-int snx_monitor_register(snx_net *net, snx_monitor *m, const char *name, int type, snx_group *g)
+int sim_monitor_register(snx_net *net, snx_monitor *m, const char *name, int type, snx_group *g)
 {
     if (!g)
         return snx_error(SNX_EINVAL, "monitor \"%s\": no group given", name ? name : "");
@@ -19,19 +19,19 @@ int snx_monitor_register(snx_net *net, snx_monitor *m, const char *name, int typ
     m->type = type;
     m->src = g;
     m->every = 1;
-    return snx_net_register(net, &m->obj, SNX_OBJ_MONITOR, name);
+    return sim_net_register(net, &m->obj, SIM_OBJ_MONITOR, name);
 }
 
-int snx_monitor_record(snx_monitor *m)
+int sim_monitor_record(snx_monitor *m)
 {
     switch (m->type) {
-    case SNX_MON_STATE: return snx_monitor_record_state(m);
-    case SNX_MON_RATE: return snx_monitor_record_rate(m);
-    default: return snx_monitor_record_spikes(m);
+    case SIM_MON_STATE: return sim_monitor_record_state(m);
+    case SIM_MON_RATE: return sim_monitor_record_rate(m);
+    default: return sim_monitor_record_spikes(m);
     }
 }
 
-int snx_monitor_new_sample(snx_monitor *m, size_t *index)
+int sim_monitor_new_sample(snx_monitor *m, size_t *index)
 {
     if (m->n_samples == m->cap_samples) { /* times, values and rates grow together */
         size_t cap = m->cap_samples ? 2 * m->cap_samples : 64;
@@ -46,7 +46,7 @@ int snx_monitor_new_sample(snx_monitor *m, size_t *index)
                 return SNX_ENOMEM;
             m->values[v] = p;
         }
-        if (m->type == SNX_MON_RATE) {
+        if (m->type == SIM_MON_RATE) {
             double *r = snx_realloc(m->rates, cap * sizeof *r);
             if (!r)
                 return SNX_ENOMEM;
@@ -59,7 +59,7 @@ int snx_monitor_new_sample(snx_monitor *m, size_t *index)
     return 0;
 }
 
-void snx_monitor_destroy(snx_monitor *m)
+void sim_monitor_destroy(snx_monitor *m)
 {
     if (!m)
         return;
@@ -67,7 +67,7 @@ void snx_monitor_destroy(snx_monitor *m)
         free(m->var_names[v]);
         free(m->values[v]);
         if (m->var_prog)
-            snx_program_free(m->var_prog[v]);
+            sim_program_free(m->var_prog[v]);
     }
     free(m->var_names);
     free(m->var_dims);
@@ -87,7 +87,7 @@ void snx_monitor_destroy(snx_monitor *m)
     free(m);
 }
 
-void snx_monitor_truncate(snx_monitor *m, size_t n_spikes, size_t n_samples,
+void sim_monitor_truncate(snx_monitor *m, size_t n_spikes, size_t n_samples,
                           const int64_t *counts)
 {
     if (n_spikes < m->n_sp)
@@ -105,7 +105,7 @@ void snx_monitor_truncate(snx_monitor *m, size_t n_spikes, size_t n_samples,
 void snx_monitor_clear(snx_monitor *m)
 {
     if (m)
-        snx_monitor_truncate(m, 0, 0, NULL);
+        sim_monitor_truncate(m, 0, 0, NULL);
 }
 
 const char *snx_monitor_name(const snx_monitor *m) { return m ? m->obj.name : NULL; }
@@ -116,9 +116,9 @@ snx_group *snx_monitor_source(const snx_monitor *m) { return m->src; }
 snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m)
 {
     switch (m->type) {
-    case SNX_MON_COUNTS: return SNX_MONITOR_COUNTS;
-    case SNX_MON_STATE: return SNX_MONITOR_STATE;
-    case SNX_MON_RATE: return SNX_MONITOR_RATE;
+    case SIM_MON_COUNTS: return SNX_MONITOR_COUNTS;
+    case SIM_MON_STATE: return SNX_MONITOR_STATE;
+    case SIM_MON_RATE: return SNX_MONITOR_RATE;
     default: return SNX_MONITOR_SPIKES;
     }
 }
@@ -163,7 +163,7 @@ const double *snx_monitor_values(const snx_monitor *m, const char *var)
 }
 
 /* The recorded neurons: all of g, or the given ones (checked: in range, no repeats). */
-int snx_monitor_set_neurons(snx_monitor *m, const int32_t *neurons, size_t n)
+int sim_monitor_set_neurons(snx_monitor *m, const int32_t *neurons, size_t n)
 {
     const snx_group *g = m->src;
     m->all = neurons == NULL;

@@ -9,18 +9,18 @@
 snx_monitor *snx_monitor_rate(snx_net *net, const char *name, snx_group *g)
 {
     snx_monitor *m = snx_calloc(1, sizeof *m);
-    if (m && snx_monitor_register(net, m, name, SNX_MON_RATE, g)) {
-        snx_monitor_destroy(m);
+    if (m && sim_monitor_register(net, m, name, SIM_MON_RATE, g)) {
+        sim_monitor_destroy(m);
         return NULL;
     }
     return m;
 }
 
-int snx_monitor_record_rate(snx_monitor *m)
+int sim_monitor_record_rate(snx_monitor *m)
 {
     const int32_t *sp;
-    size_t n = snx_group_view_spikes(m->src, &sp), s;
-    int rc = snx_monitor_new_sample(m, &s);
+    size_t n = sim_group_view_spikes(m->src, &sp), s;
+    int rc = sim_monitor_new_sample(m, &s);
     if (!rc)
         m->rates[s] = (double)n / ((double)m->src->n * m->obj.net->dt);
     return rc;

@@ -14,12 +14,12 @@ static snx_monitor *spike_monitor(snx_net *net, const char *name, snx_group *g, 
     snx_monitor *m = snx_calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    int rc = snx_monitor_register(net, m, name, type, g);
+    int rc = sim_monitor_register(net, m, name, type, g);
     if (rc) {
-        snx_monitor_destroy(m);
+        sim_monitor_destroy(m);
         return NULL;
     }
-    rc = snx_monitor_set_neurons(m, neurons, n);
+    rc = sim_monitor_set_neurons(m, neurons, n);
     if (!rc && !(m->counts = snx_calloc(m->n_neurons + 1, sizeof *m->counts)))
         rc = SNX_ENOMEM;
     if (rc) {
@@ -32,23 +32,23 @@ static snx_monitor *spike_monitor(snx_net *net, const char *name, snx_group *g, 
 snx_monitor *snx_monitor_spikes(snx_net *net, const char *name, snx_group *g,
                                 const int32_t *neurons, size_t n)
 {
-    return spike_monitor(net, name, g, SNX_MON_SPIKES, neurons, n);
+    return spike_monitor(net, name, g, SIM_MON_SPIKES, neurons, n);
 }
 
 snx_monitor *snx_monitor_counts(snx_net *net, const char *name, snx_group *g)
 {
-    return spike_monitor(net, name, g, SNX_MON_COUNTS, NULL, 0);
+    return spike_monitor(net, name, g, SIM_MON_COUNTS, NULL, 0);
 }
 
-int snx_monitor_record_spikes(snx_monitor *m)
+int sim_monitor_record_spikes(snx_monitor *m)
 {
     const int32_t *sp;
-    size_t n = snx_group_view_spikes(m->src, &sp);
+    size_t n = sim_group_view_spikes(m->src, &sp);
     if (!n)
         return 0;
     double t = snx_net_t(m->obj.net);
     int32_t start = m->src->start;
-    if (m->type == SNX_MON_SPIKES) {
+    if (m->type == SIM_MON_SPIKES) {
         size_t cap = m->cap_sp;
         if (snx_grow(&m->sp_i, &cap, m->n_sp + n, sizeof *m->sp_i))
             return SNX_ENOMEM;
@@ -62,7 +62,7 @@ int snx_monitor_record_spikes(snx_monitor *m)
         if (pos < 0)
             continue;
         m->counts[pos]++;
-        if (m->type == SNX_MON_SPIKES) {
+        if (m->type == SIM_MON_SPIKES) {
             m->sp_i[m->n_sp] = i;
             m->sp_t[m->n_sp++] = t;
         }

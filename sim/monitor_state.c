@@ -39,26 +39,26 @@ static int split_names(const char *text, char ***names, int *n)
 }
 
 /* A program computing subexpression `name` of g at the recorded neurons into _out. */
-static int subexpr_program(snx_monitor *m, const char *name, snx_program **out)
+static int subexpr_program(snx_monitor *m, const char *name, sim_program **out)
 {
     const snx_group *g = m->src;
-    snx_scope sc;
-    int rc = snx_group_scope(g, &sc, 0, 0);
+    sim_scope sc;
+    int rc = sim_group_scope(g, &sc, 0, 0);
     if (rc)
         return rc;
     int out_id = g->root->model.n_vars + 1; /* after the variables and `until` */
-    rc = snx_scope_add(&sc, "_out", (snx_sym){ .kind = SNX_SYM_ARRAY, .slot = out_id,
-                                                .access = SNX_DIRECT, .writable = 1,
+    rc = sim_scope_add(&sc, "_out", (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = out_id,
+                                                .access = SIM_DIRECT, .writable = 1,
                                                 .dim = m->var_dims[m->n_vars] });
-    rc = rc ? rc : snx_compile_assignment(&sc, "_out", name, "monitored variable", out);
-    snx_scope_clear(&sc);
+    rc = rc ? rc : sim_compile_assignment(&sc, "_out", name, "monitored variable", out);
+    sim_scope_clear(&sc);
     return rc;
 }
 
 static int add_var(snx_monitor *m, char *name)
 {
-    const snx_model *model = &m->src->root->model;
-    int eq = snx_model_find(model, name);
+    const sim_model *model = &m->src->root->model;
+    int eq = sim_model_find(model, name);
     int k = m->n_vars;
     m->var_names[k] = name;
     if (eq < 0) {
@@ -73,7 +73,7 @@ static int add_var(snx_monitor *m, char *name)
         return SNX_ENOTFOUND;
     }
     m->var_dims[k] = model->eqs[eq].dim;
-    m->var_array[k] = snx_model_var(model, name);
+    m->var_array[k] = sim_model_var(model, name);
     int rc = m->var_array[k] < 0 ? subexpr_program(m, name, &m->var_prog[k]) : 0;
     m->n_vars++;
     return rc;
@@ -112,11 +112,11 @@ snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, con
     snx_monitor *m = snx_calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    if (snx_monitor_register(net, m, name, SNX_MON_STATE, g)) {
-        snx_monitor_destroy(m);
+    if (sim_monitor_register(net, m, name, SIM_MON_STATE, g)) {
+        sim_monitor_destroy(m);
         return NULL;
     }
-    int rc = snx_monitor_set_neurons(m, neurons, n);
+    int rc = sim_monitor_set_neurons(m, neurons, n);
     double k = record_dt > 0 ? record_dt / net->dt : 1;
     if (!rc && (!(k >= 1) || fabs(k - round(k)) > 1e-9 * k))
         rc = snx_error(SNX_EINVAL, "state monitor \"%s\": record_dt %g s is not a multiple of "
@@ -130,13 +130,13 @@ snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, con
     return m;
 }
 
-int snx_monitor_record_state(snx_monitor *m)
+int sim_monitor_record_state(snx_monitor *m)
 {
     snx_net *net = m->obj.net;
     if (net->step % m->every)
         return 0;
     size_t s;
-    int rc = snx_monitor_new_sample(m, &s);
+    int rc = sim_monitor_new_sample(m, &s);
     const snx_group *root = m->src->root;
     for (int v = 0; v < m->n_vars && !rc; v++) {
         double *row = m->values[v] + s * m->n_neurons;
@@ -149,8 +149,8 @@ int snx_monitor_record_state(snx_monitor *m)
         int n_arrays = root->model.n_vars + (root->until ? 1 : 0);
         memcpy(m->table, root->arrays, (size_t)n_arrays * sizeof *m->table);
         m->table[root->model.n_vars + 1] = row;
-        rc = snx_run_indexed(net, m->var_prog[v], m->table, m->idx, NULL, NULL,
-                             (int64_t)m->n_neurons);
+        rc = sim_exec_indexed(net, m->var_prog[v], m->table, m->idx, NULL, NULL,
+                              (int64_t)m->n_neurons);
     }
     return rc;
 }

@@ -29,13 +29,13 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-void snx_rng_set_derived(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b)
+void sim_rng_set_derived(gsl_rng *r, uint64_t seed, uint64_t a, uint64_t b)
 {
     uint64_t s = splitmix64(splitmix64(splitmix64(seed) ^ a) ^ (b + 0x632be59bd9b4e019ULL));
     gsl_rng_set(r, (unsigned long)(s & 0xffffffffUL) | 1UL);
 }
 
-gsl_rng *snx_rng_derived(uint64_t seed, uint64_t a, uint64_t b)
+gsl_rng *sim_rng_derived(uint64_t seed, uint64_t a, uint64_t b)
 {
     /* taus2: small state (one per block of every group) and good quality. */
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
@@ -43,7 +43,7 @@ gsl_rng *snx_rng_derived(uint64_t seed, uint64_t a, uint64_t b)
         snx_error(SNX_ENOMEM, "out of memory allocating a random stream");
         return NULL;
     }
-    snx_rng_set_derived(r, seed, a, b);
+    sim_rng_set_derived(r, seed, a, b);
     return r;
 }
 
@@ -86,8 +86,8 @@ void snx_net_reseed(snx_net *net, uint64_t seed)
 {
     set_serial_seed(net, seed);
     for (size_t k = 0; k < net->n_objs; k++)
-        if (net->objs[k]->kind == SNX_OBJ_GROUP)
-            snx_group_reseed((snx_group *)net->objs[k]);
+        if (net->objs[k]->kind == SIM_OBJ_GROUP)
+            sim_group_reseed((snx_group *)net->objs[k]);
 }
 
 size_t snx_net_n_objects(const snx_net *net) { return net ? net->n_objs : 0; }
@@ -97,12 +97,12 @@ const char *snx_net_object_name(const snx_net *net, size_t k)
     return net && k < net->n_objs ? net->objs[k]->name : NULL;
 }
 
-static void destroy_object(snx_object *o)
+static void destroy_object(sim_object *o)
 {
     switch (o->kind) {
-    case SNX_OBJ_GROUP: snx_group_destroy((snx_group *)o); break;
-    case SNX_OBJ_SYNAPSES: snx_synapses_destroy((snx_synapses *)o); break;
-    default: snx_monitor_destroy((snx_monitor *)o); break;
+    case SIM_OBJ_GROUP: sim_group_destroy((snx_group *)o); break;
+    case SIM_OBJ_SYNAPSES: sim_synapses_destroy((snx_synapses *)o); break;
+    default: sim_monitor_destroy((snx_monitor *)o); break;
     }
 }
 
@@ -130,7 +130,7 @@ double snx_net_dt(const snx_net *net) { return net->dt; }
 double snx_net_t(const snx_net *net) { return (double)net->step * net->dt; }
 int64_t snx_net_step(const snx_net *net) { return net->step; }
 
-int snx_net_register(snx_net *net, snx_object *obj, int kind, const char *name)
+int sim_net_register(snx_net *net, sim_object *obj, int kind, const char *name)
 {
     if (!net)
         return snx_error(SNX_EINVAL, "no network given for \"%s\"", name ? name : "(null)");
@@ -154,7 +154,7 @@ int snx_net_register(snx_net *net, snx_object *obj, int kind, const char *name)
 
 /* ---- scratch and program runners ------------------------------------------------------ */
 
-int snx_net_reserve_regs(snx_net *net, int n_regs)
+int sim_net_reserve_regs(snx_net *net, int n_regs)
 {
     int threads = 1;
 #ifdef _OPENMP
@@ -178,7 +178,7 @@ int snx_net_reserve_regs(snx_net *net, int n_regs)
     for (int t = 0; t < net->n_threads; t++)
         if (net->regs_cap[t] < n_regs) {
             free(net->regs[t]);
-            if (!(net->regs[t] = snx_regs_alloc(n_regs))) {
+            if (!(net->regs[t] = sim_regs_alloc(n_regs))) {
                 net->regs_cap[t] = 0;
                 return SNX_ENOMEM;
             }
@@ -187,49 +187,49 @@ int snx_net_reserve_regs(snx_net *net, int n_regs)
     return 0;
 }
 
-double *snx_net_regs(const snx_net *net, int thread) { return net->regs[thread]; }
+double *sim_net_regs(const snx_net *net, int thread) { return net->regs[thread]; }
 
-int snx_run_direct(snx_net *net, const snx_program *p, double *const *arrays, int64_t begin,
-                   int64_t end)
+int sim_exec_direct(snx_net *net, const sim_program *p, double *const *arrays, int64_t begin,
+                    int64_t end)
 {
-    int rc = snx_net_reserve_regs(net, p->n_regs);
+    int rc = sim_net_reserve_regs(net, p->n_regs);
     if (rc)
         return rc;
-    double rt[SNX_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
-    snx_exec x = { arrays, NULL, 0, 0, rt, net->rng, snx_net_regs(net, 0) };
-    for (int64_t b = begin; b < end; b += SNX_BLOCK) {
+    double rt[SIM_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
+    sim_exec_ctx x = { arrays, NULL, 0, 0, rt, net->rng, sim_net_regs(net, 0) };
+    for (int64_t b = begin; b < end; b += SIM_BLOCK) {
         x.off = b;
-        x.n = (int)(end - b < SNX_BLOCK ? end - b : SNX_BLOCK);
-        snx_program_run(p, &x);
+        x.n = (int)(end - b < SIM_BLOCK ? end - b : SIM_BLOCK);
+        sim_program_exec(p, &x);
     }
     return 0;
 }
 
-int snx_run_indexed(snx_net *net, const snx_program *p, double *const *arrays,
-                    const int64_t *idx0, const int64_t *idx1, const int64_t *idx2, int64_t n)
+int sim_exec_indexed(snx_net *net, const sim_program *p, double *const *arrays,
+                     const int64_t *idx0, const int64_t *idx1, const int64_t *idx2, int64_t n)
 {
-    int rc = snx_net_reserve_regs(net, p->n_regs);
+    int rc = sim_net_reserve_regs(net, p->n_regs);
     if (rc)
         return rc;
-    double rt[SNX_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
+    double rt[SIM_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
     const int64_t *lists[3];
-    snx_exec x = { arrays, lists, 0, 0, rt, net->rng, snx_net_regs(net, 0) };
-    for (int64_t b = 0; b < n; b += SNX_BLOCK) {
+    sim_exec_ctx x = { arrays, lists, 0, 0, rt, net->rng, sim_net_regs(net, 0) };
+    for (int64_t b = 0; b < n; b += SIM_BLOCK) {
         x.off = b; /* direct arrays of an indexed program run along the list */
         lists[0] = idx0 ? idx0 + b : NULL;
         lists[1] = idx1 ? idx1 + b : NULL;
         lists[2] = idx2 ? idx2 + b : NULL;
-        x.n = (int)(n - b < SNX_BLOCK ? n - b : SNX_BLOCK);
-        snx_program_run(p, &x);
+        x.n = (int)(n - b < SIM_BLOCK ? n - b : SIM_BLOCK);
+        sim_program_exec(p, &x);
     }
     return 0;
 }
 
 /* ---- objects --------------------------------------------------------------------------- */
 
-static snx_object *find(const snx_net *net, const char *name)
+static sim_object *find(const snx_net *net, const char *name)
 {
-    snx_object *o = net && name ? snx_map_get(net->by_name, name) : NULL;
+    sim_object *o = net && name ? snx_map_get(net->by_name, name) : NULL;
     if (!o)
         snx_error(SNX_ENOTFOUND, "the network has no object named \"%s\"", name ? name : "(null)");
     return o;
@@ -237,7 +237,7 @@ static snx_object *find(const snx_net *net, const char *name)
 
 static void *find_kind(const snx_net *net, const char *name, int kind, const char *what)
 {
-    snx_object *o = find(net, name);
+    sim_object *o = find(net, name);
     if (o && o->kind != kind) {
         snx_error(SNX_ETYPE, "\"%s\" is not %s", name, what);
         return NULL;
@@ -247,26 +247,26 @@ static void *find_kind(const snx_net *net, const char *name, int kind, const cha
 
 snx_group *snx_net_group(const snx_net *net, const char *name)
 {
-    return find_kind(net, name, SNX_OBJ_GROUP, "a neuron group");
+    return find_kind(net, name, SIM_OBJ_GROUP, "a neuron group");
 }
 
 snx_synapses *snx_net_synapses(const snx_net *net, const char *name)
 {
-    return find_kind(net, name, SNX_OBJ_SYNAPSES, "a synapses object");
+    return find_kind(net, name, SIM_OBJ_SYNAPSES, "a synapses object");
 }
 
 snx_monitor *snx_net_monitor(const snx_net *net, const char *name)
 {
-    return find_kind(net, name, SNX_OBJ_MONITOR, "a monitor");
+    return find_kind(net, name, SIM_OBJ_MONITOR, "a monitor");
 }
 
 static int set_active(snx_net *net, const char *name, int active)
 {
-    snx_object *o = find(net, name);
+    sim_object *o = find(net, name);
     if (!o)
         return SNX_ENOTFOUND;
     o->active = active;
-    if (o->kind == SNX_OBJ_GROUP && !active)
+    if (o->kind == SIM_OBJ_GROUP && !active)
         ((snx_group *)o)->n_spikes = 0; /* no stale spikes for anyone to see */
     return 0;
 }
@@ -276,29 +276,29 @@ int snx_net_add(snx_net *net, const char *name) { return set_active(net, name, 1
 
 int snx_net_is_active(const snx_net *net, const char *name)
 {
-    snx_object *o = find(net, name);
+    sim_object *o = find(net, name);
     return o ? o->active : 0;
 }
 
 /* The group an object depends on (monitors: one; synapses: two), for checks. */
-static int depends_on_group(const snx_object *o, const snx_group *g)
+static int depends_on_group(const sim_object *o, const snx_group *g)
 {
-    if (o->kind == SNX_OBJ_SYNAPSES) {
+    if (o->kind == SIM_OBJ_SYNAPSES) {
         const snx_synapses *s = (const snx_synapses *)o;
         return s->pre->root == g || s->post->root == g;
     }
-    if (o->kind == SNX_OBJ_MONITOR)
+    if (o->kind == SIM_OBJ_MONITOR)
         return ((const snx_monitor *)o)->src->root == g;
     return 0;
 }
 
 int snx_net_delete(snx_net *net, const char *name)
 {
-    snx_object *o = find(net, name);
+    sim_object *o = find(net, name);
     if (!o)
         return SNX_ENOTFOUND;
     for (size_t k = 0; k < net->n_objs; k++)
-        if (o->kind == SNX_OBJ_GROUP && depends_on_group(net->objs[k], (snx_group *)o))
+        if (o->kind == SIM_OBJ_GROUP && depends_on_group(net->objs[k], (snx_group *)o))
             return snx_error(SNX_ESTATE, "cannot delete group \"%s\": \"%s\" refers to it",
                              name, net->objs[k]->name);
     size_t k = 0;
@@ -316,12 +316,12 @@ int snx_net_delete(snx_net *net, const char *name)
 static int check_references(const snx_net *net)
 {
     for (size_t k = 0; k < net->n_objs; k++) {
-        const snx_object *o = net->objs[k];
-        if (!o->active || o->kind == SNX_OBJ_GROUP)
+        const sim_object *o = net->objs[k];
+        if (!o->active || o->kind == SIM_OBJ_GROUP)
             continue;
         for (size_t g = 0; g < net->n_objs; g++) {
-            const snx_object *og = net->objs[g];
-            if (og->kind == SNX_OBJ_GROUP && !og->active && depends_on_group(o, (const snx_group *)og))
+            const sim_object *og = net->objs[g];
+            if (og->kind == SIM_OBJ_GROUP && !og->active && depends_on_group(o, (const snx_group *)og))
                 return snx_error(SNX_ESTATE, "\"%s\" refers to group \"%s\", which is removed "
                                              "from the network", o->name, og->name);
         }
@@ -332,23 +332,23 @@ static int check_references(const snx_net *net)
 static int one_step(snx_net *net)
 {
     int rc = 0;
-    snx_object **objs = net->objs;
+    sim_object **objs = net->objs;
     size_t n = net->n_objs;
     for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SNX_OBJ_GROUP)
-            rc = snx_group_update((snx_group *)objs[k]);
+        if (objs[k]->active && objs[k]->kind == SIM_OBJ_GROUP)
+            rc = sim_group_update((snx_group *)objs[k]);
     for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SNX_OBJ_SYNAPSES)
-            rc = snx_synapses_propagate((snx_synapses *)objs[k]);
+        if (objs[k]->active && objs[k]->kind == SIM_OBJ_SYNAPSES)
+            rc = sim_synapses_propagate((snx_synapses *)objs[k]);
     for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SNX_OBJ_GROUP)
-            snx_group_deliver((snx_group *)objs[k]);
+        if (objs[k]->active && objs[k]->kind == SIM_OBJ_GROUP)
+            sim_group_deliver((snx_group *)objs[k]);
     for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SNX_OBJ_GROUP)
-            rc = snx_group_reset((snx_group *)objs[k]);
+        if (objs[k]->active && objs[k]->kind == SIM_OBJ_GROUP)
+            rc = sim_group_reset((snx_group *)objs[k]);
     for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SNX_OBJ_MONITOR)
-            rc = snx_monitor_record((snx_monitor *)objs[k]);
+        if (objs[k]->active && objs[k]->kind == SIM_OBJ_MONITOR)
+            rc = sim_monitor_record((snx_monitor *)objs[k]);
     if (!rc)
         net->step++;
     return rc;
@@ -370,8 +370,8 @@ int snx_net_run(snx_net *net, double duration)
     int64_t steps = llround(duration / net->dt);
     int rc = check_references(net);
     for (size_t k = 0; k < net->n_objs && !rc; k++)
-        if (net->objs[k]->active && net->objs[k]->kind == SNX_OBJ_SYNAPSES)
-            rc = snx_synapses_prepare((snx_synapses *)net->objs[k]);
+        if (net->objs[k]->active && net->objs[k]->kind == SIM_OBJ_SYNAPSES)
+            rc = sim_synapses_prepare((snx_synapses *)net->objs[k]);
     double start = wall_seconds(), last = start;
     for (int64_t s = 0; s < steps && !rc; s++) {
         rc = one_step(net);

@@ -2,7 +2,7 @@
  *   or < and < not < comparisons (no chaining) < + - < * / % < unary + - < ** < atoms
  * ** is right-associative and binds tighter than a unary minus on its left
  * (-x**2 == -(x**2)), while its exponent may carry a sign (2**-1).
- * Every error goes through snx_src_error, so it carries line, column and text. */
+ * Every error goes through sim_src_error, so it carries line, column and text. */
 #include "expr.h"
 
 #include <ctype.h>
@@ -16,11 +16,11 @@
 
 /* ---- nodes ------------------------------------------------------------------------- */
 
-static snx_ast *node_new(snx_src *src, int kind, int start, int end)
+static sim_ast *node_new(sim_src *src, int kind, int start, int end)
 {
     if (snx_grow(&src->nodes, &src->cap_nodes, src->n_nodes + 1, sizeof *src->nodes))
         return NULL;
-    snx_ast *e = snx_calloc(1, sizeof *e);
+    sim_ast *e = snx_calloc(1, sizeof *e);
     if (!e)
         return NULL;
     e->kind = kind;
@@ -31,26 +31,26 @@ static snx_ast *node_new(snx_src *src, int kind, int start, int end)
     return e;
 }
 
-snx_ast *snx_ast_num(snx_src *src, double value, int start, int end)
+sim_ast *sim_ast_num(sim_src *src, double value, int start, int end)
 {
-    snx_ast *e = node_new(src, SNX_AST_NUM, start, end);
+    sim_ast *e = node_new(src, SIM_AST_NUM, start, end);
     if (e)
         e->value = value;
     return e;
 }
 
-snx_ast *snx_ast_name(snx_src *src, const char *name, int start, int end)
+sim_ast *sim_ast_name(sim_src *src, const char *name, int start, int end)
 {
-    snx_ast *e = node_new(src, SNX_AST_NAME, start, end);
+    sim_ast *e = node_new(src, SIM_AST_NAME, start, end);
     if (e && !(e->name = snx_strdup(name)))
         return NULL; /* the node itself is freed with the source */
     return e;
 }
 
-snx_ast *snx_ast_op(snx_src *src, int fn, snx_ast *a, snx_ast *b, snx_ast *c, int start,
+sim_ast *sim_ast_op(sim_src *src, int fn, sim_ast *a, sim_ast *b, sim_ast *c, int start,
                     int end)
 {
-    snx_ast *e = node_new(src, SNX_AST_OP, start, end);
+    sim_ast *e = node_new(src, SIM_AST_OP, start, end);
     if (!e)
         return NULL;
     e->fn = fn;
@@ -61,7 +61,7 @@ snx_ast *snx_ast_op(snx_src *src, int fn, snx_ast *a, snx_ast *b, snx_ast *c, in
     return e;
 }
 
-void snx_ast_text(const snx_ast *e, const char **text, int *len)
+void sim_ast_text(const sim_ast *e, const char **text, int *len)
 {
     *text = e->src->text + e->start;
     *len = e->end - e->start;
@@ -70,54 +70,54 @@ void snx_ast_text(const snx_ast *e, const char **text, int *len)
 /* ---- expressions ------------------------------------------------------------------- */
 
 typedef struct parser {
-    snx_lexer lx;
-    snx_src *src;
+    sim_lexer lx;
+    sim_src *src;
 } parser;
 
 #define TOK(ps) ((ps)->lx.tok)
 
-static int advance(parser *ps) { return snx_lex_next(&ps->lx); }
+static int advance(parser *ps) { return sim_lex_next(&ps->lx); }
 
 static int unexpected(parser *ps, const char *expected)
 {
     char what[96];
-    snx_token t = TOK(ps);
+    sim_token t = TOK(ps);
     snprintf(what, sizeof what, "expected %s, found", expected);
-    if (t.kind == SNX_TOK_EOF || t.kind == SNX_TOK_NEWLINE) {
+    if (t.kind == SIM_TOK_EOF || t.kind == SIM_TOK_NEWLINE) {
         snprintf(what, sizeof what, "expected %s", expected);
-        return snx_src_error(ps->src, t.start, 0, what);
+        return sim_src_error(ps->src, t.start, 0, what);
     }
-    return snx_src_error(ps->src, t.start, t.end - t.start, what);
+    return sim_src_error(ps->src, t.start, t.end - t.start, what);
 }
 
 static int expect(parser *ps, int kind)
 {
     if (TOK(ps).kind != kind)
-        return unexpected(ps, snx_tok_describe(kind));
+        return unexpected(ps, sim_tok_describe(kind));
     return advance(ps);
 }
 
-static snx_ast *parse_or(parser *ps);
+static sim_ast *parse_or(parser *ps);
 
-static snx_ast *parse_call(parser *ps, snx_token name_tok)
+static sim_ast *parse_call(parser *ps, sim_token name_tok)
 {
     char name[64];
     int len = name_tok.end - name_tok.start;
     snprintf(name, sizeof name, "%.*s", len, ps->src->text + name_tok.start);
     int n_args;
-    int fn = snx_fn_lookup(name, &n_args);
+    int fn = sim_fn_lookup(name, &n_args);
     if (fn < 0) {
-        snx_src_error(ps->src, name_tok.start, len, "unknown function");
+        sim_src_error(ps->src, name_tok.start, len, "unknown function");
         return NULL;
     }
-    snx_ast *args[3] = { NULL, NULL, NULL };
+    sim_ast *args[3] = { NULL, NULL, NULL };
     int n = 0;
     if (advance(ps)) /* '(' */
         return NULL;
-    while (TOK(ps).kind != SNX_TOK_RPAREN) {
-        if (n > 0 && expect(ps, SNX_TOK_COMMA))
+    while (TOK(ps).kind != SIM_TOK_RPAREN) {
+        if (n > 0 && expect(ps, SIM_TOK_COMMA))
             return NULL;
-        snx_ast *a = parse_or(ps);
+        sim_ast *a = parse_or(ps);
         if (!a)
             return NULL;
         if (n < 3)
@@ -129,39 +129,39 @@ static snx_ast *parse_call(parser *ps, snx_token name_tok)
         char what[160];
         snprintf(what, sizeof what, "%s() takes %d argument%s, not %d, in", name, n_args,
                  n_args == 1 ? "" : "s", n);
-        snx_src_error(ps->src, name_tok.start, end - name_tok.start, what);
+        sim_src_error(ps->src, name_tok.start, end - name_tok.start, what);
         return NULL;
     }
     if (advance(ps))
         return NULL;
-    return snx_ast_op(ps->src, fn, args[0], args[1], args[2], name_tok.start, end);
+    return sim_ast_op(ps->src, fn, args[0], args[1], args[2], name_tok.start, end);
 }
 
-static snx_ast *parse_atom(parser *ps)
+static sim_ast *parse_atom(parser *ps)
 {
-    snx_token t = TOK(ps);
-    if (t.kind == SNX_TOK_NUMBER) {
+    sim_token t = TOK(ps);
+    if (t.kind == SIM_TOK_NUMBER) {
         if (advance(ps))
             return NULL;
-        return snx_ast_num(ps->src, t.number, t.start, t.end);
+        return sim_ast_num(ps->src, t.number, t.start, t.end);
     }
-    if (t.kind == SNX_TOK_NAME) {
+    if (t.kind == SIM_TOK_NAME) {
         if (advance(ps))
             return NULL;
-        if (TOK(ps).kind == SNX_TOK_LPAREN)
+        if (TOK(ps).kind == SIM_TOK_LPAREN)
             return parse_call(ps, t);
         char *name = snx_strndup(ps->src->text + t.start, (size_t)(t.end - t.start));
-        snx_ast *e = name ? snx_ast_name(ps->src, name, t.start, t.end) : NULL;
+        sim_ast *e = name ? sim_ast_name(ps->src, name, t.start, t.end) : NULL;
         free(name);
         return e;
     }
-    if (t.kind == SNX_TOK_LPAREN) {
+    if (t.kind == SIM_TOK_LPAREN) {
         if (advance(ps))
             return NULL;
-        snx_ast *e = parse_or(ps);
+        sim_ast *e = parse_or(ps);
         if (!e)
             return NULL;
-        if (TOK(ps).kind != SNX_TOK_RPAREN) {
+        if (TOK(ps).kind != SIM_TOK_RPAREN) {
             unexpected(ps, "')'");
             return NULL;
         }
@@ -174,47 +174,47 @@ static snx_ast *parse_atom(parser *ps)
     return NULL;
 }
 
-static snx_ast *parse_unary(parser *ps);
+static sim_ast *parse_unary(parser *ps);
 
-static snx_ast *parse_power(parser *ps)
+static sim_ast *parse_power(parser *ps)
 {
-    snx_ast *base = parse_atom(ps);
-    if (!base || TOK(ps).kind != SNX_TOK_POW)
+    sim_ast *base = parse_atom(ps);
+    if (!base || TOK(ps).kind != SIM_TOK_POW)
         return base;
     if (advance(ps))
         return NULL;
-    snx_ast *exponent = parse_unary(ps); /* right-associative, may be signed */
+    sim_ast *exponent = parse_unary(ps); /* right-associative, may be signed */
     if (!exponent)
         return NULL;
-    return snx_ast_op(ps->src, SNX_FN_POW, base, exponent, NULL, base->start, exponent->end);
+    return sim_ast_op(ps->src, SIM_FN_POW, base, exponent, NULL, base->start, exponent->end);
 }
 
-static snx_ast *parse_unary(parser *ps)
+static sim_ast *parse_unary(parser *ps)
 {
-    snx_token t = TOK(ps);
-    if (t.kind != SNX_TOK_MINUS && t.kind != SNX_TOK_PLUS)
+    sim_token t = TOK(ps);
+    if (t.kind != SIM_TOK_MINUS && t.kind != SIM_TOK_PLUS)
         return parse_power(ps);
     if (advance(ps))
         return NULL;
-    snx_ast *a = parse_unary(ps);
-    if (!a || t.kind == SNX_TOK_PLUS)
+    sim_ast *a = parse_unary(ps);
+    if (!a || t.kind == SIM_TOK_PLUS)
         return a;
-    return snx_ast_op(ps->src, SNX_FN_NEG, a, NULL, NULL, t.start, a->end);
+    return sim_ast_op(ps->src, SIM_FN_NEG, a, NULL, NULL, t.start, a->end);
 }
 
-/* One level of left-associative binary operators; `ops` maps token kinds to SNX_FN codes. */
+/* One level of left-associative binary operators; `ops` maps token kinds to SIM_FN codes. */
 typedef struct {
     int tok, fn;
 } binop;
 
-static const binop ADDITIVE[] = { { SNX_TOK_PLUS, SNX_FN_ADD }, { SNX_TOK_MINUS, SNX_FN_SUB }, { 0, 0 } };
-static const binop MULTIPLICATIVE[] = { { SNX_TOK_STAR, SNX_FN_MUL },
-                                        { SNX_TOK_SLASH, SNX_FN_DIV },
-                                        { SNX_TOK_PERCENT, SNX_FN_MOD },
+static const binop ADDITIVE[] = { { SIM_TOK_PLUS, SIM_FN_ADD }, { SIM_TOK_MINUS, SIM_FN_SUB }, { 0, 0 } };
+static const binop MULTIPLICATIVE[] = { { SIM_TOK_STAR, SIM_FN_MUL },
+                                        { SIM_TOK_SLASH, SIM_FN_DIV },
+                                        { SIM_TOK_PERCENT, SIM_FN_MOD },
                                         { 0, 0 } };
-static const binop COMPARISON[] = { { SNX_TOK_LT, SNX_FN_LT },   { SNX_TOK_LE, SNX_FN_LE },
-                                    { SNX_TOK_GT, SNX_FN_GT },   { SNX_TOK_GE, SNX_FN_GE },
-                                    { SNX_TOK_EQEQ, SNX_FN_EQ }, { SNX_TOK_NE, SNX_FN_NE },
+static const binop COMPARISON[] = { { SIM_TOK_LT, SIM_FN_LT },   { SIM_TOK_LE, SIM_FN_LE },
+                                    { SIM_TOK_GT, SIM_FN_GT },   { SIM_TOK_GE, SIM_FN_GE },
+                                    { SIM_TOK_EQEQ, SIM_FN_EQ }, { SIM_TOK_NE, SIM_FN_NE },
                                     { 0, 0 } };
 
 static int find_binop(const binop *ops, int tok)
@@ -225,85 +225,85 @@ static int find_binop(const binop *ops, int tok)
     return -1;
 }
 
-static snx_ast *parse_binary_level(parser *ps, const binop *ops, snx_ast *(*next)(parser *))
+static sim_ast *parse_binary_level(parser *ps, const binop *ops, sim_ast *(*next)(parser *))
 {
-    snx_ast *left = next(ps);
+    sim_ast *left = next(ps);
     int fn;
     while (left && (fn = find_binop(ops, TOK(ps).kind)) >= 0) {
         if (advance(ps))
             return NULL;
-        snx_ast *right = next(ps);
+        sim_ast *right = next(ps);
         if (!right)
             return NULL;
-        left = snx_ast_op(ps->src, fn, left, right, NULL, left->start, right->end);
+        left = sim_ast_op(ps->src, fn, left, right, NULL, left->start, right->end);
     }
     return left;
 }
 
-static snx_ast *parse_term(parser *ps) { return parse_binary_level(ps, MULTIPLICATIVE, parse_unary); }
-static snx_ast *parse_arith(parser *ps) { return parse_binary_level(ps, ADDITIVE, parse_term); }
+static sim_ast *parse_term(parser *ps) { return parse_binary_level(ps, MULTIPLICATIVE, parse_unary); }
+static sim_ast *parse_arith(parser *ps) { return parse_binary_level(ps, ADDITIVE, parse_term); }
 
-static snx_ast *parse_comparison(parser *ps)
+static sim_ast *parse_comparison(parser *ps)
 {
-    snx_ast *left = parse_arith(ps);
+    sim_ast *left = parse_arith(ps);
     int fn = left ? find_binop(COMPARISON, TOK(ps).kind) : -1;
     if (fn < 0)
         return left;
     if (advance(ps))
         return NULL;
-    snx_ast *right = parse_arith(ps);
+    sim_ast *right = parse_arith(ps);
     if (!right)
         return NULL;
     if (find_binop(COMPARISON, TOK(ps).kind) >= 0) {
-        snx_token t = TOK(ps);
-        snx_src_error(ps->src, t.start, t.end - t.start,
+        sim_token t = TOK(ps);
+        sim_src_error(ps->src, t.start, t.end - t.start,
                       "chained comparisons are not supported (use 'and'):");
         return NULL;
     }
-    return snx_ast_op(ps->src, fn, left, right, NULL, left->start, right->end);
+    return sim_ast_op(ps->src, fn, left, right, NULL, left->start, right->end);
 }
 
-static snx_ast *parse_not(parser *ps)
+static sim_ast *parse_not(parser *ps)
 {
-    snx_token t = TOK(ps);
-    if (t.kind != SNX_TOK_NOT)
+    sim_token t = TOK(ps);
+    if (t.kind != SIM_TOK_NOT)
         return parse_comparison(ps);
     if (advance(ps))
         return NULL;
-    snx_ast *a = parse_not(ps);
-    return a ? snx_ast_op(ps->src, SNX_FN_NOT, a, NULL, NULL, t.start, a->end) : NULL;
+    sim_ast *a = parse_not(ps);
+    return a ? sim_ast_op(ps->src, SIM_FN_NOT, a, NULL, NULL, t.start, a->end) : NULL;
 }
 
-static const binop AND_OP[] = { { SNX_TOK_AND, SNX_FN_AND }, { 0, 0 } };
-static const binop OR_OP[] = { { SNX_TOK_OR, SNX_FN_OR }, { 0, 0 } };
+static const binop AND_OP[] = { { SIM_TOK_AND, SIM_FN_AND }, { 0, 0 } };
+static const binop OR_OP[] = { { SIM_TOK_OR, SIM_FN_OR }, { 0, 0 } };
 
-static snx_ast *parse_and(parser *ps) { return parse_binary_level(ps, AND_OP, parse_not); }
-static snx_ast *parse_or(parser *ps) { return parse_binary_level(ps, OR_OP, parse_and); }
+static sim_ast *parse_and(parser *ps) { return parse_binary_level(ps, AND_OP, parse_not); }
+static sim_ast *parse_or(parser *ps) { return parse_binary_level(ps, OR_OP, parse_and); }
 
-static int parser_start(parser *ps, snx_src *src, int pos)
+static int parser_start(parser *ps, sim_src *src, int pos)
 {
     ps->src = src;
-    snx_lex_init(&ps->lx, src, pos);
+    sim_lex_init(&ps->lx, src, pos);
     return advance(ps);
 }
 
-snx_ast *snx_parse_expr(snx_src *src)
+sim_ast *sim_parse_expr(sim_src *src)
 {
     parser ps;
     if (parser_start(&ps, src, 0))
         return NULL;
-    while (TOK(&ps).kind == SNX_TOK_NEWLINE)
+    while (TOK(&ps).kind == SIM_TOK_NEWLINE)
         if (advance(&ps))
             return NULL;
-    if (TOK(&ps).kind == SNX_TOK_EOF) {
-        snx_src_error(src, 0, 0, "empty expression");
+    if (TOK(&ps).kind == SIM_TOK_EOF) {
+        sim_src_error(src, 0, 0, "empty expression");
         return NULL;
     }
-    snx_ast *e = parse_or(&ps);
-    while (e && TOK(&ps).kind == SNX_TOK_NEWLINE)
+    sim_ast *e = parse_or(&ps);
+    while (e && TOK(&ps).kind == SIM_TOK_NEWLINE)
         if (advance(&ps))
             return NULL;
-    if (e && TOK(&ps).kind != SNX_TOK_EOF) {
+    if (e && TOK(&ps).kind != SIM_TOK_EOF) {
         unexpected(&ps, "end of expression");
         return NULL;
     }
@@ -315,19 +315,19 @@ snx_ast *snx_parse_expr(snx_src *src)
 static int assign_op(int tok)
 {
     switch (tok) {
-    case SNX_TOK_ASSIGN: return SNX_SET;
-    case SNX_TOK_ADD_ASSIGN: return SNX_ADD_TO;
-    case SNX_TOK_SUB_ASSIGN: return SNX_SUB_FROM;
-    case SNX_TOK_MUL_ASSIGN: return SNX_MUL_BY;
-    case SNX_TOK_DIV_ASSIGN: return SNX_DIV_BY;
+    case SIM_TOK_ASSIGN: return SIM_SET;
+    case SIM_TOK_ADD_ASSIGN: return SIM_ADD_TO;
+    case SIM_TOK_SUB_ASSIGN: return SIM_SUB_FROM;
+    case SIM_TOK_MUL_ASSIGN: return SIM_MUL_BY;
+    case SIM_TOK_DIV_ASSIGN: return SIM_DIV_BY;
     default: return -1;
     }
 }
 
-static int parse_one_stmt(parser *ps, snx_stmt *st)
+static int parse_one_stmt(parser *ps, sim_stmt *st)
 {
-    snx_token name = TOK(ps);
-    if (name.kind != SNX_TOK_NAME)
+    sim_token name = TOK(ps);
+    if (name.kind != SIM_TOK_NAME)
         return unexpected(ps, "a variable name");
     if (advance(ps))
         return SNX_EPARSE;
@@ -340,7 +340,7 @@ static int parse_one_stmt(parser *ps, snx_stmt *st)
     if (!st->expr)
         return snx_errcode();
     int k = TOK(ps).kind;
-    if (k != SNX_TOK_NEWLINE && k != SNX_TOK_SEMI && k != SNX_TOK_EOF)
+    if (k != SIM_TOK_NEWLINE && k != SIM_TOK_SEMI && k != SIM_TOK_EOF)
         return unexpected(ps, "end of statement");
     st->target = snx_strndup(ps->src->text + name.start, (size_t)(name.end - name.start));
     if (!st->target)
@@ -353,26 +353,26 @@ static int parse_one_stmt(parser *ps, snx_stmt *st)
     return 0;
 }
 
-int snx_parse_stmts(snx_src *src, snx_stmt **out, int *n)
+int sim_parse_stmts(sim_src *src, sim_stmt **out, int *n)
 {
     parser ps;
-    snx_stmt *stmts = NULL;
+    sim_stmt *stmts = NULL;
     size_t cap = 0;
     int count = 0, rc = parser_start(&ps, src, 0);
-    while (!rc && TOK(&ps).kind != SNX_TOK_EOF) {
+    while (!rc && TOK(&ps).kind != SIM_TOK_EOF) {
         int k = TOK(&ps).kind;
-        if (k == SNX_TOK_NEWLINE || k == SNX_TOK_SEMI) {
+        if (k == SIM_TOK_NEWLINE || k == SIM_TOK_SEMI) {
             rc = advance(&ps);
             continue;
         }
         if ((rc = snx_grow(&stmts, &cap, (size_t)count + 1, sizeof *stmts)))
             break;
-        stmts[count] = (snx_stmt){ 0 };
+        stmts[count] = (sim_stmt){ 0 };
         rc = parse_one_stmt(&ps, &stmts[count]);
         count++;
     }
     if (rc) {
-        snx_stmts_free(stmts, count);
+        sim_stmts_free(stmts, count);
         return rc;
     }
     *out = stmts;
@@ -380,7 +380,7 @@ int snx_parse_stmts(snx_src *src, snx_stmt **out, int *n)
     return 0;
 }
 
-void snx_stmts_free(snx_stmt *stmts, int n)
+void sim_stmts_free(sim_stmt *stmts, int n)
 {
     for (int i = 0; i < n; i++)
         free(stmts[i].target);
@@ -390,7 +390,7 @@ void snx_stmts_free(snx_stmt *stmts, int n)
 /* ---- equations --------------------------------------------------------------------- */
 
 /* One flag, text[f..h): known, and allowed for this kind of equation. */
-static int parse_flag(snx_src *src, int f, int h, snx_eq *eq)
+static int parse_flag(sim_src *src, int f, int h, sim_eq *eq)
 {
     char norm[64]; /* the flag with runs of white space as one space */
     int nn = 0;
@@ -399,22 +399,22 @@ static int parse_flag(snx_src *src, int f, int h, snx_eq *eq)
             norm[nn++] = isspace((unsigned char)src->text[i]) ? ' ' : src->text[i];
     norm[nn] = '\0';
     int unless = !strcmp(norm, "unless refractory"), constant = !strcmp(norm, "constant");
-    if (unless && eq->kind == SNX_EQ_DIFF)
-        eq->flags |= SNX_EQ_UNLESS_REFRACTORY;
-    else if (constant && eq->kind == SNX_EQ_PARAM)
-        eq->flags |= SNX_EQ_CONSTANT;
+    if (unless && eq->kind == SIM_EQ_DIFF)
+        eq->flags |= SIM_EQ_UNLESS_REFRACTORY;
+    else if (constant && eq->kind == SIM_EQ_PARAM)
+        eq->flags |= SIM_EQ_CONSTANT;
     else if (unless)
-        return snx_src_error(src, f, h - f, "only differential equations can be held during "
+        return sim_src_error(src, f, h - f, "only differential equations can be held during "
                                             "refractoriness, flag");
     else if (constant)
-        return snx_src_error(src, f, h - f, "only parameters (X : unit) can be constant, flag");
+        return sim_src_error(src, f, h - f, "only parameters (X : unit) can be constant, flag");
     else
-        return snx_src_error(src, f, h - f, "unknown flag (known: unless refractory, constant):");
+        return sim_src_error(src, f, h - f, "unknown flag (known: unless refractory, constant):");
     return 0;
 }
 
 /* The comma-separated flags in text[a..b) (inside the parentheses). */
-static int parse_flags(snx_src *src, int a, int b, snx_eq *eq)
+static int parse_flags(sim_src *src, int a, int b, sim_eq *eq)
 {
     const char *t = src->text;
     for (int f = a; f < b;) {
@@ -439,7 +439,7 @@ static int parse_flags(snx_src *src, int a, int b, snx_eq *eq)
 /* Parses "unit [(flags)]" from text[a..b) (the rest of an equation line). A final
  * parenthesised group after some unit text holds flags; a parenthesised unit alone,
  * "(mV)", is a unit. */
-static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
+static int parse_unit_and_flags(sim_src *src, int a, int b, sim_eq *eq)
 {
     const char *t = src->text;
     while (b > a && isspace((unsigned char)t[b - 1]))
@@ -473,7 +473,7 @@ static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
     if (rc) {
         char what[200];
         snprintf(what, sizeof what, "bad unit (%s):", snx_errmsg());
-        return snx_src_error(src, a, unit_end - a, what);
+        return sim_src_error(src, a, unit_end - a, what);
     }
     eq->dim = u.dim;
     return 0;
@@ -481,47 +481,47 @@ static int parse_unit_and_flags(snx_src *src, int a, int b, snx_eq *eq)
 
 /* The left-hand side: "dX/dt =", "X =" or "X :". Leaves the lexer on the token after
  * '=' (or on ':' for parameters). */
-static int parse_eq_head(parser *ps, snx_eq *eq)
+static int parse_eq_head(parser *ps, sim_eq *eq)
 {
-    snx_token name = TOK(ps);
-    if (name.kind != SNX_TOK_NAME)
+    sim_token name = TOK(ps);
+    if (name.kind != SIM_TOK_NAME)
         return unexpected(ps, "an equation (dX/dt = ..., X = ... or X : unit)");
     const char *t = ps->src->text;
     int len = name.end - name.start;
     if (advance(ps))
         return SNX_EPARSE;
-    if (t[name.start] == 'd' && len > 1 && TOK(ps).kind == SNX_TOK_SLASH) {
+    if (t[name.start] == 'd' && len > 1 && TOK(ps).kind == SIM_TOK_SLASH) {
         if (advance(ps))
             return SNX_EPARSE;
-        snx_token dt = TOK(ps);
-        if (dt.kind != SNX_TOK_NAME || dt.end - dt.start != 2 || strncmp(t + dt.start, "dt", 2))
+        sim_token dt = TOK(ps);
+        if (dt.kind != SIM_TOK_NAME || dt.end - dt.start != 2 || strncmp(t + dt.start, "dt", 2))
             return unexpected(ps, "'dt' in dX/dt");
-        eq->kind = SNX_EQ_DIFF;
+        eq->kind = SIM_EQ_DIFF;
         eq->name = snx_strndup(t + name.start + 1, (size_t)len - 1);
         if (advance(ps))
             return SNX_EPARSE;
-        return eq->name ? expect(ps, SNX_TOK_ASSIGN) : SNX_ENOMEM;
+        return eq->name ? expect(ps, SIM_TOK_ASSIGN) : SNX_ENOMEM;
     }
     eq->name = snx_strndup(t + name.start, (size_t)len);
     if (!eq->name)
         return SNX_ENOMEM;
-    if (TOK(ps).kind == SNX_TOK_COLON) {
-        eq->kind = SNX_EQ_PARAM;
+    if (TOK(ps).kind == SIM_TOK_COLON) {
+        eq->kind = SIM_EQ_PARAM;
         return 0;
     }
-    eq->kind = SNX_EQ_SUBEXPR;
-    return expect(ps, SNX_TOK_ASSIGN);
+    eq->kind = SIM_EQ_SUBEXPR;
+    return expect(ps, SIM_TOK_ASSIGN);
 }
 
-static int parse_one_eq(parser *ps, snx_eq *eq)
+static int parse_one_eq(parser *ps, sim_eq *eq)
 {
     eq->start = TOK(ps).start;
     int rc = parse_eq_head(ps, eq);
     if (rc)
         return rc;
-    if (eq->kind != SNX_EQ_PARAM && !(eq->expr = parse_or(ps)))
+    if (eq->kind != SIM_EQ_PARAM && !(eq->expr = parse_or(ps)))
         return snx_errcode();
-    if (TOK(ps).kind != SNX_TOK_COLON)
+    if (TOK(ps).kind != SIM_TOK_COLON)
         return unexpected(ps, "':' and a unit");
     /* The unit and flags are the raw rest of the line, parsed by the unit parser. */
     int a = TOK(ps).end, b = a;
@@ -533,34 +533,34 @@ static int parse_one_eq(parser *ps, snx_eq *eq)
         return rc;
     while (t[b] && t[b] != '\n')
         b++;
-    snx_lex_init(&ps->lx, ps->src, b);
+    sim_lex_init(&ps->lx, ps->src, b);
     return advance(ps);
 }
 
-int snx_parse_eqs(snx_src *src, snx_eq **out, int *n)
+int sim_parse_eqs(sim_src *src, sim_eq **out, int *n)
 {
     parser ps;
-    snx_eq *eqs = NULL;
+    sim_eq *eqs = NULL;
     size_t cap = 0;
     int count = 0, rc = parser_start(&ps, src, 0);
-    while (!rc && TOK(&ps).kind != SNX_TOK_EOF) {
-        if (TOK(&ps).kind == SNX_TOK_NEWLINE || TOK(&ps).kind == SNX_TOK_SEMI) {
+    while (!rc && TOK(&ps).kind != SIM_TOK_EOF) {
+        if (TOK(&ps).kind == SIM_TOK_NEWLINE || TOK(&ps).kind == SIM_TOK_SEMI) {
             rc = advance(&ps);
             continue;
         }
         if ((rc = snx_grow(&eqs, &cap, (size_t)count + 1, sizeof *eqs)))
             break;
-        eqs[count] = (snx_eq){ 0 };
+        eqs[count] = (sim_eq){ 0 };
         rc = parse_one_eq(&ps, &eqs[count]);
         count++;
-        const snx_eq *last = &eqs[count - 1];
+        const sim_eq *last = &eqs[count - 1];
         for (int i = 0; !rc && i < count - 1; i++)
             if (!strcmp(eqs[i].name, last->name))
-                rc = snx_src_error(src, last->start + (last->kind == SNX_EQ_DIFF),
+                rc = sim_src_error(src, last->start + (last->kind == SIM_EQ_DIFF),
                                    (int)strlen(last->name), "a second definition of");
     }
     if (rc) {
-        snx_eqs_free(eqs, count);
+        sim_eqs_free(eqs, count);
         return rc;
     }
     *out = eqs;
@@ -568,7 +568,7 @@ int snx_parse_eqs(snx_src *src, snx_eq **out, int *n)
     return 0;
 }
 
-void snx_eqs_free(snx_eq *eqs, int n)
+void sim_eqs_free(sim_eq *eqs, int n)
 {
     for (int i = 0; i < n; i++)
         free(eqs[i].name);

@@ -12,7 +12,7 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-int snx_scope_init(snx_scope *sc, const char *what, const snx_namespace *ns0,
+int sim_scope_init(sim_scope *sc, const char *what, const snx_namespace *ns0,
                    const snx_namespace *ns1)
 {
     sc->syms = snx_map_new(free);
@@ -22,15 +22,15 @@ int snx_scope_init(snx_scope *sc, const char *what, const snx_namespace *ns0,
     return sc->syms ? 0 : SNX_ENOMEM;
 }
 
-void snx_scope_clear(snx_scope *sc)
+void sim_scope_clear(sim_scope *sc)
 {
     snx_map_free(sc->syms);
     sc->syms = NULL;
 }
 
-int snx_scope_add(snx_scope *sc, const char *name, snx_sym sym)
+int sim_scope_add(sim_scope *sc, const char *name, sim_sym sym)
 {
-    snx_sym *p = snx_malloc(sizeof *p);
+    sim_sym *p = snx_malloc(sizeof *p);
     if (!p)
         return SNX_ENOMEM;
     *p = sym;
@@ -49,14 +49,14 @@ static const struct {
     { "inf", INFINITY }, { "True", 1 }, { "False", 0 },
 };
 
-int snx_scope_lookup(const snx_scope *sc, const char *name, snx_sym *out)
+int sim_scope_lookup(const sim_scope *sc, const char *name, sim_sym *out)
 {
-    const snx_sym *s = snx_map_get(sc->syms, name);
+    const sim_sym *s = snx_map_get(sc->syms, name);
     if (s) {
         *out = *s;
         return 0;
     }
-    *out = (snx_sym){ .kind = SNX_SYM_CONST };
+    *out = (sim_sym){ .kind = SIM_SYM_CONST };
     for (int k = 0; k < 2; k++)
         if (snx_namespace_get(sc->ns[k], name, &out->value, &out->dim) == 0)
             return 0;
@@ -129,7 +129,7 @@ static void consider(match best[3], const char *target, const char *cand)
     }
 }
 
-void snx_scope_suggest(const snx_scope *sc, const char *name, char *buf, size_t size)
+void sim_scope_suggest(const sim_scope *sc, const char *name, char *buf, size_t size)
 {
     match best[3] = { { 0 } };
     const char *k;
@@ -141,7 +141,7 @@ void snx_scope_suggest(const snx_scope *sc, const char *name, char *buf, size_t 
             consider(best, name, k);
     for (size_t i = 0; i < sizeof BUILTIN_CONSTS / sizeof BUILTIN_CONSTS[0]; i++)
         consider(best, name, BUILTIN_CONSTS[i].name);
-    for (const char *const *f = snx_fn_names; *f; f++)
+    for (const char *const *f = sim_fn_names; *f; f++)
         consider(best, name, *f);
     size_t len = 0;
     buf[0] = '\0';
@@ -153,15 +153,15 @@ void snx_scope_suggest(const snx_scope *sc, const char *name, char *buf, size_t 
     }
 }
 
-int snx_scope_unknown(const snx_scope *sc, const snx_src *src, const char *name, int offset)
+int sim_scope_unknown(const sim_scope *sc, const sim_src *src, const char *name, int offset)
 {
     char sugg[200];
-    snx_scope_suggest(sc, name, sugg, sizeof sugg);
+    sim_scope_suggest(sc, name, sugg, sizeof sugg);
     int line, col;
-    snx_src_position(src, offset, &line, &col);
+    sim_src_position(src, offset, &line, &col);
     const char *lt;
     int ll;
-    snx_src_line_text(src, offset, &lt, &ll);
+    sim_src_line_text(src, offset, &lt, &ll);
     return snx_error(SNX_ENOTFOUND, "%s: unknown name \"%s\" at line %d, column %d of %s "
                                     "\"%.*s\"%s%s%s",
                      sc->what, name, line, col, src->label, ll, lt,

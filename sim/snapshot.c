@@ -22,8 +22,8 @@ typedef struct {
     int64_t length;        /* elements per array */
     gsl_rng **rngs;        /* group: per-block streams */
     int n_rngs;
-    snx_ring **rings;      /* group: per variable */
-    snx_event_queue *queue;
+    sim_ring **rings;      /* group: per variable */
+    sim_event_queue *queue;
     size_t n_spikes, n_samples;
     int64_t *counts;
 } snap_obj;
@@ -45,9 +45,9 @@ static void free_obj(snap_obj *o)
             gsl_rng_free(o->rngs[k]);
     free(o->rngs);
     for (int k = 0; o->rings && k < o->n_arrays; k++)
-        snx_ring_free(o->rings[k]);
+        sim_ring_free(o->rings[k]);
     free(o->rings);
-    snx_queue_free(o->queue);
+    sim_queue_free(o->queue);
     free(o->counts);
 }
 
@@ -94,7 +94,7 @@ static int save_group(snap_obj *o, const snx_group *g)
         rc = SNX_ENOMEM;
     for (int v = 0; v < g->model.n_vars && !rc; v++)
         if (g->rings[v])
-            rc = snx_ring_copy(g->rings[v], &o->rings[v]);
+            rc = sim_ring_copy(g->rings[v], &o->rings[v]);
     return rc;
 }
 
@@ -102,7 +102,7 @@ static int save_synapses(snap_obj *o, const snx_synapses *s)
 {
     int rc = copy_arrays(o, s->vars, s->vars ? s->model.n_vars : 0, snx_synapses_count(s));
     if (!rc && s->queue)
-        rc = snx_queue_copy(s->queue, &o->queue);
+        rc = sim_queue_copy(s->queue, &o->queue);
     return rc;
 }
 
@@ -132,12 +132,12 @@ snx_snapshot *snx_net_snapshot(snx_net *net)
     snap->step = net->step;
     int rc = (snap->rng = gsl_rng_clone(net->rng)) ? 0 : SNX_ENOMEM;
     for (size_t k = 0; k < net->n_objs && !rc; k++) {
-        const snx_object *obj = net->objs[k];
+        const sim_object *obj = net->objs[k];
         snap_obj *o = &snap->objs[snap->n_objs++];
         o->serial = obj->serial;
         o->kind = obj->kind;
-        rc = obj->kind == SNX_OBJ_GROUP      ? save_group(o, (const snx_group *)obj)
-             : obj->kind == SNX_OBJ_SYNAPSES ? save_synapses(o, (const snx_synapses *)obj)
+        rc = obj->kind == SIM_OBJ_GROUP      ? save_group(o, (const snx_group *)obj)
+             : obj->kind == SIM_OBJ_SYNAPSES ? save_synapses(o, (const snx_synapses *)obj)
                                              : save_monitor(o, (const snx_monitor *)obj);
     }
     if (rc) {
@@ -161,20 +161,20 @@ static int check_fits(const snx_net *net, const snx_snapshot *snap)
 {
     size_t structural = 0;
     for (size_t k = 0; k < net->n_objs; k++) {
-        const snx_object *obj = net->objs[k];
-        if (obj->kind == SNX_OBJ_MONITOR)
+        const sim_object *obj = net->objs[k];
+        if (obj->kind == SIM_OBJ_MONITOR)
             continue;
         const snap_obj *o = find_saved(snap, obj->serial);
         if (!o)
             return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" did not exist at the snapshot",
                              obj->name);
-        if (obj->kind == SNX_OBJ_SYNAPSES && o->length != snx_synapses_count((const snx_synapses *)obj))
+        if (obj->kind == SIM_OBJ_SYNAPSES && o->length != snx_synapses_count((const snx_synapses *)obj))
             return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" was connected after the "
                                          "snapshot", obj->name);
         structural++;
     }
     for (size_t k = 0; k < snap->n_objs; k++)
-        structural -= snap->objs[k].kind != SNX_OBJ_MONITOR;
+        structural -= snap->objs[k].kind != SIM_OBJ_MONITOR;
     if (structural)
         return snx_error(SNX_ESTATE, "snx_net_restore: a group or synapses object of the "
                                      "snapshot has been deleted");
@@ -190,9 +190,9 @@ static int restore_group(snx_group *g, const snap_obj *o)
     int rc = 0;
     for (int v = 0; v < g->model.n_vars && !rc; v++) {
         if (o->rings[v] && g->rings[v])
-            rc = snx_ring_restore(g->rings[v], o->rings[v]);
+            rc = sim_ring_restore(g->rings[v], o->rings[v]);
         else if (g->rings[v]) /* created after the snapshot: nothing was in flight */
-            snx_ring_clear(g->rings[v]);
+            sim_ring_clear(g->rings[v]);
     }
     g->n_spikes = 0;
     return rc;
@@ -203,9 +203,9 @@ static int restore_synapses(snx_synapses *s, const snap_obj *o)
     for (int k = 0; k < o->n_arrays; k++)
         memcpy(s->vars[k], o->arrays[k], (size_t)o->length * sizeof(double));
     if (o->queue && s->queue)
-        return snx_queue_restore(s->queue, o->queue);
+        return sim_queue_restore(s->queue, o->queue);
     if (s->queue)
-        snx_queue_clear(s->queue);
+        sim_queue_clear(s->queue);
     return 0;
 }
 
@@ -219,18 +219,18 @@ int snx_net_restore(snx_net *net, const snx_snapshot *snap)
     net->step = snap->step;
     gsl_rng_memcpy(net->rng, snap->rng);
     for (size_t k = 0; k < net->n_objs && !rc; k++) {
-        snx_object *obj = net->objs[k];
+        sim_object *obj = net->objs[k];
         const snap_obj *o = find_saved(snap, obj->serial);
-        if (obj->kind == SNX_OBJ_GROUP) {
+        if (obj->kind == SIM_OBJ_GROUP) {
             snx_group *g = (snx_group *)obj;
             if (o->n_rngs && !g->block_rng)
                 return snx_error(SNX_ESTATE, "snx_net_restore: internal: streams of \"%s\" "
                                              "missing", obj->name);
             rc = restore_group(g, o);
-        } else if (obj->kind == SNX_OBJ_SYNAPSES) {
+        } else if (obj->kind == SIM_OBJ_SYNAPSES) {
             rc = restore_synapses((snx_synapses *)obj, o);
         } else if (o) {
-            snx_monitor_truncate((snx_monitor *)obj, o->n_spikes, o->n_samples, o->counts);
+            sim_monitor_truncate((snx_monitor *)obj, o->n_spikes, o->n_samples, o->counts);
         } else {
             snx_monitor_clear((snx_monitor *)obj);
         }

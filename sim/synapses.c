@@ -15,7 +15,7 @@
 static int check_model(snx_synapses *s)
 {
     for (int k = 0; k < s->model.n_eqs; k++)
-        if (s->model.eqs[k].kind != SNX_EQ_PARAM)
+        if (s->model.eqs[k].kind != SIM_EQ_PARAM)
             return snx_error(SNX_EINVAL, "%s: the synapse model may only declare per-synapse "
                                          "parameters (X : unit), not \"%s\"",
                              s->what, s->model.eqs[k].name);
@@ -45,12 +45,12 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
     int rc = (s->what = snx_strdup(what)) ? 0 : SNX_ENOMEM;
     if (!rc && !(s->ns = o.ns ? snx_namespace_copy(o.ns) : snx_namespace_new()))
         rc = SNX_ENOMEM;
-    rc = rc ? rc : snx_model_parse(&s->model, o.model, "synapse model");
+    rc = rc ? rc : sim_model_parse(&s->model, o.model, "synapse model");
     rc = rc ? rc : check_model(s);
-    rc = rc ? rc : snx_net_register(net, &s->obj, SNX_OBJ_SYNAPSES, name);
+    rc = rc ? rc : sim_net_register(net, &s->obj, SIM_OBJ_SYNAPSES, name);
     if (rc) {
         snx_error_context("%s", what);
-        snx_synapses_destroy(s);
+        sim_synapses_destroy(s);
         return NULL;
     }
     s->n_arrays = s->model.n_vars + pre->root->model.n_vars + post->root->model.n_vars;
@@ -58,7 +58,7 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
         rc = SNX_ENOMEM;
     if (!rc && !(s->rows = snx_malloc((size_t)pre->n * sizeof *s->rows)))
         rc = SNX_ENOMEM;
-    rc = rc ? rc : snx_synapses_compile(s, &o);
+    rc = rc ? rc : sim_synapses_compile(s, &o);
     if (rc) {
         snx_net_delete(net, name);
         return NULL;
@@ -66,7 +66,7 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
     return s;
 }
 
-void snx_synapses_destroy(snx_synapses *s)
+void sim_synapses_destroy(snx_synapses *s)
 {
     if (!s)
         return;
@@ -74,16 +74,16 @@ void snx_synapses_destroy(snx_synapses *s)
         for (int k = 0; k < s->model.n_vars; k++)
             free(s->vars[k]);
     free(s->vars);
-    snx_csr_free(&s->csr);
+    sim_csr_free(&s->csr);
     free(s->pre_of);
     free(s->user_order);
     free(s->delay);
-    snx_queue_free(s->queue);
-    snx_program_free(s->on_pre_prog);
-    snx_stmts_free(s->on_pre, s->n_on_pre);
-    snx_src_free(s->on_pre_src);
-    snx_src_free(s->delay_src);
-    snx_model_free(&s->model);
+    sim_queue_free(s->queue);
+    sim_program_free(s->on_pre_prog);
+    sim_stmts_free(s->on_pre, s->n_on_pre);
+    sim_src_free(s->on_pre_src);
+    sim_src_free(s->delay_src);
+    sim_model_free(&s->model);
     snx_namespace_free(s->ns);
     free(s->arrays);
     free(s->rows);
@@ -110,7 +110,7 @@ static int check_unconnected(const snx_synapses *s)
 }
 
 /* Takes over csr (and order), and allocates the per-synapse state. */
-static int adopt(snx_synapses *s, snx_csr *csr, int64_t *order, int rc)
+static int adopt(snx_synapses *s, sim_csr *csr, int64_t *order, int rc)
 {
     if (rc) {
         free(order);
@@ -127,7 +127,7 @@ static int adopt(snx_synapses *s, snx_csr *csr, int64_t *order, int rc)
     for (int k = 0; k < s->model.n_vars; k++)
         if (!(s->vars[k] = snx_calloc(n ? n : 1, sizeof(double))))
             return SNX_ENOMEM;
-    return snx_csr_pre_indices(&s->csr, s->pre_of);
+    return sim_csr_pre_indices(&s->csr, s->pre_of);
 }
 
 /* Autapses can only happen when both ends look into the same group. */
@@ -143,8 +143,8 @@ int snx_synapses_connect_p(snx_synapses *s, double p, int autapses)
         return rc;
     if (!(p >= 0 && p <= 1))
         return snx_error(SNX_EINVAL, "%s: connection probability %g is not in [0, 1]", s->what, p);
-    snx_csr csr;
-    rc = snx_csr_random(&csr, s->pre->n, s->post->n, p, autapses_flag(s, autapses),
+    sim_csr csr;
+    rc = sim_csr_random(&csr, s->pre->n, s->post->n, p, autapses_flag(s, autapses),
                         s->pre->start, s->post->start, s->obj.net->rng);
     return adopt(s, &csr, NULL, rc);
 }
@@ -154,8 +154,8 @@ int snx_synapses_connect_all(snx_synapses *s, int autapses)
     int rc = check_unconnected(s);
     if (rc)
         return rc;
-    snx_csr csr;
-    rc = snx_csr_all_to_all(&csr, s->pre->n, s->post->n, autapses_flag(s, autapses),
+    sim_csr csr;
+    rc = sim_csr_all_to_all(&csr, s->pre->n, s->post->n, autapses_flag(s, autapses),
                             s->pre->start, s->post->start);
     return adopt(s, &csr, NULL, rc);
 }
@@ -168,8 +168,8 @@ int snx_synapses_connect_one_to_one(snx_synapses *s)
     if (s->pre->n != s->post->n)
         return snx_error(SNX_EINVAL, "%s: one-to-one needs equal sizes, not %d and %d", s->what,
                          s->pre->n, s->post->n);
-    snx_csr csr;
-    rc = snx_csr_one_to_one(&csr, s->pre->n);
+    sim_csr csr;
+    rc = sim_csr_one_to_one(&csr, s->pre->n);
     return adopt(s, &csr, NULL, rc);
 }
 
@@ -184,8 +184,8 @@ int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t 
     int64_t *order = snx_malloc((size_t)(n ? n : 1) * sizeof *order);
     if (!order)
         return SNX_ENOMEM;
-    snx_csr csr;
-    rc = snx_csr_from_pairs(&csr, s->pre->n, s->post->n, i, j, n, order);
+    sim_csr csr;
+    rc = sim_csr_from_pairs(&csr, s->pre->n, s->post->n, i, j, n, order);
     return adopt(s, &csr, order, rc);
 }
 
@@ -193,7 +193,7 @@ int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t 
  * presynaptic row at a time (all postsynaptic neurons), filling the row's mask. */
 typedef struct {
     snx_synapses *s;
-    snx_program *prog;
+    sim_program *prog;
     int64_t *post_pos, *pre_pos;
     double *out;
 } row_ctx;
@@ -204,9 +204,9 @@ static int fill_row(int32_t pre, int32_t n_post, unsigned char *mask, void *ctx)
     snx_synapses *s = rc->s;
     for (int32_t k = 0; k < n_post; k++)
         rc->pre_pos[k] = (int64_t)s->pre->start + pre;
-    s->arrays[snx_synapses_out_id(s)] = rc->out;
-    int err = snx_run_indexed(s->obj.net, rc->prog, s->arrays, NULL, rc->post_pos, rc->pre_pos,
-                              n_post);
+    s->arrays[sim_synapses_out_id(s)] = rc->out;
+    int err = sim_exec_indexed(s->obj.net, rc->prog, s->arrays, NULL, rc->post_pos, rc->pre_pos,
+                               n_post);
     for (int32_t k = 0; k < n_post && !err; k++)
         mask[k] = rc->out[k] != 0;
     return err;
@@ -225,16 +225,16 @@ int snx_synapses_connect_cond(snx_synapses *s, const char *cond, double p)
     ctx.pre_pos = snx_malloc(n * sizeof *ctx.pre_pos);
     ctx.out = snx_malloc(n * sizeof *ctx.out);
     rc = ctx.post_pos && ctx.pre_pos && ctx.out ? 0 : SNX_ENOMEM;
-    rc = rc ? rc : snx_synapses_out_program(s, cond, "condition", SNX_DIMENSIONLESS, 0, &ctx.prog);
-    snx_csr csr = { 0 };
+    rc = rc ? rc : sim_synapses_out_program(s, cond, "condition", SNX_DIMENSIONLESS, 0, &ctx.prog);
+    sim_csr csr = { 0 };
     if (!rc) {
         for (size_t k = 0; k < n; k++)
             ctx.post_pos[k] = (int64_t)s->post->start + (int64_t)k;
-        snx_synapses_fill_table(s);
-        rc = snx_csr_from_row_mask_p(&csr, s->pre->n, s->post->n, fill_row, &ctx, p,
+        sim_synapses_fill_table(s);
+        rc = sim_csr_from_row_mask_p(&csr, s->pre->n, s->post->n, fill_row, &ctx, p,
                                      s->obj.net->rng);
     }
-    snx_program_free(ctx.prog);
+    sim_program_free(ctx.prog);
     free(ctx.post_pos);
     free(ctx.pre_pos);
     free(ctx.out);
@@ -245,8 +245,8 @@ int snx_synapses_connect_cond(snx_synapses *s, const char *cond, double p)
 
 static const snx_dim SECOND = { { 0, 0, 1, 0, 0, 0, 0 } };
 
-/* The variable's index, SNX_DELAY_VAR for "delay", or an error (-1). */
-#define SNX_DELAY_VAR (-2)
+/* The variable's index, SIM_DELAY_VAR for "delay", or an error (-1). */
+#define SIM_DELAY_VAR (-2)
 static int find_var(const snx_synapses *s, const char *var, int need_connected)
 {
     if (!s) {
@@ -258,12 +258,12 @@ static int find_var(const snx_synapses *s, const char *var, int need_connected)
         return -1;
     }
     if (var && !strcmp(var, "delay"))
-        return SNX_DELAY_VAR;
-    int k = var ? snx_model_var(&s->model, var) : -1;
+        return SIM_DELAY_VAR;
+    int k = var ? sim_model_var(&s->model, var) : -1;
     if (k < 0) {
         snx_buf names = { 0 };
         for (int v = 0; v < s->model.n_vars; v++)
-            snx_buf_printf(&names, ", %s", snx_model_var_eq(&s->model, v)->name);
+            snx_buf_printf(&names, ", %s", sim_model_var_eq(&s->model, v)->name);
         snx_error(SNX_ENOTFOUND, "%s: no per-synapse variable \"%s\" (variables: delay%s)",
                   s->what, var ? var : "(null)", names.data ? names.data : "");
         snx_buf_free(&names);
@@ -301,13 +301,13 @@ int snx_synapses_set_array(snx_synapses *s, const char *var, const double *value
     if (!values || n != s->csr.n_syn)
         return snx_error(SNX_EINVAL, "%s: %lld values given for \"%s\", there are %lld synapses",
                          s->what, (long long)(values ? n : 0), var, (long long)s->csr.n_syn);
-    double *dst = k == SNX_DELAY_VAR ? snx_malloc((size_t)(n ? n : 1) * sizeof *dst) : s->vars[k];
+    double *dst = k == SIM_DELAY_VAR ? snx_malloc((size_t)(n ? n : 1) * sizeof *dst) : s->vars[k];
     if (!dst)
         return SNX_ENOMEM;
     for (int64_t q = 0; q < n; q++)
         dst[q] = values[user_pos(s, q)];
     int rc = 0;
-    if (k == SNX_DELAY_VAR) {
+    if (k == SIM_DELAY_VAR) {
         rc = store_delays(s, dst);
         free(dst);
     }
@@ -324,7 +324,7 @@ int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, 
                          s->what, (long long)(out ? n : 0), (long long)snx_synapses_count(s));
     double dt = s->obj.net->dt;
     for (int64_t q = 0; q < n; q++)
-        out[user_pos(s, q)] = k != SNX_DELAY_VAR ? s->vars[k][q]
+        out[user_pos(s, q)] = k != SIM_DELAY_VAR ? s->vars[k][q]
                               : (double)(s->delay ? s->delay[q] : s->const_delay) * dt;
     return 0;
 }
@@ -365,23 +365,23 @@ int snx_synapses_init(snx_synapses *s, const char *var, const char *expr)
     if (k == -1)
         return snx_errcode();
     int64_t n = s->csr.n_syn, *syn = NULL, *post = NULL, *pre = NULL;
-    snx_dim dim = k == SNX_DELAY_VAR ? SECOND : snx_model_var_eq(&s->model, k)->dim;
-    double *out = k == SNX_DELAY_VAR ? snx_malloc((size_t)(n ? n : 1) * sizeof *out) : s->vars[k];
-    snx_program *p = NULL;
-    int rc = out ? snx_synapses_out_program(s, expr, "initialisation", dim, 1, &p) : SNX_ENOMEM;
+    snx_dim dim = k == SIM_DELAY_VAR ? SECOND : sim_model_var_eq(&s->model, k)->dim;
+    double *out = k == SIM_DELAY_VAR ? snx_malloc((size_t)(n ? n : 1) * sizeof *out) : s->vars[k];
+    sim_program *p = NULL;
+    int rc = out ? sim_synapses_out_program(s, expr, "initialisation", dim, 1, &p) : SNX_ENOMEM;
     rc = rc ? rc : synapse_lists(s, &syn, &post, &pre);
     if (!rc) {
-        snx_synapses_fill_table(s);
-        s->arrays[snx_synapses_out_id(s)] = out;
-        rc = snx_run_indexed(s->obj.net, p, s->arrays, syn, post, pre, n);
+        sim_synapses_fill_table(s);
+        s->arrays[sim_synapses_out_id(s)] = out;
+        rc = sim_exec_indexed(s->obj.net, p, s->arrays, syn, post, pre, n);
     }
-    if (!rc && k == SNX_DELAY_VAR)
+    if (!rc && k == SIM_DELAY_VAR)
         rc = store_delays(s, out);
     if (rc)
         snx_error_context("%s: initialising %s = \"%s\"", s->what, var, expr ? expr : "");
-    if (k == SNX_DELAY_VAR)
+    if (k == SIM_DELAY_VAR)
         free(out);
-    snx_program_free(p);
+    sim_program_free(p);
     free(syn);
     free(post);
     free(pre);

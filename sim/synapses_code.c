@@ -16,9 +16,9 @@
 
 static const snx_dim SECOND = { { 0, 0, 1, 0, 0, 0, 0 } };
 
-int snx_synapses_out_id(const snx_synapses *s) { return s->n_arrays; }
+int sim_synapses_out_id(const snx_synapses *s) { return s->n_arrays; }
 
-void snx_synapses_fill_table(snx_synapses *s)
+void sim_synapses_fill_table(snx_synapses *s)
 {
     int ns = s->model.n_vars, np = s->post->root->model.n_vars;
     for (int k = 0; k < ns; k++)
@@ -29,64 +29,64 @@ void snx_synapses_fill_table(snx_synapses *s)
         s->arrays[ns + np + k] = s->pre->root->arrays[k];
 }
 
-int snx_synapses_scope(const snx_synapses *s, snx_scope *sc, int with_synaptic)
+int sim_synapses_scope(const snx_synapses *s, sim_scope *sc, int with_synaptic)
 {
     const snx_group *pre = s->pre, *post = s->post;
     int ns = s->model.n_vars, np = post->root->model.n_vars;
-    int rc = snx_scope_init(sc, s->what, s->ns, s->obj.net->ns);
+    int rc = sim_scope_init(sc, s->what, s->ns, s->obj.net->ns);
     if (rc)
         return rc;
-    rc = snx_scope_add(sc, "t", (snx_sym){ .kind = SNX_SYM_SCALAR, .slot = SNX_RT_T, .dim = SECOND });
-    rc = rc ? rc : snx_scope_add(sc, "_step", (snx_sym){ .kind = SNX_SYM_SCALAR, .slot = SNX_RT_STEP });
-    rc = rc ? rc : snx_scope_add(sc, "dt", (snx_sym){ .kind = SNX_SYM_CONST, .dim = SECOND,
+    rc = sim_scope_add(sc, "t", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_T, .dim = SECOND });
+    rc = rc ? rc : sim_scope_add(sc, "_step", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_STEP });
+    rc = rc ? rc : sim_scope_add(sc, "dt", (sim_sym){ .kind = SIM_SYM_CONST, .dim = SECOND,
                                                     .value = s->obj.net->dt });
-    rc = rc ? rc : snx_scope_add(sc, "N_pre", (snx_sym){ .kind = SNX_SYM_CONST, .value = pre->n });
-    rc = rc ? rc : snx_scope_add(sc, "N_post", (snx_sym){ .kind = SNX_SYM_CONST, .value = post->n });
-    rc = rc ? rc : snx_scope_add(sc, "i", (snx_sym){ .kind = SNX_SYM_INDEX, .slot = 2,
+    rc = rc ? rc : sim_scope_add(sc, "N_pre", (sim_sym){ .kind = SIM_SYM_CONST, .value = pre->n });
+    rc = rc ? rc : sim_scope_add(sc, "N_post", (sim_sym){ .kind = SIM_SYM_CONST, .value = post->n });
+    rc = rc ? rc : sim_scope_add(sc, "i", (sim_sym){ .kind = SIM_SYM_INDEX, .slot = 2,
                                                    .shift = -(double)pre->start });
-    rc = rc ? rc : snx_scope_add(sc, "j", (snx_sym){ .kind = SNX_SYM_INDEX, .slot = 1,
+    rc = rc ? rc : sim_scope_add(sc, "j", (sim_sym){ .kind = SIM_SYM_INDEX, .slot = 1,
                                                    .shift = -(double)post->start });
     /* Plain names mean postsynaptic variables unless a synaptic variable has the name. */
-    rc = rc ? rc : snx_model_enter(&post->root->model, sc, ns, 1, "", 1, 0);
-    rc = rc ? rc : snx_model_enter(&post->root->model, sc, ns, 1, "_post", 1, 0);
-    rc = rc ? rc : snx_model_enter(&pre->root->model, sc, ns + np, 2, "_pre", 1, 0);
+    rc = rc ? rc : sim_model_enter(&post->root->model, sc, ns, 1, "", 1, 0);
+    rc = rc ? rc : sim_model_enter(&post->root->model, sc, ns, 1, "_post", 1, 0);
+    rc = rc ? rc : sim_model_enter(&pre->root->model, sc, ns + np, 2, "_pre", 1, 0);
     if (!rc && with_synaptic)
-        rc = snx_model_enter(&s->model, sc, 0, 0, "", 1, 0);
+        rc = sim_model_enter(&s->model, sc, 0, 0, "", 1, 0);
     if (rc)
-        snx_scope_clear(sc);
+        sim_scope_clear(sc);
     return rc;
 }
 
-int snx_synapses_out_program(snx_synapses *s, const char *expr, const char *label, snx_dim dim,
-                             int with_synaptic, snx_program **out)
+int sim_synapses_out_program(snx_synapses *s, const char *expr, const char *label, snx_dim dim,
+                             int with_synaptic, sim_program **out)
 {
-    snx_scope sc;
-    int rc = snx_synapses_scope(s, &sc, with_synaptic);
+    sim_scope sc;
+    int rc = sim_synapses_scope(s, &sc, with_synaptic);
     if (rc)
         return rc;
-    rc = snx_scope_add(&sc, "_out", (snx_sym){ .kind = SNX_SYM_ARRAY, .slot = snx_synapses_out_id(s),
-                                                .access = SNX_DIRECT, .writable = 1, .dim = dim });
-    rc = rc ? rc : snx_compile_assignment(&sc, "_out", expr, label, out);
-    snx_scope_clear(&sc);
+    rc = sim_scope_add(&sc, "_out", (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = sim_synapses_out_id(s),
+                                                .access = SIM_DIRECT, .writable = 1, .dim = dim });
+    rc = rc ? rc : sim_compile_assignment(&sc, "_out", expr, label, out);
+    sim_scope_clear(&sc);
     return rc;
 }
 
 /* "X += c" or "X -= c" with c constant, or "X += w" with w a synaptic variable, X
  * postsynaptic: then spikes go through the post group's ring buffer for X. */
-static void detect_fast_path(snx_synapses *s, const snx_scope *sc)
+static void detect_fast_path(snx_synapses *s, const sim_scope *sc)
 {
     if (s->n_on_pre != 1)
         return;
-    const snx_stmt *st = &s->on_pre[0];
-    snx_sym target, w;
-    if ((st->op != SNX_ADD_TO && st->op != SNX_SUB_FROM) ||
-        snx_scope_lookup(sc, st->target, &target) || target.kind != SNX_SYM_ARRAY ||
+    const sim_stmt *st = &s->on_pre[0];
+    sim_sym target, w;
+    if ((st->op != SIM_ADD_TO && st->op != SIM_SUB_FROM) ||
+        sim_scope_lookup(sc, st->target, &target) || target.kind != SIM_SYM_ARRAY ||
         target.access != 1)
         return;
     if (st->expr->is_const) {
-        s->fast_w = st->op == SNX_ADD_TO ? st->expr->value : -st->expr->value;
-    } else if (st->op == SNX_ADD_TO && st->expr->kind == SNX_AST_NAME &&
-               !snx_scope_lookup(sc, st->expr->name, &w) && w.kind == SNX_SYM_ARRAY &&
+        s->fast_w = st->op == SIM_ADD_TO ? st->expr->value : -st->expr->value;
+    } else if (st->op == SIM_ADD_TO && st->expr->kind == SIM_AST_NAME &&
+               !sim_scope_lookup(sc, st->expr->name, &w) && w.kind == SIM_SYM_ARRAY &&
                w.access == 0) {
         s->fast_w_var = w.slot;
     } else {
@@ -96,12 +96,12 @@ static void detect_fast_path(snx_synapses *s, const snx_scope *sc)
     s->fast_var = target.slot - s->model.n_vars;
 }
 
-static int parse_delay(snx_synapses *s, const char *text, const snx_scope *sc)
+static int parse_delay(snx_synapses *s, const char *text, const sim_scope *sc)
 {
-    if (!(s->delay_src = snx_src_new(text, "delay")))
+    if (!(s->delay_src = sim_src_new(text, "delay")))
         return SNX_ENOMEM;
-    snx_ast *e = snx_parse_expr(s->delay_src);
-    int rc = e ? snx_analyze(e, sc) : snx_errcode();
+    sim_ast *e = sim_parse_expr(s->delay_src);
+    int rc = e ? sim_analyze(e, sc) : snx_errcode();
     if (rc)
         return rc;
     char d[64];
@@ -118,37 +118,37 @@ static int parse_delay(snx_synapses *s, const char *text, const snx_scope *sc)
     return 0;
 }
 
-static int compile_on_pre(snx_synapses *s, const snx_scope *sc)
+static int compile_on_pre(snx_synapses *s, const sim_scope *sc)
 {
-    snx_compiler *c = snx_compiler_new(sc);
+    sim_compiler *c = sim_compiler_new(sc);
     if (!c)
         return SNX_ENOMEM;
     int rc = 0;
     for (int k = 0; k < s->n_on_pre && !rc; k++)
-        rc = snx_compile_stmt(c, &s->on_pre[k]);
-    if (!rc && !(s->on_pre_prog = snx_compiler_finish(c)))
+        rc = sim_compile_stmt(c, &s->on_pre[k]);
+    if (!rc && !(s->on_pre_prog = sim_compiler_finish(c)))
         rc = snx_errcode();
-    snx_compiler_free(c);
+    sim_compiler_free(c);
     return rc;
 }
 
-int snx_synapses_compile(snx_synapses *s, const snx_synapses_opts *o)
+int sim_synapses_compile(snx_synapses *s, const snx_synapses_opts *o)
 {
-    snx_scope sc;
-    int rc = snx_synapses_scope(s, &sc, 1);
+    sim_scope sc;
+    int rc = sim_synapses_scope(s, &sc, 1);
     if (rc)
         return rc;
-    if (!(s->on_pre_src = snx_src_new(o->on_pre, "on_pre")))
+    if (!(s->on_pre_src = sim_src_new(o->on_pre, "on_pre")))
         rc = SNX_ENOMEM;
-    rc = rc ? rc : snx_parse_stmts(s->on_pre_src, &s->on_pre, &s->n_on_pre);
+    rc = rc ? rc : sim_parse_stmts(s->on_pre_src, &s->on_pre, &s->n_on_pre);
     for (int k = 0; k < s->n_on_pre && !rc; k++)
-        rc = snx_analyze_stmt(&s->on_pre[k], s->on_pre_src, &sc);
+        rc = sim_analyze_stmt(&s->on_pre[k], s->on_pre_src, &sc);
     if (!rc && o->delay)
         rc = parse_delay(s, o->delay, &sc);
     if (!rc)
         detect_fast_path(s, &sc);
     if (!rc && !s->fast)
         rc = compile_on_pre(s, &sc);
-    snx_scope_clear(&sc);
+    sim_scope_clear(&sc);
     return rc;
 }

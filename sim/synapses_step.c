@@ -8,31 +8,31 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-int snx_synapses_prepare(snx_synapses *s)
+int sim_synapses_prepare(snx_synapses *s)
 {
-    snx_synapses_fill_table(s);
+    sim_synapses_fill_table(s);
     int32_t max_delay = s->const_delay;
     for (int64_t k = 0; s->delay && k < s->csr.n_syn; k++)
         if (s->delay[k] > max_delay)
             max_delay = s->delay[k];
     if (s->fast)
-        return snx_group_ring(s->post->root, s->fast_var, max_delay) ? 0 : snx_errcode();
+        return sim_group_ring(s->post->root, s->fast_var, max_delay) ? 0 : snx_errcode();
     if (!s->queue)
-        return (s->queue = snx_queue_new(max_delay)) ? 0 : snx_errcode();
-    return snx_queue_grow_delay(s->queue, max_delay);
+        return (s->queue = sim_queue_new(max_delay)) ? 0 : snx_errcode();
+    return sim_queue_grow_delay(s->queue, max_delay);
 }
 
 static int push_ring(snx_synapses *s, const int32_t *rows, size_t n)
 {
-    snx_ring *ring = s->post->root->rings[s->fast_var];
+    sim_ring *ring = s->post->root->rings[s->fast_var];
     int32_t off = s->post->start;
     if (s->fast_w_var < 0 && !s->delay)
-        return snx_ring_add_spikes_const(ring, &s->csr, rows, n, off, s->fast_w, s->const_delay);
+        return sim_ring_add_spikes_const(ring, &s->csr, rows, n, off, s->fast_w, s->const_delay);
     int rc = 0;
     for (size_t k = 0; k < n && !rc; k++)
         rc = s->fast_w_var < 0
-                 ? snx_ring_add_row_cw_off(ring, &s->csr, rows[k], off, s->fast_w, s->delay)
-                 : snx_ring_add_row_off(ring, &s->csr, rows[k], off, s->vars[s->fast_w_var],
+                 ? sim_ring_add_row_cw_off(ring, &s->csr, rows[k], off, s->fast_w, s->delay)
+                 : sim_ring_add_row_off(ring, &s->csr, rows[k], off, s->vars[s->fast_w_var],
                                         s->delay, s->const_delay);
     return rc;
 }
@@ -40,10 +40,10 @@ static int push_ring(snx_synapses *s, const int32_t *rows, size_t n)
 static int push_queue(snx_synapses *s, const int32_t *rows, size_t n)
 {
     if (!s->delay)
-        return snx_queue_push_spikes(s->queue, &s->csr, rows, n, s->const_delay);
+        return sim_queue_push_spikes(s->queue, &s->csr, rows, n, s->const_delay);
     int rc = 0;
     for (size_t k = 0; k < n && !rc; k++)
-        rc = snx_queue_push_row(s->queue, &s->csr, rows[k], s->delay, 0);
+        rc = sim_queue_push_row(s->queue, &s->csr, rows[k], s->delay, 0);
     return rc;
 }
 
@@ -51,7 +51,7 @@ static int push_queue(snx_synapses *s, const int32_t *rows, size_t n)
 static int run_due(snx_synapses *s)
 {
     size_t n;
-    const int64_t *syn = snx_queue_current(s->queue, &n);
+    const int64_t *syn = sim_queue_current(s->queue, &n);
     int rc = 0;
     if (n > s->ev_cap) {
         free(s->ev_post);
@@ -67,18 +67,18 @@ static int run_due(snx_synapses *s)
             s->ev_post[k] = (int64_t)s->post->start + s->csr.targets[syn[k]];
             s->ev_pre[k] = (int64_t)s->pre->start + s->pre_of[syn[k]];
         }
-        rc = snx_run_indexed(s->obj.net, s->on_pre_prog, s->arrays, syn, s->ev_post, s->ev_pre,
-                             (int64_t)n);
+        rc = sim_exec_indexed(s->obj.net, s->on_pre_prog, s->arrays, syn, s->ev_post, s->ev_pre,
+                              (int64_t)n);
     }
-    snx_queue_advance(s->queue);
+    sim_queue_advance(s->queue);
     return rc;
 }
 
-int snx_synapses_propagate(snx_synapses *s)
+int sim_synapses_propagate(snx_synapses *s)
 {
     int rc = 0;
     const int32_t *sp;
-    size_t n = s->connected ? snx_group_view_spikes(s->pre, &sp) : 0;
+    size_t n = s->connected ? sim_group_view_spikes(s->pre, &sp) : 0;
     if (n) {
         const int32_t *rows = sp;
         if (s->pre->start) { /* rows are relative to the presynaptic view */

@@ -47,15 +47,15 @@ static int binomial_fits(const int64_t *hist, int64_t n_samples, unsigned m, dou
 static void check_binomial(int32_t n_pre, int32_t n_post, double p, unsigned long seed)
 {
     gsl_rng *rng = new_rng(seed);
-    snx_csr c;
-    assert_ok(snx_csr_random(&c, n_pre, n_post, p, 1, 0, 0, rng));
-    assert_ok(snx_csr_check(&c, 1));
+    sim_csr c;
+    assert_ok(sim_csr_random(&c, n_pre, n_post, p, 1, 0, 0, rng));
+    assert_ok(sim_csr_check(&c, 1));
     double n = (double)n_pre * n_post;
     assert_true(fabs((double)c.n_syn - n * p) < 5.0 * sqrt(n * p * (1.0 - p)));
 
     int64_t *hist = calloc((size_t)(n_post > n_pre ? n_post : n_pre) + 1, sizeof *hist);
     for (int32_t a = 0; a < n_pre; a++)
-        hist[snx_csr_row_len(&c, a)]++;
+        hist[sim_csr_row_len(&c, a)]++;
     double chi2;
     int df;
     if (!binomial_fits(hist, n_pre, (unsigned)n_post, p, &chi2, &df)) {
@@ -74,7 +74,7 @@ static void check_binomial(int32_t n_pre, int32_t n_post, double p, unsigned lon
     }
     free(col);
     free(hist);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     gsl_rng_free(rng);
 }
 
@@ -101,12 +101,12 @@ static void test_random_no_autapses_statistics(void **state)
     const double ps[] = { 0.01, 0.3, 0.9 };
     for (int i = 0; i < 3; i++) {
         gsl_rng *rng = new_rng(10 + i);
-        snx_csr c;
-        assert_ok(snx_csr_random(&c, 3000, 3000, ps[i], 0, 0, 0, rng));
-        assert_ok(snx_csr_check(&c, 1));
+        sim_csr c;
+        assert_ok(sim_csr_random(&c, 3000, 3000, ps[i], 0, 0, 0, rng));
+        assert_ok(sim_csr_check(&c, 1));
         int64_t *hist = calloc(3001, sizeof *hist);
         for (int32_t a = 0; a < 3000; a++) {
-            hist[snx_csr_row_len(&c, a)]++;
+            hist[sim_csr_row_len(&c, a)]++;
             for (int64_t s = c.row[a]; s < c.row[a + 1]; s++)
                 assert_int_not_equal(c.targets[s], a);
         }
@@ -123,7 +123,7 @@ static void test_random_no_autapses_statistics(void **state)
         assert_true(fabs((double)below - 2998 * ps[i]) < 5 * sqrt(2998 * ps[i]) + 1);
         assert_true(fabs((double)above - 2998 * ps[i]) < 5 * sqrt(2998 * ps[i]) + 1);
         free(hist);
-        snx_csr_free(&c);
+        sim_csr_free(&c);
         gsl_rng_free(rng);
     }
 }
@@ -136,57 +136,57 @@ static void test_random_no_autapses_overlapping_slices(void **state)
     const double ps[] = { 0.005, 0.5, 1.0 };
     for (int i = 0; i < 3; i++) {
         gsl_rng *rng = new_rng(20 + i);
-        snx_csr c;
-        assert_ok(snx_csr_random(&c, 200, 300, ps[i], 0, 100, 200, rng));
-        assert_ok(snx_csr_check(&c, 1));
+        sim_csr c;
+        assert_ok(sim_csr_random(&c, 200, 300, ps[i], 0, 100, 200, rng));
+        assert_ok(sim_csr_check(&c, 1));
         for (int32_t a = 0; a < 200; a++)
             for (int64_t s = c.row[a]; s < c.row[a + 1]; s++)
                 assert_int_not_equal(c.targets[s] + 200, a + 100);
         if (ps[i] == 1.0) {
             /* Rows 100..199 overlap the post slice and lose exactly one target. */
             for (int32_t a = 0; a < 200; a++)
-                assert_int_equal(snx_csr_row_len(&c, a), a >= 100 ? 299 : 300);
+                assert_int_equal(sim_csr_row_len(&c, a), a >= 100 ? 299 : 300);
         }
-        snx_csr_free(&c);
+        sim_csr_free(&c);
         gsl_rng_free(rng);
     }
     /* With autapses allowed, p = 1 gives every pair. */
     gsl_rng *rng = new_rng(1);
-    snx_csr c;
-    assert_ok(snx_csr_random(&c, 200, 300, 1.0, 1, 100, 200, rng));
+    sim_csr c;
+    assert_ok(sim_csr_random(&c, 200, 300, 1.0, 1, 100, 200, rng));
     assert_int_equal(c.n_syn, 200 * 300);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     /* Disjoint slices (no overlap): no exclusion happens. */
-    assert_ok(snx_csr_random(&c, 100, 100, 1.0, 0, 0, 100, rng));
+    assert_ok(sim_csr_random(&c, 100, 100, 1.0, 0, 0, 100, rng));
     assert_int_equal(c.n_syn, 100 * 100);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     /* Extreme offsets do not overflow. */
-    assert_ok(snx_csr_random(&c, 10, 10, 1.0, 0, INT64_MAX - 5, INT64_MIN + 5, rng));
+    assert_ok(sim_csr_random(&c, 10, 10, 1.0, 0, INT64_MAX - 5, INT64_MIN + 5, rng));
     assert_int_equal(c.n_syn, 100);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     /* a + pre_offset overflows for a >= 3, yet pre a is post a + 5 for a < 5. */
     for (int i = 0; i < 2; i++) {
         if (i == 0)
-            assert_ok(snx_csr_random(&c, 10, 10, 1.0, 0, INT64_MAX - 2, INT64_MAX - 7, rng));
+            assert_ok(sim_csr_random(&c, 10, 10, 1.0, 0, INT64_MAX - 2, INT64_MAX - 7, rng));
         else
-            assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, INT64_MAX - 2, INT64_MAX - 7));
+            assert_ok(sim_csr_all_to_all(&c, 10, 10, 0, INT64_MAX - 2, INT64_MAX - 7));
         assert_int_equal(c.n_syn, 95);
         for (int32_t a = 0; a < 10; a++) {
-            assert_int_equal(snx_csr_row_len(&c, a), a < 5 ? 9 : 10);
+            assert_int_equal(sim_csr_row_len(&c, a), a < 5 ? 9 : 10);
             for (int64_t s = c.row[a]; s < c.row[a + 1]; s++)
                 assert_int_not_equal(c.targets[s], a + 5);
         }
-        snx_csr_free(&c);
+        sim_csr_free(&c);
     }
-    assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, INT64_MIN, 0));
+    assert_ok(sim_csr_all_to_all(&c, 10, 10, 0, INT64_MIN, 0));
     assert_int_equal(c.n_syn, 100);
-    snx_csr_free(&c);
-    assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, 0, INT64_MIN)); /* delta overflows */
+    sim_csr_free(&c);
+    assert_ok(sim_csr_all_to_all(&c, 10, 10, 0, 0, INT64_MIN)); /* delta overflows */
     assert_int_equal(c.n_syn, 100);
-    snx_csr_free(&c);
-    assert_ok(snx_csr_all_to_all(&c, 10, 10, 0, -3, INT64_MAX)); /* delta = INT64_MIN + ... */
+    sim_csr_free(&c);
+    assert_ok(sim_csr_all_to_all(&c, 10, 10, 0, -3, INT64_MAX)); /* delta = INT64_MIN + ... */
     assert_int_equal(c.n_syn, 100);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     gsl_rng_free(rng);
 }
 
@@ -194,37 +194,37 @@ static void test_random_p0_p1(void **state)
 {
     (void)state;
     gsl_rng *rng = new_rng(7), *ref = new_rng(7);
-    snx_csr c;
-    assert_ok(snx_csr_random(&c, 50, 40, 0.0, 1, 0, 0, rng));
+    sim_csr c;
+    assert_ok(sim_csr_random(&c, 50, 40, 0.0, 1, 0, 0, rng));
     assert_int_equal(c.n_syn, 0);
     assert_int_equal(c.n_pre, 50);
     assert_int_equal(c.n_post, 40);
     assert_non_null(c.targets);
     for (int32_t a = 0; a <= 50; a++)
         assert_int_equal(c.row[a], 0);
-    snx_csr_free(&c);
-    assert_ok(snx_csr_random(&c, 50, 40, 1.0, 1, 0, 0, rng));
+    sim_csr_free(&c);
+    assert_ok(sim_csr_random(&c, 50, 40, 1.0, 1, 0, 0, rng));
     assert_int_equal(c.n_syn, 2000);
-    assert_ok(snx_csr_check(&c, 1));
+    assert_ok(sim_csr_check(&c, 1));
     for (int32_t a = 0; a < 50; a++)
         for (int32_t b = 0; b < 40; b++)
             assert_int_equal(c.targets[c.row[a] + b], b);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     /* p = 0 and p = 1 consume no random numbers. */
     assert_int_equal(gsl_rng_get(rng), gsl_rng_get(ref));
     /* Empty shapes. */
-    assert_ok(snx_csr_random(&c, 0, 40, 0.5, 1, 0, 0, rng));
+    assert_ok(sim_csr_random(&c, 0, 40, 0.5, 1, 0, 0, rng));
     assert_int_equal(c.n_syn, 0);
     assert_int_equal(c.row[0], 0);
-    snx_csr_free(&c);
-    assert_ok(snx_csr_random(&c, 30, 0, 0.5, 0, 0, 0, rng));
+    sim_csr_free(&c);
+    assert_ok(sim_csr_random(&c, 30, 0, 0.5, 0, 0, 0, rng));
     assert_int_equal(c.n_syn, 0);
     assert_int_equal(c.row[30], 0);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     /* Single target rows with autapses off at p = 0.5: nothing eligible. */
-    assert_ok(snx_csr_random(&c, 1, 1, 0.5, 0, 0, 0, rng));
+    assert_ok(sim_csr_random(&c, 1, 1, 0.5, 0, 0, 0, rng));
     assert_int_equal(c.n_syn, 0);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     gsl_rng_free(rng);
     gsl_rng_free(ref);
 }
@@ -235,10 +235,10 @@ static void test_random_deterministic(void **state)
     const double ps[] = { 0.003, 0.2, 0.7 };
     for (int i = 0; i < 3; i++) {
         gsl_rng *r1 = new_rng(99), *r2 = new_rng(99), *r3 = new_rng(100);
-        snx_csr a, b, d;
-        assert_ok(snx_csr_random(&a, 500, 700, ps[i], 0, 0, 0, r1));
-        assert_ok(snx_csr_random(&b, 500, 700, ps[i], 0, 0, 0, r2));
-        assert_ok(snx_csr_random(&d, 500, 700, ps[i], 0, 0, 0, r3));
+        sim_csr a, b, d;
+        assert_ok(sim_csr_random(&a, 500, 700, ps[i], 0, 0, 0, r1));
+        assert_ok(sim_csr_random(&b, 500, 700, ps[i], 0, 0, 0, r2));
+        assert_ok(sim_csr_random(&d, 500, 700, ps[i], 0, 0, 0, r3));
         assert_int_equal(a.n_syn, b.n_syn);
         assert_memory_equal(a.row, b.row, 501 * sizeof *a.row);
         assert_memory_equal(a.targets, b.targets, (size_t)a.n_syn * sizeof *a.targets);
@@ -246,9 +246,9 @@ static void test_random_deterministic(void **state)
                     memcmp(a.targets, d.targets, (size_t)a.n_syn * sizeof *a.targets) != 0);
         /* Both generators advanced identically. */
         assert_int_equal(gsl_rng_get(r1), gsl_rng_get(r2));
-        snx_csr_free(&a);
-        snx_csr_free(&b);
-        snx_csr_free(&d);
+        sim_csr_free(&a);
+        sim_csr_free(&b);
+        sim_csr_free(&d);
         gsl_rng_free(r1);
         gsl_rng_free(r2);
         gsl_rng_free(r3);
@@ -262,12 +262,12 @@ static void test_random_other_generator(void **state)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_ranlux);
     gsl_rng_set(rng, 3);
     assert_true(gsl_rng_max(rng) < 0xffffffffUL);
-    snx_csr c;
-    assert_ok(snx_csr_random(&c, 1000, 400, 0.25, 0, 0, 0, rng));
-    assert_ok(snx_csr_check(&c, 1));
+    sim_csr c;
+    assert_ok(sim_csr_random(&c, 1000, 400, 0.25, 0, 0, 0, rng));
+    assert_ok(sim_csr_check(&c, 1));
     double n = 1000.0 * 400 - 400;
     assert_true(fabs((double)c.n_syn - n * 0.25) < 5.0 * sqrt(n * 0.25 * 0.75));
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     gsl_rng_free(rng);
 }
 
@@ -276,54 +276,54 @@ static void test_random_huge_sparse(void **state)
 {
     (void)state;
     gsl_rng *rng = new_rng(8);
-    snx_csr c;
-    assert_ok(snx_csr_random(&c, 100000, 100000, 1e-6, 0, 0, 0, rng));
-    assert_ok(snx_csr_check(&c, 1));
+    sim_csr c;
+    assert_ok(sim_csr_random(&c, 100000, 100000, 1e-6, 0, 0, 0, rng));
+    assert_ok(sim_csr_check(&c, 1));
     assert_true(fabs((double)c.n_syn - 1e4) < 5.0 * 100.0);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     gsl_rng_free(rng);
 }
 
 static void test_all_to_all_and_one_to_one(void **state)
 {
     (void)state;
-    snx_csr c;
-    assert_ok(snx_csr_all_to_all(&c, 30, 20, 1, 0, 0));
+    sim_csr c;
+    assert_ok(sim_csr_all_to_all(&c, 30, 20, 1, 0, 0));
     assert_int_equal(c.n_syn, 600);
-    assert_ok(snx_csr_check(&c, 1));
-    snx_csr_free(&c);
-    assert_ok(snx_csr_all_to_all(&c, 30, 20, 0, 0, 0));
+    assert_ok(sim_csr_check(&c, 1));
+    sim_csr_free(&c);
+    assert_ok(sim_csr_all_to_all(&c, 30, 20, 0, 0, 0));
     assert_int_equal(c.n_syn, 600 - 20);
-    assert_ok(snx_csr_check(&c, 1));
+    assert_ok(sim_csr_check(&c, 1));
     for (int32_t a = 0; a < 30; a++) {
-        assert_int_equal(snx_csr_row_len(&c, a), a < 20 ? 19 : 20);
+        assert_int_equal(sim_csr_row_len(&c, a), a < 20 ? 19 : 20);
         for (int64_t s = c.row[a]; s < c.row[a + 1]; s++)
             assert_int_not_equal(c.targets[s], a);
     }
-    snx_csr_free(&c);
+    sim_csr_free(&c);
     /* Slices [5, 15) -> [10, 30): globals 10..14 overlap. */
-    assert_ok(snx_csr_all_to_all(&c, 10, 20, 0, 5, 10));
+    assert_ok(sim_csr_all_to_all(&c, 10, 20, 0, 5, 10));
     assert_int_equal(c.n_syn, 200 - 5);
     for (int32_t a = 0; a < 10; a++)
         for (int64_t s = c.row[a]; s < c.row[a + 1]; s++)
             assert_int_not_equal(c.targets[s] + 10, a + 5);
-    snx_csr_free(&c);
-    assert_ok(snx_csr_all_to_all(&c, 0, 0, 0, 0, 0));
+    sim_csr_free(&c);
+    assert_ok(sim_csr_all_to_all(&c, 0, 0, 0, 0, 0));
     assert_int_equal(c.n_syn, 0);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
 
-    assert_ok(snx_csr_one_to_one(&c, 7));
+    assert_ok(sim_csr_one_to_one(&c, 7));
     assert_int_equal(c.n_syn, 7);
     assert_int_equal(c.n_pre, 7);
     assert_int_equal(c.n_post, 7);
     for (int32_t i = 0; i < 7; i++) {
-        assert_int_equal(snx_csr_row_len(&c, i), 1);
+        assert_int_equal(sim_csr_row_len(&c, i), 1);
         assert_int_equal(c.targets[c.row[i]], i);
     }
-    snx_csr_free(&c);
-    assert_ok(snx_csr_one_to_one(&c, 0));
+    sim_csr_free(&c);
+    assert_ok(sim_csr_one_to_one(&c, 0));
     assert_int_equal(c.n_syn, 0);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
 }
 
 static void test_from_pairs_order(void **state)
@@ -334,17 +334,17 @@ static void test_from_pairs_order(void **state)
     const int32_t post[] = { 4, 1, 3, 0, 0, 1, 0 };
     const double w_in[] = { 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0 };
     int64_t order[7];
-    snx_csr c;
-    assert_ok(snx_csr_from_pairs(&c, 5, 5, pre, post, 7, order));
+    sim_csr c;
+    assert_ok(sim_csr_from_pairs(&c, 5, 5, pre, post, 7, order));
     assert_int_equal(c.n_syn, 7);
-    assert_ok(snx_csr_check(&c, 0));
+    assert_ok(sim_csr_check(&c, 0));
     const int64_t row[] = { 0, 2, 2, 6, 7, 7 };
     const int32_t tg[] = { 0, 3, 0, 1, 1, 4, 0 };
     const int64_t ord[] = { 4, 2, 6, 1, 5, 0, 3 };
     for (int i = 0; i < 6; i++)
         assert_int_equal(c.row[i], row[i]);
     int32_t pre_of[7];
-    assert_ok(snx_csr_pre_indices(&c, pre_of));
+    assert_ok(sim_csr_pre_indices(&c, pre_of));
     for (int s = 0; s < 7; s++) {
         assert_int_equal(c.targets[s], tg[s]);
         assert_int_equal(order[s], ord[s]);
@@ -356,16 +356,16 @@ static void test_from_pairs_order(void **state)
     for (int s = 0; s < 7; s++)
         w[s] = w_in[order[s]];
     assert_true(w[3] == 1.0 && w[4] == 5.0); /* duplicates keep input order */
-    snx_csr_free(&c);
+    sim_csr_free(&c);
 
     /* No order requested; empty input with NULL arrays. */
-    assert_ok(snx_csr_from_pairs(&c, 5, 5, pre, post, 7, NULL));
+    assert_ok(sim_csr_from_pairs(&c, 5, 5, pre, post, 7, NULL));
     assert_int_equal(c.targets[6], 0);
-    snx_csr_free(&c);
-    assert_ok(snx_csr_from_pairs(&c, 3, 4, NULL, NULL, 0, NULL));
+    sim_csr_free(&c);
+    assert_ok(sim_csr_from_pairs(&c, 3, 4, NULL, NULL, 0, NULL));
     assert_int_equal(c.n_syn, 0);
     assert_int_equal(c.row[3], 0);
-    snx_csr_free(&c);
+    sim_csr_free(&c);
 }
 
 static void test_from_pairs_matches_random(void **state)
@@ -373,19 +373,19 @@ static void test_from_pairs_matches_random(void **state)
     (void)state;
     /* Feeding a random CSR's pairs back in reverse order reproduces it. */
     gsl_rng *rng = new_rng(11);
-    snx_csr c, d;
-    assert_ok(snx_csr_random(&c, 300, 200, 0.1, 1, 0, 0, rng));
+    sim_csr c, d;
+    assert_ok(sim_csr_random(&c, 300, 200, 0.1, 1, 0, 0, rng));
     int32_t *pre = malloc((size_t)c.n_syn * sizeof *pre);
     int32_t *post = malloc((size_t)c.n_syn * sizeof *post);
     int64_t *order = malloc((size_t)c.n_syn * sizeof *order);
-    assert_ok(snx_csr_pre_indices(&c, pre));
+    assert_ok(sim_csr_pre_indices(&c, pre));
     for (int64_t s = 0; s < c.n_syn; s++)
         post[s] = c.targets[s];
     for (int64_t i = 0, j = c.n_syn - 1; i < j; i++, j--) {
         int32_t t = pre[i]; pre[i] = pre[j]; pre[j] = t;
         t = post[i]; post[i] = post[j]; post[j] = t;
     }
-    assert_ok(snx_csr_from_pairs(&d, 300, 200, pre, post, c.n_syn, order));
+    assert_ok(sim_csr_from_pairs(&d, 300, 200, pre, post, c.n_syn, order));
     assert_int_equal(d.n_syn, c.n_syn);
     assert_memory_equal(d.row, c.row, 301 * sizeof *c.row);
     assert_memory_equal(d.targets, c.targets, (size_t)c.n_syn * sizeof *c.targets);
@@ -394,8 +394,8 @@ static void test_from_pairs_matches_random(void **state)
     free(pre);
     free(post);
     free(order);
-    snx_csr_free(&c);
-    snx_csr_free(&d);
+    sim_csr_free(&c);
+    sim_csr_free(&d);
     gsl_rng_free(rng);
 }
 
@@ -415,10 +415,10 @@ static void test_row_mask(void **state)
 {
     (void)state;
     int calls = 0;
-    snx_csr c;
-    assert_ok(snx_csr_from_row_mask(&c, 10, 50, fill_divisible, &calls));
+    sim_csr c;
+    assert_ok(sim_csr_from_row_mask(&c, 10, 50, fill_divisible, &calls));
     assert_int_equal(calls, 10);
-    assert_ok(snx_csr_check(&c, 1));
+    assert_ok(sim_csr_check(&c, 1));
     int64_t total = 0;
     for (int32_t a = 0; a < 10; a++) {
         int64_t s = c.row[a];
@@ -431,28 +431,28 @@ static void test_row_mask(void **state)
 
     /* With a probability on top: a subset of the mask with binomial size. */
     gsl_rng *rng = new_rng(5);
-    snx_csr d;
+    sim_csr d;
     calls = 0;
-    assert_ok(snx_csr_from_row_mask_p(&d, 10, 50, fill_divisible, &calls, 1.0, NULL));
+    assert_ok(sim_csr_from_row_mask_p(&d, 10, 50, fill_divisible, &calls, 1.0, NULL));
     assert_int_equal(d.n_syn, c.n_syn);
     assert_memory_equal(d.targets, c.targets, (size_t)c.n_syn * sizeof *c.targets);
-    snx_csr_free(&d);
-    assert_ok(snx_csr_from_row_mask_p(&d, 10, 50, fill_divisible, &calls, 0.0, NULL));
+    sim_csr_free(&d);
+    assert_ok(sim_csr_from_row_mask_p(&d, 10, 50, fill_divisible, &calls, 0.0, NULL));
     assert_int_equal(d.n_syn, 0);
-    snx_csr_free(&d);
-    snx_csr_free(&c);
+    sim_csr_free(&d);
+    sim_csr_free(&c);
     int64_t sum = 0, cand = 0;
     for (int rep = 0; rep < 20; rep++) {
-        assert_ok(snx_csr_from_row_mask(&c, 100, 1000, fill_divisible, &calls));
-        assert_ok(snx_csr_from_row_mask_p(&d, 100, 1000, fill_divisible, &calls, 0.3, rng));
-        assert_ok(snx_csr_check(&d, 1));
+        assert_ok(sim_csr_from_row_mask(&c, 100, 1000, fill_divisible, &calls));
+        assert_ok(sim_csr_from_row_mask_p(&d, 100, 1000, fill_divisible, &calls, 0.3, rng));
+        assert_ok(sim_csr_check(&d, 1));
         for (int32_t b = 0; b < 100; b++) /* d's row is a subset of c's row */
             for (int64_t s = d.row[b]; s < d.row[b + 1]; s++)
                 assert_int_equal(d.targets[s] % (b + 1), 0);
         sum += d.n_syn;
         cand += c.n_syn;
-        snx_csr_free(&c);
-        snx_csr_free(&d);
+        sim_csr_free(&c);
+        sim_csr_free(&d);
     }
     assert_true(fabs((double)sum - 0.3 * cand) < 5.0 * sqrt(cand * 0.21));
     gsl_rng_free(rng);
@@ -488,26 +488,26 @@ static int fill_returns_positive(int32_t pre, int32_t n_post, unsigned char *mas
 static void test_row_mask_errors(void **state)
 {
     (void)state;
-    snx_csr c;
-    assert_fails(snx_csr_from_row_mask(&c, 10, 5, fill_fails_at_3, NULL), SNX_EPARSE,
-                 "snx_csr_from_row_mask: presynaptic neuron 3: unknown identifier \"q\"");
+    sim_csr c;
+    assert_fails(sim_csr_from_row_mask(&c, 10, 5, fill_fails_at_3, NULL), SNX_EPARSE,
+                 "sim_csr_from_row_mask: presynaptic neuron 3: unknown identifier \"q\"");
     assert_null(c.row); /* zeroed on failure */
-    assert_fails(snx_csr_from_row_mask(&c, 10, 5, fill_fails_silently, NULL), SNX_EDIM,
+    assert_fails(sim_csr_from_row_mask(&c, 10, 5, fill_fails_silently, NULL), SNX_EDIM,
                  "fill failed (DimensionMismatch) for presynaptic neuron 2");
-    assert_fails(snx_csr_from_row_mask(&c, 10, 5, fill_returns_positive, NULL), SNX_EINVAL,
+    assert_fails(sim_csr_from_row_mask(&c, 10, 5, fill_returns_positive, NULL), SNX_EINVAL,
                  "fill returned 1 for presynaptic neuron 0");
-    assert_fails(snx_csr_from_row_mask(&c, 10, 5, NULL, NULL), SNX_EINVAL,
-                 "snx_csr_from_row_mask: fill is NULL");
-    assert_fails(snx_csr_from_row_mask(NULL, 10, 5, fill_fails_at_3, NULL), SNX_EINVAL,
+    assert_fails(sim_csr_from_row_mask(&c, 10, 5, NULL, NULL), SNX_EINVAL,
+                 "sim_csr_from_row_mask: fill is NULL");
+    assert_fails(sim_csr_from_row_mask(NULL, 10, 5, fill_fails_at_3, NULL), SNX_EINVAL,
                  "out is NULL");
-    assert_fails(snx_csr_from_row_mask(&c, -2, 5, fill_fails_at_3, NULL), SNX_EINVAL,
+    assert_fails(sim_csr_from_row_mask(&c, -2, 5, fill_fails_at_3, NULL), SNX_EINVAL,
                  "n_pre = -2 is negative");
-    assert_fails(snx_csr_from_row_mask(&c, 2, -5, fill_fails_at_3, NULL), SNX_EINVAL,
+    assert_fails(sim_csr_from_row_mask(&c, 2, -5, fill_fails_at_3, NULL), SNX_EINVAL,
                  "n_post = -5 is negative");
     int calls = 0;
-    assert_fails(snx_csr_from_row_mask_p(&c, 2, 5, fill_divisible, &calls, 0.5, NULL),
-                 SNX_EINVAL, "snx_csr_from_row_mask_p: rng is NULL (needed for p = 0.5)");
-    assert_fails(snx_csr_from_row_mask_p(&c, 2, 5, fill_divisible, &calls, 1.5, NULL),
+    assert_fails(sim_csr_from_row_mask_p(&c, 2, 5, fill_divisible, &calls, 0.5, NULL),
+                 SNX_EINVAL, "sim_csr_from_row_mask_p: rng is NULL (needed for p = 0.5)");
+    assert_fails(sim_csr_from_row_mask_p(&c, 2, 5, fill_divisible, &calls, 1.5, NULL),
                  SNX_EINVAL, "p = 1.5 is not a probability in [0, 1]");
 }
 
@@ -515,28 +515,28 @@ static void test_random_errors(void **state)
 {
     (void)state;
     gsl_rng *rng = new_rng(1);
-    snx_csr c;
-    assert_fails(snx_csr_random(NULL, 10, 10, 0.5, 1, 0, 0, rng), SNX_EINVAL,
-                 "snx_csr_random: out is NULL");
-    assert_fails(snx_csr_random(&c, -1, 10, 0.5, 1, 0, 0, rng), SNX_EINVAL,
-                 "snx_csr_random: n_pre = -1 is negative");
+    sim_csr c;
+    assert_fails(sim_csr_random(NULL, 10, 10, 0.5, 1, 0, 0, rng), SNX_EINVAL,
+                 "sim_csr_random: out is NULL");
+    assert_fails(sim_csr_random(&c, -1, 10, 0.5, 1, 0, 0, rng), SNX_EINVAL,
+                 "sim_csr_random: n_pre = -1 is negative");
     assert_null(c.row);
-    assert_fails(snx_csr_random(&c, 10, -7, 0.5, 1, 0, 0, rng), SNX_EINVAL,
-                 "snx_csr_random: n_post = -7 is negative");
-    assert_fails(snx_csr_random(&c, 10, 10, -0.1, 1, 0, 0, rng), SNX_EINVAL,
-                 "snx_csr_random: p = -0.1 is not a probability in [0, 1]");
-    assert_fails(snx_csr_random(&c, 10, 10, 1.0000001, 1, 0, 0, rng), SNX_EINVAL,
+    assert_fails(sim_csr_random(&c, 10, -7, 0.5, 1, 0, 0, rng), SNX_EINVAL,
+                 "sim_csr_random: n_post = -7 is negative");
+    assert_fails(sim_csr_random(&c, 10, 10, -0.1, 1, 0, 0, rng), SNX_EINVAL,
+                 "sim_csr_random: p = -0.1 is not a probability in [0, 1]");
+    assert_fails(sim_csr_random(&c, 10, 10, 1.0000001, 1, 0, 0, rng), SNX_EINVAL,
                  "p = 1 is not a probability"); /* %g rounds; the check does not */
-    assert_fails(snx_csr_random(&c, 10, 10, NAN, 1, 0, 0, rng), SNX_EINVAL,
+    assert_fails(sim_csr_random(&c, 10, 10, NAN, 1, 0, 0, rng), SNX_EINVAL,
                  "p = nan is not a probability");
-    assert_fails(snx_csr_random(&c, 10, 10, 0.5, 1, 0, 0, NULL), SNX_EINVAL,
-                 "snx_csr_random: rng is NULL");
-    assert_fails(snx_csr_all_to_all(NULL, 1, 1, 1, 0, 0), SNX_EINVAL,
-                 "snx_csr_all_to_all: out is NULL");
-    assert_fails(snx_csr_all_to_all(&c, 1, -1, 1, 0, 0), SNX_EINVAL,
-                 "snx_csr_all_to_all: n_post = -1 is negative");
-    assert_fails(snx_csr_one_to_one(&c, -3), SNX_EINVAL, "snx_csr_one_to_one: n = -3 is negative");
-    assert_fails(snx_csr_one_to_one(NULL, 3), SNX_EINVAL, "snx_csr_one_to_one: out is NULL");
+    assert_fails(sim_csr_random(&c, 10, 10, 0.5, 1, 0, 0, NULL), SNX_EINVAL,
+                 "sim_csr_random: rng is NULL");
+    assert_fails(sim_csr_all_to_all(NULL, 1, 1, 1, 0, 0), SNX_EINVAL,
+                 "sim_csr_all_to_all: out is NULL");
+    assert_fails(sim_csr_all_to_all(&c, 1, -1, 1, 0, 0), SNX_EINVAL,
+                 "sim_csr_all_to_all: n_post = -1 is negative");
+    assert_fails(sim_csr_one_to_one(&c, -3), SNX_EINVAL, "sim_csr_one_to_one: n = -3 is negative");
+    assert_fails(sim_csr_one_to_one(NULL, 3), SNX_EINVAL, "sim_csr_one_to_one: out is NULL");
     gsl_rng_free(rng);
 }
 
@@ -545,90 +545,90 @@ static void test_from_pairs_errors(void **state)
     (void)state;
     const int32_t pre[] = { 0, 1, 5, 2 };
     const int32_t post[] = { 0, 1, 1, -2 };
-    snx_csr c;
-    assert_fails(snx_csr_from_pairs(&c, 3, 3, pre, post, 4, NULL), SNX_EINVAL,
-                 "snx_csr_from_pairs: pre[2] = 5 is outside [0, n_pre = 3)");
+    sim_csr c;
+    assert_fails(sim_csr_from_pairs(&c, 3, 3, pre, post, 4, NULL), SNX_EINVAL,
+                 "sim_csr_from_pairs: pre[2] = 5 is outside [0, n_pre = 3)");
     assert_null(c.row);
-    assert_fails(snx_csr_from_pairs(&c, 6, 3, pre, post, 4, NULL), SNX_EINVAL,
-                 "snx_csr_from_pairs: post[3] = -2 is outside [0, n_post = 3)");
-    assert_fails(snx_csr_from_pairs(&c, 6, 3, pre, post, -1, NULL), SNX_EINVAL,
-                 "snx_csr_from_pairs: n = -1 is negative");
-    assert_fails(snx_csr_from_pairs(&c, 6, 3, NULL, post, 2, NULL), SNX_EINVAL,
-                 "snx_csr_from_pairs: pre is NULL (n = 2)");
-    assert_fails(snx_csr_from_pairs(&c, 6, 3, pre, NULL, 2, NULL), SNX_EINVAL,
-                 "snx_csr_from_pairs: post is NULL (n = 2)");
-    assert_fails(snx_csr_from_pairs(&c, -6, 3, pre, post, 2, NULL), SNX_EINVAL,
-                 "snx_csr_from_pairs: n_pre = -6 is negative");
-    assert_fails(snx_csr_from_pairs(NULL, 6, 3, pre, post, 2, NULL), SNX_EINVAL,
-                 "snx_csr_from_pairs: out is NULL");
+    assert_fails(sim_csr_from_pairs(&c, 6, 3, pre, post, 4, NULL), SNX_EINVAL,
+                 "sim_csr_from_pairs: post[3] = -2 is outside [0, n_post = 3)");
+    assert_fails(sim_csr_from_pairs(&c, 6, 3, pre, post, -1, NULL), SNX_EINVAL,
+                 "sim_csr_from_pairs: n = -1 is negative");
+    assert_fails(sim_csr_from_pairs(&c, 6, 3, NULL, post, 2, NULL), SNX_EINVAL,
+                 "sim_csr_from_pairs: pre is NULL (n = 2)");
+    assert_fails(sim_csr_from_pairs(&c, 6, 3, pre, NULL, 2, NULL), SNX_EINVAL,
+                 "sim_csr_from_pairs: post is NULL (n = 2)");
+    assert_fails(sim_csr_from_pairs(&c, -6, 3, pre, post, 2, NULL), SNX_EINVAL,
+                 "sim_csr_from_pairs: n_pre = -6 is negative");
+    assert_fails(sim_csr_from_pairs(NULL, 6, 3, pre, post, 2, NULL), SNX_EINVAL,
+                 "sim_csr_from_pairs: out is NULL");
     /* Checked before any array is read or allocated. */
-    assert_fails(snx_csr_from_pairs(&c, 6, 3, pre, post, INT64_MAX, NULL), SNX_ENOMEM,
-                 "snx_csr_from_pairs: n = 9223372036854775807 pairs do not fit in memory");
+    assert_fails(sim_csr_from_pairs(&c, 6, 3, pre, post, INT64_MAX, NULL), SNX_ENOMEM,
+                 "sim_csr_from_pairs: n = 9223372036854775807 pairs do not fit in memory");
 }
 
 static void test_copy_check_pre_indices(void **state)
 {
     (void)state;
     gsl_rng *rng = new_rng(4);
-    snx_csr c, d;
-    assert_ok(snx_csr_random(&c, 100, 100, 0.2, 0, 0, 0, rng));
-    assert_ok(snx_csr_copy(&d, &c));
+    sim_csr c, d;
+    assert_ok(sim_csr_random(&c, 100, 100, 0.2, 0, 0, 0, rng));
+    assert_ok(sim_csr_copy(&d, &c));
     assert_int_equal(d.n_syn, c.n_syn);
     assert_int_equal(d.n_pre, 100);
     assert_true(d.targets != c.targets);
     assert_memory_equal(d.row, c.row, 101 * sizeof *c.row);
     assert_memory_equal(d.targets, c.targets, (size_t)c.n_syn * sizeof *c.targets);
-    snx_csr_free(&c);
-    assert_ok(snx_csr_check(&d, 1));
+    sim_csr_free(&c);
+    assert_ok(sim_csr_check(&d, 1));
 
     /* The checker names what is wrong. */
     int32_t t0 = d.targets[0];
     d.targets[0] = 100;
-    assert_fails(snx_csr_check(&d, 0), SNX_EINVAL, "targets[0] = 100 (row 0) is outside [0, n_post = 100)");
+    assert_fails(sim_csr_check(&d, 0), SNX_EINVAL, "targets[0] = 100 (row 0) is outside [0, n_post = 100)");
     d.targets[0] = t0;
     int64_t s = d.row[1];
     int32_t keep = d.targets[s + 1];
     d.targets[s + 1] = d.targets[s];
-    assert_ok(snx_csr_check(&d, 0));
-    assert_fails(snx_csr_check(&d, 1), SNX_EINVAL, "row 1 is not strictly ascending");
+    assert_ok(sim_csr_check(&d, 0));
+    assert_fails(sim_csr_check(&d, 1), SNX_EINVAL, "row 1 is not strictly ascending");
     d.targets[s + 1] = keep;
     d.row[100]++;
-    assert_fails(snx_csr_check(&d, 1), SNX_EINVAL, "differs from n_syn");
+    assert_fails(sim_csr_check(&d, 1), SNX_EINVAL, "differs from n_syn");
     d.row[100]--;
     d.row[0] = 1;
-    assert_fails(snx_csr_check(&d, 1), SNX_EINVAL, "row[0] = 1, expected 0");
+    assert_fails(sim_csr_check(&d, 1), SNX_EINVAL, "row[0] = 1, expected 0");
     d.row[0] = 0;
     int64_t r5 = d.row[5];
     d.row[5] = d.row[6] + 1;
-    assert_fails(snx_csr_check(&d, 0), SNX_EINVAL, "row[5] = ");
+    assert_fails(sim_csr_check(&d, 0), SNX_EINVAL, "row[5] = ");
     d.row[5] = r5;
-    assert_fails(snx_csr_check(NULL, 1), SNX_EINVAL, "snx_csr_check: c is NULL");
-    snx_csr broken = d;
+    assert_fails(sim_csr_check(NULL, 1), SNX_EINVAL, "sim_csr_check: c is NULL");
+    sim_csr broken = d;
     broken.n_syn = -1;
-    assert_fails(snx_csr_check(&broken, 1), SNX_EINVAL, "negative size (n_pre = 100, n_post = 100, n_syn = -1)");
+    assert_fails(sim_csr_check(&broken, 1), SNX_EINVAL, "negative size (n_pre = 100, n_post = 100, n_syn = -1)");
     broken = d;
     broken.row = NULL;
-    assert_fails(snx_csr_check(&broken, 1), SNX_EINVAL, "snx_csr_check: row is NULL");
+    assert_fails(sim_csr_check(&broken, 1), SNX_EINVAL, "sim_csr_check: row is NULL");
     broken = d;
     broken.targets = NULL;
-    assert_fails(snx_csr_check(&broken, 1), SNX_EINVAL, "targets is NULL with n_syn = ");
+    assert_fails(sim_csr_check(&broken, 1), SNX_EINVAL, "targets is NULL with n_syn = ");
 
     int32_t *pre = malloc((size_t)d.n_syn * sizeof *pre);
-    assert_ok(snx_csr_pre_indices(&d, pre));
+    assert_ok(sim_csr_pre_indices(&d, pre));
     for (int32_t a = 0; a < 100; a++)
         for (int64_t k = d.row[a]; k < d.row[a + 1]; k++)
             assert_int_equal(pre[k], a);
     free(pre);
-    assert_fails(snx_csr_pre_indices(&d, NULL), SNX_EINVAL, "pre_out is NULL");
-    assert_fails(snx_csr_pre_indices(NULL, NULL), SNX_EINVAL, "c is NULL");
+    assert_fails(sim_csr_pre_indices(&d, NULL), SNX_EINVAL, "pre_out is NULL");
+    assert_fails(sim_csr_pre_indices(NULL, NULL), SNX_EINVAL, "c is NULL");
 
-    assert_fails(snx_csr_copy(NULL, &d), SNX_EINVAL, "snx_csr_copy: dst is NULL");
-    assert_fails(snx_csr_copy(&c, NULL), SNX_EINVAL, "snx_csr_copy: src is NULL");
-    snx_csr bad = { 0 };
-    assert_fails(snx_csr_copy(&c, &bad), SNX_EINVAL, "src is not a valid CSR");
-    snx_csr_free(&d);
-    snx_csr_free(&d); /* freeing twice is harmless: free zeroes */
-    snx_csr_free(NULL);
+    assert_fails(sim_csr_copy(NULL, &d), SNX_EINVAL, "sim_csr_copy: dst is NULL");
+    assert_fails(sim_csr_copy(&c, NULL), SNX_EINVAL, "sim_csr_copy: src is NULL");
+    sim_csr bad = { 0 };
+    assert_fails(sim_csr_copy(&c, &bad), SNX_EINVAL, "src is not a valid CSR");
+    sim_csr_free(&d);
+    sim_csr_free(&d); /* freeing twice is harmless: free zeroes */
+    sim_csr_free(NULL);
     gsl_rng_free(rng);
 }
 
