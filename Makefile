@@ -6,7 +6,8 @@
 #
 #   make            build the libraries, examples, tests and benchmarks
 #   make deps       install missing Debian packages (apt-get, only when missing)
-#   make test       deps + build + run every test (exits non-zero on any failure)
+#   make test       deps + build + check-layers + run every test (non-zero on any failure)
+#   make check-layers  link each module's tests against that module and those below
 #   make asan       the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the suite under valgrind (memcheck, leak check)
 #   make run        deps + build + run the main example
@@ -55,7 +56,7 @@ EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples
 # A folder holding only plot programs has no program of its own.
 EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(if $(call example_src,$(d)),$(BUILD)/examples/$(d)/$(d)))
 
-.PHONY: all deps test asan valgrind run bench install clean check-tests
+.PHONY: all deps test asan valgrind run bench install clean check-tests check-layers
 all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN) $(PLOT_BIN)
 
 deps:
@@ -65,9 +66,13 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# One prelinked object: a program that uses any of libsnex.a gets all of it, as with
+# libsnex.so, so that storage/'s registration of the default backend (a
+# constructor, storage/hdf5_env.c) is always there.
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(CC) -r -nostdlib -o $(BUILD)/obj/libsnex.o $^
+	rm -f $@ && ar rcs $@ $(BUILD)/obj/libsnex.o
 
 $(LIB_SO): $(LIB_OBJ)
 	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -93,8 +98,34 @@ $(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /, ,$$*))) $(LIB_
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
-check-tests: all
+check-tests: all check-layers
 	@tools/run-tests.sh $(BUILD) $(TEST_WRAPPER)
+
+# make check-layers: a module's tests link against that module and the ones below it
+# only (ARCHITECTURE.md, "Dependency direction"): core's against core, sim's against
+# core + sim (with GSL), explore's (test_traj_*, test_env_*: none needs storage)
+# against core + explore, without libhdf5 or GSL. A call the wrong way fails the
+# link; a module source that includes a header of a module above it fails the grep.
+# The programs are only linked; check-tests runs the full ones.
+layer_obj = $(foreach m,$(1),$(filter $(BUILD)/obj/$(m)/%,$(LIB_OBJ)))
+LAYER_BIN := $(BUILD)/layers/core/test_core \
+  $(patsubst tests/%.c,$(BUILD)/layers/sim/%,$(wildcard tests/test_sim_*.c tests/test_connectivity.c tests/test_delivery.c)) \
+  $(patsubst tests/%.c,$(BUILD)/layers/explore/%,$(wildcard tests/test_traj_*.c tests/test_env_*.c))
+LAYER_LINK = @mkdir -p $(dir $@) && $(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka
+
+$(BUILD)/layers/core/%: tests/%.c $(call layer_obj,core)
+	$(LAYER_LINK) -lm
+$(BUILD)/layers/sim/%: tests/%.c $(call layer_obj,core sim)
+	$(LAYER_LINK) $(shell pkg-config --libs gsl 2>/dev/null) -lm -fopenmp
+$(BUILD)/layers/explore/%: tests/%.c $(call layer_obj,core explore)
+	$(LAYER_LINK) -lm -fopenmp
+
+check-layers: $(LAYER_BIN)
+	@! grep -nE '#include [<"](snex\.h|snex/(traj|env|service|storage|network)\.h|hdf5\.h)' \
+	  core/*.[ch] sim/*.[ch] || { echo "check-layers: core/ or sim/ includes a header of explore/, storage/ or network/"; exit 1; }
+	@! grep -nE '#include [<"](snex\.h|snex/(sim|storage|network)\.h|hdf5\.h)' \
+	  explore/*.[ch] || { echo "check-layers: explore/ includes a header of sim/, storage/ or network/"; exit 1; }
+	@echo "ok   check-layers ($(words $(LAYER_BIN)) test programs linked against their layers only)"
 
 test: deps
 	@$(MAKE) --no-print-directory check-tests

@@ -36,6 +36,13 @@ static snx_traj *none_load(const char *filename, const char *name, const snx_env
 const snx_env_storage snx_env_no_storage = { .name = "none", .attach = none_attach,
                                              .load = none_load };
 
+/* Registered by the backend itself (storage/hdf5_env.c registers HDF5 when the
+ * program starts), so that explore/ names no backend and links without one. */
+static const snx_env_storage *default_storage;
+
+void snx_env_set_default_storage(const snx_env_storage *storage) { default_storage = storage; }
+const snx_env_storage *snx_env_default_storage(void) { return default_storage; }
+
 
 /* ---- seeds --------------------------------------------------------------------------- */
 
@@ -82,7 +89,12 @@ static int copy_opts(snx_env *env, const snx_env_opts *opts)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         env->opts.n_workers = n > 0 ? (int)n : 1;
     }
-    env->storage = env->opts.storage ? env->opts.storage : snx_env_default_storage();
+    env->storage = env->opts.storage ? env->opts.storage : default_storage;
+    if (!env->storage)
+        return snx_error(SNX_ENOSERVICE,
+                         "environment: no storage backend: name one in snx_env_opts.storage "
+                         "(SNX_ENV_NO_STORAGE keeps everything in memory), or link storage/, "
+                         "which registers HDF5 as the default");
     return 0;
 }
 
@@ -128,7 +140,9 @@ static int resume_from_environment(snx_env *env)
 
 static char *storage_filename(const snx_env *env, const char *traj_name)
 {
-    return snx_traj_file_path(env->opts.filename, traj_name);
+    if (env->storage->path)
+        return env->storage->path(env->opts.filename, traj_name);
+    return snx_strdup(env->opts.filename ? env->opts.filename : "");
 }
 
 static uint64_t fnv1a(uint64_t h, const void *data, size_t n)

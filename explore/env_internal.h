@@ -16,10 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The backend used when the options name none: HDF5. Provided by storage/
- * (hdf5_env.c), which implements the backend interface; explore/ knows no HDF5. */
-const snx_env_storage *snx_env_default_storage(void);
-
 /* The status of a run killed because the sweep was interrupted (it did not fail:
  * resume runs it). Deliberately no SNX_E code, which a run may return itself. */
 #define ENV_INTERRUPTED (-10000)

@@ -6,6 +6,7 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
+/* GSL's version macro only: explore/ does not link GSL (make check-layers). */
 #include <gsl/gsl_version.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,8 @@ int env_add_record(snx_env *env)
              add_record(env, "trajectory", snx_str(snx_traj_name(env->traj)), NULL) ||
              add_record(env, "snex_version", snx_str(SNX_VERSION), NULL) ||
              add_record(env, "storage", snx_str(storage), "storage backend and its library") ||
-             add_record(env, "gsl_version", snx_str(gsl_version), NULL) ||
+             add_record(env, "gsl_version", snx_str(GSL_VERSION),
+                        "the GSL (random numbers of sim/) snex was built with") ||
              add_record(env, "compiler", snx_str(__VERSION__), NULL) ||
              add_record(env, "host", snx_str(host), NULL) ||
              add_record(env, "n_workers", snx_int(o->single_process ? 0 : o->n_workers),

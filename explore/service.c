@@ -44,18 +44,6 @@ static int need_service(const snx_traj *t, const char *what, int present)
     return 0;
 }
 
-char *snx_traj_file_path(const char *filename, const char *traj_name)
-{
-    snx_buf b = { 0 };
-    if (!filename)
-        snx_buf_printf(&b, "hdf5/%s.hdf5", traj_name);
-    else if (*filename && filename[strlen(filename) - 1] == '/')
-        snx_buf_printf(&b, "%s%s.hdf5", filename, traj_name);
-    else
-        snx_buf_puts(&b, filename);
-    return snx_buf_take(&b);
-}
-
 int snx_traj_store(snx_traj *t, const snx_store_opts *opts)
 {
     static const snx_store_opts defaults = { .level = SNX_STORE_DATA, .recursive = 1 };

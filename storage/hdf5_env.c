@@ -1,8 +1,7 @@
 /* The Environment's default storage backend: HDF5 (snx_env_storage, explore/env.h).
  *
  * explore/ defines the backend interface and knows no HDF5; this file implements it
- * and provides snx_env_default_storage(), which the Environment calls when its
- * options name no backend. */
+ * and registers it as the Environment's default when the program starts. */
 #include "hdf5_internal.h"
 
 #include <stdio.h>
@@ -111,6 +110,20 @@ const snx_env_storage snx_env_hdf5_storage = {
     .load = env_load,
     .close = snx_hdf5_close,
     .version = env_version,
+    .path = snx_hdf5_path,
 };
 
-const snx_env_storage *snx_env_default_storage(void) { return &snx_env_hdf5_storage; }
+/* Why a constructor. The Environment's documented default is "HDF5 when linked":
+ * snx_env_new(&(snx_env_opts){ .trajectory = "x" }) stores to hdf5/x.hdf5. For that,
+ * explore/ would have to name this backend (so explore could not link without
+ * libhdf5), or every program would have to register it by hand -- a line every
+ * program needs and a forgotten one fails only at run time. Registration at load
+ * time keeps the common program a one-liner and explore/ free of storage/; the
+ * explicit path remains (snx_env_opts.storage, or snx_env_set_default_storage from
+ * main, which runs after this and so wins). libsnex.a is one prelinked object
+ * (Makefile) so that this file comes with any use of the static library, as it
+ * does with libsnex.so. */
+__attribute__((constructor)) static void env_register_hdf5(void)
+{
+    snx_env_set_default_storage(&snx_env_hdf5_storage);
+}

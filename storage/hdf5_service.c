@@ -320,6 +320,20 @@ static h5s *h5s_new(const char *filename, const snx_hdf5_opts *opts)
     return s;
 }
 
+/* The rule for where a trajectory's file goes belongs to the backend that writes it
+ * (explore/ knows no file names): the Environment asks through snx_env_storage.path. */
+char *snx_hdf5_path(const char *filename, const char *traj_name)
+{
+    snx_buf b = { 0 };
+    if (!filename)
+        snx_buf_printf(&b, "hdf5/%s.hdf5", traj_name);
+    else if (*filename && filename[strlen(filename) - 1] == '/')
+        snx_buf_printf(&b, "%s%s.hdf5", filename, traj_name);
+    else
+        snx_buf_puts(&b, filename);
+    return snx_buf_take(&b);
+}
+
 int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *opts)
 {
     if (!traj)
@@ -330,7 +344,7 @@ int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *o
         return snx_error(SNX_EINVAL,
                          "hdf5_attach: complevel must be 0 to 9 and commit_interval >= 0 "
                          "(got %d and %g)", opts->complevel, opts->commit_interval);
-    char *name = snx_traj_file_path(filename, snx_traj_name(traj));
+    char *name = snx_hdf5_path(filename, snx_traj_name(traj));
     h5s *s = name ? h5s_new(name, opts) : NULL;
     free(name);
     if (!s || snx_grow(&live, &cap_live, n_live + 1, sizeof *live)) {

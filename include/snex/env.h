@@ -27,9 +27,11 @@
  * for any number of workers and a single run can be re-executed alone
  * (snx_env_run_one).
  *
- * Storage. By default the trajectory is stored in hdf5/<trajectory>.hdf5 through the
- * default storage backend; snx_env_opts.storage selects another one, or
- * SNX_ENV_NO_STORAGE keeps everything in memory (run data then stays in the tree).
+ * Storage. By default the trajectory goes through the default storage backend:
+ * HDF5 in hdf5/<trajectory>.hdf5, which storage/ registers in every program linked
+ * with libsnex (snx_env_set_default_storage). snx_env_opts.storage selects another
+ * one, or SNX_ENV_NO_STORAGE keeps everything in memory (run data then stays in the
+ * tree).
  *
  * Interruption and resume. SIGINT/SIGTERM stop dispatching, let running runs finish
  * within a grace period, store what completed and say how to resume; a second
@@ -85,7 +87,19 @@ typedef struct snx_env_storage {
     int (*close)(snx_traj *traj);
     /* Version text of the library behind it, for the environment record (may be NULL). */
     const char *(*version)(void);
+    /* The file for snx_env_opts.filename (NULL: the backend's default place) and the
+     * trajectory's name; caller frees, NULL when out of memory. May be NULL: the
+     * file is then opts.filename as given ("" when NULL). */
+    char *(*path)(const char *filename, const char *traj_name);
 } snx_env_storage;
+
+/* The backend of environments whose options name none. storage/ registers HDF5
+ * (snx_env_hdf5_storage) when a program linked with libsnex starts; a program may
+ * register another (NULL: none, so that every environment must name its own).
+ * Not thread-safe: call it before creating environments. */
+void snx_env_set_default_storage(const snx_env_storage *storage);
+/* The registered default backend, or NULL when none is. */
+const snx_env_storage *snx_env_default_storage(void);
 
 /* Keep everything in memory: nothing is written, run data stays in the tree. */
 extern const snx_env_storage snx_env_no_storage;
@@ -109,8 +123,10 @@ typedef struct snx_env_opts {
     const char *comment;    /* of a new trajectory */
 
     /* storage */
-    const snx_env_storage *storage; /* NULL: the default (HDF5 when linked) */
-    const char *filename;   /* NULL: hdf5/<trajectory>.hdf5; "dir/" puts it in dir */
+    const snx_env_storage *storage; /* NULL: snx_env_default_storage() (HDF5 when
+                               storage/ is linked; SNX_ENOSERVICE when none) */
+    const char *filename;   /* NULL: the backend's default (HDF5: hdf5/<trajectory>.hdf5);
+                               "dir/" puts it in dir */
     int overwrite;          /* replace an existing file */
     int compression;        /* 0: the backend's default; 1-9: zlib level; -1: none */
     int resume;             /* continue the trajectory stored in the file, if any

@@ -80,10 +80,6 @@ void *snx_traj_storage_self(const snx_traj *traj);
 /* Front-ends (SNX_ENOSERVICE without a service). A successful store marks the
  * trajectory stored (see snx_traj_is_stored). */
 int snx_traj_store(snx_traj *traj, const snx_store_opts *opts); /* NULL = STORE_DATA */
-/* The file a trajectory is stored in: filename NULL gives "hdf5/<traj_name>.hdf5",
- * a name ending in '/' is a folder for "<traj_name>.hdf5". Caller frees; NULL when
- * out of memory. */
-char *snx_traj_file_path(const char *filename, const char *traj_name);
 int snx_traj_store_node(snx_traj *traj, snx_node *node, const snx_store_opts *opts);
 int snx_traj_store_run(snx_traj *traj, long idx);
 int snx_traj_load(snx_traj *traj, const snx_load_opts *opts); /* NULL = defaults */

@@ -50,6 +50,10 @@ snx_hdf5_opts snx_hdf5_defaults(void);
  * folder for "<trajectory name>.hdf5". Folders are created at the first write.
  * opts NULL = snx_hdf5_defaults(). Nothing is opened yet. */
 int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *opts);
+/* The file snx_hdf5_attach uses for `filename` (as above: NULL gives
+ * "hdf5/<traj_name>.hdf5", "dir/" gives "dir/<traj_name>.hdf5", anything else is
+ * the file itself). Caller frees; NULL when out of memory. */
+char *snx_hdf5_path(const char *filename, const char *traj_name);
 
 /* A new trajectory loaded from the file (opts NULL = snx_load_defaults(): the last
  * trajectory of the file), with an HDF5 service attached that uses the file's
@@ -76,9 +80,11 @@ int snx_hdf5_close(snx_traj *traj);
 /* The file of the trajectory's HDF5 service, or NULL (SNX_ENOSERVICE). */
 const char *snx_hdf5_filename(const snx_traj *traj);
 
-/* The Environment's backend for HDF5 files (its default): snx_env_opts.overwrite
- * replaces the file, .compression sets the zlib level (-1: none), and resume loads
- * parameters and run information but no results. */
+/* The Environment's backend for HDF5 files: snx_env_opts.filename goes through
+ * snx_hdf5_path, .overwrite replaces the file, .compression sets the zlib level
+ * (-1: none), and resume loads parameters and run information but no results.
+ * Registered as the Environment's default (snx_env_set_default_storage) when the
+ * program starts, in every program linked with libsnex. */
 extern const snx_env_storage snx_env_hdf5_storage;
 
 #endif

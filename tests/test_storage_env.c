@@ -570,6 +570,31 @@ static void test_resume_of_a_corrupt_file_is_refused(void **state)
 
 /* A second sweep with the name of a stored trajectory, without resume or overwrite,
  * is refused when the environment is made, and the first one stays intact. */
+/* HDF5 is the default because storage/ registered it, not because explore/ names it:
+ * without a registered default an environment must name its backend. */
+static void test_default_backend_is_registered(void **state)
+{
+    (void)state;
+    assert_ptr_equal(snx_env_default_storage(), &snx_env_hdf5_storage);
+    char *path = snx_hdf5_path(NULL, "x");
+    assert_string_equal(path, "hdf5/x.hdf5");
+    free(path);
+    path = snx_hdf5_path("out/", "x");
+    assert_string_equal(path, "out/x.hdf5");
+    free(path);
+
+    snx_env_set_default_storage(NULL);
+    assert_null(snx_env_new(&(snx_env_opts){ .trajectory = "x", .log_folder = "" }));
+    assert_int_equal(snx_errcode(), SNX_ENOSERVICE);
+    assert_errmsg_contains("snx_env_opts.storage");
+    snx_env *env = snx_env_new(&(snx_env_opts){ .trajectory = "x", .log_folder = "",
+                                                .storage = SNX_ENV_NO_STORAGE });
+    assert_non_null(env);
+    assert_string_equal(snx_env_filename(env), "");
+    snx_env_free(env);
+    snx_env_set_default_storage(&snx_env_hdf5_storage);
+}
+
 static void test_name_clash_is_refused(void **state)
 {
     (void)state;
@@ -625,6 +650,7 @@ static void test_resume_into_a_file_without_the_trajectory(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_backend_is_registered),
         cmocka_unit_test(test_runs_stored_in_default_file),
         cmocka_unit_test(test_failed_runs_recorded_in_file),
         cmocka_unit_test(test_identical_files_for_any_worker_count),
