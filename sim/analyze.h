@@ -1,59 +1,10 @@
-/* sim/analyze.h: what names mean (scopes of symbols) and what trees mean (dimensions,
- * constant values). Internal header.
- *
- * A scope is built by the owner of some code (a group's update, a reset, a synapses
- * object's on_pre, a monitor ...). It maps names to symbols that say where a value
- * lives at run time: a constant, a runtime scalar (t), an array read at the block's
- * position or through an index list, an index (i, j), or a subexpression to expand.
- * Names not in the table fall through to the namespaces, unit names and the built-in
- * constants pi, e, inf, True, False. */
+/* sim/analyze.h: what trees mean (dimensions, constant values), given a scope
+ * (scope.h) that says what their names mean. Internal header. */
 #ifndef SIM_ANALYZE_H
 #define SIM_ANALYZE_H
 
 #include "expr.h"
-#include "snex/map.h"
-#include "snex/sim.h"
-
-enum sim_sym_kind {
-    SIM_SYM_CONST,   /* value known now */
-    SIM_SYM_SCALAR,  /* a runtime scalar slot (program.h: SIM_RT_*) */
-    SIM_SYM_ARRAY,   /* a double array of the program's array table */
-    SIM_SYM_INDEX,   /* an integer position as a double */
-    SIM_SYM_SUBEXPR, /* expands to its defining expression */
-};
-
-#define SIM_DIRECT (-1) /* access: the array's element at the block's own position */
-
-typedef struct sim_sym {
-    int kind;
-    snx_dim dim;
-    double value;         /* CONST */
-    int slot;             /* SCALAR: runtime slot; ARRAY: array id;
-                             INDEX: index list id, or SIM_DIRECT for the position */
-    int access;           /* ARRAY: SIM_DIRECT or an index list id */
-    double shift;         /* INDEX: added to the integer (e.g. minus a view's start) */
-    const sim_ast *expr;  /* SUBEXPR */
-    int writable;         /* ARRAY: statements may assign it */
-    int held;             /* ARRAY: an (unless refractory) state variable */
-} sim_sym;
-
-typedef struct sim_scope {
-    snx_map *syms;              /* name -> sim_sym* (owned) */
-    const snx_namespace *ns[2]; /* searched in order; NULL skipped */
-    const char *what;           /* who owns the code, for messages ("group \"e\"") */
-} sim_scope;
-
-int sim_scope_init(sim_scope *sc, const char *what, const snx_namespace *ns0,
-                   const snx_namespace *ns1);
-void sim_scope_clear(sim_scope *sc);
-int sim_scope_add(sim_scope *sc, const char *name, sim_sym sym);
-/* 0 and *out, or SNX_ENOTFOUND without a message. */
-int sim_scope_lookup(const sim_scope *sc, const char *name, sim_sym *out);
-/* Sets SNX_ENOTFOUND: "unknown name \"x\" at line L, column C of <label> ...; did you
- * mean "y", "z"?" listing close matches among everything the scope can see. */
-int sim_scope_unknown(const sim_scope *sc, const sim_src *src, const char *name, int offset);
-/* Writes up to 3 close matches to `name` from the scope into buf ("" when none). */
-void sim_scope_suggest(const sim_scope *sc, const char *name, char *buf, size_t size);
+#include "scope.h"
 
 /* Resolves every name, computes every node's dimension and folds constant subtrees.
  * Errors: SNX_ENOTFOUND (unknown name, with suggestions), SNX_EDIM (naming the

@@ -11,31 +11,6 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_constant)
-{
-    const snx_group *root = g->root;
-    int rc = sim_scope_init(sc, root->what, root->ns, root->obj.net->ns);
-    if (rc)
-        return rc;
-    rc = sim_scope_add(sc, "t", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_T,
-                                           .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
-    rc = rc ? rc : sim_scope_add(sc, "_step", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_STEP });
-    rc = rc ? rc : sim_scope_add(sc, "dt", (sim_sym){ .kind = SIM_SYM_CONST,
-                                                    .value = root->obj.net->dt,
-                                                    .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
-    rc = rc ? rc : sim_scope_add(sc, "N", (sim_sym){ .kind = SIM_SYM_CONST, .value = g->n });
-    rc = rc ? rc : sim_scope_add(sc, "i", (sim_sym){ .kind = SIM_SYM_INDEX, .slot = access,
-                                                   .shift = -(double)g->start });
-    rc = rc ? rc : sim_model_enter(&root->model, sc, 0, access, "", respect_constant, 1);
-    if (!rc && root->until)
-        rc = sim_scope_add(sc, "_refractory_until",
-                           (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = root->model.n_vars,
-                                      .access = access, .writable = 1 });
-    if (rc)
-        sim_scope_clear(sc);
-    return rc;
-}
-
 static int alloc_state(snx_group *g, int refractory)
 {
     int n_arrays = g->model.n_vars + (refractory ? 1 : 0);

@@ -1,5 +1,7 @@
-/* Compiling a group's code: the per-block step program (state update, then threshold)
- * and the reset program that runs over the neurons that spiked.
+/* Code about a group: the scope that says what its names mean (used by its own code,
+ * initialisation and state monitors), the per-block step program (state update, then
+ * threshold) and the reset program that runs over the neurons that spiked. group.c
+ * calls in here; nothing here calls group.c.
  *
  * Refractoriness is one array, `until`: the first step in which a neuron may integrate
  * and spike again. At a spike in step n the reset program sets it to
@@ -18,6 +20,31 @@
 #include "snex/util.h"
 
 static const snx_dim SECOND = { { 0, 0, 1, 0, 0, 0, 0 } };
+
+int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_constant)
+{
+    const snx_group *root = g->root;
+    int rc = sim_scope_init(sc, root->what, root->ns, root->obj.net->ns);
+    if (rc)
+        return rc;
+    rc = sim_scope_add(sc, "t", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_T,
+                                           .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
+    rc = rc ? rc : sim_scope_add(sc, "_step", (sim_sym){ .kind = SIM_SYM_SCALAR, .slot = SIM_RT_STEP });
+    rc = rc ? rc : sim_scope_add(sc, "dt", (sim_sym){ .kind = SIM_SYM_CONST,
+                                                    .value = root->obj.net->dt,
+                                                    .dim = { { 0, 0, 1, 0, 0, 0, 0 } } });
+    rc = rc ? rc : sim_scope_add(sc, "N", (sim_sym){ .kind = SIM_SYM_CONST, .value = g->n });
+    rc = rc ? rc : sim_scope_add(sc, "i", (sim_sym){ .kind = SIM_SYM_INDEX, .slot = access,
+                                                   .shift = -(double)g->start });
+    rc = rc ? rc : sim_model_enter(&root->model, sc, 0, access, "", respect_constant, 1);
+    if (!rc && root->until)
+        rc = sim_scope_add(sc, "_refractory_until",
+                           (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = root->model.n_vars,
+                                      .access = access, .writable = 1 });
+    if (rc)
+        sim_scope_clear(sc);
+    return rc;
+}
 
 static int parse_condition(snx_group *g, const char *text, const sim_scope *sc)
 {

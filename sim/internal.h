@@ -115,7 +115,8 @@ struct snx_group {
 };
 
 /* A scope for code about g (a group or a view): its variables at `access`, i and N
- * relative to g, t, dt; constants from the group's and the network's namespaces. */
+ * relative to g, t, dt; constants from the group's and the network's namespaces
+ * (group_code.c). */
 int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_constant);
 /* Compiles the threshold, reset and per-step programs (group_code.c). */
 int sim_group_compile(snx_group *g, const snx_group_opts *opts);

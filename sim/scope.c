@@ -1,6 +1,6 @@
 /* Scopes: name lookup in the documented order, and "did you mean" suggestions by
  * edit distance when a name is unknown. */
-#include "analyze.h"
+#include "scope.h"
 
 #include <math.h>
 #include <stdio.h>
