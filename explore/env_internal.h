@@ -4,7 +4,8 @@
  *   run messages (run_message.c)  what one run added + its report, as bytes;
  *   channel (env_channel.c)       framed messages between the writer and workers;
  *                                 pipes now, MPI later (same frames, same bytes);
- *   executor (env_pool.c)         worker processes, dispatch, failures, signals.
+ *   executor (env_pool.c)         worker processes, dispatch, failures, signals;
+ *   env_os.c                      clocks and signal helpers they all use.
  * env.c drives them: options, storage, the environment record, post-processing. */
 #ifndef SNX_ENV_INTERNAL_H
 #define SNX_ENV_INTERNAL_H
@@ -108,10 +109,15 @@ void env_progress_end(env_progress *p);
 /* Clears a bar so that a log line can be written. */
 void env_progress_clear_line(void);
 
-/* ---- executor (env_pool.c: the writer's side; env_worker.c: workers and runs) --- */
+/* ---- the operating system (env_os.c) -------------------------------------------- */
 double env_now(void);      /* wall clock, seconds since the epoch */
 double env_mono_now(void); /* monotonic clock, seconds */
+/* sigaction with an empty mask; the previous action into *old (may be NULL). */
 void env_set_handler(int sig, void (*handler)(int), int flags, struct sigaction *old);
+/* Short signal name: "SIGSEGV". */
+const char *env_signal_name(int sig);
+
+/* ---- executor (env_pool.c: the writer's side; env_worker.c: workers and runs) --- */
 
 /* How a worker process ends (its exit status). */
 #define EXIT_STOPPED 0     /* a worker that was told to stop, or saw the end of commands */
@@ -155,9 +161,6 @@ typedef struct env_exec {
 int env_exec_pool(env_exec *x);
 int env_exec_single(env_exec *x, int (*restore)(void *), void *restore_data);
 
-/* Removes what the current (or just ended) run added to the tree. */
-void env_remove_run_nodes(snx_traj *traj);
-
 /* Executes one run in this process: begin_run, the run function, end_run; fills
  * the message into out (nodes included when the run succeeded). keep_nodes leaves
  * the added nodes in the tree (otherwise they are removed). */
@@ -173,9 +176,6 @@ int env_msg_encode_failure(snx_buf *out, long idx, uint64_t seed, double t0, dou
  * handlers are set. */
 void env_worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
                      const sigset_t *mask) __attribute__((noreturn));
-
-/* Short signal name: "SIGSEGV". */
-const char *env_signal_name(int sig);
 
 /* ---- the environment (env.c), its record and its writer -------------------------- */
 struct snx_env {

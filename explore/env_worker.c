@@ -61,13 +61,6 @@ void env_free_locks(lock_state *s)
 }
 
 /* Removes what the current (or just ended) run added to the tree. */
-void env_remove_run_nodes(snx_traj *traj)
-{
-    while (snx_traj_n_run_added(traj) > 0)
-        if (snx_node_remove(snx_traj_run_added(traj, 0), 1))
-            break;
-}
-
 int env_execute_run(snx_traj *traj, snx_run_fn run, void *run_data, long idx, uint64_t seed,
                     snx_buf *out, int keep_nodes)
 {
@@ -117,8 +110,10 @@ int env_execute_run(snx_traj *traj, snx_run_fn run, void *run_data, long idx, ui
     }
     if (snx_traj_in_run(traj))
         snx_traj_end_run(traj);
-    if (!keep_nodes)
-        env_remove_run_nodes(traj);
+    if (!keep_nodes) {
+        int removed = snx_traj_remove_run_added(traj);
+        enc = enc ? enc : removed;
+    }
     env_report_clear(&r);
     return enc;
 }

@@ -57,7 +57,10 @@ static void fail_report(env_report *rep, int code, const char *what)
 /* Rebuilds the run's nodes in the writer's tree (inside begin_run, so that they are
  * recorded as the run's), with its return value; on failure the run fails with the
  * reason. */
-static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_report *rep)
+/* A message the run's data cannot be taken from fails the run (in *rep); the
+ * return value is an error of the writer itself (what the run added could not be
+ * taken out of the tree again). */
+static int apply_run(snx_env *env, const void *msg, size_t len, long idx, env_report *rep)
 {
     snx_traj *traj = env->traj;
     const char *what = "its results could not be read";
@@ -71,8 +74,9 @@ static void apply_run(snx_env *env, const void *msg, size_t len, long idx, env_r
         fail_report(rep, rc, what);
         if (snx_traj_in_run(traj))
             snx_traj_end_run(traj);
-        env_remove_run_nodes(traj);
+        return snx_traj_remove_run_added(traj);
     }
+    return 0;
 }
 
 /* summary: the run's parameter summary (computed once per report by the caller). */
@@ -146,7 +150,10 @@ int env_on_report(env_exec *x, const void *msg, size_t len)
         return snx_error(SNX_EFORMAT, "environment: a worker reported run %ld unexpectedly", idx);
     env_report rep = { .ret = snx_none() };
     if (status == 0) {
-        apply_run(env, msg, len, idx, &rep);
+        if ((rc = apply_run(env, msg, len, idx, &rep))) {
+            env_report_clear(&rep);
+            return rc;
+        }
     } else if ((rc = env_msg_apply(traj, msg, len, &rep))) {
         return rc; /* a failure report we made ourselves: cannot be garbled */
     }
@@ -175,8 +182,10 @@ int env_on_report(env_exec *x, const void *msg, size_t len)
     free(summary);
     if (snx_traj_in_run(traj))
         snx_traj_end_run(traj);
-    if (!env->keep_run_data)
-        env_remove_run_nodes(traj);
+    if (!env->keep_run_data) {
+        int removed = snx_traj_remove_run_added(traj);
+        rc = rc ? rc : removed;
+    }
     if (!rc) {
         int outcome = completed ? 0 : rep.status == ENV_INTERRUPTED ? SNX_ENODATA : SNX_ERUN;
         record_result(env, &rep, outcome);
@@ -197,9 +206,13 @@ int env_on_report_keep(env_exec *x, const void *msg, size_t len)
     if (rc)
         return rc;
     env_report rep = { .ret = snx_none() };
-    apply_run(env, msg, len, idx, &rep);
+    rc = apply_run(env, msg, len, idx, &rep);
     if (snx_traj_in_run(env->traj))
         snx_traj_end_run(env->traj);
+    if (rc) {
+        env_report_clear(&rep);
+        return rc;
+    }
     *env->run_one_result = rep.ret;
     rep.ret = snx_none();
     rc = rep.status ? snx_error(SNX_ERUN, "run %ld failed: %s", idx,

@@ -122,6 +122,17 @@ snx_node *snx_traj_run_added(const snx_traj *t, size_t i)
     return i < t->run_added.n ? t->run_added.nodes[i] : NULL;
 }
 
+int snx_traj_remove_run_added(snx_traj *t)
+{
+    /* Removing a node takes it, and what was added below it, off the list. */
+    while (t->run_added.n > 0) {
+        int rc = snx_node_remove(t->run_added.nodes[0], 1);
+        if (rc)
+            return snx_error_context("removing what the run added");
+    }
+    return 0;
+}
+
 /* ---- run information -------------------------------------------------------------- */
 
 int snx_traj_run_info(const snx_traj *t, long idx, snx_run_info *out)

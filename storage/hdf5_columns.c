@@ -60,14 +60,21 @@ static void column_free(void *p)
     free(c);
 }
 
-h5_columns *h5_columns_new(void)
+static int columns_flush(h5s *s);
+
+int h5_columns_init(h5s *s)
 {
+    static const h5_pending hook = { .flush = columns_flush, .forget = h5_columns_forget };
     h5_columns *c = snx_calloc(1, sizeof *c);
     if (c && !(c->by_key = snx_map_new(column_free))) {
         free(c);
-        return NULL;
+        return SNX_ENOMEM;
     }
-    return c;
+    if (!c)
+        return SNX_ENOMEM;
+    s->columns = c;
+    h5_add_pending(s, &hook);
+    return 0;
 }
 
 void h5_columns_free(h5_columns *c)
@@ -428,7 +435,8 @@ static int flush_column(h5s *s, column *c)
     return rc;
 }
 
-int h5_columns_flush(h5s *s)
+/* Writes the buffered rows (part of every commit). */
+static int columns_flush(h5s *s)
 {
     const char *key;
     void *v;
@@ -562,7 +570,7 @@ typedef long (*column_fn)(h5s *s, hid_t cg, hid_t pg, const char *name, int matc
 static long for_columns(h5s *s, const char *container, const char *prefix, column_fn f,
                         void *ctx)
 {
-    int rc = h5_columns_flush(s);
+    int rc = columns_flush(s);
     hid_t cg = H5I_INVALID_HID, pg = H5I_INVALID_HID;
     if (!rc)
         rc = open_groups(s, container, &cg, &pg);

@@ -243,6 +243,20 @@ static int failed_before(const h5s *s, const char *why)
                      s->filename, why);
 }
 
+void h5_add_pending(h5s *s, const h5_pending *p)
+{
+    if (s->n_pending < H5_MAX_PENDING)
+        s->pending[s->n_pending++] = p;
+}
+
+int h5_flush_pending(h5s *s)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < s->n_pending; k++)
+        rc = s->pending[k]->flush(s);
+    return rc;
+}
+
 int h5_commit(h5s *s)
 {
     if (s->file < 0 || !s->writable)
@@ -250,9 +264,7 @@ int h5_commit(h5s *s)
     const char *why = h5_vfd_failure(s->file);
     if (why)
         return failed_before(s, why);
-    int rc = h5_columns_flush(s);
-    if (!rc)
-        rc = h5_runs_flush(s);
+    int rc = h5_flush_pending(s);
     if (!rc && H5Fflush(s->file, H5F_SCOPE_GLOBAL) < 0)
         rc = h5_error(SNX_EIO, "cannot commit %s", s->filename);
     if (!rc && (why = h5_vfd_failure(s->file))) /* HDF5 pushes on after failed writes */
@@ -281,7 +293,9 @@ int h5_close(h5s *s)
         rc = h5_error(SNX_EIO, "cannot close %s", s->filename);
     s->file = H5I_INVALID_HID;
     s->writable = 0;
-    h5_columns_forget(s);
+    for (size_t k = 0; k < s->n_pending; k++)
+        if (s->pending[k]->forget)
+            s->pending[k]->forget(s);
     return rc;
 }
 

@@ -51,6 +51,18 @@ typedef struct h5_link {
     char *group, *name, *target; /* tree names */
 } h5_link;
 
+/* Writes that wait for the next commit. The files that buffer them (column rows in
+ * hdf5_columns.c, runs-table rows in hdf5_overview.c) register a hook with each
+ * service they serve, so that the file layer flushes them at every commit without
+ * knowing what they are. */
+struct h5s;
+typedef struct h5_pending {
+    int (*flush)(struct h5s *s);  /* write what is buffered: 0 or an error */
+    void (*forget)(struct h5s *s); /* the file was closed: what is known of it is stale
+                                      (may be NULL) */
+} h5_pending;
+#define H5_MAX_PENDING 4
+
 /* One service: a file and the trajectory it stores. */
 typedef struct h5s {
     char *filename;
@@ -63,6 +75,8 @@ typedef struct h5s {
     double last_commit;   /* monotonic seconds */
     h5_columns *columns;
     h5_runs *runs;
+    const h5_pending *pending[H5_MAX_PENDING];
+    size_t n_pending;
     h5_link *links;
     size_t n_links, cap_links;
 } h5s;
@@ -77,6 +91,10 @@ double h5_now(void);
 /* Opens the file for reading or for writing (creating it and its folders). Reuses an
  * open handle when it allows the access. */
 int h5_open(h5s *s, int writable);
+/* Registers a kind of buffered writes with the service (at most H5_MAX_PENDING). */
+void h5_add_pending(h5s *s, const h5_pending *p);
+/* Writes every buffered row (part of every commit; also before reading). */
+int h5_flush_pending(h5s *s);
 /* Writes buffered rows and makes everything written so far durable (one atomic
  * commit of the journaling driver). */
 int h5_commit(h5s *s);
@@ -217,7 +235,8 @@ int h5_run_place(const char *full, char **container, long *row, char **rest);
 /* A column is `<container>/_columns/<name>` (container: the tree name of the group
  * holding the run groups; name: the leaf's name below its run group), with the
  * present flags in `<container>/_present/<name>`. Row = run index. */
-h5_columns *h5_columns_new(void);
+/* Gives the service its (empty) columns and registers their flush. 0 or SNX_ENOMEM. */
+int h5_columns_init(h5s *s);
 void h5_columns_free(h5_columns *c);
 /* Forgets what is known about columns on disk (after a delete or a close). */
 void h5_columns_forget(h5s *s);
@@ -229,8 +248,6 @@ int h5_column_place(const snx_node *leaf, long *row, char **container, char **co
  * it (another type, unit, comment or kind: the leaf then gets its own group). */
 int h5_column_add(h5s *s, const snx_node *leaf, long row, const char *container,
                   const char *column);
-/* Writes the buffered rows (part of every commit). */
-int h5_columns_flush(h5s *s);
 /* Writes n packed values of mtype at the given (sorted) rows of a 1-d extendible
  * dataset, growing it as needed. 0 or -1 (HDF5 error stack set). */
 int h5_write_rows(hid_t ds, hid_t mtype, const hsize_t *rows, size_t n, const void *buf);
@@ -247,13 +264,13 @@ int h5_columns_lookup(h5s *s, const char *container, long row, const char *prefi
 long h5_columns_clear(h5s *s, const char *container, long row, const char *prefix);
 
 /* ---- hdf5_overview.c ------------------------------------------------------------- */
-h5_runs *h5_runs_new(void);
+/* Gives the service its (empty) runs table buffer and registers its flush. */
+int h5_runs_init(h5s *s);
 void h5_runs_free(h5_runs *r);
 /* Buffers the runs-table row of run idx (completed forced on when `completed`). */
 int h5_runs_add(h5s *s, snx_traj *traj, long idx, int completed);
 /* Rows for runs the table does not have yet (after a whole-trajectory store). */
 int h5_runs_add_missing(h5s *s, snx_traj *traj);
-int h5_runs_flush(h5s *s);
 int h5_runs_load(h5s *s, snx_traj *traj);
 /* The explorations table: one column per explored parameter, one row per run. */
 int h5_store_explorations(h5s *s, snx_traj *traj);

@@ -42,7 +42,16 @@ static void row_clear(run_row *r)
     free(r->error);
 }
 
-h5_runs *h5_runs_new(void) { return snx_calloc(1, sizeof(h5_runs)); }
+static int runs_flush(h5s *s);
+
+int h5_runs_init(h5s *s)
+{
+    static const h5_pending hook = { .flush = runs_flush };
+    if (!(s->runs = snx_calloc(1, sizeof(h5_runs))))
+        return SNX_ENOMEM;
+    h5_add_pending(s, &hook);
+    return 0;
+}
 
 void h5_runs_free(h5_runs *r)
 {
@@ -244,7 +253,7 @@ static hid_t open_runs_table(h5s *s, hid_t type)
     return ds;
 }
 
-int h5_runs_flush(h5s *s)
+static int runs_flush(h5s *s)
 {
     h5_runs *r = s->runs;
     if (!r->n)

@@ -36,9 +36,7 @@ static int use_traj(h5s *s, snx_traj *traj)
 {
     int rc = h5_open(s, s->writable);
     if (!rc && s->writable)
-        rc = h5_columns_flush(s);
-    if (!rc && s->writable)
-        rc = h5_runs_flush(s);
+        rc = h5_flush_pending(s);
     return rc ? rc : h5_open_traj(s, snx_traj_name(traj));
 }
 
@@ -194,8 +192,8 @@ static int svc_load(void *self, snx_traj *traj, const snx_load_opts *o)
     h5s *s = self;
     char *name = NULL;
     int rc = h5_open(s, s->writable);
-    if (!rc && s->writable && !(rc = h5_columns_flush(s)))
-        rc = h5_runs_flush(s);
+    if (!rc && s->writable)
+        rc = h5_flush_pending(s);
     if (!rc)
         rc = h5_select_traj(s, o->name, o->index, o->force, &name);
     if (!rc)
@@ -311,9 +309,7 @@ static h5s *h5s_new(const char *filename, const snx_hdf5_opts *opts)
     s->truncate_pending = s->opts.overwrite_file;
     s->file = s->traj_g = H5I_INVALID_HID;
     s->filename = snx_strdup(filename);
-    s->columns = h5_columns_new();
-    s->runs = h5_runs_new();
-    if (!s->filename || !s->columns || !s->runs) {
+    if (!s->filename || h5_columns_init(s) || h5_runs_init(s)) {
         h5s_free(s);
         return NULL;
     }

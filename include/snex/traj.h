@@ -348,6 +348,9 @@ int snx_traj_in_run(const snx_traj *traj);
 /* The leaves and groups added since snx_traj_begin_run, in order of addition. */
 size_t snx_traj_n_run_added(const snx_traj *traj);
 snx_node *snx_traj_run_added(const snx_traj *traj, size_t i);
+/* Removes those nodes (and their subtrees) from the tree, e.g. once a run's data
+ * is stored. 0, or the error of the removal that failed (the rest stay). */
+int snx_traj_remove_run_added(snx_traj *traj);
 
 /* find_idx: indices of the runs whose values of the named parameters satisfy
  * pred(values, n_names, ctx). *out is malloc'ed (caller frees). */
