@@ -57,7 +57,7 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     if (!rc)
         rc = sim_model_parse(&g->model, eqs, "equations");
     if (!rc)
-        rc = sim_net_register(net, &g->obj, SIM_OBJ_GROUP, name);
+        rc = sim_net_register(net, &g->obj, &sim_group_kind, name);
     if (rc) { /* not registered: free here */
         if (strncmp(snx_errmsg(), what, strlen(what)) != 0)
             snx_error_context("%s", what);
@@ -140,9 +140,9 @@ snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop)
         free(v);
         return NULL;
     }
-    v->obj.kind = SIM_OBJ_GROUP;
+    v->obj.kind = &sim_group_kind;
     v->obj.net = root->obj.net;
-    v->obj.active = 1;
+    v->obj.active = true;
     v->root = root;
     v->start = g->start + start;
     v->n = stop - start;
@@ -170,11 +170,6 @@ int snx_group_is_refractory(const snx_group *g, int32_t i)
     if (!r->until || i < 0 || i >= g->n)
         return 0;
     return (double)r->obj.net->step < r->until[g->start + i];
-}
-
-int sim_group_refers_to(const snx_group *g, const snx_group *other)
-{
-    return g->root == other->root;
 }
 
 /* The variable's index, or an error listing the variables. */
@@ -243,3 +238,32 @@ int snx_group_init(snx_group *g, const char *var, const char *expr)
     sim_scope_clear(&sc);
     return rc;
 }
+
+/* ---- the group kind -------------------------------------------------------------------- */
+
+static int update(sim_object *o) { return sim_group_update((snx_group *)o); }
+static int reset(sim_object *o) { return sim_group_reset((snx_group *)o); }
+static void reseed(sim_object *o) { sim_group_reseed((snx_group *)o); }
+static void destroy(sim_object *o) { sim_group_destroy((snx_group *)o); }
+
+static int deliver(sim_object *o)
+{
+    sim_group_deliver((snx_group *)o);
+    return 0;
+}
+
+/* A removed group's spikes of its last step are not there for anyone to see. */
+static void deactivate(sim_object *o) { ((snx_group *)o)->n_spikes = 0; }
+
+const sim_kind sim_group_kind = {
+    .noun = "group",
+    .what = "a neuron group",
+    .step = { [SIM_PHASE_UPDATE] = update, [SIM_PHASE_DELIVER] = deliver,
+              [SIM_PHASE_RESET] = reset },
+    .deactivate = deactivate,
+    .reseed = reseed,
+    .structural = true,
+    .save = sim_group_save,
+    .restore = sim_group_restore,
+    .destroy = destroy,
+};

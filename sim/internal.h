@@ -12,6 +12,7 @@
 #ifndef SIM_INTERNAL_H
 #define SIM_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -23,15 +24,64 @@
 #include "snex/map.h"
 #include "snex/sim.h"
 
-enum sim_obj_kind { SIM_OBJ_GROUP, SIM_OBJ_SYNAPSES, SIM_OBJ_MONITOR };
+typedef struct sim_kind sim_kind;
 
 typedef struct sim_object {
-    int kind;
+    const sim_kind *kind;
     char *name;
     snx_net *net;
-    int active;
+    bool active;
     uint64_t serial;  /* unique within the network, never reused (snapshots check it) */
 } sim_object;
+
+/* The phases of a time step, in the order of sim.h's schedule. */
+enum sim_phase {
+    SIM_PHASE_UPDATE,    /* state update and threshold */
+    SIM_PHASE_PROPAGATE, /* synaptic propagation */
+    SIM_PHASE_DELIVER,   /* ring buffers into target variables */
+    SIM_PHASE_RESET,     /* reset and refractoriness */
+    SIM_PHASE_RECORD,    /* monitors */
+    SIM_N_PHASES
+};
+
+/* One object's part of a snapshot (snapshot.c copies and frees it). */
+typedef struct sim_saved {
+    uint64_t serial;
+    const sim_kind *kind;
+    double **arrays;       /* group: variables (+ until); synapses: variables */
+    int n_arrays;
+    int64_t length;        /* elements per array */
+    gsl_rng **rngs;        /* group: per-block streams */
+    int n_rngs;
+    sim_ring **rings;      /* group: per variable */
+    sim_event_queue *queue;
+    size_t n_spikes, n_samples;
+    int64_t *counts;
+} sim_saved;
+
+/* What the network does with an object of one kind. Entries may be NULL: nothing to
+ * do (save, restore and destroy are always set). */
+struct sim_kind {
+    const char *noun;      /* "group", for messages: cannot delete group "e" */
+    const char *what;      /* "a neuron group", for messages: "x" is not a neuron group */
+    int (*step[SIM_N_PHASES])(sim_object *o);   /* its part in each phase of a step */
+    int (*prepare)(sim_object *o);              /* before every run */
+    /* o cannot work without `other` (a synapses object without its groups ...) */
+    bool (*refers_to)(const sim_object *o, const sim_object *other);
+    void (*deactivate)(sim_object *o);          /* snx_net_remove took it out */
+    void (*reseed)(sim_object *o);              /* snx_net_reseed */
+    /* A restore needs the object to have existed at the snapshot; others (monitors)
+     * made since are restored with saved == NULL. */
+    bool structural;
+    int (*save)(const sim_object *o, sim_saved *saved);
+    int (*check_saved)(const sim_object *o, const sim_saved *saved); /* fits a restore */
+    int (*restore)(sim_object *o, const sim_saved *saved);
+    void (*destroy)(sim_object *o);
+};
+
+extern const sim_kind sim_group_kind;     /* group.c */
+extern const sim_kind sim_synapses_kind;  /* synapses.c */
+extern const sim_kind sim_monitor_kind;   /* monitor.c */
 
 struct snx_net {
     double dt;
@@ -57,7 +107,7 @@ struct snx_net {
 /* ---- network services (network.c) ------------------------------------------------- */
 
 /* Checks the name and enters obj (whose header is filled here) into the network. */
-int sim_net_register(snx_net *net, sim_object *obj, int kind, const char *name);
+int sim_net_register(snx_net *net, sim_object *obj, const sim_kind *kind, const char *name);
 /* Scratch registers for `thread`, after sim_net_reserve_regs(net, n) (not inside a
  * parallel region). */
 int sim_net_reserve_regs(snx_net *net, int n_regs);
@@ -134,7 +184,9 @@ int sim_group_reset(snx_group *g);
  * + count) of root->spikes, minus g->start. */
 size_t sim_group_view_spikes(const snx_group *g, const int32_t **first);
 void sim_group_destroy(snx_group *g);
-int sim_group_refers_to(const snx_group *g, const snx_group *other);
+/* Snapshots of a group's state (snapshot.c). */
+int sim_group_save(const sim_object *o, sim_saved *saved);
+int sim_group_restore(sim_object *o, const sim_saved *saved);
 
 /* ---- synapses (synapses.c, synapses_code.c) ----------------------------------------- */
 
@@ -174,6 +226,10 @@ int sim_synapses_prepare(snx_synapses *s);
 /* In a step: this step's presynaptic spikes in, due on_pre code run (synapses_step.c). */
 int sim_synapses_propagate(snx_synapses *s);
 void sim_synapses_destroy(snx_synapses *s);
+/* Snapshots of a synapses object's state (snapshot.c); check: not connected since. */
+int sim_synapses_save(const sim_object *o, sim_saved *saved);
+int sim_synapses_check_saved(const sim_object *o, const sim_saved *saved);
+int sim_synapses_restore(sim_object *o, const sim_saved *saved);
 /* A scope for synaptic code: synaptic variables (index list 0, unless !with_synaptic),
  * postsynaptic (list 1, as X_post and plain X) and presynaptic (list 2, X_pre)
  * variables, i, j, t, dt, N_pre, N_post (synapses_code.c). */
@@ -191,11 +247,10 @@ void sim_synapses_fill_table(snx_synapses *s);
 
 /* ---- monitors (monitor.c, monitor_spike.c, monitor_state.c, monitor_rate.c) -------- */
 
-enum sim_mon_type { SIM_MON_SPIKES, SIM_MON_COUNTS, SIM_MON_STATE, SIM_MON_RATE };
-
 struct snx_monitor {
     sim_object obj;
-    int type;
+    snx_monitor_kind type;    /* what it records */
+    int (*record)(snx_monitor *m); /* its part of the record phase, by type */
     snx_group *src;
     int32_t *neurons;         /* recorded neurons, relative to src */
     size_t n_neurons;
@@ -219,12 +274,9 @@ struct snx_monitor {
     int64_t *idx;             /* recorded neurons as root positions */
 };
 
-int sim_monitor_register(snx_net *net, snx_monitor *m, const char *name, int type,
-                         snx_group *g);
-int sim_monitor_record(snx_monitor *m);
-int sim_monitor_record_spikes(snx_monitor *m);
-int sim_monitor_record_state(snx_monitor *m);
-int sim_monitor_record_rate(snx_monitor *m);
+/* Checks g and enters m, recording with `record`, into the network. */
+int sim_monitor_register(snx_net *net, snx_monitor *m, const char *name, snx_monitor_kind type,
+                         int (*record)(snx_monitor *m), snx_group *g);
 /* The recorded neurons: NULL for all of the monitor's group (checks the indices). */
 int sim_monitor_set_neurons(snx_monitor *m, const int32_t *neurons, size_t n);
 /* Grows sample storage by one sample (at the current time); returns its index. */
@@ -233,5 +285,8 @@ int sim_monitor_new_sample(snx_monitor *m, size_t *index);
 void sim_monitor_truncate(snx_monitor *m, size_t n_spikes, size_t n_samples,
                           const int64_t *counts);
 void sim_monitor_destroy(snx_monitor *m);
+/* Snapshots of how much a monitor had recorded (snapshot.c). */
+int sim_monitor_save(const sim_object *o, sim_saved *saved);
+int sim_monitor_restore(sim_object *o, const sim_saved *saved);
 
 #endif

@@ -9,7 +9,8 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-int sim_monitor_register(snx_net *net, snx_monitor *m, const char *name, int type, snx_group *g)
+int sim_monitor_register(snx_net *net, snx_monitor *m, const char *name, snx_monitor_kind type,
+                         int (*record)(snx_monitor *m), snx_group *g)
 {
     if (!g)
         return snx_error(SNX_EINVAL, "monitor \"%s\": no group given", name ? name : "");
@@ -17,18 +18,10 @@ int sim_monitor_register(snx_net *net, snx_monitor *m, const char *name, int typ
         return snx_error(SNX_EINVAL, "monitor \"%s\": group \"%s\" belongs to another network",
                          name ? name : "", g->obj.name);
     m->type = type;
+    m->record = record;
     m->src = g;
     m->every = 1;
-    return sim_net_register(net, &m->obj, SIM_OBJ_MONITOR, name);
-}
-
-int sim_monitor_record(snx_monitor *m)
-{
-    switch (m->type) {
-    case SIM_MON_STATE: return sim_monitor_record_state(m);
-    case SIM_MON_RATE: return sim_monitor_record_rate(m);
-    default: return sim_monitor_record_spikes(m);
-    }
+    return sim_net_register(net, &m->obj, &sim_monitor_kind, name);
 }
 
 int sim_monitor_new_sample(snx_monitor *m, size_t *index)
@@ -46,7 +39,7 @@ int sim_monitor_new_sample(snx_monitor *m, size_t *index)
                 return SNX_ENOMEM;
             m->values[v] = p;
         }
-        if (m->type == SIM_MON_RATE) {
+        if (m->type == SNX_MONITOR_RATE) {
             double *r = snx_realloc(m->rates, cap * sizeof *r);
             if (!r)
                 return SNX_ENOMEM;
@@ -111,17 +104,7 @@ void snx_monitor_clear(snx_monitor *m)
 const char *snx_monitor_name(const snx_monitor *m) { return m ? m->obj.name : NULL; }
 snx_group *snx_monitor_source(const snx_monitor *m) { return m->src; }
 
-/* The public kinds are spelled out rather than cast from the internal type, so that
- * either enum may change order. */
-snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m)
-{
-    switch (m->type) {
-    case SIM_MON_COUNTS: return SNX_MONITOR_COUNTS;
-    case SIM_MON_STATE: return SNX_MONITOR_STATE;
-    case SIM_MON_RATE: return SNX_MONITOR_RATE;
-    default: return SNX_MONITOR_SPIKES;
-    }
-}
+snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m) { return m->type; }
 size_t snx_monitor_n_spikes(const snx_monitor *m) { return m ? m->n_sp : 0; }
 const int32_t *snx_monitor_spike_i(const snx_monitor *m) { return m ? m->sp_i : NULL; }
 const double *snx_monitor_spike_t(const snx_monitor *m) { return m ? m->sp_t : NULL; }
@@ -189,3 +172,28 @@ int sim_monitor_set_neurons(snx_monitor *m, const int32_t *neurons, size_t n)
     }
     return 0;
 }
+
+/* ---- the monitor kind ---------------------------------------------------------------- */
+
+static int record(sim_object *o)
+{
+    snx_monitor *m = (snx_monitor *)o;
+    return m->record(m);
+}
+
+static bool refers_to(const sim_object *o, const sim_object *other)
+{
+    return &((const snx_monitor *)o)->src->root->obj == other;
+}
+
+static void destroy(sim_object *o) { sim_monitor_destroy((snx_monitor *)o); }
+
+const sim_kind sim_monitor_kind = {
+    .noun = "monitor",
+    .what = "a monitor",
+    .step = { [SIM_PHASE_RECORD] = record },
+    .refers_to = refers_to,
+    .save = sim_monitor_save,
+    .restore = sim_monitor_restore,
+    .destroy = destroy,
+};

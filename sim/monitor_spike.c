@@ -8,13 +8,15 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-static snx_monitor *spike_monitor(snx_net *net, const char *name, snx_group *g, int type,
-                                  const int32_t *neurons, size_t n)
+static int record_spikes(snx_monitor *m);
+
+static snx_monitor *spike_monitor(snx_net *net, const char *name, snx_group *g,
+                                  snx_monitor_kind type, const int32_t *neurons, size_t n)
 {
     snx_monitor *m = snx_calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    int rc = sim_monitor_register(net, m, name, type, g);
+    int rc = sim_monitor_register(net, m, name, type, record_spikes, g);
     if (rc) {
         sim_monitor_destroy(m);
         return NULL;
@@ -32,15 +34,15 @@ static snx_monitor *spike_monitor(snx_net *net, const char *name, snx_group *g, 
 snx_monitor *snx_monitor_spikes(snx_net *net, const char *name, snx_group *g,
                                 const int32_t *neurons, size_t n)
 {
-    return spike_monitor(net, name, g, SIM_MON_SPIKES, neurons, n);
+    return spike_monitor(net, name, g, SNX_MONITOR_SPIKES, neurons, n);
 }
 
 snx_monitor *snx_monitor_counts(snx_net *net, const char *name, snx_group *g)
 {
-    return spike_monitor(net, name, g, SIM_MON_COUNTS, NULL, 0);
+    return spike_monitor(net, name, g, SNX_MONITOR_COUNTS, NULL, 0);
 }
 
-int sim_monitor_record_spikes(snx_monitor *m)
+static int record_spikes(snx_monitor *m)
 {
     const int32_t *sp;
     size_t n = sim_group_view_spikes(m->src, &sp);
@@ -48,7 +50,7 @@ int sim_monitor_record_spikes(snx_monitor *m)
         return 0;
     double t = snx_net_t(m->obj.net);
     int32_t start = m->src->start;
-    if (m->type == SIM_MON_SPIKES) {
+    if (m->type == SNX_MONITOR_SPIKES) {
         size_t cap = m->cap_sp;
         if (snx_grow(&m->sp_i, &cap, m->n_sp + n, sizeof *m->sp_i))
             return SNX_ENOMEM;
@@ -62,7 +64,7 @@ int sim_monitor_record_spikes(snx_monitor *m)
         if (pos < 0)
             continue;
         m->counts[pos]++;
-        if (m->type == SIM_MON_SPIKES) {
+        if (m->type == SNX_MONITOR_SPIKES) {
             m->sp_i[m->n_sp] = i;
             m->sp_t[m->n_sp++] = t;
         }

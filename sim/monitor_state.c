@@ -106,13 +106,15 @@ static int setup_vars(snx_monitor *m, const char *vars)
     return rc;
 }
 
+static int record_state(snx_monitor *m);
+
 snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, const char *vars,
                                const int32_t *neurons, size_t n, double record_dt)
 {
     snx_monitor *m = snx_calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    if (sim_monitor_register(net, m, name, SIM_MON_STATE, g)) {
+    if (sim_monitor_register(net, m, name, SNX_MONITOR_STATE, record_state, g)) {
         sim_monitor_destroy(m);
         return NULL;
     }
@@ -130,7 +132,7 @@ snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, con
     return m;
 }
 
-int sim_monitor_record_state(snx_monitor *m)
+static int record_state(snx_monitor *m)
 {
     snx_net *net = m->obj.net;
     if (net->step % m->every)

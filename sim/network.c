@@ -86,8 +86,8 @@ void snx_net_reseed(snx_net *net, uint64_t seed)
 {
     set_serial_seed(net, seed);
     for (size_t k = 0; k < net->n_objs; k++)
-        if (net->objs[k]->kind == SIM_OBJ_GROUP)
-            sim_group_reseed((snx_group *)net->objs[k]);
+        if (net->objs[k]->kind->reseed)
+            net->objs[k]->kind->reseed(net->objs[k]);
 }
 
 size_t snx_net_n_objects(const snx_net *net) { return net ? net->n_objs : 0; }
@@ -97,22 +97,13 @@ const char *snx_net_object_name(const snx_net *net, size_t k)
     return net && k < net->n_objs ? net->objs[k]->name : NULL;
 }
 
-static void destroy_object(sim_object *o)
-{
-    switch (o->kind) {
-    case SIM_OBJ_GROUP: sim_group_destroy((snx_group *)o); break;
-    case SIM_OBJ_SYNAPSES: sim_synapses_destroy((snx_synapses *)o); break;
-    default: sim_monitor_destroy((snx_monitor *)o); break;
-    }
-}
-
 void snx_net_free(snx_net *net)
 {
     if (!net)
         return;
     /* Newest first: monitors and synapses go before the groups they refer to. */
     for (size_t k = net->n_objs; k-- > 0;)
-        destroy_object(net->objs[k]);
+        net->objs[k]->kind->destroy(net->objs[k]);
     free(net->objs);
     snx_map_free(net->by_name);
     snx_namespace_free(net->ns);
@@ -130,7 +121,7 @@ double snx_net_dt(const snx_net *net) { return net->dt; }
 double snx_net_t(const snx_net *net) { return (double)net->step * net->dt; }
 int64_t snx_net_step(const snx_net *net) { return net->step; }
 
-int sim_net_register(snx_net *net, sim_object *obj, int kind, const char *name)
+int sim_net_register(snx_net *net, sim_object *obj, const sim_kind *kind, const char *name)
 {
     if (!net)
         return snx_error(SNX_EINVAL, "no network given for \"%s\"", name ? name : "(null)");
@@ -144,7 +135,7 @@ int sim_net_register(snx_net *net, sim_object *obj, int kind, const char *name)
         return SNX_ENOMEM;
     obj->kind = kind;
     obj->net = net;
-    obj->active = 1;
+    obj->active = true;
     obj->serial = ++net->n_objects_made;
     if (!(obj->name = snx_strdup(name)) || snx_map_put(net->by_name, name, obj))
         return SNX_ENOMEM;
@@ -235,11 +226,11 @@ static sim_object *find(const snx_net *net, const char *name)
     return o;
 }
 
-static void *find_kind(const snx_net *net, const char *name, int kind, const char *what)
+static void *find_kind(const snx_net *net, const char *name, const sim_kind *kind)
 {
     sim_object *o = find(net, name);
     if (o && o->kind != kind) {
-        snx_error(SNX_ETYPE, "\"%s\" is not %s", name, what);
+        snx_error(SNX_ETYPE, "\"%s\" is not %s", name, kind->what);
         return NULL;
     }
     return o;
@@ -247,32 +238,32 @@ static void *find_kind(const snx_net *net, const char *name, int kind, const cha
 
 snx_group *snx_net_group(const snx_net *net, const char *name)
 {
-    return find_kind(net, name, SIM_OBJ_GROUP, "a neuron group");
+    return find_kind(net, name, &sim_group_kind);
 }
 
 snx_synapses *snx_net_synapses(const snx_net *net, const char *name)
 {
-    return find_kind(net, name, SIM_OBJ_SYNAPSES, "a synapses object");
+    return find_kind(net, name, &sim_synapses_kind);
 }
 
 snx_monitor *snx_net_monitor(const snx_net *net, const char *name)
 {
-    return find_kind(net, name, SIM_OBJ_MONITOR, "a monitor");
+    return find_kind(net, name, &sim_monitor_kind);
 }
 
-static int set_active(snx_net *net, const char *name, int active)
+static int set_active(snx_net *net, const char *name, bool active)
 {
     sim_object *o = find(net, name);
     if (!o)
         return SNX_ENOTFOUND;
     o->active = active;
-    if (o->kind == SIM_OBJ_GROUP && !active)
-        ((snx_group *)o)->n_spikes = 0; /* no stale spikes for anyone to see */
+    if (!active && o->kind->deactivate)
+        o->kind->deactivate(o);
     return 0;
 }
 
-int snx_net_remove(snx_net *net, const char *name) { return set_active(net, name, 0); }
-int snx_net_add(snx_net *net, const char *name) { return set_active(net, name, 1); }
+int snx_net_remove(snx_net *net, const char *name) { return set_active(net, name, false); }
+int snx_net_add(snx_net *net, const char *name) { return set_active(net, name, true); }
 
 int snx_net_is_active(const snx_net *net, const char *name)
 {
@@ -280,16 +271,10 @@ int snx_net_is_active(const snx_net *net, const char *name)
     return o ? o->active : 0;
 }
 
-/* The group an object depends on (monitors: one; synapses: two), for checks. */
-static int depends_on_group(const sim_object *o, const snx_group *g)
+/* o cannot work without other (a monitor without its group ...). */
+static bool refers_to(const sim_object *o, const sim_object *other)
 {
-    if (o->kind == SIM_OBJ_SYNAPSES) {
-        const snx_synapses *s = (const snx_synapses *)o;
-        return s->pre->root == g || s->post->root == g;
-    }
-    if (o->kind == SIM_OBJ_MONITOR)
-        return ((const snx_monitor *)o)->src->root == g;
-    return 0;
+    return o->kind->refers_to && o->kind->refers_to(o, other);
 }
 
 int snx_net_delete(snx_net *net, const char *name)
@@ -298,57 +283,47 @@ int snx_net_delete(snx_net *net, const char *name)
     if (!o)
         return SNX_ENOTFOUND;
     for (size_t k = 0; k < net->n_objs; k++)
-        if (o->kind == SIM_OBJ_GROUP && depends_on_group(net->objs[k], (snx_group *)o))
-            return snx_error(SNX_ESTATE, "cannot delete group \"%s\": \"%s\" refers to it",
-                             name, net->objs[k]->name);
+        if (refers_to(net->objs[k], o))
+            return snx_error(SNX_ESTATE, "cannot delete %s \"%s\": \"%s\" refers to it",
+                             o->kind->noun, name, net->objs[k]->name);
     size_t k = 0;
     while (net->objs[k] != o)
         k++;
     memmove(net->objs + k, net->objs + k + 1, (net->n_objs - k - 1) * sizeof *net->objs);
     net->n_objs--;
     snx_map_remove(net->by_name, name);
-    destroy_object(o);
+    o->kind->destroy(o);
     return 0;
 }
 
 /* ---- running ---------------------------------------------------------------------------- */
 
+/* An active object that refers to a removed one cannot run. */
 static int check_references(const snx_net *net)
 {
     for (size_t k = 0; k < net->n_objs; k++) {
         const sim_object *o = net->objs[k];
-        if (!o->active || o->kind == SIM_OBJ_GROUP)
-            continue;
-        for (size_t g = 0; g < net->n_objs; g++) {
-            const sim_object *og = net->objs[g];
-            if (og->kind == SIM_OBJ_GROUP && !og->active && depends_on_group(o, (const snx_group *)og))
-                return snx_error(SNX_ESTATE, "\"%s\" refers to group \"%s\", which is removed "
-                                             "from the network", o->name, og->name);
+        for (size_t r = 0; o->active && r < net->n_objs; r++) {
+            const sim_object *removed = net->objs[r];
+            if (!removed->active && refers_to(o, removed))
+                return snx_error(SNX_ESTATE, "\"%s\" refers to %s \"%s\", which is removed "
+                                             "from the network",
+                                 o->name, removed->kind->noun, removed->name);
         }
     }
     return 0;
 }
 
+/* Every phase visits the active objects in creation order. */
 static int one_step(snx_net *net)
 {
     int rc = 0;
-    sim_object **objs = net->objs;
-    size_t n = net->n_objs;
-    for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SIM_OBJ_GROUP)
-            rc = sim_group_update((snx_group *)objs[k]);
-    for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SIM_OBJ_SYNAPSES)
-            rc = sim_synapses_propagate((snx_synapses *)objs[k]);
-    for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SIM_OBJ_GROUP)
-            sim_group_deliver((snx_group *)objs[k]);
-    for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SIM_OBJ_GROUP)
-            rc = sim_group_reset((snx_group *)objs[k]);
-    for (size_t k = 0; k < n && !rc; k++)
-        if (objs[k]->active && objs[k]->kind == SIM_OBJ_MONITOR)
-            rc = sim_monitor_record((snx_monitor *)objs[k]);
+    for (int phase = 0; phase < SIM_N_PHASES && !rc; phase++)
+        for (size_t k = 0; k < net->n_objs && !rc; k++) {
+            sim_object *o = net->objs[k];
+            if (o->active && o->kind->step[phase])
+                rc = o->kind->step[phase](o);
+        }
     if (!rc)
         net->step++;
     return rc;
@@ -370,8 +345,8 @@ int snx_net_run(snx_net *net, double duration)
     int64_t steps = llround(duration / net->dt);
     int rc = check_references(net);
     for (size_t k = 0; k < net->n_objs && !rc; k++)
-        if (net->objs[k]->active && net->objs[k]->kind == SIM_OBJ_SYNAPSES)
-            rc = sim_synapses_prepare((snx_synapses *)net->objs[k]);
+        if (net->objs[k]->active && net->objs[k]->kind->prepare)
+            rc = net->objs[k]->kind->prepare(net->objs[k]);
     double start = wall_seconds(), last = start;
     for (int64_t s = 0; s < steps && !rc; s++) {
         rc = one_step(net);

@@ -5,7 +5,10 @@
  * synapses object's variables and event queue, and how much each monitor had recorded
  * (monitors only grow, so restoring cuts them back). Structure (equations,
  * connectivity, delays) is not copied: restoring requires the same groups and synapses,
- * recognised by their serial numbers. */
+ * recognised by their serial numbers.
+ *
+ * The network-wide part is here; each kind's table (internal.h) points at its save and
+ * restore functions below. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -14,28 +17,14 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-typedef struct {
-    uint64_t serial;
-    int kind;
-    double **arrays;       /* group: variables (+ until); synapses: variables */
-    int n_arrays;
-    int64_t length;        /* elements per array */
-    gsl_rng **rngs;        /* group: per-block streams */
-    int n_rngs;
-    sim_ring **rings;      /* group: per variable */
-    sim_event_queue *queue;
-    size_t n_spikes, n_samples;
-    int64_t *counts;
-} snap_obj;
-
 struct snx_snapshot {
     int64_t step;
     gsl_rng *rng;
-    snap_obj *objs;
+    sim_saved *objs;
     size_t n_objs;
 };
 
-static void free_obj(snap_obj *o)
+static void free_obj(sim_saved *o)
 {
     for (int k = 0; k < o->n_arrays; k++)
         free(o->arrays[k]);
@@ -63,7 +52,7 @@ void snx_snapshot_free(snx_snapshot *snap)
     free(snap);
 }
 
-static int copy_arrays(snap_obj *o, double *const *src, int n, int64_t len)
+static int copy_arrays(sim_saved *o, double *const *src, int n, int64_t len)
 {
     o->n_arrays = n;
     o->length = len;
@@ -78,8 +67,9 @@ static int copy_arrays(snap_obj *o, double *const *src, int n, int64_t len)
     return 0;
 }
 
-static int save_group(snap_obj *o, const snx_group *g)
+int sim_group_save(const sim_object *obj, sim_saved *o)
 {
+    const snx_group *g = (const snx_group *)obj;
     int n = g->model.n_vars + (g->until ? 1 : 0);
     int rc = copy_arrays(o, g->arrays, n, g->n);
     if (!rc && g->block_rng) {
@@ -98,16 +88,18 @@ static int save_group(snap_obj *o, const snx_group *g)
     return rc;
 }
 
-static int save_synapses(snap_obj *o, const snx_synapses *s)
+int sim_synapses_save(const sim_object *obj, sim_saved *o)
 {
+    const snx_synapses *s = (const snx_synapses *)obj;
     int rc = copy_arrays(o, s->vars, s->vars ? s->model.n_vars : 0, snx_synapses_count(s));
     if (!rc && s->queue)
         rc = sim_queue_copy(s->queue, &o->queue);
     return rc;
 }
 
-static int save_monitor(snap_obj *o, const snx_monitor *m)
+int sim_monitor_save(const sim_object *obj, sim_saved *o)
 {
+    const snx_monitor *m = (const snx_monitor *)obj;
     o->n_spikes = m->n_sp;
     o->n_samples = m->n_samples;
     if (!m->counts)
@@ -133,12 +125,10 @@ snx_snapshot *snx_net_snapshot(snx_net *net)
     int rc = (snap->rng = gsl_rng_clone(net->rng)) ? 0 : SNX_ENOMEM;
     for (size_t k = 0; k < net->n_objs && !rc; k++) {
         const sim_object *obj = net->objs[k];
-        snap_obj *o = &snap->objs[snap->n_objs++];
+        sim_saved *o = &snap->objs[snap->n_objs++];
         o->serial = obj->serial;
         o->kind = obj->kind;
-        rc = obj->kind == SIM_OBJ_GROUP      ? save_group(o, (const snx_group *)obj)
-             : obj->kind == SIM_OBJ_SYNAPSES ? save_synapses(o, (const snx_synapses *)obj)
-                                             : save_monitor(o, (const snx_monitor *)obj);
+        rc = obj->kind->save(obj, o);
     }
     if (rc) {
         snx_snapshot_free(snap);
@@ -148,7 +138,7 @@ snx_snapshot *snx_net_snapshot(snx_net *net)
     return snap;
 }
 
-static const snap_obj *find_saved(const snx_snapshot *snap, uint64_t serial)
+static const sim_saved *find_saved(const snx_snapshot *snap, uint64_t serial)
 {
     for (size_t k = 0; k < snap->n_objs; k++)
         if (snap->objs[k].serial == serial)
@@ -162,27 +152,31 @@ static int check_fits(const snx_net *net, const snx_snapshot *snap)
     size_t structural = 0;
     for (size_t k = 0; k < net->n_objs; k++) {
         const sim_object *obj = net->objs[k];
-        if (obj->kind == SIM_OBJ_MONITOR)
+        if (!obj->kind->structural)
             continue;
-        const snap_obj *o = find_saved(snap, obj->serial);
+        const sim_saved *o = find_saved(snap, obj->serial);
         if (!o)
             return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" did not exist at the snapshot",
                              obj->name);
-        if (obj->kind == SIM_OBJ_SYNAPSES && o->length != snx_synapses_count((const snx_synapses *)obj))
-            return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" was connected after the "
-                                         "snapshot", obj->name);
+        int rc = obj->kind->check_saved ? obj->kind->check_saved(obj, o) : 0;
+        if (rc)
+            return rc;
         structural++;
     }
     for (size_t k = 0; k < snap->n_objs; k++)
-        structural -= snap->objs[k].kind != SIM_OBJ_MONITOR;
+        structural -= snap->objs[k].kind->structural;
     if (structural)
         return snx_error(SNX_ESTATE, "snx_net_restore: a group or synapses object of the "
                                      "snapshot has been deleted");
     return 0;
 }
 
-static int restore_group(snx_group *g, const snap_obj *o)
+int sim_group_restore(sim_object *obj, const sim_saved *o)
 {
+    snx_group *g = (snx_group *)obj;
+    if (o->n_rngs && !g->block_rng)
+        return snx_error(SNX_ESTATE, "snx_net_restore: internal: streams of \"%s\" missing",
+                         obj->name);
     for (int k = 0; k < o->n_arrays; k++)
         memcpy(g->arrays[k], o->arrays[k], (size_t)g->n * sizeof(double));
     for (int b = 0; b < o->n_rngs; b++)
@@ -198,14 +192,33 @@ static int restore_group(snx_group *g, const snap_obj *o)
     return rc;
 }
 
-static int restore_synapses(snx_synapses *s, const snap_obj *o)
+int sim_synapses_check_saved(const sim_object *obj, const sim_saved *o)
 {
+    if (o->length != snx_synapses_count((const snx_synapses *)obj))
+        return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" was connected after the "
+                                     "snapshot", obj->name);
+    return 0;
+}
+
+int sim_synapses_restore(sim_object *obj, const sim_saved *o)
+{
+    snx_synapses *s = (snx_synapses *)obj;
     for (int k = 0; k < o->n_arrays; k++)
         memcpy(s->vars[k], o->arrays[k], (size_t)o->length * sizeof(double));
     if (o->queue && s->queue)
         return sim_queue_restore(s->queue, o->queue);
     if (s->queue)
         sim_queue_clear(s->queue);
+    return 0;
+}
+
+/* A monitor made after the snapshot (saved NULL) had recorded nothing then. */
+int sim_monitor_restore(sim_object *obj, const sim_saved *o)
+{
+    if (o)
+        sim_monitor_truncate((snx_monitor *)obj, o->n_spikes, o->n_samples, o->counts);
+    else
+        snx_monitor_clear((snx_monitor *)obj);
     return 0;
 }
 
@@ -220,20 +233,7 @@ int snx_net_restore(snx_net *net, const snx_snapshot *snap)
     gsl_rng_memcpy(net->rng, snap->rng);
     for (size_t k = 0; k < net->n_objs && !rc; k++) {
         sim_object *obj = net->objs[k];
-        const snap_obj *o = find_saved(snap, obj->serial);
-        if (obj->kind == SIM_OBJ_GROUP) {
-            snx_group *g = (snx_group *)obj;
-            if (o->n_rngs && !g->block_rng)
-                return snx_error(SNX_ESTATE, "snx_net_restore: internal: streams of \"%s\" "
-                                             "missing", obj->name);
-            rc = restore_group(g, o);
-        } else if (obj->kind == SIM_OBJ_SYNAPSES) {
-            rc = restore_synapses((snx_synapses *)obj, o);
-        } else if (o) {
-            sim_monitor_truncate((snx_monitor *)obj, o->n_spikes, o->n_samples, o->counts);
-        } else {
-            snx_monitor_clear((snx_monitor *)obj);
-        }
+        rc = obj->kind->restore(obj, find_saved(snap, obj->serial));
     }
     return rc;
 }

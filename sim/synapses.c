@@ -47,7 +47,7 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
         rc = SNX_ENOMEM;
     rc = rc ? rc : sim_model_parse(&s->model, o.model, "synapse model");
     rc = rc ? rc : check_model(s);
-    rc = rc ? rc : sim_net_register(net, &s->obj, SIM_OBJ_SYNAPSES, name);
+    rc = rc ? rc : sim_net_register(net, &s->obj, &sim_synapses_kind, name);
     if (rc) {
         snx_error_context("%s", what);
         sim_synapses_destroy(s);
@@ -387,3 +387,29 @@ int snx_synapses_init(snx_synapses *s, const char *var, const char *expr)
     free(pre);
     return rc;
 }
+
+/* ---- the synapses kind ---------------------------------------------------------------- */
+
+static int prepare(sim_object *o) { return sim_synapses_prepare((snx_synapses *)o); }
+static int propagate(sim_object *o) { return sim_synapses_propagate((snx_synapses *)o); }
+
+static bool refers_to(const sim_object *o, const sim_object *other)
+{
+    const snx_synapses *s = (const snx_synapses *)o;
+    return &s->pre->root->obj == other || &s->post->root->obj == other;
+}
+
+static void destroy(sim_object *o) { sim_synapses_destroy((snx_synapses *)o); }
+
+const sim_kind sim_synapses_kind = {
+    .noun = "synapses",
+    .what = "a synapses object",
+    .step = { [SIM_PHASE_PROPAGATE] = propagate },
+    .prepare = prepare,
+    .refers_to = refers_to,
+    .structural = true,
+    .save = sim_synapses_save,
+    .check_saved = sim_synapses_check_saved,
+    .restore = sim_synapses_restore,
+    .destroy = destroy,
+};
