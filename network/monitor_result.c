@@ -130,7 +130,7 @@ static int net_put_rate(snx_node *res, const snx_monitor *mon)
 
 /* One variable's recording as [recorded neuron × sample]: the engine keeps a row per
  * sample, readers want a row (a trace) per neuron. */
-static int net_put_trace(snx_node *res, const snx_monitor *mon, int var)
+static int net_put_trace(snx_node *res, const snx_monitor *mon, size_t var)
 {
     const char *name = snx_monitor_var_name(mon, var);
     for (size_t k = 0; k < sizeof net_reserved_items / sizeof *net_reserved_items; k++)
@@ -159,7 +159,7 @@ static int net_put_state(snx_node *res, const snx_monitor *mon)
 {
     snx_buf vars = { 0 };
     int rc = net_put_sample_times(res, mon);
-    for (int v = 0; !rc && v < snx_monitor_n_vars(mon); v++) {
+    for (size_t v = 0; !rc && v < snx_monitor_n_vars(mon); v++) {
         rc = net_put_trace(res, mon, v);
         if (!rc)
             rc = snx_buf_printf(&vars, "%s%s", v ? "," : "", snx_monitor_var_name(mon, v));

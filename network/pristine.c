@@ -52,7 +52,7 @@ static int save_objects(net_pristine *p, const snx_net *net)
         const char *name = snx_net_object_name(net, p->n_objects);
         if (!(p->names[p->n_objects] = snx_strdup(name)))
             return SNX_ENOMEM;
-        p->active[p->n_objects] = snx_net_is_active(net, name) == 1;
+        p->active[p->n_objects] = snx_net_is_active(net, name);
     }
     return 0;
 }

@@ -155,20 +155,20 @@ snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop)
 int32_t snx_group_size(const snx_group *g) { return g ? g->n : 0; }
 int32_t snx_group_offset(const snx_group *g) { return g ? g->start : 0; }
 const char *snx_group_name(const snx_group *g) { return g ? g->obj.name : NULL; }
-int snx_group_n_vars(const snx_group *g) { return g ? g->root->model.n_vars : 0; }
+size_t snx_group_n_vars(const snx_group *g) { return g ? (size_t)g->root->model.n_vars : 0; }
 
-const char *snx_group_var_name(const snx_group *g, int k)
+const char *snx_group_var_name(const snx_group *g, size_t k)
 {
-    if (!g || k < 0 || k >= g->root->model.n_vars)
+    if (!g || k >= (size_t)g->root->model.n_vars)
         return NULL;
-    return sim_model_var_eq(&g->root->model, k)->name;
+    return sim_model_var_eq(&g->root->model, (int)k)->name;
 }
 
-int snx_group_is_refractory(const snx_group *g, int32_t i)
+bool snx_group_is_refractory(const snx_group *g, int32_t i)
 {
     const snx_group *r = g->root;
     if (!r->until || i < 0 || i >= g->n)
-        return 0;
+        return false;
     return (double)r->obj.net->step < r->until[g->start + i];
 }
 

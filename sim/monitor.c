@@ -111,7 +111,7 @@ const double *snx_monitor_spike_t(const snx_monitor *m) { return m ? m->sp_t : N
 size_t snx_monitor_n_samples(const snx_monitor *m) { return m ? m->n_samples : 0; }
 const double *snx_monitor_times(const snx_monitor *m) { return m ? m->times : NULL; }
 const double *snx_monitor_rates(const snx_monitor *m) { return m ? m->rates : NULL; }
-int snx_monitor_n_vars(const snx_monitor *m) { return m ? m->n_vars : 0; }
+size_t snx_monitor_n_vars(const snx_monitor *m) { return m ? (size_t)m->n_vars : 0; }
 
 const int64_t *snx_monitor_counts_of(const snx_monitor *m, size_t *n)
 {
@@ -127,14 +127,14 @@ const int32_t *snx_monitor_neurons(const snx_monitor *m, size_t *n)
     return m ? m->neurons : NULL;
 }
 
-const char *snx_monitor_var_name(const snx_monitor *m, int k)
+const char *snx_monitor_var_name(const snx_monitor *m, size_t k)
 {
-    return m && k >= 0 && k < m->n_vars ? m->var_names[k] : NULL;
+    return m && k < (size_t)m->n_vars ? m->var_names[k] : NULL;
 }
 
-snx_dim snx_monitor_var_dim(const snx_monitor *m, int k)
+snx_dim snx_monitor_var_dim(const snx_monitor *m, size_t k)
 {
-    return m && k >= 0 && k < m->n_vars ? m->var_dims[k] : SNX_DIMENSIONLESS;
+    return m && k < (size_t)m->n_vars ? m->var_dims[k] : SNX_DIMENSIONLESS;
 }
 
 const double *snx_monitor_values(const snx_monitor *m, const char *var)

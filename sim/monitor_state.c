@@ -109,8 +109,9 @@ static int setup_vars(snx_monitor *m, const char *vars)
 static int record_state(snx_monitor *m);
 
 snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, const char *vars,
-                               const int32_t *neurons, size_t n, double record_dt)
+                               const snx_state_monitor_opts *opts)
 {
+    snx_state_monitor_opts o = opts ? *opts : (snx_state_monitor_opts){ 0 };
     snx_monitor *m = snx_calloc(1, sizeof *m);
     if (!m)
         return NULL;
@@ -118,11 +119,11 @@ snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, con
         sim_monitor_destroy(m);
         return NULL;
     }
-    int rc = sim_monitor_set_neurons(m, neurons, n);
-    double k = record_dt > 0 ? record_dt / net->dt : 1;
+    int rc = sim_monitor_set_neurons(m, o.neurons, o.n_neurons);
+    double k = o.record_dt > 0 ? o.record_dt / net->dt : 1;
     if (!rc && (!(k >= 1) || fabs(k - round(k)) > 1e-9 * k))
         rc = snx_error(SNX_EINVAL, "state monitor \"%s\": record_dt %g s is not a multiple of "
-                                   "dt %g s", name, record_dt, net->dt);
+                                   "dt %g s", name, o.record_dt, net->dt);
     m->every = (int64_t)llround(k);
     rc = rc ? rc : setup_vars(m, vars);
     if (rc) {

@@ -40,14 +40,14 @@ void snx_namespace_free(snx_namespace *ns)
     free(ns);
 }
 
-int snx_namespace_valid_name(const char *name)
+bool snx_namespace_valid_name(const char *name)
 {
     if (!name || !(isalpha((unsigned char)name[0]) || name[0] == '_'))
-        return 0;
+        return false;
     for (const char *p = name; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_'))
-            return 0;
-    return 1;
+            return false;
+    return true;
 }
 
 int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim)
@@ -91,10 +91,10 @@ int snx_namespace_get(const snx_namespace *ns, const char *name, double *si_valu
 
 size_t snx_namespace_count(const snx_namespace *ns) { return ns ? snx_map_count(ns->map) : 0; }
 
-int snx_namespace_next(const snx_namespace *ns, size_t *iter, const char **name)
+bool snx_namespace_next(const snx_namespace *ns, size_t *iter, const char **name)
 {
     void *v;
-    return ns ? snx_map_next(ns->map, iter, name, &v) : 0;
+    return ns && snx_map_next(ns->map, iter, name, &v);
 }
 
 snx_namespace *snx_namespace_copy(const snx_namespace *ns)

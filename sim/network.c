@@ -265,10 +265,10 @@ static int set_active(snx_net *net, const char *name, bool active)
 int snx_net_remove(snx_net *net, const char *name) { return set_active(net, name, false); }
 int snx_net_add(snx_net *net, const char *name) { return set_active(net, name, true); }
 
-int snx_net_is_active(const snx_net *net, const char *name)
+bool snx_net_is_active(const snx_net *net, const char *name)
 {
     sim_object *o = find(net, name);
-    return o ? o->active : 0;
+    return o && o->active;
 }
 
 /* o cannot work without other (a monitor without its group ...). */

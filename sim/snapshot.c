@@ -91,7 +91,8 @@ int sim_group_save(const sim_object *obj, sim_saved *o)
 int sim_synapses_save(const sim_object *obj, sim_saved *o)
 {
     const snx_synapses *s = (const snx_synapses *)obj;
-    int rc = copy_arrays(o, s->vars, s->vars ? s->model.n_vars : 0, snx_synapses_count(s));
+    int rc = copy_arrays(o, s->vars, s->vars ? s->model.n_vars : 0,
+                         (int64_t)snx_synapses_count(s));
     if (!rc && s->queue)
         rc = sim_queue_copy(s->queue, &o->queue);
     return rc;
@@ -194,7 +195,7 @@ int sim_group_restore(sim_object *obj, const sim_saved *o)
 
 int sim_synapses_check_saved(const sim_object *obj, const sim_saved *o)
 {
-    if (o->length != snx_synapses_count((const snx_synapses *)obj))
+    if ((size_t)o->length != snx_synapses_count((const snx_synapses *)obj))
         return snx_error(SNX_ESTATE, "snx_net_restore: \"%s\" was connected after the "
                                      "snapshot", obj->name);
     return 0;

@@ -94,7 +94,12 @@ void sim_synapses_destroy(snx_synapses *s)
     free(s);
 }
 
-int64_t snx_synapses_count(const snx_synapses *s) { return s && s->connected ? s->csr.n_syn : 0; }
+/* Inside, synapse positions are int64_t (the programs' index lists are); outside, the
+ * number of synapses is a count like any other. */
+size_t snx_synapses_count(const snx_synapses *s)
+{
+    return s && s->connected ? (size_t)s->csr.n_syn : 0;
+}
 const char *snx_synapses_name(const snx_synapses *s) { return s ? s->obj.name : NULL; }
 
 /* ---- connecting --------------------------------------------------------------------- */
@@ -131,12 +136,12 @@ static int adopt(snx_synapses *s, sim_csr *csr, int64_t *order, int rc)
 }
 
 /* Autapses can only happen when both ends look into the same group. */
-static int autapses_flag(const snx_synapses *s, int autapses)
+static int autapses_flag(const snx_synapses *s, const snx_connect_opts *opts)
 {
-    return autapses || s->pre->root != s->post->root;
+    return !(opts && opts->exclude_autapses) || s->pre->root != s->post->root;
 }
 
-int snx_synapses_connect_p(snx_synapses *s, double p, int autapses)
+int snx_synapses_connect_p(snx_synapses *s, double p, const snx_connect_opts *opts)
 {
     int rc = check_unconnected(s);
     if (rc)
@@ -144,18 +149,18 @@ int snx_synapses_connect_p(snx_synapses *s, double p, int autapses)
     if (!(p >= 0 && p <= 1))
         return snx_error(SNX_EINVAL, "%s: connection probability %g is not in [0, 1]", s->what, p);
     sim_csr csr;
-    rc = sim_csr_random(&csr, s->pre->n, s->post->n, p, autapses_flag(s, autapses),
+    rc = sim_csr_random(&csr, s->pre->n, s->post->n, p, autapses_flag(s, opts),
                         s->pre->start, s->post->start, s->obj.net->rng);
     return adopt(s, &csr, NULL, rc);
 }
 
-int snx_synapses_connect_all(snx_synapses *s, int autapses)
+int snx_synapses_connect_all(snx_synapses *s, const snx_connect_opts *opts)
 {
     int rc = check_unconnected(s);
     if (rc)
         return rc;
     sim_csr csr;
-    rc = sim_csr_all_to_all(&csr, s->pre->n, s->post->n, autapses_flag(s, autapses),
+    rc = sim_csr_all_to_all(&csr, s->pre->n, s->post->n, autapses_flag(s, opts),
                             s->pre->start, s->post->start);
     return adopt(s, &csr, NULL, rc);
 }
@@ -173,19 +178,19 @@ int snx_synapses_connect_one_to_one(snx_synapses *s)
     return adopt(s, &csr, NULL, rc);
 }
 
-int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t *j, int64_t n)
+int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t *j, size_t n)
 {
     int rc = check_unconnected(s);
     if (rc)
         return rc;
-    if (n < 0 || (n > 0 && (!i || !j)))
-        return snx_error(SNX_EINVAL, "%s: connect_pairs needs two arrays of n >= 0 indices",
+    if (n > INT64_MAX || (n > 0 && (!i || !j)))
+        return snx_error(SNX_EINVAL, "%s: connect_pairs needs two arrays of n indices",
                          s->what);
-    int64_t *order = snx_malloc((size_t)(n ? n : 1) * sizeof *order);
+    int64_t *order = snx_malloc((n ? n : 1) * sizeof *order);
     if (!order)
         return SNX_ENOMEM;
     sim_csr csr;
-    rc = sim_csr_from_pairs(&csr, s->pre->n, s->post->n, i, j, n, order);
+    rc = sim_csr_from_pairs(&csr, s->pre->n, s->post->n, i, j, (int64_t)n, order);
     return adopt(s, &csr, order, rc);
 }
 
@@ -293,18 +298,18 @@ static int store_delays(snx_synapses *s, const double *sec)
     return 0;
 }
 
-int snx_synapses_set_array(snx_synapses *s, const char *var, const double *values, int64_t n)
+int snx_synapses_set_array(snx_synapses *s, const char *var, const double *values, size_t n)
 {
     int k = find_var(s, var, 1);
     if (k == -1)
         return snx_errcode();
-    if (!values || n != s->csr.n_syn)
-        return snx_error(SNX_EINVAL, "%s: %lld values given for \"%s\", there are %lld synapses",
-                         s->what, (long long)(values ? n : 0), var, (long long)s->csr.n_syn);
-    double *dst = k == SIM_DELAY_VAR ? snx_malloc((size_t)(n ? n : 1) * sizeof *dst) : s->vars[k];
+    if (!values || n != snx_synapses_count(s))
+        return snx_error(SNX_EINVAL, "%s: %zu values given for \"%s\", there are %zu synapses",
+                         s->what, values ? n : 0, var, snx_synapses_count(s));
+    double *dst = k == SIM_DELAY_VAR ? snx_malloc((n ? n : 1) * sizeof *dst) : s->vars[k];
     if (!dst)
         return SNX_ENOMEM;
-    for (int64_t q = 0; q < n; q++)
+    for (int64_t q = 0; q < s->csr.n_syn; q++)
         dst[q] = values[user_pos(s, q)];
     int rc = 0;
     if (k == SIM_DELAY_VAR) {
@@ -314,28 +319,27 @@ int snx_synapses_set_array(snx_synapses *s, const char *var, const double *value
     return rc;
 }
 
-int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, int64_t n)
+int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, size_t n)
 {
     int k = find_var(s, var, 0);
     if (k == -1)
         return snx_errcode();
     if (!out || n != snx_synapses_count(s))
-        return snx_error(SNX_EINVAL, "%s: room for %lld values given, there are %lld synapses",
-                         s->what, (long long)(out ? n : 0), (long long)snx_synapses_count(s));
+        return snx_error(SNX_EINVAL, "%s: room for %zu values given, there are %zu synapses",
+                         s->what, out ? n : 0, snx_synapses_count(s));
     double dt = s->obj.net->dt;
-    for (int64_t q = 0; q < n; q++)
+    for (int64_t q = 0; q < (int64_t)n; q++)
         out[user_pos(s, q)] = k != SIM_DELAY_VAR ? s->vars[k][q]
                               : (double)(s->delay ? s->delay[q] : s->const_delay) * dt;
     return 0;
 }
 
-int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, int64_t n)
+int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, size_t n)
 {
     if (!s || !i || !j || n != snx_synapses_count(s))
-        return snx_error(SNX_EINVAL, "snx_synapses_get_pairs: room for %lld pairs given, there "
-                                     "are %lld synapses", (long long)n,
-                         (long long)snx_synapses_count(s));
-    for (int64_t q = 0; q < n; q++) {
+        return snx_error(SNX_EINVAL, "snx_synapses_get_pairs: room for %zu pairs given, there "
+                                     "are %zu synapses", n, snx_synapses_count(s));
+    for (int64_t q = 0; q < (int64_t)n; q++) {
         i[user_pos(s, q)] = s->pre_of[q];
         j[user_pos(s, q)] = s->csr.targets[q];
     }

@@ -393,9 +393,9 @@ static int synapses_build(snx_component *c, snx_traj *traj, snx_net *net, snx_ma
     snx_traj_add_result(traj, "v0", snx_double_array(50, snx_group_var(g, "V")), "V at start");
     double p = snx_traj_double(traj, "p");
     snx_synapses *s = snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ .on_pre = "V += 0.1" });
-    if (!s || snx_synapses_connect_p(s, p, 1))
+    if (!s || snx_synapses_connect_p(s, p, NULL))
         return snx_errcode();
-    snx_traj_add_result(traj, "n_synapses", snx_int(snx_synapses_count(s)), "");
+    snx_traj_add_result(traj, "n_synapses", snx_int((int64_t)snx_synapses_count(s)), "");
     return snx_map_put(shared, "s", s);
 }
 

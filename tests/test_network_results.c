@@ -169,10 +169,12 @@ static test_network make_network(double duration)
     n.spikes = snx_monitor_spikes(n.net, "spikes", clk, NULL, 0);
     n.some = snx_monitor_spikes(n.net, "some", view, (int32_t[]){ 2, 0 }, 2);
     n.counts = snx_monitor_counts(n.net, "counts", clk);
-    n.state = snx_monitor_state(n.net, "state", clk, "c, u, q", (int32_t[]){ 3, 1 }, 2, 0);
+    n.state = snx_monitor_state(n.net, "state", clk, "c, u, q",
+                                &(snx_state_monitor_opts){ .neurons = (int32_t[]){ 3, 1 },
+                                                           .n_neurons = 2 });
     n.rate = snx_monitor_rate(n.net, "rate", clk);
     n.silent = snx_monitor_spikes(n.net, "silent", quiet, NULL, 0);
-    n.unsampled = snx_monitor_state(n.net, "unsampled", quiet, "v", NULL, 0, 0);
+    n.unsampled = snx_monitor_state(n.net, "unsampled", quiet, "v", NULL);
     assert_non_null(n.spikes);
     assert_non_null(n.some);
     assert_non_null(n.counts);
@@ -279,14 +281,14 @@ static void check_state_result(const snx_node *res, const snx_monitor *m, const 
 {
     size_t n_s = snx_monitor_n_samples(m), n_rec;
     const int32_t *rec = snx_monitor_neurons(m, &n_rec);
-    int n_vars = snx_monitor_n_vars(m);
-    assert_int_equal(snx_result_n_items(res), 5 + (size_t)n_vars);
+    size_t n_vars = snx_monitor_n_vars(m);
+    assert_int_equal(snx_result_n_items(res), 5 + n_vars);
     assert_string_item(res, "monitor_type", "state");
     assert_string_item(res, "source", source);
     assert_string_item(res, "vars", vars);
     assert_indices(array_item(res, "record", SNX_T_INT_ARRAY, n_rec, NULL), rec, n_rec);
     assert_doubles(array_item(res, "t", SNX_T_DOUBLE_ARRAY, n_s, "s"), snx_monitor_times(m), n_s);
-    for (int v = 0; v < n_vars; v++) {
+    for (size_t v = 0; v < n_vars; v++) {
         const char *name = snx_monitor_var_name(m, v);
         const snx_value *x = item(res, name);
         assert_int_equal(x->type, SNX_T_DOUBLE_ARRAY);
@@ -383,7 +385,7 @@ static void test_monitor_item_clash(void **state)
     snx_net *net = snx_net_new(NULL);
     snx_group *g = snx_group_new(net, "g", 2, "dsource/dt = 0*Hz : 1", NULL);
     assert_non_null(g);
-    snx_monitor *m = snx_monitor_state(net, "m", g, "source", NULL, 0, 0);
+    snx_monitor *m = snx_monitor_state(net, "m", g, "source", NULL);
     assert_non_null(m);
     assert_ok(snx_net_run(net, 2 * DT));
     snx_traj *t = snx_traj_new("clash", NULL);

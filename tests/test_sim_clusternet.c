@@ -77,7 +77,7 @@ static void connect(snx_net *net, const char *name, snx_group *pre, snx_group *p
     snprintf(on_pre, sizeof on_pre, "%s += %.17g", state, weight);
     snx_synapses *s = snx_synapses_new(net, name, pre, post, &(snx_synapses_opts){ .on_pre = on_pre });
     assert_non_null(s);
-    assert_ok(snx_synapses_connect_p(s, p, 1)); /* Brian 1 Connection: self-pairs allowed */
+    assert_ok(snx_synapses_connect_p(s, p, NULL)); /* Brian 1 Connection: self-pairs allowed */
 }
 
 static void test_clustered_network_runs(void **state)
@@ -113,7 +113,9 @@ static void test_clustered_network_runs(void **state)
     snx_monitor *sp = snx_monitor_spikes(net, "spikes_e", ne, NULL, 0);
     snx_monitor *spi = snx_monitor_spikes(net, "spikes_i", ni, NULL, 0);
     snx_monitor *st = snx_monitor_state(net, "traces", ne, "V, I_syn_e, x_e, I_syn_i",
-                                        (int32_t[]){ 0, 1, 100, 101 }, 4, 0);
+                                        &(snx_state_monitor_opts){
+                                            .neurons = (int32_t[]){ 0, 1, 100, 101 },
+                                            .n_neurons = 4 });
     assert_ok(snx_net_run(net, 0.2));
     double rate = (double)snx_monitor_n_spikes(sp) / (N_e * 0.2);
     double rate_i = (double)snx_monitor_n_spikes(spi) / (N_i * 0.2);

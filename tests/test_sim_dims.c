@@ -30,7 +30,7 @@ static void test_units_and_namespace_values(void **state)
     snx_group *h = must_group(net, "h", 1, "x = tau/ms + mV : 1\ny : 1",
                               OPTS(.ns = mine));
     snx_namespace_free(mine); /* copied */
-    snx_monitor *m = snx_monitor_state(net, "m", h, "x", NULL, 0, 0);
+    snx_monitor *m = snx_monitor_state(net, "m", h, "x", NULL);
     assert_ok(snx_net_run(net, DT));
     assert_close(snx_monitor_values(m, "x")[0], 22.0, 1e-12);
     /* A namespace entry can be looked up again and parsed from units. */

@@ -132,7 +132,7 @@ static void test_all_methods_hold_refractory_variables(void **state)
                                   "dw/dt = (2 - w)/tau : 1",
                                   OPTS(.threshold = "V > 1", .reset = "V = 0",
                                        .refractory = "3*ms", .method = methods[m]));
-        snx_monitor *st = snx_monitor_state(net, "st", g, "V", NULL, 0, 0);
+        snx_monitor *st = snx_monitor_state(net, "st", g, "V", NULL);
         snx_monitor *sp = snx_monitor_spikes(net, "sp", g, NULL, 0);
         assert_ok(snx_net_run(net, 0.02));
         assert_true(snx_monitor_n_spikes(sp) >= 1);

@@ -54,8 +54,11 @@ static void test_state_monitor(void **state)
     (void)state;
     snx_net *net = test_net(1);
     snx_group *g = clock_group(net, 4);
-    snx_monitor *m = snx_monitor_state(net, "m", g, "c, s", (int32_t[]){ 2, 0 }, 2, 0);
-    snx_monitor *coarse = snx_monitor_state(net, "coarse", g, "c", NULL, 0, 3 * DT);
+    snx_monitor *m = snx_monitor_state(net, "m", g, "c, s",
+                                       &(snx_state_monitor_opts){
+                                           .neurons = (int32_t[]){ 2, 0 }, .n_neurons = 2 });
+    snx_monitor *coarse = snx_monitor_state(net, "coarse", g, "c",
+                                            &(snx_state_monitor_opts){ .record_dt = 3 * DT });
     assert_ok(snx_net_run(net, 6 * DT));
     assert_int_equal(snx_monitor_n_vars(m), 2);
     assert_string_equal(snx_monitor_var_name(m, 1), "s");
@@ -74,11 +77,12 @@ static void test_state_monitor(void **state)
     assert_int_equal(snx_monitor_n_samples(coarse), 2);
     assert_close(snx_monitor_times(coarse)[1], 3 * DT, 1e-15);
     /* Errors. */
-    assert_null(snx_monitor_state(net, "x1", g, "c, q", NULL, 0, 0));
+    assert_null(snx_monitor_state(net, "x1", g, "c, q", NULL));
     assert_errmsg_contains("no variable or subexpression \"q\" (it has: c, s)");
-    assert_null(snx_monitor_state(net, "x2", g, "c", NULL, 0, 1.5 * DT));
+    assert_null(snx_monitor_state(net, "x2", g, "c",
+                                  &(snx_state_monitor_opts){ .record_dt = 1.5 * DT }));
     assert_errmsg_contains("not a multiple of dt");
-    assert_null(snx_monitor_state(net, "x3", g, "", NULL, 0, 0));
+    assert_null(snx_monitor_state(net, "x3", g, "", NULL));
     assert_errmsg_contains("no variables given");
     assert_null(snx_monitor_spikes(net, "x4", g, (int32_t[]){ 4 }, 1));
     assert_errmsg_contains("neuron 4 (position 0) is not in clk (size 4)");

@@ -6,6 +6,8 @@
 #include <omp.h>
 #endif
 
+static const snx_connect_opts NO_AUTAPSES = { .exclude_autapses = true };
+
 /* Poisson input -> noisy LIF neurons, with a fast-path projection, a delayed general
  * projection with plasticity-like on_pre code, and recurrent inhibition. */
 typedef struct {
@@ -27,18 +29,20 @@ static model build(uint64_t seed, int32_t parallel_min, int n)
     assert_ok(snx_group_init(g, "mu", "0.8 + 0.3*rand()"));
     assert_ok(snx_group_init(g, "V", "rand()"));
     snx_synapses *a = snx_synapses_new(m.net, "a", in, g, &(snx_synapses_opts){ .on_pre = "V += 0.02" });
-    assert_ok(snx_synapses_connect_p(a, 0.2, 1));
+    assert_ok(snx_synapses_connect_p(a, 0.2, NULL));
     snx_synapses *b = snx_synapses_new(m.net, "b", g, g,
                                        &(snx_synapses_opts){ .model = "w : 1",
                                                              .on_pre = "ge += w; w *= 0.99" });
-    assert_ok(snx_synapses_connect_p(b, 0.1, 0));
+    assert_ok(snx_synapses_connect_p(b, 0.1, &NO_AUTAPSES));
     assert_ok(snx_synapses_init(b, "w", "0.1*rand()"));
     assert_ok(snx_synapses_init(b, "delay", "rand()*3*ms"));
     snx_synapses *c = snx_synapses_new(m.net, "c", snx_group_slice(g, 0, n / 2), g,
                                        &(snx_synapses_opts){ .on_pre = "V -= 0.01", .delay = "1*ms" });
-    assert_ok(snx_synapses_connect_p(c, 0.1, 0));
+    assert_ok(snx_synapses_connect_p(c, 0.1, &NO_AUTAPSES));
     m.spikes = snx_monitor_spikes(m.net, "spikes", g, NULL, 0);
-    m.trace = snx_monitor_state(m.net, "trace", g, "V, ge", (int32_t[]){ 0, 7 }, 2, 0);
+    m.trace = snx_monitor_state(m.net, "trace", g, "V, ge",
+                                &(snx_state_monitor_opts){ .neurons = (int32_t[]){ 0, 7 },
+                                                           .n_neurons = 2 });
     assert_non_null(m.spikes);
     assert_non_null(m.trace);
     return m;
@@ -156,7 +160,7 @@ static void test_objects_between_runs(void **state)
     assert_int_equal(snx_monitor_n_spikes(m), 4);
     /* A removed monitor stops recording; a removed synapses object stops delivering. */
     assert_ok(snx_net_remove(net, "m"));
-    assert_int_equal(snx_net_is_active(net, "m"), 0);
+    assert_false(snx_net_is_active(net, "m"));
     assert_ok(snx_net_remove(net, "s"));
     assert_ok(snx_net_run(net, 10 * DT));
     assert_int_equal(snx_monitor_n_spikes(m), 4);
@@ -185,7 +189,7 @@ static void test_objects_between_runs(void **state)
     assert_fails(snx_net_remove(net, "zz"), SNX_ENOTFOUND, "no object named \"zz\"");
     /* Objects made after runs start from the current time. */
     snx_group *late = must_group(net, "late", 1, "dx/dt = 1*Hz : 1", NULL);
-    snx_monitor *lm = snx_monitor_state(net, "lm", late, "x", NULL, 0, 0);
+    snx_monitor *lm = snx_monitor_state(net, "lm", late, "x", NULL);
     assert_ok(snx_net_run(net, DT));
     assert_close(snx_monitor_times(lm)[0], 25 * DT, 1e-15);
     assert_fails(snx_net_run(net, -1), SNX_EINVAL, "duration must be >= 0");

@@ -34,7 +34,7 @@ static void test_accepted_syntax(void **state)
     assert_string_equal(snx_group_var_name(g, 0), "V");
     assert_string_equal(snx_group_var_name(g, 3), "g");
     /* The constant subexpression folds to the expected value. */
-    snx_monitor *m = snx_monitor_state(net, "m", g, "f, q", NULL, 0, 0);
+    snx_monitor *m = snx_monitor_state(net, "m", g, "f, q", NULL);
     assert_non_null(m);
     assert_ok(snx_net_run(net, 2 * DT));
     double want_f = 1 + 0 + 1 + 2 + 1 + 0 + 1 + 0 + 0 + 0 + 1 + 1 + 1 - 1 + 1 + 2 + 0.5 - 4 + 3 + 1 + 0.5;

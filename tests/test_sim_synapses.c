@@ -6,6 +6,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+static const snx_connect_opts NO_AUTAPSES = { .exclude_autapses = true };
+
 /* A source whose neuron 0 spikes in step 4 only, and a target with a plain x. */
 static void source_and_target(snx_net *net, snx_group **pre, snx_group **post, int n_post)
 {
@@ -15,7 +17,7 @@ static void source_and_target(snx_net *net, snx_group **pre, snx_group **post, i
 
 static const double *record_x(snx_net *net, snx_group *post, snx_monitor **m, double duration)
 {
-    *m = snx_monitor_state(net, "mx", post, "x", NULL, 0, 0);
+    *m = snx_monitor_state(net, "mx", post, "x", NULL);
     assert_non_null(*m);
     assert_ok(snx_net_run(net, duration));
     return snx_monitor_values(*m, "x");
@@ -29,7 +31,7 @@ static void check_delivery(const char *on_pre, const char *delay, int arrive)
     snx_synapses *s = snx_synapses_new(net, "s", pre, post,
                                        &(snx_synapses_opts){ .on_pre = on_pre, .delay = delay });
     assert_non_null(s);
-    assert_ok(snx_synapses_connect_all(s, 1));
+    assert_ok(snx_synapses_connect_all(s, NULL));
     snx_monitor *m;
     const double *x = record_x(net, post, &m, 40 * DT);
     for (int step = 0; step < 40; step++)
@@ -56,7 +58,7 @@ static void test_per_synapse_delays_and_weights(void **state)
     snx_synapses *s = snx_synapses_new(net, "s", pre, post,
                                        &(snx_synapses_opts){ .model = "w : 1", .on_pre = "x += w" });
     assert_non_null(s);
-    assert_ok(snx_synapses_connect_all(s, 1));
+    assert_ok(snx_synapses_connect_all(s, NULL));
     assert_int_equal(snx_synapses_count(s), 6);
     assert_ok(snx_synapses_init(s, "w", "1 + j + 10*i"));
     assert_ok(snx_synapses_init(s, "delay", "j*ms"));
@@ -139,14 +141,14 @@ static void test_connection_counts_are_binomial(void **state)
     snx_group *a = must_group(net, "a", n_pre, NULL, NULL);
     snx_group *b = must_group(net, "b", n_post, "x : 1", NULL);
     snx_synapses *s = snx_synapses_new(net, "s", a, b, &(snx_synapses_opts){ .on_pre = "x += 1" });
-    assert_ok(snx_synapses_connect_p(s, p, 1));
-    int64_t n = snx_synapses_count(s);
+    assert_ok(snx_synapses_connect_p(s, p, NULL));
+    size_t n = snx_synapses_count(s);
     double mean = (double)n_pre * n_post * p, sd = sqrt(mean * (1 - p));
     assert_close((double)n, mean, 4 * sd);
-    int32_t *i = malloc((size_t)n * sizeof *i), *j = malloc((size_t)n * sizeof *j);
+    int32_t *i = malloc(n * sizeof *i), *j = malloc(n * sizeof *j);
     assert_ok(snx_synapses_get_pairs(s, i, j, n));
     int rows[2000] = { 0 };
-    for (int64_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n; k++)
         rows[i[k]]++;
     /* Bins 0..9, 10, ..., 29, >= 30 (expected counts >= 5 each). */
     double observed[32] = { 0 }, expected[32] = { 0 };
@@ -178,23 +180,23 @@ static void test_connection_forms(void **state)
     snx_group *h = must_group(net, "h", 4, "x : 1", NULL);
     snx_synapses_opts o = { .on_pre = "x += 1" };
     snx_synapses *all = snx_synapses_new(net, "all", g, g, &o);
-    assert_ok(snx_synapses_connect_all(all, 0));
+    assert_ok(snx_synapses_connect_all(all, &NO_AUTAPSES));
     assert_int_equal(snx_synapses_count(all), 90);
     snx_synapses *allx = snx_synapses_new(net, "allx", g, h, &o);
-    assert_ok(snx_synapses_connect_all(allx, 0)); /* different groups: autapses moot */
+    assert_ok(snx_synapses_connect_all(allx, &NO_AUTAPSES)); /* other groups: no autapses */
     assert_int_equal(snx_synapses_count(allx), 40);
     snx_synapses *cond = snx_synapses_new(net, "cond", g, g, &o);
     assert_ok(snx_synapses_connect_cond(cond, "abs(i - j) == 1 or (i == 0 and j == 9)", 1));
     assert_int_equal(snx_synapses_count(cond), 19);
     snx_synapses *none = snx_synapses_new(net, "none", g, g, &o);
-    assert_ok(snx_synapses_connect_p(none, 0, 1));
+    assert_ok(snx_synapses_connect_p(none, 0, NULL));
     assert_int_equal(snx_synapses_count(none), 0);
     snx_synapses *full = snx_synapses_new(net, "full", g, g, &o);
-    assert_ok(snx_synapses_connect_p(full, 1, 0));
+    assert_ok(snx_synapses_connect_p(full, 1, &NO_AUTAPSES));
     assert_int_equal(snx_synapses_count(full), 90);
     /* Views: g[2:5] -> g[4:8] without autapses drops (4,4): the view-relative (2,0). */
     snx_synapses *v = snx_synapses_new(net, "v", snx_group_slice(g, 2, 5), snx_group_slice(g, 4, 8), &o);
-    assert_ok(snx_synapses_connect_all(v, 0));
+    assert_ok(snx_synapses_connect_all(v, &NO_AUTAPSES));
     assert_int_equal(snx_synapses_count(v), 11);
     int32_t i[11], j[11];
     assert_ok(snx_synapses_get_pairs(v, i, j, 11));
@@ -267,11 +269,11 @@ static void test_synapse_errors(void **state)
     snx_synapses *s = snx_synapses_new(net, "s", g, h, &(snx_synapses_opts){ .model = "w : 1", .on_pre = "x += w" });
     assert_non_null(s);
     assert_fails(snx_synapses_set_array(s, "w", (double[]){ 1 }, 1), SNX_ESTATE, "connect before");
-    assert_fails(snx_synapses_connect_p(s, 1.5, 1), SNX_EINVAL, "probability 1.5 is not in [0, 1]");
+    assert_fails(snx_synapses_connect_p(s, 1.5, NULL), SNX_EINVAL, "probability 1.5 is not in [0, 1]");
     assert_fails(snx_synapses_connect_one_to_one(s), SNX_EINVAL, "equal sizes, not 4 and 3");
     assert_int_equal(snx_synapses_connect_pairs(s, (int32_t[]){ 0 }, (int32_t[]){ 3 }, 1), SNX_EINVAL);
-    assert_ok(snx_synapses_connect_all(s, 1));
-    assert_fails(snx_synapses_connect_all(s, 1), SNX_ESTATE, "already connected");
+    assert_ok(snx_synapses_connect_all(s, NULL));
+    assert_fails(snx_synapses_connect_all(s, NULL), SNX_ESTATE, "already connected");
     assert_fails(snx_synapses_set_array(s, "w", (double[]){ 1 }, 1), SNX_EINVAL,
                  "1 values given for \"w\", there are 12 synapses");
     assert_fails(snx_synapses_init(s, "q", "1"), SNX_ENOTFOUND, "no per-synapse variable \"q\" (variables: delay, w)");

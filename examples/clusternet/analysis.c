@@ -57,7 +57,9 @@ static int monitors_add_to_network(snx_component *c, const snx_subrun_ctx *ctx)
     for (int k = 0; k < 3; k++) {
         char name[32];
         snprintf(name, sizeof name, "%s_monitor", TRACED[k]);
-        snx_monitor *m = snx_monitor_state(ctx->net, name, e, TRACED[k], idx, n < 4 ? n : 4, 0);
+        snx_monitor *m = snx_monitor_state(ctx->net, name, e, TRACED[k],
+                                           &(snx_state_monitor_opts){
+                                               .neurons = idx, .n_neurons = n < 4 ? n : 4 });
         if (!m || snx_map_put(ctx->shared, name, m))
             return snx_errcode();
     }

@@ -289,8 +289,8 @@ int cn_plot_run(const snx_subrun_ctx *ctx)
         rc = draw(&f);
     }
     for (int k = 0; !rc && k < 3; k++) {
-        int var = -1;
-        for (int v = 0; v < snx_monitor_n_vars(traces[k]); v++)
+        size_t var = SIZE_MAX;
+        for (size_t v = 0; v < snx_monitor_n_vars(traces[k]); v++)
             if (strcmp(snx_monitor_var_name(traces[k], v), TRACED[k]) == 0)
                 var = v;
         f = (figure){ .path = path, .width = 1000, .height = 800, .paint = paint_traces,
@@ -298,7 +298,7 @@ int cn_plot_run(const snx_subrun_ctx *ctx)
                       .values = snx_monitor_values(traces[k], TRACED[k]) };
         size_t n_rec = 0;
         snx_monitor_neurons(traces[k], &n_rec);
-        if (var < 0 || !f.values || n_rec == 0)
+        if (var == SIZE_MAX || !f.values || n_rec == 0)
             rc = snx_error(SNX_ESTATE, "plots: %s records no %s", snx_monitor_name(traces[k]),
                            TRACED[k]);
         else if (!(f.column = snx_malloc((snx_monitor_n_samples(traces[k]) + 1) *

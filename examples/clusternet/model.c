@@ -210,7 +210,7 @@ static int connect(snx_net *net, const snx_namespace *ns, const char *name, snx_
 {
     snx_synapses *s = snx_synapses_new(net, name, pre, post,
                                        &(snx_synapses_opts){ .on_pre = on_pre, .ns = ns });
-    return s ? snx_synapses_connect_p(s, p, 1) : snx_errcode();
+    return s ? snx_synapses_connect_p(s, p, NULL) : snx_errcode();
 }
 
 /* E→E in clusters of clustersize_e: within a cluster with p_in and the stronger

@@ -9,6 +9,8 @@
  *                          .refractory = "5*ms" });
  *   snx_group_init(g, "mu", "1.1 + 0.1*rand()");
  *   snx_monitor *sp = snx_monitor_spikes(net, "spikes", g, NULL, 0);
+ *   snx_monitor *v = snx_monitor_state(net, "trace", g, "V",
+ *       &(snx_state_monitor_opts){ .neurons = (int32_t[]){ 0, 1 }, .n_neurons = 2 });
  *   snx_net_run(net, 1.0);                 // seconds; call again to continue
  *   snx_net_free(net);                     // frees groups, synapses, monitors
  *
@@ -29,10 +31,17 @@
  *
  * Errors: NULL or a negative SNX_E code, with snx_errmsg() saying what and where
  * (for equations: line, column and the offending text; for dimensions: the equation,
- * the terms and their dimensions; for unknown names: close matches). */
+ * the terms and their dimensions; for unknown names: close matches).
+ *
+ * Ownership: the caller owns what a *_new, *_copy or snx_net_snapshot returns and frees
+ * it with the matching *_free; a network owns its groups (and their views), synapses
+ * and monitors. Options structs and arrays passed in are copied or only read during
+ * the call; strings and arrays returned stay the object's, valid until it changes or
+ * is freed. Types: counts and lengths are size_t, neuron indices int32_t. */
 #ifndef SNEX_SIM_H
 #define SNEX_SIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,22 +61,27 @@ typedef struct snx_snapshot snx_snapshot;
  * the network's namespace > unit names (ms, mV, nA, ...) > pi, e, inf, True, False. */
 typedef struct snx_namespace snx_namespace;
 
+/* An empty namespace (NULL when out of memory); freed with snx_namespace_free. */
 snx_namespace *snx_namespace_new(void);
-void snx_namespace_free(snx_namespace *ns);
+void snx_namespace_free(snx_namespace *ns); /* NULL is fine */
+/* An independent copy of ns (NULL when out of memory), the caller's to free. */
 snx_namespace *snx_namespace_copy(const snx_namespace *ns);
-/* name = si_value (in SI) with dimension dim; replaces an existing entry. */
+/* name = si_value (in SI) with dimension dim; replaces an existing entry.
+ * SNX_ENAME for a name that is not an identifier, SNX_ENOMEM. */
 int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim);
-/* name = value * unit, e.g. ("tau_e", 15, "ms") stores 0.015 s. unit NULL or "1": plain. */
+/* name = value * unit, e.g. ("tau_e", 15, "ms") stores 0.015 s. unit NULL or "1": plain.
+ * As snx_namespace_set, plus SNX_EPARSE or SNX_ENOTFOUND for a unit that does not parse. */
 int snx_namespace_set_unit(snx_namespace *ns, const char *name, double value,
                            const char *unit);
-/* 0, or SNX_ENOTFOUND (no message). Either output may be NULL. */
+/* Looks name up: 0, or SNX_ENOTFOUND (no message). Either output may be NULL. */
 int snx_namespace_get(const snx_namespace *ns, const char *name, double *si_value,
                       snx_dim *dim);
-size_t snx_namespace_count(const snx_namespace *ns);
-/* Iterates names in insertion order: for (size_t it = 0; snx_namespace_next(ns, &it, &n);) */
-int snx_namespace_next(const snx_namespace *ns, size_t *iter, const char **name);
-/* 1 if name is a valid identifier ([A-Za-z_][A-Za-z0-9_]*). */
-int snx_namespace_valid_name(const char *name);
+size_t snx_namespace_count(const snx_namespace *ns); /* entries; 0 for NULL */
+/* Iterates names in insertion order: for (size_t it = 0; snx_namespace_next(ns, &it, &n);)
+ * false after the last; *name stays the namespace's. */
+bool snx_namespace_next(const snx_namespace *ns, size_t *iter, const char **name);
+/* Whether name is a valid identifier ([A-Za-z_][A-Za-z0-9_]*); false for NULL. */
+bool snx_namespace_valid_name(const char *name);
 
 /* ---- networks ------------------------------------------------------------------------ */
 
@@ -88,34 +102,44 @@ typedef struct snx_net_opts {
     double report_period;     /* wall seconds between reports; 0: 10 s */
 } snx_net_opts;
 
-snx_net *snx_net_new(const snx_net_opts *opts); /* opts may be NULL */
+/* A network (opts NULL: all defaults); NULL with SNX_EINVAL for a negative dt, or
+ * SNX_ENOMEM. The caller frees it with snx_net_free. */
+snx_net *snx_net_new(const snx_net_opts *opts);
+/* Frees the network with its groups, views, synapses and monitors. NULL is fine. */
 void snx_net_free(snx_net *net);
-/* The network's own namespace: constants added here are seen by objects created later. */
+/* The network's own namespace (the network's): constants added here are seen by
+ * objects created later. */
 snx_namespace *snx_net_namespace(snx_net *net);
-double snx_net_dt(const snx_net *net);
+double snx_net_dt(const snx_net *net);       /* the time step, s */
 double snx_net_t(const snx_net *net);        /* current time = step * dt */
-int64_t snx_net_step(const snx_net *net);
+int64_t snx_net_step(const snx_net *net);    /* steps simulated so far */
 
 /* Restarts every random stream of the network (initialisation, connection, the
  * groups' per-step streams) from a new seed, as if the network had been made with
  * it; state and time are kept. A pre-built network gets each run's own seed so. */
 void snx_net_reseed(snx_net *net, uint64_t seed);
 
-/* Simulates `duration` seconds (rounded to whole steps); time continues across calls. */
+/* Simulates `duration` seconds (rounded to whole steps); time continues across calls.
+ * SNX_EINVAL (negative duration), SNX_ESTATE (an active object refers to a removed
+ * group), or the error of a C update, with the time it stopped at. */
 int snx_net_run(snx_net *net, double duration);
 
 /* Objects (groups, synapses, monitors) have network-unique names. remove takes an
  * object out of the simulation, keeping it and its state; add puts it back. A run
  * fails (SNX_ESTATE) if an active synapses object or monitor refers to a removed
- * group. delete frees the object (SNX_ESTATE if another object still refers to it). */
+ * group. delete frees the object (SNX_ESTATE if another object still refers to it).
+ * All three: SNX_ENOTFOUND for an unknown name. */
 int snx_net_remove(snx_net *net, const char *name);
 int snx_net_add(snx_net *net, const char *name);
 int snx_net_delete(snx_net *net, const char *name);
-int snx_net_is_active(const snx_net *net, const char *name);
-snx_group *snx_net_group(const snx_net *net, const char *name);
+/* Whether the object takes part in runs; false (with SNX_ENOTFOUND) for an unknown name. */
+bool snx_net_is_active(const snx_net *net, const char *name);
 /* The objects (groups, synapses, monitors; not views) in creation order. */
 size_t snx_net_n_objects(const snx_net *net);
 const char *snx_net_object_name(const snx_net *net, size_t k); /* NULL out of range */
+/* The object of that name, the network's; NULL with SNX_ENOTFOUND (no such object) or
+ * SNX_ETYPE (an object of another kind). */
+snx_group *snx_net_group(const snx_net *net, const char *name);
 snx_synapses *snx_net_synapses(const snx_net *net, const char *name);
 snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
 
@@ -124,10 +148,12 @@ snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
  * how much each monitor had recorded. Restoring requires the same groups and synapses
  * (none created or deleted since); monitors are cut back to their snapshot length
  * (monitors created since are emptied). Running after a restore reproduces the
- * original continuation bit for bit. */
+ * original continuation bit for bit. The snapshot is the caller's (snx_snapshot_free);
+ * NULL with SNX_ENOMEM. restore: SNX_ESTATE when the network's structure changed
+ * (nothing is restored then). */
 snx_snapshot *snx_net_snapshot(snx_net *net);
 int snx_net_restore(snx_net *net, const snx_snapshot *snap);
-void snx_snapshot_free(snx_snapshot *snap);
+void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
 
 /* ---- neuron groups --------------------------------------------------------------------
  * Equations, one per line:
@@ -158,33 +184,44 @@ typedef struct snx_group_opts {
     void *update_ctx;
 } snx_group_opts;
 
+/* A group of n neurons with the equations eqs (opts NULL: no threshold, reset or
+ * refractoriness), owned by net. NULL with SNX_EPARSE, SNX_EDIM or SNX_ENOTFOUND
+ * (the message quotes the code), SNX_ENAME/SNX_EEXIST (name), SNX_EINVAL (n <= 0). */
 snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *eqs,
                          const snx_group_opts *opts);
 /* The view of neurons [start, stop) of g (a group or a view): shares g's state and is
  * freed with the underlying group. Indices and `i` in a view are relative to the
- * view's start. Views work wherever a group does (init, set, var, synapses, monitors). */
+ * view's start. Views work wherever a group does (init, set, var, synapses, monitors).
+ * NULL with SNX_EINVAL when [start, stop) is empty or not inside g. */
 snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop);
-int32_t snx_group_size(const snx_group *g);
+int32_t snx_group_size(const snx_group *g); /* neurons; 0 for NULL */
 /* The start of a view in its underlying group (0 for a group). */
 int32_t snx_group_offset(const snx_group *g);
-const char *snx_group_name(const snx_group *g);
+const char *snx_group_name(const snx_group *g); /* a view's: "g[a:b]" */
 
 /* var = expr for every neuron of g: "V", "mu_min + rand()*(mu_max - mu_min)". The
  * expression may use the group's variables, i, N and constants; it is evaluated once.
- * init and set may change (constant) parameters; reset and on_pre code may not. */
+ * init and set may change (constant) parameters; reset and on_pre code may not.
+ * Errors: SNX_ENOTFOUND (no such variable; the message lists them), and for init the
+ * expression's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND. */
 int snx_group_init(snx_group *g, const char *var, const char *expr);
 int snx_group_set(snx_group *g, const char *var, double si_value);
+/* Copies n values (n must be the size of g: SNX_EINVAL otherwise). */
 int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
-/* The variable's array (its first element is neuron 0 of g); NULL if there is none. */
+/* The variable's array, the group's (its first element is neuron 0 of g; writable);
+ * NULL with SNX_ENOTFOUND if there is none. */
 double *snx_group_var(snx_group *g, const char *var);
-/* The names of the group's state variables and parameters, in equation order. */
-int snx_group_n_vars(const snx_group *g);
-const char *snx_group_var_name(const snx_group *g, int k);
-int snx_group_is_refractory(const snx_group *g, int32_t i);
+/* The names of the group's state variables and parameters, in equation order;
+ * var_name is NULL for k out of range. */
+size_t snx_group_n_vars(const snx_group *g);
+const char *snx_group_var_name(const snx_group *g, size_t k);
+/* Whether neuron i of g is in its refractory period now (false out of range). */
+bool snx_group_is_refractory(const snx_group *g, int32_t i);
 
 /* A Poisson spike source: n neurons spiking independently with the rate expression
  * (e.g. "10*Hz", "rate_e", "i*Hz"), evaluated once; per-neuron rates can be changed
- * later through the variable "rates". */
+ * later through the variable "rates". Owned by net; NULL with the errors of
+ * snx_group_new and snx_group_init. */
 snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char *rates);
 
 /* ---- synapses -------------------------------------------------------------------------
@@ -200,48 +237,82 @@ typedef struct snx_synapses_opts {
     const snx_namespace *ns; /* constants searched before the network's (copied) */
 } snx_synapses_opts;
 
+/* Synapses from pre to post (groups or views of net), owned by net, not yet connected.
+ * NULL with the code's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND, SNX_EINVAL (no on_pre,
+ * groups of another network), SNX_ENAME/SNX_EEXIST (name). */
 snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre,
                                snx_group *post, const snx_synapses_opts *opts);
-/* Connecting: once per synapses object. Autapses (a neuron onto itself) only matter
- * when pre and post views overlap in the same group. */
-int snx_synapses_connect_p(snx_synapses *s, double p, int autapses);
-int snx_synapses_connect_all(snx_synapses *s, int autapses);
+
+/* How connect_p and connect_all connect; NULL or { 0 }: the defaults. */
+typedef struct snx_connect_opts {
+    /* Leave out autapses (a neuron onto itself, which can only happen when pre and post
+     * look into the same group). By default they are made, as Brian's Connection and
+     * Synapses.connect(p=...) do. */
+    bool exclude_autapses;
+} snx_connect_opts;
+
+/* Connecting: once per synapses object (SNX_ESTATE the second time); the random
+ * choices come from the network's stream. connect_p: each pair with probability p
+ * (SNX_EINVAL outside [0, 1]), drawn row by row without an n_pre * n_post loop. */
+int snx_synapses_connect_p(snx_synapses *s, double p, const snx_connect_opts *opts);
+int snx_synapses_connect_all(snx_synapses *s, const snx_connect_opts *opts);
+/* Neuron k onto neuron k (SNX_EINVAL for views of different sizes). */
 int snx_synapses_connect_one_to_one(snx_synapses *s);
+/* The n pairs (i[k], j[k]) as given, in that order; a pair may repeat (SNX_EINVAL for
+ * an index out of range). */
 int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t *j,
-                               int64_t n);
+                               size_t n);
 /* Pairs where the condition holds ("abs(i - j) < 5 and i != j"), each kept with
  * probability p (1: all). Costs n_pre * n_post evaluations. */
 int snx_synapses_connect_cond(snx_synapses *s, const char *cond, double p);
-int64_t snx_synapses_count(const snx_synapses *s);
+/* The number of synapses (0 before connecting). */
+size_t snx_synapses_count(const snx_synapses *s);
 const char *snx_synapses_name(const snx_synapses *s);
 
 /* var = expr per synapse ("w", "J*rand()"); var may be "delay" (a time). The synapse
  * order of arrays below is the order of the pairs for connect_pairs, otherwise by
- * presynaptic neuron, then ascending postsynaptic neuron. */
+ * presynaptic neuron, then ascending postsynaptic neuron. Errors: SNX_ESTATE before
+ * connecting, SNX_ENOTFOUND (no such variable), the expression's errors, SNX_EINVAL
+ * (n is not snx_synapses_count, a negative delay). */
 int snx_synapses_init(snx_synapses *s, const char *var, const char *expr);
 int snx_synapses_set_array(snx_synapses *s, const char *var, const double *values,
-                           int64_t n);
-/* Copies a per-synapse variable (or "delay", in seconds) out, in synapse order. */
-int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, int64_t n);
-/* Pre and post indices (relative to the views) in synapse order. */
-int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, int64_t n);
+                           size_t n);
+/* Copies a per-synapse variable (or "delay", in seconds) out, in synapse order, into
+ * out[0..n), n being snx_synapses_count (SNX_EINVAL otherwise). */
+int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, size_t n);
+/* Pre and post indices (relative to the views) in synapse order, as get_array. */
+int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, size_t n);
 
 /* ---- monitors ------------------------------------------------------------------------
- * Memory grows with what is recorded. neurons == NULL records all neurons of g.
- * Neuron indices (given and recorded) are relative to g (a group or view). */
+ * Memory grows with what is recorded. Neuron indices (given and recorded) are relative
+ * to g (a group or view). Monitors are owned by net; creation fails (NULL) with
+ * SNX_EINVAL (no group, a group of another network, a neuron out of range or listed
+ * twice), SNX_ENAME/SNX_EEXIST (name), SNX_ENOMEM. */
+
+/* Spikes (neuron, time) and per-neuron counts of the n neurons listed (the list is
+ * copied); neurons NULL: all neurons of g. */
 snx_monitor *snx_monitor_spikes(snx_net *net, const char *name, snx_group *g,
                                 const int32_t *neurons, size_t n);
-/* Per-neuron spike counts only (no spike list). */
+/* Per-neuron spike counts only (no spike list), of all neurons of g. */
 snx_monitor *snx_monitor_counts(snx_net *net, const char *name, snx_group *g);
-/* vars: comma-separated variables or subexpressions ("V, I_syn_e"); record_dt: 0 for
- * every step, else a multiple of dt (sampled in steps where step % k == 0). */
+
+/* Which neurons a state monitor records and how often; NULL or { 0 }: all neurons,
+ * every step. */
+typedef struct snx_state_monitor_opts {
+    const int32_t *neurons;  /* n_neurons indices relative to g (copied); NULL: all */
+    size_t n_neurons;
+    double record_dt;        /* 0: every step; else a multiple of dt (SNX_EINVAL
+                                otherwise), sampled in steps where step % k == 0 */
+} snx_state_monitor_opts;
+
+/* Traces of vars: comma-separated variables or subexpressions ("V, I_syn_e");
+ * SNX_ENOTFOUND for a name that is neither. */
 snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g,
-                               const char *vars, const int32_t *neurons, size_t n,
-                               double record_dt);
+                               const char *vars, const snx_state_monitor_opts *opts);
 /* Population rate in Hz: spikes of the step / (N * dt), every step. */
 snx_monitor *snx_monitor_rate(snx_net *net, const char *name, snx_group *g);
 
-const char *snx_monitor_name(const snx_monitor *m);
+const char *snx_monitor_name(const snx_monitor *m); /* NULL for NULL */
 /* What a monitor records (which accessors below apply), and the group or view it
  * records from (whose snx_group_name names it). m must not be NULL. */
 typedef enum snx_monitor_kind {
@@ -252,7 +323,9 @@ typedef enum snx_monitor_kind {
 } snx_monitor_kind;
 snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m);
 snx_group *snx_monitor_source(const snx_monitor *m);
-/* Spike monitors: n spikes, their neuron indices and times (s). */
+/* Accessors below return the monitor's arrays (valid until it records, is cleared or
+ * freed), and 0 or NULL for a NULL monitor or one that does not record that.
+ * Spike monitors: n spikes, their neuron indices and times (s). */
 size_t snx_monitor_n_spikes(const snx_monitor *m);
 const int32_t *snx_monitor_spike_i(const snx_monitor *m);
 const double *snx_monitor_spike_t(const snx_monitor *m);
@@ -264,14 +337,15 @@ const int32_t *snx_monitor_neurons(const snx_monitor *m, size_t *n);
 size_t snx_monitor_n_samples(const snx_monitor *m);
 const double *snx_monitor_times(const snx_monitor *m);
 /* State monitors: values of var, n_samples rows of n_neurons (row-major); NULL if not
- * recorded. The dimension of a recorded variable, for storing its unit. */
+ * recorded. The recorded variables in the order given, and their dimensions (for
+ * storing units): NULL and dimensionless for k out of range. */
 const double *snx_monitor_values(const snx_monitor *m, const char *var);
-int snx_monitor_n_vars(const snx_monitor *m);
-const char *snx_monitor_var_name(const snx_monitor *m, int k);
-snx_dim snx_monitor_var_dim(const snx_monitor *m, int k);
+size_t snx_monitor_n_vars(const snx_monitor *m);
+const char *snx_monitor_var_name(const snx_monitor *m, size_t k);
+snx_dim snx_monitor_var_dim(const snx_monitor *m, size_t k);
 /* Rate monitors: one rate (Hz) per sample. */
 const double *snx_monitor_rates(const snx_monitor *m);
-/* Forgets everything recorded. */
+/* Forgets everything recorded (keeps the monitor in the network). NULL is fine. */
 void snx_monitor_clear(snx_monitor *m);
 
 #endif
