@@ -77,24 +77,30 @@ $(LIB_A): $(LIB_OBJ)
 $(LIB_SO): $(LIB_OBJ)
 	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Programs of one source file: -MMD writes <program>.d (included at the end), so that
+# editing a header they include (tests/*_test.h ...) rebuilds them.
 $(BUILD)/tests/%: tests/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIB_A) -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) -lcmocka $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 $(BUILD)/examples/basics/%: examples/basics/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 $(PLOT_BIN): $(BUILD)/%: %.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(PLOT_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
+# A program of several files: gcc's -MMD would keep only the last file's list, so the
+# folder's own headers are prerequisites instead (public headers come with $(LIB_A)).
+# A static pattern rule: it must not also claim the .d files above.
 .SECONDEXPANSION:
-$(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /, ,$$*))) $(LIB_A)
+$(EXAMPLE_BIN): $(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /, ,$$*))) \
+                     $$(wildcard examples/$$(firstword $$(subst /, ,$$*))/*.h) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
@@ -111,7 +117,7 @@ layer_obj = $(foreach m,$(1),$(filter $(BUILD)/obj/$(m)/%,$(LIB_OBJ)))
 LAYER_BIN := $(BUILD)/layers/core/test_core \
   $(patsubst tests/%.c,$(BUILD)/layers/sim/%,$(wildcard tests/test_sim_*.c tests/test_connectivity.c tests/test_delivery.c)) \
   $(patsubst tests/%.c,$(BUILD)/layers/explore/%,$(wildcard tests/test_traj_*.c tests/test_env_*.c))
-LAYER_LINK = @mkdir -p $(dir $@) && $(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka
+LAYER_LINK = @mkdir -p $(dir $@) && $(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka
 
 $(BUILD)/layers/core/%: tests/%.c $(call layer_obj,core)
 	$(LAYER_LINK) -lm
@@ -157,4 +163,4 @@ install: $(LIB_A) $(LIB_SO)
 clean:
 	rm -rf build build-asan build-valgrind
 
--include $(LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(addsuffix .d,$(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(PLOT_BIN) $(LAYER_BIN))

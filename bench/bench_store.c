@@ -43,7 +43,7 @@ static void die(const char *what)
 static snx_traj *explored(const char *file, long n1, long n2)
 {
     snx_traj *t = snx_traj_new("bench", NULL);
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.overwrite_file = 1;
     if (!t || snx_hdf5_attach(t, file, &o) || !snx_traj_add_parameter(t, "x", snx_int(0), NULL) ||
         !snx_traj_add_parameter(t, "y", snx_int(0), NULL))

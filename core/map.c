@@ -134,12 +134,12 @@ void *snx_map_get(const snx_map *m, const char *key)
     return s >= 0 ? m->entries[m->slots[s]].value : NULL;
 }
 
-int snx_map_has(const snx_map *m, const char *key)
+bool snx_map_has(const snx_map *m, const char *key)
 {
     return find_slot(m, key, hash_string(key)) >= 0;
 }
 
-int snx_map_remove(snx_map *m, const char *key)
+bool snx_map_remove(snx_map *m, const char *key)
 {
     int64_t s = find_slot(m, key, hash_string(key));
     if (s < 0)
@@ -155,7 +155,7 @@ int snx_map_remove(snx_map *m, const char *key)
 
 size_t snx_map_count(const snx_map *m) { return m->count; }
 
-int snx_map_next(const snx_map *m, size_t *iter, const char **key, void **value)
+bool snx_map_next(const snx_map *m, size_t *iter, const char **key, void **value)
 {
     while (*iter < m->n_entries) {
         const map_entry *en = &m->entries[(*iter)++];

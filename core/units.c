@@ -64,8 +64,8 @@ static const prefix_def PREFIXES[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-int snx_dim_equal(snx_dim a, snx_dim b) { return memcmp(&a, &b, sizeof a) == 0; }
-int snx_dim_is_dimensionless(snx_dim d) { return snx_dim_equal(d, SNX_DIMENSIONLESS); }
+bool snx_dim_equal(snx_dim a, snx_dim b) { return memcmp(&a, &b, sizeof a) == 0; }
+bool snx_dim_is_dimensionless(snx_dim d) { return snx_dim_equal(d, SNX_DIMENSIONLESS); }
 
 snx_dim snx_dim_mul(snx_dim a, snx_dim b)
 {

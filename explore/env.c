@@ -85,16 +85,11 @@ static int copy_opts(snx_env *env, const snx_env_opts *opts)
         env->opts.grace_period = 10.0;
     if (!env->opts.log_level)
         env->opts.log_level = SNX_LOG_INFO;
-    if (env->opts.n_workers <= 0) {
+    if (env->opts.n_workers == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
-        env->opts.n_workers = n > 0 ? (int)n : 1;
+        env->opts.n_workers = n > 0 ? (size_t)n : 1;
     }
     env->storage = env->opts.storage ? env->opts.storage : default_storage;
-    if (!env->storage)
-        return snx_error(SNX_ENOSERVICE,
-                         "environment: no storage backend: name one in snx_env_opts.storage "
-                         "(SNX_ENV_NO_STORAGE keeps everything in memory), or link storage/, "
-                         "which registers HDF5 as the default");
     return 0;
 }
 
@@ -103,6 +98,9 @@ static int check_opts(const snx_env_opts *o)
     if (o->compression < -1 || o->compression > 9)
         return snx_error(SNX_EINVAL, "environment: compression %d (0-9, or -1 for none)",
                          o->compression);
+    if (o->n_workers > ENV_MAX_WORKERS)
+        return snx_error(SNX_EINVAL, "environment: %zu worker processes (at most %d)",
+                         o->n_workers, ENV_MAX_WORKERS);
     if (o->run_timeout < 0)
         return snx_error(SNX_EINVAL, "environment: negative run timeout %g", o->run_timeout);
     if (o->single_process && o->run_timeout > 0)
@@ -257,6 +255,11 @@ snx_env *snx_env_new(const snx_env_opts *opts)
         rc = resume_from_environment(env);
     if (!rc)
         rc = check_opts(&env->opts);
+    if (!rc && !env->storage)
+        rc = snx_error(SNX_ENOSERVICE,
+                       "environment: no storage backend: name one in snx_env_opts.storage "
+                       "(SNX_ENV_NO_STORAGE keeps everything in memory), or link storage/, "
+                       "which registers HDF5 as the default");
     if (!rc)
         rc = open_trajectory(env);
     if (!rc && env->resuming)
@@ -310,7 +313,7 @@ void snx_env_free(snx_env *env)
 }
 
 snx_traj *snx_env_traj(snx_env *env) { return env->traj; }
-int snx_env_resuming(const snx_env *env) { return env->resuming; }
+bool snx_env_resuming(const snx_env *env) { return env->resuming; }
 const char *snx_env_name(const snx_env *env) { return env->name; }
 const char *snx_env_hexsha(const snx_env *env) { return env->hexsha; }
 const char *snx_env_filename(const snx_env *env) { return env->filename; }
@@ -397,7 +400,7 @@ static int run_phase(snx_env *env, snx_run_fn run, void *data)
     snx_log(SNX_LOG_INFO, "running %zu run%s%s", n_todo, n_todo == 1 ? "" : "s",
             o->single_process ? " in this process" : "");
     env_exec x = { .env = env, .traj = env->traj, .run = run, .run_data = data, .todo = todo,
-                   .n_todo = n_todo, .n_workers = o->n_workers, .run_timeout = o->run_timeout,
+                   .n_todo = n_todo, .n_workers = (int)o->n_workers, .run_timeout = o->run_timeout,
                    .grace_period = o->grace_period, .master_seed = o->seed,
                    .reuse_process = o->stateless,
                    .on_report = env_on_report, .before_fork = env_close_storage };

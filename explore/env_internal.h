@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define ENV_MAX_WORKERS 4096 /* snx_env_opts.n_workers */
+
 /* The status of a run killed because the sweep was interrupted (it did not fail:
  * resume runs it). Deliberately no SNX_E code, which a run may return itself. */
 #define ENV_INTERRUPTED (-10000)

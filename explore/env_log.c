@@ -36,7 +36,7 @@ static const char *level_name(snx_log_level level)
                                       : "DEBUG";
 }
 
-int snx_log_enabled(snx_log_level level)
+bool snx_log_enabled(snx_log_level level)
 {
     int min = g_log.level ? g_log.level : SNX_LOG_WARNING;
     return (int)level >= min && min < SNX_LOG_OFF && (g_log.to_stderr || g_log.fd >= 0);

@@ -67,7 +67,7 @@ int env_add_record(snx_env *env)
                         "the GSL (random numbers of sim/) snex was built with") ||
              add_record(env, "compiler", snx_str(__VERSION__), NULL) ||
              add_record(env, "host", snx_str(host), NULL) ||
-             add_record(env, "n_workers", snx_int(o->single_process ? 0 : o->n_workers),
+             add_record(env, "n_workers", snx_int(o->single_process ? 0 : (int64_t)o->n_workers),
                         "worker processes (0: single-process mode)") ||
              add_record(env, "timeout_per_run", snx_double(o->run_timeout), "seconds (0: none)") ||
              add_record(env, "master_seed", snx_int((int64_t)o->seed),

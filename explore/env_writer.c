@@ -23,7 +23,7 @@ int env_forget_run(snx_traj *traj, long idx)
     snx_traj_set_auto_load(traj, auto_load);
     int rc = n < 0 ? (int)n : 0;
     for (long k = n - 1; !rc && k >= 0; k--) /* deepest first: no node freed twice */
-        rc = snx_node_remove(nodes[k], 1);
+        rc = snx_node_remove(nodes[k], SNX_REMOVE_RECURSIVE);
     free(nodes);
     return rc;
 }
@@ -126,7 +126,7 @@ static int unstore_run(snx_traj *traj)
 {
     int rc = 0;
     for (size_t k = 0; !rc && k < snx_traj_n_run_added(traj); k++) {
-        rc = snx_traj_delete_node(traj, snx_traj_run_added(traj, k), NULL, 1);
+        rc = snx_traj_delete_node(traj, snx_traj_run_added(traj, k), NULL, SNX_REMOVE_RECURSIVE);
         if (rc == SNX_ENODATA || rc == SNX_ENOSERVICE)
             rc = 0;
     }

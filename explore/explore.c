@@ -214,12 +214,12 @@ void traj_unexplore(snx_traj *t, snx_node *p)
         t->run_idx = -1;
 }
 
-int snx_traj_shrink(snx_traj *t, int force)
+int snx_traj_shrink(snx_traj *t, snx_shrink_mode mode)
 {
     int rc = traj_refuse_in_run(t, "shrink");
     if (rc)
         return rc;
-    if (t->stored && !force)
+    if (t->stored && mode != SNX_SHRINK_FORCE)
         return snx_error(SNX_ESTATE,
                          "shrink: trajectory \"%s\" was stored; its ranges are on disk", t->name);
     for (size_t e = 0; e < t->n_explored; e++)

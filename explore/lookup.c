@@ -238,7 +238,7 @@ snx_node *snx_traj_get(snx_traj *traj, const char *name)
     return snx_node_get(traj->root, name, NULL);
 }
 
-int snx_traj_contains(snx_traj *traj, const char *name)
+bool snx_traj_contains(snx_traj *traj, const char *name)
 {
     int auto_load = traj->auto_load;
     traj->auto_load = 0;

@@ -120,10 +120,10 @@ int snx_par_set(snx_node *p, snx_value v)
     return 0;
 }
 
-int snx_par_is_locked(const snx_node *p) { return p->locked; }
+bool snx_par_is_locked(const snx_node *p) { return p->locked; }
 void snx_par_lock(snx_node *p) { p->locked = 1; }
 void snx_par_unlock(snx_node *p) { p->locked = 0; }
-int snx_par_is_empty(const snx_node *p)
+bool snx_par_is_empty(const snx_node *p)
 {
     return p->value.type == SNX_T_NONE && !p->range_len;
 }
@@ -141,7 +141,7 @@ int snx_par_empty(snx_node *p)
     return 0;
 }
 
-int snx_par_is_explored(const snx_node *p) { return p->range_len > 0; }
+bool snx_par_is_explored(const snx_node *p) { return p->range_len > 0; }
 size_t snx_par_range_length(const snx_node *p) { return p->range_len; }
 
 const snx_value *snx_par_range_at(const snx_node *p, size_t k)

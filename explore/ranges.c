@@ -98,7 +98,7 @@ int snx_ranges_add_doubles(snx_ranges *r, const char *name, const double *v, siz
 {
     ADD_TYPED(r, name, n, snx_double(v[k]));
 }
-int snx_ranges_add_bools(snx_ranges *r, const char *name, const int *v, size_t n)
+int snx_ranges_add_bools(snx_ranges *r, const char *name, const bool *v, size_t n)
 {
     ADD_TYPED(r, name, n, snx_bool(v[k]));
 }

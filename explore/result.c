@@ -135,14 +135,14 @@ int snx_result_remove(snx_node *r, const char *item)
     return 0;
 }
 
-int snx_result_is_empty(const snx_node *r) { return r->items.n == 0; }
+bool snx_result_is_empty(const snx_node *r) { return r->items.n == 0; }
 void snx_result_empty(snx_node *r)
 {
     if (r && r->kind == SNX_NODE_RESULT)
         traj_result_free(r);
 }
 
-int snx_leaf_is_empty(const snx_node *n)
+bool snx_leaf_is_empty(const snx_node *n)
 {
     if (n->kind == SNX_NODE_PARAMETER)
         return snx_par_is_empty(n);

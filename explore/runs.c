@@ -115,7 +115,7 @@ void snx_traj_end_run(snx_traj *t)
     t->run_idx = -1;
 }
 
-int snx_traj_in_run(const snx_traj *t) { return t->in_run; }
+bool snx_traj_in_run(const snx_traj *t) { return t->in_run; }
 size_t snx_traj_n_run_added(const snx_traj *t) { return t->run_added.n; }
 snx_node *snx_traj_run_added(const snx_traj *t, size_t i)
 {
@@ -126,7 +126,7 @@ int snx_traj_remove_run_added(snx_traj *t)
 {
     /* Removing a node takes it, and what was added below it, off the list. */
     while (t->run_added.n > 0) {
-        int rc = snx_node_remove(t->run_added.nodes[0], 1);
+        int rc = snx_node_remove(t->run_added.nodes[0], SNX_REMOVE_RECURSIVE);
         if (rc)
             return snx_error_context("removing what the run added");
     }
@@ -141,7 +141,6 @@ int snx_traj_run_info(const snx_traj *t, long idx, snx_run_info *out)
     if (rc)
         return rc;
     const run_record *r = &t->runs[idx];
-    static _Thread_local char name[SNX_RUN_NAME_BUF];
     *out = (snx_run_info){
         .idx = idx,
         .completed = r->completed,
@@ -149,11 +148,11 @@ int snx_traj_run_info(const snx_traj *t, long idx, snx_run_info *out)
         .finish_timestamp = r->finish_timestamp,
         .runtime = r->runtime,
         .seed = r->seed,
-        .name = snx_run_name(name, idx),
         .parameter_summary = r->summary ? r->summary : "",
         .env_hexsha = r->env_hexsha ? r->env_hexsha : "",
         .error = r->error,
     };
+    snx_run_name(out->name, idx);
     return 0;
 }
 
@@ -199,7 +198,7 @@ char *snx_traj_parameter_summary(snx_traj *t, long idx)
     return snx_buf_take(&b);
 }
 
-int snx_traj_is_completed(const snx_traj *t, long idx)
+bool snx_traj_is_completed(const snx_traj *t, long idx)
 {
     if (idx >= 0)
         return check_run(t, idx, "is_completed") == 0 && t->runs[idx].completed;
@@ -273,19 +272,19 @@ static int below_run_group(snx_traj *t, const char *run, char *const *comps, snx
     return 0;
 }
 
-/* The node of run k, or of run_ALL when include_default_run and run k has none. */
-static int node_of_run(snx_traj *t, long k, char *const *comps, int include_default_run,
+/* The node of run k, or (SNX_FROM_RUNS_OR_ALL) of run_ALL when run k has none. */
+static int node_of_run(snx_traj *t, long k, char *const *comps, snx_from_runs where,
                        snx_node **out)
 {
     char run[SNX_RUN_NAME_BUF];
     t->run_idx = k; /* shortcut searches below the run group skip the other runs */
     int rc = below_run_group(t, snx_run_name(run, k), comps, out);
-    if (!rc && !*out && include_default_run)
+    if (!rc && !*out && where == SNX_FROM_RUNS_OR_ALL)
         rc = below_run_group(t, SNX_RUN_ALL, comps, out);
     return rc;
 }
 
-long snx_traj_get_from_runs(snx_traj *t, const char *name, int include_default_run,
+long snx_traj_get_from_runs(snx_traj *t, const char *name, snx_from_runs where,
                             long **run_idx, snx_node ***nodes)
 {
     int rc = traj_refuse_in_run(t, "get_from_runs");
@@ -298,7 +297,7 @@ long snx_traj_get_from_runs(snx_traj *t, const char *name, int include_default_r
     rc = found ? 0 : snx_errcode() ? snx_errcode() : SNX_ENOMEM;
     for (size_t k = 0; !rc && k < t->n_runs; k++) {
         snx_node *node = NULL;
-        rc = node_of_run(t, (long)k, comps, include_default_run, &node);
+        rc = node_of_run(t, (long)k, comps, where, &node);
         if (node) {
             idx[n] = (long)k;
             found[n++] = node;

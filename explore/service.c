@@ -24,14 +24,14 @@ void snx_traj_set_storage(snx_traj *t, const snx_storage_ops *ops, void *self)
     t->storage_self = ops ? self : NULL;
 }
 
-int snx_traj_has_storage(const snx_traj *t) { return t->storage_ops != NULL; }
+bool snx_traj_has_storage(const snx_traj *t) { return t->storage_ops != NULL; }
 void *snx_traj_storage_self(const snx_traj *t) { return t->storage_self; }
-void snx_traj_set_auto_load(snx_traj *t, int on) { t->auto_load = on; }
-int snx_traj_auto_load(const snx_traj *t) { return t->auto_load; }
-int snx_node_is_stored(const snx_node *n) { return n->stored; }
-void snx_node_set_stored(snx_node *n, int stored) { n->stored = stored; }
-int snx_traj_is_stored(const snx_traj *t) { return t->stored; }
-void snx_traj_set_stored(snx_traj *t, int stored) { t->stored = stored; }
+void snx_traj_set_auto_load(snx_traj *t, bool on) { t->auto_load = on; }
+bool snx_traj_auto_load(const snx_traj *t) { return t->auto_load; }
+bool snx_node_is_stored(const snx_node *n) { return n->stored; }
+void snx_node_set_stored(snx_node *n, bool stored) { n->stored = stored; }
+bool snx_traj_is_stored(const snx_traj *t) { return t->stored; }
+void snx_traj_set_stored(snx_traj *t, bool stored) { t->stored = stored; }
 
 static int need_service(const snx_traj *t, const char *what, int present)
 {
@@ -111,7 +111,7 @@ static int is_below(const snx_node *n, const snx_node *ancestor)
 }
 
 int snx_traj_delete_node(snx_traj *t, snx_node *node, const char *const *only_items,
-                         int recursive)
+                         snx_remove_mode mode)
 {
     int rc = need_service(t, "delete", t->storage_ops && t->storage_ops->delete_node);
     if (!rc && !node)
@@ -121,7 +121,7 @@ int snx_traj_delete_node(snx_traj *t, snx_node *node, const char *const *only_it
         if (is_below(t->explored[e], node))
             rc = snx_error(SNX_ETYPE, "delete \"%s\": explored parameter \"%s\" cannot be "
                            "deleted", node->full_name, t->explored[e]->full_name);
-    return rc ? rc : t->storage_ops->delete_node(t->storage_self, t, node, only_items, recursive);
+    return rc ? rc : t->storage_ops->delete_node(t->storage_self, t, node, only_items, mode);
 }
 
 /* Auto-loading runs inside a lookup; the service may look nodes up itself, which

@@ -101,7 +101,7 @@ int snx_table_add_double(snx_table *t, const char *name, const double *data)
 {
     return add_col(t, name, SNX_COL_DOUBLE, data);
 }
-int snx_table_add_bool(snx_table *t, const char *name, const unsigned char *data)
+int snx_table_add_bool(snx_table *t, const char *name, const bool *data)
 {
     return add_col(t, name, SNX_COL_BOOL, data);
 }
@@ -132,7 +132,7 @@ int snx_table_copy(snx_table **out, const snx_table *t)
     return 0;
 }
 
-int snx_table_equal(const snx_table *a, const snx_table *b)
+bool snx_table_equal(const snx_table *a, const snx_table *b)
 {
     if (a->n_rows != b->n_rows || a->n_cols != b->n_cols)
         return 0;

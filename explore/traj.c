@@ -108,7 +108,7 @@ int snx_traj_rename(snx_traj *t, const char *name)
     return t->root->name ? 0 : SNX_ENOMEM;
 }
 
-int snx_traj_is_empty(const snx_traj *t)
+bool snx_traj_is_empty(const snx_traj *t)
 {
     /* By name: branches may have been removed and added again in another order. */
     for (size_t k = 0; k < t->root->n_children; k++) {
@@ -293,8 +293,8 @@ snx_node *snx_traj_add_result(snx_traj *t, const char *name, snx_value v, const 
     return add_via_root(t, SNX_BRANCH_RESULTS, name, v, c);
 }
 
-snx_node *snx_group_add_leaf(snx_node *group, const char *name, snx_value value,
-                             const char *comment)
+snx_node *snx_node_add_leaf(snx_node *group, const char *name, snx_value value,
+                            const char *comment)
 {
     snx_node *leaf = NULL;
     char **comps = NULL;
@@ -350,7 +350,7 @@ snx_node *snx_traj_add_group(snx_traj *t, const char *name, const char *comment)
     return g;
 }
 
-snx_node *snx_group_add_group(snx_node *group, const char *name, const char *comment)
+snx_node *snx_node_add_group(snx_node *group, const char *name, const char *comment)
 {
     if (!group) {
         snx_error(SNX_EINVAL, "add_group: NULL group");
@@ -418,7 +418,7 @@ double snx_traj_double(snx_traj *t, const char *name)
     return v->type == SNX_T_INT ? (double)v->u.i : v->u.d;
 }
 
-int snx_traj_bool(snx_traj *t, const char *name)
+bool snx_traj_bool(snx_traj *t, const char *name)
 {
     const snx_value *v = typed(t, name, (snx_type[]){ SNX_T_BOOL }, 1, "a bool");
     return v ? v->u.b : 0;

@@ -263,8 +263,8 @@ snx_node *traj_make_groups(snx_traj *traj, snx_node *start, char *const *comps, 
 
 snx_traj *snx_node_traj(const snx_node *n) { return n->traj; }
 snx_node_kind snx_node_kind_of(const snx_node *n) { return n->kind; }
-int snx_node_is_leaf(const snx_node *n) { return n->kind != SNX_NODE_GROUP; }
-int snx_node_is_root(const snx_node *n) { return n->parent == NULL; }
+bool snx_node_is_leaf(const snx_node *n) { return n->kind != SNX_NODE_GROUP; }
+bool snx_node_is_root(const snx_node *n) { return n->parent == NULL; }
 snx_branch snx_node_branch(const snx_node *n) { return n->branch; }
 const char *snx_node_name(const snx_node *n) { return n->name; }
 const char *snx_node_full_name(const snx_node *n) { return n->full_name; }
@@ -446,11 +446,11 @@ static void drop_links_into(snx_traj *t, const snx_node *removed)
     }
 }
 
-int snx_node_remove(snx_node *n, int recursive)
+int snx_node_remove(snx_node *n, snx_remove_mode mode)
 {
     if (!n->parent)
         return snx_error(SNX_EINVAL, "the root cannot be removed");
-    if (n->n_children && !recursive)
+    if (n->n_children && mode != SNX_REMOVE_RECURSIVE)
         return snx_error(SNX_ETYPE, "\"%s\" has children; remove it recursively",
                          n->full_name);
     snx_traj *t = n->traj;
@@ -477,11 +477,11 @@ void traj_undo_node(snx_node *n)
     char msg[1024];
     int rc = snx_errcode();
     snprintf(msg, sizeof msg, "%s", snx_errmsg());
-    snx_node_remove(n, 1);
+    snx_node_remove(n, SNX_REMOVE_RECURSIVE);
     snx_error(rc, "%s", msg);
 }
 
-int snx_node_remove_child(snx_node *group, const char *name, int recursive)
+int snx_node_remove_child(snx_node *group, const char *name, snx_remove_mode mode)
 {
     if (!name)
         return snx_error(SNX_EINVAL, "remove_child: NULL name");
@@ -489,7 +489,7 @@ int snx_node_remove_child(snx_node *group, const char *name, int recursive)
     if (!c)
         return snx_error(SNX_EINVAL, "\"%s\" has no child \"%s\"",
                          group->parent ? group->full_name : "the root", name);
-    return snx_node_remove(c, recursive);
+    return snx_node_remove(c, mode);
 }
 
 /* ---- iteration ------------------------------------------------------------ */
@@ -567,7 +567,7 @@ int snx_node_iter(snx_node *start, const snx_iter_opts *opts,
     return rc;
 }
 
-int snx_pred_runs(snx_node *n, void *run_filter)
+bool snx_pred_runs(snx_node *n, void *run_filter)
 {
     const snx_run_filter *f = run_filter;
     if (n->run_group == NOT_A_RUN_GROUP)
@@ -581,7 +581,7 @@ int snx_pred_runs(snx_node *n, void *run_filter)
 
 typedef struct {
     snx_map *map;
-    int short_names;
+    bool short_names;
     int rc;
 } to_map_state;
 
@@ -600,9 +600,9 @@ static int add_leaf_to_map(snx_node *n, void *ctx)
     return 0;
 }
 
-snx_map *snx_node_to_map(snx_node *start, int short_names)
+snx_map *snx_node_to_map(snx_node *start, snx_map_keys keys)
 {
-    to_map_state s = { snx_map_new(NULL), short_names, 0 };
+    to_map_state s = { snx_map_new(NULL), keys == SNX_KEYS_SHORT_NAMES, 0 };
     if (!s.map)
         return NULL;
     int rc = snx_node_iter(start, NULL, add_leaf_to_map, &s);

@@ -30,7 +30,7 @@ snx_type snx_type_from_name(const char *name)
 
 snx_value snx_none(void) { return (snx_value){ .type = SNX_T_NONE }; }
 static snx_value failed(void) { return (snx_value){ .type = SNX_T_ERROR }; }
-snx_value snx_bool(int b) { return (snx_value){ .type = SNX_T_BOOL, .u.b = !!b }; }
+snx_value snx_bool(bool b) { return (snx_value){ .type = SNX_T_BOOL, .u.b = b }; }
 snx_value snx_int(int64_t i) { return (snx_value){ .type = SNX_T_INT, .u.i = i }; }
 snx_value snx_double(double d) { return (snx_value){ .type = SNX_T_DOUBLE, .u.d = d }; }
 
@@ -207,7 +207,7 @@ static int same_shape(const snx_array *a, const snx_array *b)
     return 1;
 }
 
-int snx_value_equal(const snx_value *a, const snx_value *b)
+bool snx_value_equal(const snx_value *a, const snx_value *b)
 {
     if (a->type != b->type)
         return 0;
@@ -240,7 +240,7 @@ int snx_value_equal(const snx_value *a, const snx_value *b)
     }
 }
 
-int snx_value_same_kind(const snx_value *a, const snx_value *b)
+bool snx_value_same_kind(const snx_value *a, const snx_value *b)
 {
     if (a->type != b->type)
         return 0;
@@ -261,6 +261,73 @@ int snx_value_as_double(const snx_value *v, double *out)
     default:
         return snx_error(SNX_ETYPE, "a %s value is not a number", snx_type_name(v->type));
     }
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+/* Whether v is of type t; if not, SNX_ETYPE saying what was asked for. */
+static bool is_type(const snx_value *v, snx_type t, const char *what)
+{
+    if (v && v->type == t)
+        return true;
+    snx_error(SNX_ETYPE, "reading %s from a %s value", what,
+              v ? snx_type_name(v->type) : "missing");
+    return false;
+}
+
+bool snx_value_bool(const snx_value *v) { return is_type(v, SNX_T_BOOL, "a bool") && v->u.b; }
+
+int64_t snx_value_int(const snx_value *v)
+{
+    if (v && v->type == SNX_T_BOOL)
+        return v->u.b;
+    return is_type(v, SNX_T_INT, "an int") ? v->u.i : 0;
+}
+
+double snx_value_double(const snx_value *v)
+{
+    double d;
+    if (!v)
+        return is_type(v, SNX_T_DOUBLE, "a double"), NAN;
+    return snx_value_as_double(v, &d) ? NAN : d;
+}
+
+const char *snx_value_str(const snx_value *v)
+{
+    return is_type(v, SNX_T_STRING, "a string") ? v->u.s : NULL;
+}
+
+const char *snx_value_unit(const snx_value *v) { return v ? v->unit : NULL; }
+
+const int64_t *snx_value_ints(const snx_value *v, size_t *len)
+{
+    bool ok = is_type(v, SNX_T_INT_ARRAY, "int array elements");
+    if (len)
+        *len = ok ? v->u.a.len : 0;
+    return ok ? v->u.a.data : NULL;
+}
+
+const double *snx_value_doubles(const snx_value *v, size_t *len)
+{
+    bool ok = is_type(v, SNX_T_DOUBLE_ARRAY, "double array elements");
+    if (len)
+        *len = ok ? v->u.a.len : 0;
+    return ok ? v->u.a.data : NULL;
+}
+
+const size_t *snx_value_shape(const snx_value *v, int *ndim)
+{
+    bool ok = v && (v->type == SNX_T_INT_ARRAY || v->type == SNX_T_DOUBLE_ARRAY);
+    if (!ok)
+        is_type(v, SNX_T_DOUBLE_ARRAY, "an array shape");
+    if (ndim)
+        *ndim = ok ? v->u.a.ndim : 0;
+    return ok ? v->u.a.shape : NULL;
+}
+
+const snx_table *snx_value_table(const snx_value *v)
+{
+    return is_type(v, SNX_T_TABLE, "a table") ? v->u.t : NULL;
 }
 
 /* The shortest form that reads back as the same double (as Python's repr): 0.1

@@ -199,7 +199,7 @@ snx_node *snx_traj_add_monitor(snx_traj *traj, const char *name, const snx_monit
     /* No half-filled result stays behind; the message of the failure survives the
      * removal. */
     char *msg = snx_strdup(snx_errmsg());
-    snx_node_remove(res, 0);
+    snx_node_remove(res, SNX_REMOVE_NODE);
     snx_error(rc, "monitor \"%s\" into result \"%s\": %s", snx_monitor_name(mon), name,
               msg ? msg : "");
     free(msg);

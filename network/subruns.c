@@ -102,8 +102,8 @@ static int read_subrun(snx_node *leaf, snx_subrun *out)
     if (!v || v->type != SNX_T_QUANTITY || !snx_dim_equal(snx_value_dim(v), time))
         return snx_error(SNX_EINVAL, "subruns: \"%s\" must be a time quantity (e.g. 500 ms), "
                                      "not %s", full, v ? snx_type_name(v->type) : "empty");
-    *out = (snx_subrun){ snx_node_name(leaf), v->u.d,
-                         order->type == SNX_T_INT ? (double)order->u.i : order->u.d, leaf };
+    *out = (snx_subrun){ snx_node_name(leaf), snx_value_double(v), snx_value_double(order),
+                         leaf };
     return 0;
 }
 

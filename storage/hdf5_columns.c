@@ -667,8 +667,8 @@ static int load_row(load_cols *lc, snx_node *cnode, long row, const char *name,
         value = *v, *v = snx_none();
     if (!leaf && !nested) {
         if (!g)
-            g = snx_group_add_group(cnode, run, NULL);
-        leaf = g ? snx_group_add_leaf(g, name, value, comment) : NULL;
+            g = snx_node_add_group(cnode, run, NULL);
+        leaf = g ? snx_node_add_leaf(g, name, value, comment) : NULL;
         if (leaf && snx_node_kind_of(leaf) != kind) {
             row_full_name(lc, run, name, full, sizeof full);
             return snx_error(SNX_EFORMAT, "column \"%s\" holds the wrong kind of leaf", full);

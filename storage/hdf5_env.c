@@ -14,19 +14,12 @@
 
 static snx_hdf5_opts env_hdf5_opts(const snx_env_opts *opts)
 {
-    snx_hdf5_opts h = snx_hdf5_defaults();
+    /* The two option sets read alike: zero is the default, negative is none. */
     if (!opts)
-        return h;
-    h.overwrite_file = opts->overwrite;
-    if (opts->commit_interval > 0)
-        h.commit_interval = opts->commit_interval;
-    else if (opts->commit_interval < 0)
-        h.commit_interval = 0;
-    if (opts->compression > 0)
-        h.complevel = opts->compression;
-    else if (opts->compression < 0)
-        h.complevel = 0, h.shuffle = 0;
-    return h;
+        return (snx_hdf5_opts){ 0 };
+    return (snx_hdf5_opts){ .overwrite_file = opts->overwrite,
+                            .complevel = opts->compression,
+                            .commit_interval = opts->commit_interval };
 }
 
 /* Whether the file exists and holds trajectory `name`: 1, 0, or a negative error

@@ -460,7 +460,7 @@ static int write_traj_attrs(h5s *s, hid_t g, snx_traj *traj)
     if (!rc)
         rc = h5_write_long_attr(g, "hdf5_complevel", s->opts.complevel);
     if (!rc)
-        rc = h5_write_long_attr(g, "hdf5_shuffle", s->opts.shuffle);
+        rc = h5_write_long_attr(g, "hdf5_shuffle", !s->opts.no_shuffle);
     if (!rc)
         rc = h5_write_long_attr(g, "hdf5_fletcher32", s->opts.fletcher32);
     return rc;

@@ -16,6 +16,7 @@
 #define SNX_STORAGE_HDF5_INTERNAL_H
 
 #include <hdf5.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "snex/service.h"
@@ -132,7 +133,8 @@ const char *h5_vfd_failure(hid_t file);
 
 /* ---- hdf5_values.c --------------------------------------------------------------- */
 typedef struct h5_filters {
-    int complevel, shuffle, fletcher32;
+    int complevel; /* 0: none */
+    bool shuffle, fletcher32;
 } h5_filters;
 h5_filters h5_filters_of(const h5s *s);
 
@@ -203,7 +205,7 @@ int h5_resolve_links(h5s *s, snx_traj *traj);
 
 /* ---- hdf5_tree.c ----------------------------------------------------------------- */
 int h5_delete(h5s *s, snx_traj *traj, snx_node *node, const char *const *only,
-              int recursive);
+              bool recursive);
 /* Comment and annotations of a node ↔ attributes of an object. */
 int h5_store_meta(hid_t obj, const snx_node *node, int overwrite);
 int h5_load_annotations(hid_t obj, snx_node *node);

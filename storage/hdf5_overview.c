@@ -108,7 +108,7 @@ static int fill_row(snx_traj *traj, long idx, int completed, run_row *row)
                      .finish_timestamp = info.finish_timestamp,
                      .runtime = info.runtime,
                      .seed = info.seed};
-    snprintf(row->name, sizeof row->name, "%s", info.name);
+    snprintf(row->name, sizeof row->name, "%.*s", (int)sizeof row->name - 1, info.name);
     /* Without an Environment nobody wrote the summary: derive it. */
     row->parameter_summary = *info.parameter_summary ? snx_strdup(info.parameter_summary)
                                                      : snx_traj_parameter_summary(traj, idx);

@@ -6,6 +6,7 @@
  * seconds, so that a sweep of many short runs is not bound by commits. */
 #include "hdf5_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,14 +237,14 @@ static int svc_load_missing(void *self, snx_traj *traj, const char *full_name)
 }
 
 static int svc_delete(void *self, snx_traj *traj, snx_node *node, const char *const *only,
-                      int recursive)
+                      snx_remove_mode mode)
 {
     h5s *s = self;
     int rc = h5_open(s, 1);
     if (!rc)
         rc = use_traj(s, traj);
     if (!rc)
-        rc = h5_delete(s, traj, node, only, recursive);
+        rc = h5_delete(s, traj, node, only, mode == SNX_REMOVE_RECURSIVE);
     return h5_finish(s, rc);
 }
 
@@ -295,9 +296,20 @@ static const snx_storage_ops hdf5_ops = {
 
 /* ---- the public API ---------------------------------------------------------------- */
 
-snx_hdf5_opts snx_hdf5_defaults(void)
+/* A commit interval in force: 0 is the default (1 s), negative after every run (0). */
+static double interval_in_force(double seconds)
 {
-    return (snx_hdf5_opts){.complevel = 4, .shuffle = 1, .commit_interval = 1.0};
+    return seconds == 0 ? 1.0 : seconds < 0 ? 0 : seconds;
+}
+
+/* The options in force, kept by the service: complevel 0 there means no compression
+ * and commit_interval 0 a commit after every run. */
+static snx_hdf5_opts opts_in_force(const snx_hdf5_opts *opts)
+{
+    snx_hdf5_opts o = opts ? *opts : (snx_hdf5_opts){ 0 };
+    o.complevel = o.complevel == 0 ? 4 : o.complevel < 0 ? 0 : o.complevel;
+    o.commit_interval = interval_in_force(o.commit_interval);
+    return o;
 }
 
 static h5s *h5s_new(const char *filename, const snx_hdf5_opts *opts)
@@ -305,7 +317,7 @@ static h5s *h5s_new(const char *filename, const snx_hdf5_opts *opts)
     h5s *s = snx_calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->opts = opts ? *opts : snx_hdf5_defaults();
+    s->opts = opts_in_force(opts);
     s->truncate_pending = s->opts.overwrite_file;
     s->file = s->traj_g = H5I_INVALID_HID;
     s->filename = snx_strdup(filename);
@@ -336,10 +348,10 @@ int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *o
         return snx_error(SNX_EINVAL, "hdf5_attach: NULL trajectory");
     if (filename && !*filename)
         return snx_error(SNX_EINVAL, "hdf5_attach: empty file name");
-    if (opts && (opts->complevel < 0 || opts->complevel > 9 || opts->commit_interval < 0))
+    if (opts && (opts->complevel < -1 || opts->complevel > 9 || isnan(opts->commit_interval)))
         return snx_error(SNX_EINVAL,
-                         "hdf5_attach: complevel must be 0 to 9 and commit_interval >= 0 "
-                         "(got %d and %g)", opts->complevel, opts->commit_interval);
+                         "hdf5_attach: complevel must be -1 (none) to 9 and commit_interval "
+                         "a number (got %d and %g)", opts->complevel, opts->commit_interval);
     char *name = snx_hdf5_path(filename, snx_traj_name(traj));
     h5s *s = name ? h5s_new(name, opts) : NULL;
     free(name);
@@ -363,7 +375,7 @@ static void adopt_settings(h5s *s)
     if (h5_read_long_attr(s->traj_g, "hdf5_complevel", &v) == 0 && v >= 0 && v <= 9)
         s->opts.complevel = (int)v;
     if (h5_read_long_attr(s->traj_g, "hdf5_shuffle", &v) == 0)
-        s->opts.shuffle = v != 0;
+        s->opts.no_shuffle = v == 0;
     if (h5_read_long_attr(s->traj_g, "hdf5_fletcher32", &v) == 0)
         s->opts.fletcher32 = v != 0;
     snx_error_clear();
@@ -379,15 +391,14 @@ snx_traj *snx_hdf5_load(const char *filename, const snx_load_opts *opts)
     snx_traj *traj = snx_traj_new(o.name ? o.name : "loading", NULL);
     if (!traj)
         return NULL;
-    snx_hdf5_opts keep = snx_hdf5_defaults();
-    keep.keep_open = 1; /* until the settings are read */
+    snx_hdf5_opts keep = { .keep_open = true }; /* until the settings are read */
     int rc = snx_hdf5_attach(traj, filename, &keep);
     h5s *s = rc ? NULL : snx_traj_storage_self(traj);
     if (!rc)
         rc = snx_traj_load(traj, &o);
     if (!rc) {
         adopt_settings(s);
-        s->opts.keep_open = 0;
+        s->opts.keep_open = false;
         rc = h5_close(s);
     }
     if (rc) {
@@ -465,10 +476,9 @@ int snx_hdf5_set_commit_interval(snx_traj *traj, double seconds)
     h5s *s = service_of(traj);
     if (!s)
         return SNX_ENOSERVICE;
-    if (!(seconds >= 0))
-        return snx_error(SNX_EINVAL, "hdf5_set_commit_interval: %g seconds (must be >= 0)",
-                         seconds);
-    s->opts.commit_interval = seconds;
+    if (isnan(seconds))
+        return snx_error(SNX_EINVAL, "hdf5_set_commit_interval: NaN seconds");
+    s->opts.commit_interval = interval_in_force(seconds);
     return 0;
 }
 

@@ -225,7 +225,7 @@ static int has_stored_children(h5s *s, const h5_place *p)
 }
 
 int h5_delete(h5s *s, snx_traj *traj, snx_node *node, const char *const *only,
-              int recursive)
+              bool recursive)
 {
     (void)traj;
     const char *full = snx_node_full_name(node);

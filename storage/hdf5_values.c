@@ -443,7 +443,7 @@ static int read_table(hid_t ds, size_t n_rows, snx_value *out)
 
 h5_filters h5_filters_of(const h5s *s)
 {
-    return (h5_filters){s->opts.complevel, s->opts.shuffle, s->opts.fletcher32};
+    return (h5_filters){s->opts.complevel, !s->opts.no_shuffle, s->opts.fletcher32};
 }
 
 int h5_write_value(hid_t loc, const char *name, const snx_value *v, const h5_filters *f)

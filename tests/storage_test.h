@@ -9,7 +9,7 @@ static inline snx_traj *st_new(const char *name, const char *file)
 {
     snx_traj *t = snx_traj_new(name, NULL);
     assert_non_null(t);
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.overwrite_file = 1;
     assert_ok(snx_hdf5_attach(t, file, &o));
     return t;

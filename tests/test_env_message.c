@@ -25,7 +25,7 @@ static snx_table *make_table(void)
     snx_table *t = snx_table_new(3);
     assert_ok(snx_table_add_int(t, "i", (int64_t[]){ -1, 0, INT64_MAX }));
     assert_ok(snx_table_add_double(t, "d", (double[]){ 0.5, NAN, -1e300 }));
-    assert_ok(snx_table_add_bool(t, "b", (unsigned char[]){ 1, 0, 1 }));
+    assert_ok(snx_table_add_bool(t, "b", (bool[]){ true, false, true }));
     assert_ok(snx_table_add_string(t, "s", (const char *[]){ "a", "", "ünïcode" }));
     return t;
 }
@@ -66,7 +66,7 @@ static void add_run_data(snx_traj *t)
     snx_node *g = snx_traj_add_group(t, "results.grp.inner", "a group");
     assert_non_null(g);
     assert_ok(snx_node_annotate(g, "colour", snx_str("blue")));
-    assert_non_null(snx_group_add_leaf(g, "leaf", snx_str("in a group"), NULL));
+    assert_non_null(snx_node_add_leaf(g, "leaf", snx_str("in a group"), NULL));
 }
 
 static void assert_nodes_equal(snx_node *a, snx_node *b)

@@ -5,7 +5,7 @@
  *
  * Nothing here sleeps for a fixed time and hopes: processes signal progress with
  * marker files, and the tests wait for those. */
-#include "env_test_util.h"
+#include "env_test.h"
 
 #include <signal.h>
 #include <sys/wait.h>

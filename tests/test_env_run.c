@@ -2,7 +2,7 @@
  * for every run, fault isolation (signals, abort, exit, hang, errors), identical
  * results for any number of workers and in single-process mode, post-processing with
  * expansion, the pipeline form, re-running one run, and the environment record. */
-#include "env_test_util.h"
+#include "env_test.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -559,7 +559,7 @@ static void test_no_storage_and_logging(void **state)
     /* Without storage, the runs' data stays in the tree. */
     long *idx;
     snx_node **nodes;
-    assert_int_equal(snx_traj_get_from_runs(traj, "z", 0, &idx, &nodes), N_RUNS);
+    assert_int_equal(snx_traj_get_from_runs(traj, "z", SNX_FROM_RUNS_ONLY, &idx, &nodes), N_RUNS);
     assert_true(snx_result_get(nodes[4], "z")->u.d == 6.0);
     free(idx);
     free(nodes);

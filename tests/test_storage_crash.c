@@ -59,7 +59,7 @@ static double trace_value(long run, int k) { return (double)run + k * 0.001; }
 static void writer(double commit_interval, long stop_at, int mode)
 {
     snx_traj *t = snx_traj_new("crash", NULL);
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.overwrite_file = 1;
     o.commit_interval = commit_interval;
     if (!t || snx_hdf5_attach(t, FILE_NAME, &o) ||
@@ -165,7 +165,7 @@ static void kill_at_random(double commit_interval, int rounds)
 static void test_killed_writer_committing_every_run(void **state)
 {
     (void)state;
-    kill_at_random(0, 6);
+    kill_at_random(-1, 6);
 }
 
 static void test_killed_writer_with_group_commits(void **state)
@@ -180,7 +180,7 @@ static void stop_while_committing(int mode, int expected_exit)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0)
-        writer(0, 50, mode);
+        writer(-1, 50, mode);
     int status;
     waitpid(pid, &status, 0);
     assert_true(WIFEXITED(status));

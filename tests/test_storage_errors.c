@@ -18,7 +18,7 @@ static void store_two(void)
     const char *names[] = {"alpha", "beta"};
     for (int i = 0; i < 2; i++) {
         snx_traj *t = snx_traj_new(names[i], NULL);
-        snx_hdf5_opts o = snx_hdf5_defaults();
+        snx_hdf5_opts o = { 0 };
         o.overwrite_file = i == 0;
         assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));
         assert_non_null(snx_traj_add_parameter(t, "v", snx_int(i), NULL));
@@ -270,7 +270,7 @@ static void test_bad_arguments_and_reserved_names(void **state)
 {
     (void)state;
     snx_traj *t = snx_traj_new("args", NULL);
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.complevel = 10;
     assert_fails(snx_hdf5_attach(t, FILE_NAME, &o), SNX_EINVAL, "complevel");
     assert_fails(snx_hdf5_attach(t, "", NULL), SNX_EINVAL, "empty file name");
@@ -278,12 +278,12 @@ static void test_bad_arguments_and_reserved_names(void **state)
     assert_null(snx_hdf5_filename(t));
     assert_null(snx_hdf5_load(NULL, NULL));
     assert_int_equal(snx_errcode(), SNX_EINVAL);
-    o = snx_hdf5_defaults();
+    o = (snx_hdf5_opts){ 0 };
     o.overwrite_file = 1;
     assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));
     assert_non_null(snx_traj_add_result(t, "_columns", snx_int(1), NULL));
     assert_fails(snx_traj_store(t, NULL), SNX_ENAME, "reserved");
-    assert_ok(snx_node_remove(st_get(t, "results._columns"), 0));
+    assert_ok(snx_node_remove(st_get(t, "results._columns"), SNX_REMOVE_NODE));
     assert_non_null(snx_traj_add_group(t, "overview", NULL));
     assert_fails(snx_traj_store(t, NULL), SNX_ENAME, "\"overview\" is reserved");
     snx_traj_free(t);

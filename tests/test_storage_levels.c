@@ -126,7 +126,7 @@ static void test_auto_load(void **state)
     /* ...and empty leaves fill up, shortcuts allowed. */
     snx_result_empty(small);
     assert_close(snx_traj_double(t, "small"), 0.5, 0);
-    assert_ok(snx_node_remove(st_get(t, "results"), 1));
+    assert_ok(snx_node_remove(st_get(t, "results"), SNX_REMOVE_RECURSIVE));
     assert_int_equal(snx_result_n_items(snx_traj_get(t, "results.big")), 3);
     /* A name that is nowhere. */
     assert_null(snx_traj_get(t, "results.nothing_here"));
@@ -202,13 +202,13 @@ static void test_delete(void **state)
     snx_traj *t = stored_example();
     snx_node *big = st_get(t, "results.big");
     const char *only[] = {"b", NULL};
-    assert_ok(snx_traj_delete_node(t, big, only, 0));
+    assert_ok(snx_traj_delete_node(t, big, only, SNX_REMOVE_NODE));
     assert_non_null(snx_result_get(big, "b")); /* memory is untouched */
-    assert_ok(snx_traj_delete_node(t, st_get(t, "derived_parameters.twice_x"), NULL, 0));
-    assert_fails(snx_traj_delete_node(t, st_get(t, "results.group"), NULL, 0), SNX_ETYPE,
+    assert_ok(snx_traj_delete_node(t, st_get(t, "derived_parameters.twice_x"), NULL, SNX_REMOVE_NODE));
+    assert_fails(snx_traj_delete_node(t, st_get(t, "results.group"), NULL, SNX_REMOVE_NODE), SNX_ETYPE,
                  "children");
-    assert_ok(snx_traj_delete_node(t, st_get(t, "results.group"), NULL, 1));
-    assert_fails(snx_traj_delete_node(t, st_get(t, "results.group"), NULL, 1), SNX_ENODATA,
+    assert_ok(snx_traj_delete_node(t, st_get(t, "results.group"), NULL, SNX_REMOVE_RECURSIVE));
+    assert_fails(snx_traj_delete_node(t, st_get(t, "results.group"), NULL, SNX_REMOVE_RECURSIVE), SNX_ENODATA,
                  "not in");
     snx_traj *u = load_with(SNX_LOAD_DATA, SNX_LOAD_DATA, SNX_LOAD_DATA);
     assert_null(snx_result_get(st_get(u, "results.big"), "b"));
@@ -310,7 +310,7 @@ static void test_keep_open(void **state)
 {
     (void)state;
     snx_traj *t = snx_traj_new("kept", NULL);
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.overwrite_file = o.keep_open = 1;
     assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));
     for (int i = 0; i < 20; i++) {

@@ -142,7 +142,7 @@ static snx_table *sample_table(size_t rows)
     snx_table *tb = snx_table_new(rows);
     int64_t ids[3] = {7, 8, 9};
     double xs[3] = {0.5, -1.25, 1e-9};
-    unsigned char ok[3] = {1, 0, 1};
+    bool ok[3] = {true, false, true};
     const char *names[3] = {"alpha", "", "γ"};
     assert_ok(snx_table_add_int(tb, "id", ids));
     assert_ok(snx_table_add_double(tb, "x", xs));
@@ -226,7 +226,7 @@ static void test_comments_and_annotations(void **state)
 {
     (void)state;
     snx_traj *t = snx_traj_new("meta", &(snx_traj_opts){.comment = "the trajectory's comment"});
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.overwrite_file = 1;
     assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));
     snx_node *g = snx_traj_add_group(t, "parameters.neuron", "the neuron");
@@ -377,10 +377,10 @@ static void test_compression_settings(void **state)
     double big[5000];
     for (int i = 0; i < 5000; i++)
         big[i] = i * 0.25;
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.overwrite_file = 1;
     o.complevel = 9;
-    o.shuffle = 0;
+    o.no_shuffle = true;
     o.fletcher32 = 1;
     o.durable = 1; /* fsync at every commit: the same file */
     snx_traj *t = snx_traj_new("filters", NULL);
@@ -405,7 +405,7 @@ static void test_compression_settings(void **state)
     assert_true(chunked && level == 9 && !shuffle && fletcher);
 
     /* No compression and no checksum: plain contiguous data. */
-    o.complevel = 0;
+    o.complevel = -1;
     o.fletcher32 = 0;
     t = snx_traj_new("plain", NULL);
     assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));

@@ -66,7 +66,7 @@ static void test_small_results_become_columns(void **state)
 
     long *idx;
     snx_node **nodes;
-    long n = snx_traj_get_from_runs(t, "z", 0, &idx, &nodes);
+    long n = snx_traj_get_from_runs(t, "z", SNX_FROM_RUNS_ONLY, &idx, &nodes);
     assert_int_equal(n, 12);
     for (long k = 0; k < n; k++) {
         assert_int_equal(idx[k], k);
@@ -258,10 +258,10 @@ static void test_delete_run_data(void **state)
     snx_traj *t = st_new("del", FILE_NAME);
     st_explore_xy(t, 2, 2);
     st_run_all(t, big_results);
-    assert_ok(snx_traj_delete_node(t, st_get(t, "results.runs.run_00000001.z"), NULL, 0));
-    assert_fails(snx_traj_delete_node(t, st_get(t, "results.runs.run_00000002"), NULL, 0),
+    assert_ok(snx_traj_delete_node(t, st_get(t, "results.runs.run_00000001.z"), NULL, SNX_REMOVE_NODE));
+    assert_fails(snx_traj_delete_node(t, st_get(t, "results.runs.run_00000002"), NULL, SNX_REMOVE_NODE),
                  SNX_ETYPE, "children");
-    assert_ok(snx_traj_delete_node(t, st_get(t, "results.runs.run_00000002"), NULL, 1));
+    assert_ok(snx_traj_delete_node(t, st_get(t, "results.runs.run_00000002"), NULL, SNX_REMOVE_RECURSIVE));
     snx_traj_free(t);
     t = st_load(FILE_NAME, NULL, SNX_LOAD_DATA, SNX_LOAD_DATA, SNX_LOAD_DATA);
     assert_false(snx_traj_contains(t, "results.runs.run_00000001.z"));
@@ -274,11 +274,11 @@ static void test_delete_run_data(void **state)
 static void test_runs_with_group_commits(void **state)
 {
     (void)state;
-    /* commit_interval 0: every stored run is committed at once. */
+    /* commit_interval negative: every stored run is committed at once. */
     snx_traj *t = snx_traj_new("each", NULL);
-    snx_hdf5_opts o = snx_hdf5_defaults();
+    snx_hdf5_opts o = { 0 };
     o.overwrite_file = 1;
-    o.commit_interval = 0;
+    o.commit_interval = -1;
     assert_ok(snx_hdf5_attach(t, FILE_NAME, &o));
     st_explore_xy(t, 2, 3);
     st_run_all(t, small_results);

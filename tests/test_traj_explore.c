@@ -44,7 +44,7 @@ static void test_ranges(void **state)
     assert_int_equal(snx_ranges_count(r), 0);
     assert_ok(snx_ranges_add_ints(r, "i", (int64_t[]){ 1, 2 }, 2));
     assert_ok(snx_ranges_add_doubles(r, "d", (double[]){ 0.5 }, 1));
-    assert_ok(snx_ranges_add_bools(r, "b", (int[]){ 0, 5, 1 }, 3));
+    assert_ok(snx_ranges_add_bools(r, "b", (bool[]){ false, true, true }, 3));
     assert_ok(snx_ranges_add_strings(r, "s", (const char *const[]){ "a", "b" }, 2));
     assert_ok(snx_ranges_add_quantities(r, "q", (double[]){ 5, 10 }, 2, "ms"));
     snx_value vals[2] = { snx_complex(1, 1), snx_complex(2, 2) };
@@ -271,7 +271,7 @@ static void test_explore_refused_when_stored_or_in_run(void **state)
     assert_fails(snx_traj_explore(t, r), SNX_ESTATE,
                  "explore is not allowed during a single run (run_00000000)");
     assert_fails(snx_traj_expand(t, r), SNX_ESTATE, "expand is not allowed during a single run");
-    assert_fails(snx_traj_shrink(t, 1), SNX_ESTATE, "shrink is not allowed during a single run");
+    assert_fails(snx_traj_shrink(t, SNX_SHRINK_FORCE), SNX_ESTATE, "shrink is not allowed during a single run");
     snx_traj_end_run(t);
     assert_ok(snx_traj_explore(t, r));
     snx_ranges_free(r);
@@ -465,7 +465,7 @@ static void test_shrink(void **state)
     explore_xy(t);
     assert_ok(snx_traj_set_run(t, 2));
     assert_ok(snx_traj_set_run_info(t, 1, &(snx_run_info){ .completed = 1 }));
-    assert_ok(snx_traj_shrink(t, 0));
+    assert_ok(snx_traj_shrink(t, SNX_SHRINK_UNSTORED));
     assert_unexplored(t);
     assert_int_equal(snx_traj_run_idx(t), -1);
     assert_int_equal(snx_traj_int(t, "x"), 0); /* the defaults stay */
@@ -475,13 +475,13 @@ static void test_shrink(void **state)
     assert_false(snx_traj_is_completed(t, 1));
     /* A stored trajectory keeps its ranges on disk: shrink only when forced. */
     snx_traj_set_stored(t, 1);
-    assert_fails(snx_traj_shrink(t, 0), SNX_ESTATE,
+    assert_fails(snx_traj_shrink(t, SNX_SHRINK_UNSTORED), SNX_ESTATE,
                  "shrink: trajectory \"explore\" was stored; its ranges are on disk");
     assert_int_equal(snx_traj_n_runs(t), 3);
-    assert_ok(snx_traj_shrink(t, 1));
+    assert_ok(snx_traj_shrink(t, SNX_SHRINK_FORCE));
     assert_unexplored(t);
     /* Shrinking an unexplored trajectory is a no-op. */
-    assert_ok(snx_traj_shrink(t, 1));
+    assert_ok(snx_traj_shrink(t, SNX_SHRINK_FORCE));
 }
 
 int main(void)

@@ -206,7 +206,7 @@ static void test_links(void **state)
     /* A link and a node of one name at one depth clash, unless it is the same node. */
     snx_traj_add_result(t, "other.zeb", snx_int(1), NULL);
     assert_get_fails(t, "zeb", SNX_ENOTUNIQUE, "\"zeb\" is not unique");
-    assert_ok(snx_node_remove(snx_traj_get(t, "results.other.zeb"), 0));
+    assert_ok(snx_node_remove(snx_traj_get(t, "results.other.zeb"), SNX_REMOVE_NODE));
     assert_ok(snx_traj_add_link(t, "results.more.zeb", snx_traj_get(t, "nzebras")));
     assert_finds(t, "zeb", "parameters.traffic.street.nzebras");
     /* Once removed, a link is no shortcut any more. */

@@ -299,7 +299,7 @@ static void test_explore_locked_refused(void **state)
     /* shrink of a locked explored parameter is refused too */
     snx_par_lock(p);
     assert_fails(snx_par_shrink(p), SNX_ELOCKED, "shrink: parameter \"parameters.x\" is locked");
-    assert_fails(snx_traj_shrink(t, 0), SNX_ELOCKED, "shrink: parameter \"parameters.x\" is locked");
+    assert_fails(snx_traj_shrink(t, SNX_SHRINK_UNSTORED), SNX_ELOCKED, "shrink: parameter \"parameters.x\" is locked");
     assert_true(snx_par_is_explored(p));
 }
 

@@ -153,7 +153,7 @@ static void test_results_in_other_places(void **state)
     snx_traj *t = *state;
     /* Below parameters, a group makes parameters, never results. */
     snx_node *g = snx_traj_add_group(t, "parameters.g", NULL);
-    snx_node *leaf = snx_group_add_leaf(g, "x", snx_int(1), NULL);
+    snx_node *leaf = snx_node_add_leaf(g, "x", snx_int(1), NULL);
     assert_int_equal(snx_node_kind_of(leaf), SNX_NODE_PARAMETER);
     /* A result through the root always lands in results. */
     snx_node *r = snx_traj_add_result(t, "parameters.g.y", snx_int(1), NULL);
@@ -173,7 +173,7 @@ static void test_tables(void **state)
     snx_table *tab = snx_table_new(3);
     assert_ok(snx_table_add_int(tab, "idx", (int64_t[]){ 1, 2, 3 }));
     assert_ok(snx_table_add_double(tab, "rate", (double[]){ 0.5, 1.5, 2.5 }));
-    assert_ok(snx_table_add_bool(tab, "ok", (unsigned char[]){ 1, 0, 1 }));
+    assert_ok(snx_table_add_bool(tab, "ok", (bool[]){ true, false, true }));
     assert_ok(snx_table_add_string(tab, "characters",
                                    (const char *const[]){ "Luke", "Han", NULL }));
     assert_fails(snx_table_add_int(tab, "idx", (int64_t[]){ 1, 2, 3 }), SNX_EEXIST,
@@ -296,7 +296,7 @@ static void test_annotation_errors_and_nodes(void **state)
                  "annotation \"u\" of \"results.g\"");
     assert_int_equal(snx_node_n_annotations(g), 1);
     /* Removing a node frees its annotations (valgrind checks). */
-    assert_ok(snx_node_remove(g, 1));
+    assert_ok(snx_node_remove(g, SNX_REMOVE_RECURSIVE));
 }
 
 int main(void)

@@ -164,7 +164,7 @@ static void test_begin_end_run_prefixes(void **state)
     assert_string_equal(snx_node_full_name(ex), "results.runs.run_00000003.explicit");
     /* Through a group node nothing is prepended. */
     snx_node *g = snx_traj_add_group(t, "results.summary", NULL);
-    snx_node *direct = snx_group_add_leaf(g, "rate", snx_double(1), NULL);
+    snx_node *direct = snx_node_add_leaf(g, "rate", snx_double(1), NULL);
     assert_string_equal(snx_node_full_name(direct), "results.summary.rate");
     snx_traj_end_run(t);
     assert_false(snx_traj_in_run(t));
@@ -229,9 +229,9 @@ static void test_refused_in_a_run(void **state)
                            "(run_00000000)");
     assert_null(snx_traj_add_config(t, "c", snx_int(1), NULL));
     assert_int_equal(snx_errcode(), SNX_ESTATE);
-    assert_null(snx_group_add_leaf(pg, "p", snx_int(1), NULL));
+    assert_null(snx_node_add_leaf(pg, "p", snx_int(1), NULL));
     assert_int_equal(snx_errcode(), SNX_ESTATE);
-    assert_null(snx_group_add_leaf(cg, "p", snx_int(1), NULL));
+    assert_null(snx_node_add_leaf(cg, "p", snx_int(1), NULL));
     assert_int_equal(snx_errcode(), SNX_ESTATE);
     assert_null(snx_traj_add_group(t, "parameters.newgroup", NULL));
     assert_int_equal(snx_errcode(), SNX_ESTATE);
@@ -359,14 +359,14 @@ static void test_parameter_summary_and_completion(void **state)
 
 /* ---- find_idx ------------------------------------------------------------------------------- */
 
-static int x2_or_y8(const snx_value *const *v, size_t n, void *ctx)
+static bool x2_or_y8(const snx_value *const *v, size_t n, void *ctx)
 {
     (void)ctx;
     assert_int_equal(n, 2);
     return v[0]->u.i == 2 || v[1]->u.i == 8;
 }
 
-static int x_is(const snx_value *const *v, size_t n, void *ctx)
+static bool x_is(const snx_value *const *v, size_t n, void *ctx)
 {
     (void)n;
     return v[0]->u.i == *(int64_t *)ctx;
@@ -450,7 +450,7 @@ static void test_get_from_runs(void **state)
     snx_traj_end_run(t);
     long *runs;
     snx_node **nodes;
-    long n = snx_traj_get_from_runs(t, "z", 0, &runs, &nodes);
+    long n = snx_traj_get_from_runs(t, "z", SNX_FROM_RUNS_ONLY, &runs, &nodes);
     assert_int_equal(n, 4);
     const long want[] = { 0, 1, 3, 5 };
     for (long k = 0; k < n; k++) {
@@ -461,14 +461,14 @@ static void test_get_from_runs(void **state)
     free(nodes);
     assert_int_equal(snx_traj_run_idx(t), -1); /* left as it was */
     /* Dotted names below the run group. */
-    n = snx_traj_get_from_runs(t, "deep.z", 0, &runs, &nodes);
+    n = snx_traj_get_from_runs(t, "deep.z", SNX_FROM_RUNS_ONLY, &runs, &nodes);
     assert_int_equal(n, 4);
     free(runs);
     free(nodes);
     /* Data made before the runs (run_ALL) stands in for runs without their own. */
     snx_traj_add_result(t, "runs.$.deep.z", snx_int(-1), NULL);
     assert_ok(snx_traj_set_run(t, 2));
-    n = snx_traj_get_from_runs(t, "z", 1, &runs, &nodes);
+    n = snx_traj_get_from_runs(t, "z", SNX_FROM_RUNS_OR_ALL, &runs, &nodes);
     assert_int_equal(n, 12);
     assert_int_equal(snx_result_get(nodes[2], "z")->u.i, -1);
     assert_int_equal(snx_result_get(nodes[3], "z")->u.i, 30);
@@ -476,12 +476,12 @@ static void test_get_from_runs(void **state)
     free(runs);
     free(nodes);
     assert_int_equal(snx_traj_run_idx(t), 2);
-    n = snx_traj_get_from_runs(t, "z", 0, &runs, &nodes);
+    n = snx_traj_get_from_runs(t, "z", SNX_FROM_RUNS_ONLY, &runs, &nodes);
     assert_int_equal(n, 4);
     free(runs);
     free(nodes);
     /* Nothing found: zero runs, no error. */
-    n = snx_traj_get_from_runs(t, "nothing", 1, &runs, &nodes);
+    n = snx_traj_get_from_runs(t, "nothing", SNX_FROM_RUNS_OR_ALL, &runs, &nodes);
     assert_int_equal(n, 0);
     assert_int_equal(snx_errcode(), 0);
     free(runs);
@@ -498,16 +498,16 @@ static void test_get_from_runs_errors(void **state)
     snx_traj_end_run(t);
     long *runs = NULL;
     snx_node **nodes = NULL;
-    assert_int_equal(snx_traj_get_from_runs(t, "q", 0, &runs, &nodes), SNX_ENOTUNIQUE);
+    assert_int_equal(snx_traj_get_from_runs(t, "q", SNX_FROM_RUNS_ONLY, &runs, &nodes), SNX_ENOTUNIQUE);
     assert_errmsg_contains("get_from_runs \"q\": \"results.runs.run_00000001.q\" and "
                            "\"derived_parameters.runs.run_00000001.q\" both answer for "
                            "run_00000001");
     assert_null(runs);
     assert_ok(snx_traj_begin_run(t, 0));
-    assert_int_equal(snx_traj_get_from_runs(t, "q", 0, &runs, &nodes), SNX_ESTATE);
+    assert_int_equal(snx_traj_get_from_runs(t, "q", SNX_FROM_RUNS_ONLY, &runs, &nodes), SNX_ESTATE);
     assert_errmsg_contains("get_from_runs is not allowed during a single run");
     snx_traj_end_run(t);
-    assert_int_equal(snx_traj_get_from_runs(t, NULL, 0, &runs, &nodes), SNX_EINVAL);
+    assert_int_equal(snx_traj_get_from_runs(t, NULL, SNX_FROM_RUNS_ONLY, &runs, &nodes), SNX_EINVAL);
 }
 
 int main(void)

@@ -136,14 +136,14 @@ static int fake_load_missing(void *self, snx_traj *t, const char *full_name)
 }
 
 static int fake_delete(void *self, snx_traj *t, snx_node *n, const char *const *only,
-                       int recursive)
+                       snx_remove_mode mode)
 {
     (void)t;
     fake *f = self;
     f->n_delete++;
     f->node = n;
     f->only_items = only;
-    f->recursive = recursive;
+    f->recursive = mode == SNX_REMOVE_RECURSIVE;
     return failing(f);
 }
 
@@ -214,7 +214,7 @@ static void test_no_service(void **state)
     const char *only[] = { "a", NULL };
     assert_fails(snx_traj_load_node(t, n, &(snx_item_opts){ .load_only = only, .load_except = only }),
                  SNX_ENOSERVICE, msg);
-    assert_fails(snx_traj_delete_node(t, n, NULL, 0), SNX_ENOSERVICE, msg);
+    assert_fails(snx_traj_delete_node(t, n, NULL, SNX_REMOVE_NODE), SNX_ENOSERVICE, msg);
     assert_errmsg_contains("delete: ");
     assert_false(snx_traj_is_stored(t));
     /* Auto-loading without a service does not try anything. */
@@ -390,20 +390,20 @@ static void test_delete(void **state)
     snx_traj *t = *state;
     fake *f = attach(t);
     snx_node *x = snx_traj_get(t, "x");
-    assert_fails(snx_traj_delete_node(t, x, NULL, 0), SNX_ETYPE,
+    assert_fails(snx_traj_delete_node(t, x, NULL, SNX_REMOVE_NODE), SNX_ETYPE,
                  "delete \"parameters.x\": explored parameter \"parameters.x\" cannot be deleted");
-    assert_fails(snx_traj_delete_node(t, snx_traj_get(t, "parameters"), NULL, 1), SNX_ETYPE,
+    assert_fails(snx_traj_delete_node(t, snx_traj_get(t, "parameters"), NULL, SNX_REMOVE_RECURSIVE), SNX_ETYPE,
                  "explored parameter \"parameters.x\" cannot be deleted");
     assert_int_equal(f->n_delete, 0);
     const char *parts[] = { "mystuff", NULL };
     snx_node *n = snx_traj_get(t, "myresult");
-    assert_ok(snx_traj_delete_node(t, n, parts, 0));
+    assert_ok(snx_traj_delete_node(t, n, parts, SNX_REMOVE_NODE));
     assert_ptr_equal(f->node, n);
     assert_ptr_equal(f->only_items, parts);
     assert_false(f->recursive);
-    assert_ok(snx_traj_delete_node(t, snx_traj_get(t, "y"), NULL, 1));
+    assert_ok(snx_traj_delete_node(t, snx_traj_get(t, "y"), NULL, SNX_REMOVE_RECURSIVE));
     assert_true(f->recursive);
-    assert_fails(snx_traj_delete_node(t, NULL, NULL, 1), SNX_EINVAL, "NULL node");
+    assert_fails(snx_traj_delete_node(t, NULL, NULL, SNX_REMOVE_RECURSIVE), SNX_EINVAL, "NULL node");
     /* Deleting on disk leaves the tree alone. */
     assert_ptr_equal(snx_traj_get(t, "myresult"), n);
     assert_int_equal(f->n_delete, 2);
@@ -416,7 +416,7 @@ static void test_auto_load_missing_node(void **state)
     snx_traj *t = *state;
     fake *f = attach(t);
     assert_ok(snx_traj_store(t, NULL));
-    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", 1));
+    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", SNX_REMOVE_RECURSIVE));
     assert_false(snx_traj_contains(t, "myresult"));
     /* Off: nothing is loaded. */
     assert_null(snx_traj_get(t, "results.mygroupA.mygroupB.myresult"));
@@ -437,7 +437,7 @@ static void test_auto_load_missing_node(void **state)
     assert_int_equal(snx_traj_int(t, "myresult"), 42); /* now in memory: shortcuts work */
     assert_int_equal(f->n_missing, 1);
     /* Shortcuts cannot auto-load: the name is taken as the place in the file. */
-    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", 1));
+    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", SNX_REMOVE_RECURSIVE));
     assert_null(snx_traj_get(t, "myresult"));
     assert_int_equal(snx_errcode(), SNX_ENODATA);
     assert_errmsg_contains("\"myresult\" is not in the fake file");
@@ -447,7 +447,7 @@ static void test_auto_load_missing_node(void **state)
     n = snx_node_get(snx_traj_get(t, "results.mygroupA"), "mygroupB.myresult", NULL);
     assert_non_null(n);
     assert_string_equal(f->missing, "results.mygroupA.mygroupB.myresult");
-    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", 1));
+    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", SNX_REMOVE_RECURSIVE));
     assert_non_null(snx_traj_get(t, "res.mygroupA.mygroupB.myresult"));
     /* The service's own error comes through. */
     f->fail_with = SNX_EIO;

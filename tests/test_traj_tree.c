@@ -242,19 +242,19 @@ static void test_adding_existing_leaf_and_leaf_as_group(void **state)
 static void test_leaves_not_at_root(void **state)
 {
     snx_traj *t = *state;
-    assert_null(snx_group_add_leaf(snx_traj_root(t), "x", snx_int(1), NULL));
+    assert_null(snx_node_add_leaf(snx_traj_root(t), "x", snx_int(1), NULL));
     assert_int_equal(snx_errcode(), SNX_EINVAL);
     assert_errmsg_contains("leaves cannot hang at the root");
     /* Outside the four branches leaves are results (pypet's standard leaf). */
     snx_node *g = snx_traj_add_group(t, "other.deep", "outside");
     assert_int_equal(snx_node_branch(g), SNX_BRANCH_NONE);
-    snx_node *leaf = snx_group_add_leaf(g, "thing", snx_int(5), NULL);
+    snx_node *leaf = snx_node_add_leaf(g, "thing", snx_int(5), NULL);
     assert_non_null(leaf);
     assert_int_equal(snx_node_kind_of(leaf), SNX_NODE_RESULT);
     assert_string_equal(snx_node_full_name(leaf), "other.deep.thing");
     assert_int_equal(snx_result_get(leaf, "thing")->u.i, 5);
     /* Root-level dotted leaf through the root group. */
-    snx_node *p = snx_group_add_leaf(snx_traj_root(t), "parameters.viaroot", snx_int(1), NULL);
+    snx_node *p = snx_node_add_leaf(snx_traj_root(t), "parameters.viaroot", snx_int(1), NULL);
     assert_non_null(p);
     assert_int_equal(snx_node_kind_of(p), SNX_NODE_PARAMETER);
 }
@@ -263,24 +263,24 @@ static void test_adding_below_a_group(void **state)
 {
     snx_traj *t = *state;
     snx_node *traffic = snx_traj_add_group(t, "parameters.traffic", "cars and zebras");
-    snx_node *z = snx_group_add_leaf(traffic, "street.nzebras", snx_int(4), NULL);
+    snx_node *z = snx_node_add_leaf(traffic, "street.nzebras", snx_int(4), NULL);
     assert_string_equal(snx_node_full_name(z), "parameters.traffic.street.nzebras");
     assert_int_equal(snx_node_kind_of(z), SNX_NODE_PARAMETER);
-    snx_node *sub = snx_group_add_group(traffic, "a.b", "deep");
+    snx_node *sub = snx_node_add_group(traffic, "a.b", "deep");
     assert_string_equal(snx_node_full_name(sub), "parameters.traffic.a.b");
     assert_string_equal(snx_node_comment(sub), "deep");
     snx_node *rg = snx_traj_add_group(t, "results.summary", NULL);
-    assert_int_equal(snx_node_kind_of(snx_group_add_leaf(rg, "rate", snx_double(2.5), NULL)),
+    assert_int_equal(snx_node_kind_of(snx_node_add_leaf(rg, "rate", snx_double(2.5), NULL)),
                      SNX_NODE_RESULT);
     /* A leaf holds no children. */
-    assert_null(snx_group_add_leaf(z, "x", snx_int(1), NULL));
+    assert_null(snx_node_add_leaf(z, "x", snx_int(1), NULL));
     assert_int_equal(snx_errcode(), SNX_ETYPE);
-    assert_null(snx_group_add_group(z, "x", NULL));
+    assert_null(snx_node_add_group(z, "x", NULL));
     assert_int_equal(snx_errcode(), SNX_ETYPE);
-    assert_null(snx_group_add_leaf(NULL, "x", snx_str("consumed"), NULL));
+    assert_null(snx_node_add_leaf(NULL, "x", snx_str("consumed"), NULL));
     assert_int_equal(snx_errcode(), SNX_EINVAL);
     /* A failed constructor's error reaches the caller. */
-    assert_null(snx_group_add_leaf(traffic, "bad", snx_quantity(1, "furlongs"), NULL));
+    assert_null(snx_node_add_leaf(traffic, "bad", snx_quantity(1, "furlongs"), NULL));
     assert_int_not_equal(snx_errcode(), 0);
     assert_errmsg_contains("adding \"bad\"");
     assert_null(snx_traj_get(t, "parameters.traffic.bad"));
@@ -324,11 +324,11 @@ static void test_children_groups_leaves_counts(void **state)
 {
     snx_traj *t = *state;
     snx_node *g = snx_traj_add_group(t, "parameters.g", NULL);
-    snx_group_add_leaf(g, "p1", snx_int(1), NULL);
-    snx_group_add_group(g, "sub1", NULL);
-    snx_group_add_leaf(g, "p2", snx_int(2), NULL);
-    snx_group_add_group(g, "sub2", NULL);
-    snx_group_add_leaf(g, "p3", snx_int(3), NULL);
+    snx_node_add_leaf(g, "p1", snx_int(1), NULL);
+    snx_node_add_group(g, "sub1", NULL);
+    snx_node_add_leaf(g, "p2", snx_int(2), NULL);
+    snx_node_add_group(g, "sub2", NULL);
+    snx_node_add_leaf(g, "p3", snx_int(3), NULL);
     assert_ok(snx_node_add_link(g, "lnk", snx_traj_get(t, "parameters")));
     assert_int_equal(snx_node_n_children(g), 5);
     assert_int_equal(snx_node_n_groups(g), 2);
@@ -435,13 +435,13 @@ static void test_iter_non_recursive_and_max_depth(void **state)
     assert_int_equal(v.n, 4); /* the branches */
 }
 
-static int only_groups(snx_node *n, void *ctx)
+static bool only_groups(snx_node *n, void *ctx)
 {
     (void)ctx;
     return snx_node_kind_of(n) == SNX_NODE_GROUP;
 }
 
-static int not_named_a(snx_node *n, void *ctx)
+static bool not_named_a(snx_node *n, void *ctx)
 {
     return strcmp(snx_node_name(n), (const char *)ctx) != 0;
 }
@@ -538,27 +538,27 @@ static void test_to_map_full_and_short(void **state)
 {
     snx_traj *t = *state;
     build_small(t);
-    snx_map *m = snx_node_to_map(snx_traj_get(t, "parameters"), 0);
+    snx_map *m = snx_node_to_map(snx_traj_get(t, "parameters"), SNX_KEYS_FULL_NAMES);
     assert_non_null(m);
     assert_int_equal(snx_map_count(m), 3); /* leaves only */
     assert_ptr_equal(snx_map_get(m, "parameters.a.b.y"), snx_traj_get(t, "a.b.y"));
     assert_null(snx_map_get(m, "parameters.a"));
     snx_map_free(m);
-    m = snx_node_to_map(snx_traj_get(t, "parameters"), 1);
+    m = snx_node_to_map(snx_traj_get(t, "parameters"), SNX_KEYS_SHORT_NAMES);
     assert_int_equal(snx_map_count(m), 3);
     assert_ptr_equal(snx_map_get(m, "y"), snx_traj_get(t, "a.b.y"));
     snx_map_free(m);
     /* Short names must be unique. */
     snx_traj_add_parameter(t, "other.y", snx_int(5), NULL);
     snx_error_clear();
-    assert_null(snx_node_to_map(snx_traj_get(t, "parameters"), 1));
+    assert_null(snx_node_to_map(snx_traj_get(t, "parameters"), SNX_KEYS_SHORT_NAMES));
     assert_int_equal(snx_errcode(), SNX_ENOTUNIQUE);
     assert_errmsg_contains("short name \"y\" is used by \"parameters.a.b.y\" and "
                            "\"parameters.other.y\"");
     /* Full names never clash, and a leaf reached by a link counts once. */
     assert_ok(snx_node_add_link(snx_traj_get(t, "parameters.other"), "ly",
                                 snx_traj_get(t, "a.b.y")));
-    m = snx_node_to_map(snx_traj_get(t, "parameters"), 0);
+    m = snx_node_to_map(snx_traj_get(t, "parameters"), SNX_KEYS_FULL_NAMES);
     assert_int_equal(snx_map_count(m), 4);
     snx_map_free(m);
 }
@@ -570,15 +570,15 @@ static void test_remove_leaf_and_group(void **state)
     snx_traj *t = *state;
     build_small(t);
     size_t n = snx_traj_n_nodes(t);
-    assert_ok(snx_node_remove(snx_traj_get(t, "parameters.c"), 0));
+    assert_ok(snx_node_remove(snx_traj_get(t, "parameters.c"), SNX_REMOVE_NODE));
     assert_int_equal(snx_traj_n_nodes(t), n - 1);
     assert_false(snx_traj_contains(t, "c"));
     assert_null(snx_node_child_named(snx_traj_get(t, "parameters"), "c"));
     /* A group with children needs recursive. */
     snx_node *a = snx_traj_get(t, "parameters.a");
-    assert_fails(snx_node_remove(a, 0), SNX_ETYPE, "\"parameters.a\" has children");
+    assert_fails(snx_node_remove(a, SNX_REMOVE_NODE), SNX_ETYPE, "\"parameters.a\" has children");
     assert_true(snx_traj_contains(t, "a.b.y"));
-    assert_ok(snx_node_remove(a, 1));
+    assert_ok(snx_node_remove(a, SNX_REMOVE_RECURSIVE));
     assert_int_equal(snx_traj_n_nodes(t), 4);
     /* The index forgets them: shortcuts no longer find them. */
     assert_false(snx_traj_contains(t, "y"));
@@ -588,9 +588,9 @@ static void test_remove_leaf_and_group(void **state)
     snx_node *y = snx_traj_add_parameter(t, "y", snx_int(10), NULL);
     assert_ptr_equal(snx_traj_get(t, "y"), y);
     /* An empty group goes without recursive. */
-    assert_ok(snx_node_remove(snx_traj_add_group(t, "parameters.empty", NULL), 0));
+    assert_ok(snx_node_remove(snx_traj_add_group(t, "parameters.empty", NULL), SNX_REMOVE_NODE));
     /* The root stays. */
-    assert_fails(snx_node_remove(snx_traj_root(t), 1), SNX_EINVAL, "root cannot be removed");
+    assert_fails(snx_node_remove(snx_traj_root(t), SNX_REMOVE_RECURSIVE), SNX_EINVAL, "root cannot be removed");
 }
 
 static void test_remove_child(void **state)
@@ -598,18 +598,18 @@ static void test_remove_child(void **state)
     snx_traj *t = *state;
     build_small(t);
     snx_node *par = snx_traj_get(t, "parameters");
-    assert_fails(snx_node_remove_child(par, "a", 0), SNX_ETYPE, "has children");
-    assert_fails(snx_node_remove_child(par, "nope", 1), SNX_EINVAL,
+    assert_fails(snx_node_remove_child(par, "a", SNX_REMOVE_NODE), SNX_ETYPE, "has children");
+    assert_fails(snx_node_remove_child(par, "nope", SNX_REMOVE_RECURSIVE), SNX_EINVAL,
                  "\"parameters\" has no child \"nope\"");
     /* Only direct children: no dotted names or shortcuts. */
-    assert_fails(snx_node_remove_child(par, "a.x", 0), SNX_EINVAL, "no child \"a.x\"");
-    assert_fails(snx_node_remove_child(par, "x", 0), SNX_EINVAL, "no child \"x\"");
-    assert_ok(snx_node_remove_child(par, "c", 0));
-    assert_ok(snx_node_remove_child(par, "a", 1));
+    assert_fails(snx_node_remove_child(par, "a.x", SNX_REMOVE_NODE), SNX_EINVAL, "no child \"a.x\"");
+    assert_fails(snx_node_remove_child(par, "x", SNX_REMOVE_NODE), SNX_EINVAL, "no child \"x\"");
+    assert_ok(snx_node_remove_child(par, "c", SNX_REMOVE_NODE));
+    assert_ok(snx_node_remove_child(par, "a", SNX_REMOVE_RECURSIVE));
     assert_int_equal(snx_node_n_children(par), 0);
     /* A whole branch can go, and comes back when something is added to it. */
     snx_traj_add_result(t, "r", snx_int(1), NULL);
-    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", 1));
+    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", SNX_REMOVE_RECURSIVE));
     assert_false(snx_traj_contains(t, "results"));
     assert_true(snx_traj_is_empty(t));
     snx_node *r = snx_traj_add_result(t, "again.r", snx_int(2), NULL);
@@ -617,8 +617,8 @@ static void test_remove_child(void **state)
     assert_int_equal(snx_node_branch(r), SNX_BRANCH_RESULTS);
     assert_false(snx_traj_is_empty(t));
     /* is_empty ignores config, whatever the order of the branches. */
-    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", 1));
-    assert_ok(snx_node_remove_child(snx_traj_root(t), "config", 1));
+    assert_ok(snx_node_remove_child(snx_traj_root(t), "results", SNX_REMOVE_RECURSIVE));
+    assert_ok(snx_node_remove_child(snx_traj_root(t), "config", SNX_REMOVE_RECURSIVE));
     snx_traj_add_config(t, "c", snx_int(1), NULL);
     assert_true(snx_traj_is_empty(t));
 }
@@ -635,23 +635,23 @@ static void test_remove_drops_links_into_removed_subtree(void **state)
     /* Links that live in the removed subtree go with it too. */
     snx_node *b = snx_traj_get(t, "a.b");
     assert_ok(snx_node_add_link(b, "back", snx_traj_get(t, "c")));
-    assert_ok(snx_node_remove(b, 1));
+    assert_ok(snx_node_remove(b, SNX_REMOVE_RECURSIVE));
     assert_int_equal(snx_node_n_links(res), 1);
     const char *name;
     assert_ptr_equal(snx_node_link(res, 0, &name), snx_traj_get(t, "c"));
     assert_string_equal(name, "to_c");
     assert_null(snx_node_get(res, "to_y", NULL));
     /* Removing the last link target leaves no dangling link. */
-    assert_ok(snx_node_remove(snx_traj_get(t, "c"), 0));
+    assert_ok(snx_node_remove(snx_traj_get(t, "c"), SNX_REMOVE_NODE));
     assert_int_equal(snx_node_n_links(res), 0);
     visited v = { 0 };
     assert_ok(snx_node_iter(snx_traj_root(t), NULL, record, &v));
     assert_int_equal(v.n, snx_traj_n_nodes(t));
     /* Removing the group holding links is fine too. */
     assert_ok(snx_node_add_link(res, "to_x", snx_traj_get(t, "a.x")));
-    assert_ok(snx_node_remove(res, 1));
+    assert_ok(snx_node_remove(res, SNX_REMOVE_RECURSIVE));
     assert_ok(snx_node_add_link(snx_traj_get(t, "parameters.a"), "l", snx_traj_get(t, "a.x")));
-    assert_ok(snx_node_remove(snx_traj_get(t, "a.x"), 0));
+    assert_ok(snx_node_remove(snx_traj_get(t, "a.x"), SNX_REMOVE_NODE));
     assert_int_equal(snx_node_n_links(snx_traj_get(t, "parameters.a")), 0);
 }
 
@@ -666,7 +666,7 @@ static void test_remove_explored_parameter(void **state)
     assert_ok(snx_traj_explore(t, r));
     snx_ranges_free(r);
     assert_ok(snx_traj_set_run(t, 2));
-    assert_ok(snx_node_remove(snx_traj_get(t, "x"), 0));
+    assert_ok(snx_node_remove(snx_traj_get(t, "x"), SNX_REMOVE_NODE));
     assert_int_equal(snx_traj_n_explored(t), 1);
     assert_int_equal(snx_traj_n_runs(t), 3);
     assert_string_equal(snx_node_name(snx_traj_explored(t, 0)), "y");
@@ -675,7 +675,7 @@ static void test_remove_explored_parameter(void **state)
     assert_string_equal(s, "y=5");
     free(s);
     /* The last explored parameter gone, the trajectory has one run again. */
-    assert_ok(snx_node_remove(snx_traj_get(t, "parameters.g"), 1));
+    assert_ok(snx_node_remove(snx_traj_get(t, "parameters.g"), SNX_REMOVE_RECURSIVE));
     assert_int_equal(snx_traj_n_explored(t), 0);
     assert_int_equal(snx_traj_n_runs(t), 1);
     assert_int_equal(snx_traj_run_idx(t), -1);
@@ -689,7 +689,7 @@ static void test_remove_run_added(void **state)
     snx_traj_add_result(t, "b", snx_int(2), NULL);
     size_t n = snx_traj_n_run_added(t);
     assert_int_equal(n, 4); /* the groups runs and run_00000000, then a and b */
-    assert_ok(snx_node_remove(snx_traj_get(t, "results.runs.run_00000000.a"), 0));
+    assert_ok(snx_node_remove(snx_traj_get(t, "results.runs.run_00000000.a"), SNX_REMOVE_NODE));
     assert_int_equal(snx_traj_n_run_added(t), n - 1);
     for (size_t k = 0; k < snx_traj_n_run_added(t); k++)
         assert_string_not_equal(snx_node_name(snx_traj_run_added(t, k)), "a");

@@ -53,7 +53,7 @@ static int run_experiment(void)
 {
     snx_traj *traj = snx_traj_new("Multiplication",
                                   &(snx_traj_opts){ .comment = "I am the first example!" });
-    snx_hdf5_opts file = snx_hdf5_defaults();
+    snx_hdf5_opts file = { 0 };
     file.overwrite_file = 1;
     if (!traj || snx_hdf5_attach(traj, "hdf5/example_01.hdf5", &file))
         return fail("creating the trajectory");

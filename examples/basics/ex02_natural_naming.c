@@ -46,7 +46,7 @@ static int expect_string(snx_traj *traj, const char *name, const char *want)
 static int build_and_store(void)
 {
     snx_traj *traj = snx_traj_new("example_02", &(snx_traj_opts){ .comment = "Accessing data" });
-    snx_hdf5_opts file = snx_hdf5_defaults();
+    snx_hdf5_opts file = { 0 };
     file.overwrite_file = 1;
     if (!traj || snx_hdf5_attach(traj, FILE_NAME, &file))
         return fail("creating the trajectory");
@@ -119,9 +119,10 @@ int main(void)
         return fail("loading the income");
     const snx_value *amount = snx_result_get(income, "amount");
     const snx_value *currency = snx_result_get(income, "currency");
-    if (!amount || amount->u.d != 10.1 || !currency || strcmp(currency->u.s, "$$$") != 0)
+    if (!amount || snx_value_double(amount) != 10.1 || !currency ||
+        strcmp(snx_value_str(currency), "$$$") != 0)
         return wrong("the income did not come back");
-    printf("gross_income_of_film: %g %s (%s)\n", amount->u.d, currency->u.s,
+    printf("gross_income_of_film: %g %s (%s)\n", snx_value_double(amount), snx_value_str(currency),
            snx_node_comment(income));
     snx_traj_free(traj);
     return 0;

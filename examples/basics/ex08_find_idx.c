@@ -54,11 +54,11 @@ static int multiply(snx_traj *traj)
 
 /* The predicate of find_idx gets the values of the named parameters of one run, in
  * the order the names were given: here x, then y. */
-static int x_is_2_or_y_is_8(const snx_value *const *values, size_t n, void *ctx)
+static bool x_is_2_or_y_is_8(const snx_value *const *values, size_t n, void *ctx)
 {
     (void)n;
     (void)ctx;
-    return values[0]->u.i == 2 || values[1]->u.i == 8;
+    return snx_value_int(values[0]) == 2 || snx_value_int(values[1]) == 8;
 }
 
 int main(void)

@@ -57,7 +57,7 @@ static int store_the_matrices(char *name, size_t size)
 {
     /* pypet's add_time: the name gets the creation time, as in Example_09_Huge_Data_... */
     snx_traj *traj = snx_traj_new("Example_09_Huge_Data", &(snx_traj_opts){ .add_time = 1 });
-    snx_hdf5_opts file = snx_hdf5_defaults();
+    snx_hdf5_opts file = { 0 };
     file.overwrite_file = 1;
     if (!traj || snx_hdf5_attach(traj, FILE_NAME, &file))
         return fail("creating the trajectory");
@@ -106,15 +106,19 @@ int main(void)
 
     const snx_value *monty = snx_result_get(huge, "monty");
     const snx_value *mat1 = snx_result_get(huge, "mat1");
-    printf("%s\n", monty ? monty->u.s : "(no monty)");
+    printf("%s\n", monty ? snx_value_str(monty) : "(no monty)");
     printf("mat1 in huge_matrices: %s\n", mat1 ? "yes" : "no");
     printf("mat2 in huge_matrices: %s\n", snx_result_get(huge, "mat2") ? "yes" : "no");
-    if (!monty || strcmp(monty->u.s, MONTY) != 0)
+    if (!monty || strcmp(snx_value_str(monty), MONTY) != 0)
         return wrong("monty did not come back");
-    if (!mat1 || mat1->u.a.ndim != 3 || mat1->u.a.len != 1000000 || snx_result_get(huge, "mat2"))
+    int ndim = 0;
+    size_t len = 0;
+    const double *cells = mat1 ? snx_value_doubles(mat1, &len) : NULL;
+    if (!cells || !snx_value_shape(mat1, &ndim) || ndim != 3 || len != 1000000 ||
+        snx_result_get(huge, "mat2"))
         return wrong("exactly mat1 should be loaded, with its shape");
-    for (size_t i = 0; i < mat1->u.a.len; i += 9973)
-        if (((double *)mat1->u.a.data)[i] != cell(i, 1))
+    for (size_t i = 0; i < len; i += 9973)
+        if (cells[i] != cell(i, 1))
             return wrong("mat1 holds other numbers than were stored");
     snx_traj_free(traj);
     return 0;

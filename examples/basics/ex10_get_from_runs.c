@@ -35,7 +35,7 @@ static int multiply(snx_traj *traj)
 static int run_experiment(void)
 {
     snx_traj *traj = snx_traj_new("Example_10_get_items_from_all_runs", NULL);
-    snx_hdf5_opts file = snx_hdf5_defaults();
+    snx_hdf5_opts file = { 0 };
     file.overwrite_file = 1;
     if (!traj || snx_hdf5_attach(traj, FILE_NAME, &file) ||
         !snx_traj_add_parameter(traj, "x", snx_double(0), "I am the first dimension!") ||
@@ -75,14 +75,14 @@ int main(void)
     snx_node *x = snx_traj_get(traj, "x"), *y = snx_traj_get(traj, "y");
     long *runs;
     snx_node **zs;
-    long n = snx_traj_get_from_runs(traj, "z", 1, &runs, &zs);
+    long n = snx_traj_get_from_runs(traj, "z", SNX_FROM_RUNS_OR_ALL, &runs, &zs);
     if (!x || !y || n != LEN * LEN)
         return fail("gathering z");
     printf("  run     x     y      z\n");
     for (long k = 0; k < n; k++) {
-        double xv = snx_par_range_at(x, (size_t)runs[k])->u.d;
-        double yv = snx_par_range_at(y, (size_t)runs[k])->u.d;
-        double z = snx_result_get(zs[k], "z")->u.d;
+        double xv = snx_value_double(snx_par_range_at(x, (size_t)runs[k]));
+        double yv = snx_value_double(snx_par_range_at(y, (size_t)runs[k]));
+        double z = snx_value_double(snx_result_get(zs[k], "z"));
         if (runs[k] != k || z != xv * yv) {
             fprintf(stderr, "ex10: run %ld: z = %g, x * y = %g\n", runs[k], z, xv * yv);
             return 1;

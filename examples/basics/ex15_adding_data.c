@@ -71,13 +71,13 @@ static int add_below_a_group(snx_traj *traj)
     snx_node *characters = snx_traj_get(traj, "parameters.starwars.characters");
     if (!characters)
         return fail("finding the characters group");
-    snx_node *leia = snx_group_add_leaf(characters, "leia", snx_str("Carrie Fisher"), NULL);
+    snx_node *leia = snx_node_add_leaf(characters, "leia", snx_str("Carrie Fisher"), NULL);
     if (!leia)
         return fail("adding leia");
     printf("added below a group: %s\n", snx_node_full_name(leia));
     /* Groups can be made on their own too, with a comment; dotted names nest. */
-    snx_node *droids = snx_group_add_group(characters, "droids.astromech", "Beep boop");
-    if (!droids || !snx_group_add_leaf(droids, "r2d2", snx_str("Kenny Baker"), NULL))
+    snx_node *droids = snx_node_add_group(characters, "droids.astromech", "Beep boop");
+    if (!droids || !snx_node_add_leaf(droids, "r2d2", snx_str("Kenny Baker"), NULL))
         return fail("adding droids");
     return 0;
 }
@@ -145,7 +145,8 @@ static int read_by_names(snx_traj *traj)
     snx_node *income = snx_traj_get(traj, "gross_income_of_film");
     const snx_value *currency = snx_result_get(income, "currency");
     const snx_value *second = snx_result_get_pos(income, 1);
-    if (!currency || strcmp(currency->u.s, "$$$") != 0 || !second || second->u.d != 7.75e8 ||
+    if (!currency || strcmp(snx_value_str(currency), "$$$") != 0 || !second ||
+        snx_value_double(second) != 7.75e8 ||
         snx_traj_double(traj, "gross_income_of_film") != 10.1e11)
         return wrong("a result item is wrong");
     char *notes = snx_node_annotations_to_str(income);

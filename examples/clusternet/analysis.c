@@ -47,10 +47,13 @@ static int monitors_add_to_network(snx_component *c, const snx_subrun_ctx *ctx)
     const snx_value *records = snx_traj_value(ctx->traj, "neuron_records");
     if (!e || !records)
         return e ? snx_errcode() : snx_error(SNX_ESTATE, "no neurons_e to record from");
-    size_t n = records->u.a.len;
+    size_t n;
+    const int64_t *records_idx = snx_value_ints(records, &n);
+    if (!records_idx)
+        return snx_error_context("neuron_records");
     int32_t idx[4];
     for (size_t k = 0; k < n && k < 4; k++)
-        idx[k] = (int32_t)((const int64_t *)records->u.a.data)[k];
+        idx[k] = (int32_t)records_idx[k];
     snx_monitor *spikes = snx_monitor_spikes(ctx->net, "spikes_e", e, NULL, 0);
     if (!spikes || snx_map_put(ctx->shared, "spikes_e", spikes))
         return snx_errcode();
@@ -166,11 +169,14 @@ static int fano_analyse(snx_component *c, const snx_subrun_ctx *ctx)
     double start = snx_traj_double(traj, "initial_run");
     double end = start + snx_traj_double(traj, "measurement_run");
     int64_t n_e = snx_traj_int(traj, "N_e");
-    if (!i || !t || !ids || snx_traj_status(traj))
+    size_t n_i, n_t, n_ids;
+    const int64_t *i_data = i ? snx_value_ints(i, &n_i) : NULL;
+    const double *t_data = t ? snx_value_doubles(t, &n_t) : NULL;
+    const int64_t *ids_data = ids ? snx_value_ints(ids, &n_ids) : NULL;
+    if (!i_data || !t_data || !ids_data || snx_traj_status(traj))
         return snx_error_context("CNFanoFactorComputer: reading the stored spikes");
-    double ff, rate = window_rate(t->u.a.data, t->u.a.len, (size_t)n_e, start, end);
-    int rc = cn_mean_fano_factor(i->u.a.data, t->u.a.data, i->u.a.len, ids->u.a.data,
-                                 ids->u.a.len, w, start, end, &ff);
+    double ff, rate = window_rate(t_data, n_t, (size_t)n_e, start, end);
+    int rc = cn_mean_fano_factor(i_data, t_data, n_i, ids_data, n_ids, w, start, end, &ff);
     if (rc)
         return rc;
     if (!snx_traj_add_result(traj, "statistics.mean_fano_factor", snx_double(ff),

@@ -150,7 +150,8 @@ static int print_table(snx_traj *traj, const snx_run_result *results, size_t n, 
         double r_ee = snx_traj_double(traj, "R_ee");
         if (ff && rate)
             printf("%-8zu  %4.2f   %11.3f   %16.4f\n", k, r_ee,
-                   snx_result_get(rate, "rate_e")->u.d, snx_result_get(ff, "mean_fano_factor")->u.d);
+                   snx_value_double(snx_result_get(rate, "rate_e")),
+                   snx_value_double(snx_result_get(ff, "mean_fano_factor")));
         else
             printf("%-8zu  %4.2f   (failed)\n", k, r_ee);
     }

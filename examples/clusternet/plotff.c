@@ -159,7 +159,7 @@ static int gather(snx_traj *traj, const char *path, series *out)
     *out = (series){ 0 };
     long n = snx_hdf5_load_from_runs(traj, path);
     if (n >= 0)
-        n = snx_traj_get_from_runs(traj, path, 0, &out->run, &nodes);
+        n = snx_traj_get_from_runs(traj, path, SNX_FROM_RUNS_ONLY, &out->run, &nodes);
     if (n < 0)
         return (int)n;
     out->n = n;

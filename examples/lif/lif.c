@@ -170,9 +170,9 @@ static int neuron_postproc(snx_traj *traj, const snx_run_result *results, size_t
     snx_table *table = snx_table_new(n);
     int rc = !Is || !refs || !rates || !table ? snx_error(SNX_ENOMEM, "firing-rate table") : 0;
     for (size_t k = 0; !rc && k < n; k++) {
-        Is[k] = snx_par_range_at(I, (size_t)results[k].idx)->u.d;
-        refs[k] = snx_par_range_at(ref, (size_t)results[k].idx)->u.d;
-        rates[k] = results[k].value.u.d;
+        Is[k] = snx_value_double(snx_par_range_at(I, (size_t)results[k].idx));
+        refs[k] = snx_value_double(snx_par_range_at(ref, (size_t)results[k].idx));
+        rates[k] = snx_value_double(&results[k].value);
     }
     if (!rc)
         rc = snx_table_add_double(table, "I", Is) || snx_table_add_double(table, "tau_ref", refs) ||
@@ -263,9 +263,9 @@ static int read_rate_table(snx_traj *traj, rate_table *out)
     if (!v)
         return fail("reading results.summary.firing_rates");
     out->n = snx_traj_n_runs(traj);
-    if (v->type != SNX_T_TABLE || snx_table_rows(v->u.t) != out->n ||
-        !(out->I = column(v->u.t, "I")) || !(out->tau_ref = column(v->u.t, "tau_ref")) ||
-        !(out->rate_hz = column(v->u.t, "rate_hz")))
+    const snx_table *tab = v->type == SNX_T_TABLE ? snx_value_table(v) : NULL;
+    if (!tab || snx_table_rows(tab) != out->n || !(out->I = column(tab, "I")) ||
+        !(out->tau_ref = column(tab, "tau_ref")) || !(out->rate_hz = column(tab, "rate_hz")))
         return wrong("firing_rates should be a table of %zu rows with double columns I, "
                      "tau_ref and rate_hz", out->n);
     return 0;
@@ -313,12 +313,14 @@ static int check_run(snx_traj *traj, const rate_table *t, long idx)
                      snx_traj_status(traj) ? snx_traj_status_msg(traj) : snx_errmsg());
     if (V->type != SNX_T_DOUBLE_ARRAY || nspikes->type != SNX_T_INT)
         return wrong("run %ld: V should be a double array and nspikes an int", idx);
+    size_t n_samples;
+    snx_value_doubles(V, &n_samples);
     printf("\nrun %ld (I = %.2f, tau_ref = %.1f): %lld spikes, V has %zu samples\n", idx, I,
-           tau_ref, (long long)nspikes->u.i, V->u.a.len);
-    if (V->u.a.len != n_steps(duration, dt))
+           tau_ref, (long long)snx_value_int(nspikes), n_samples);
+    if (n_samples != n_steps(duration, dt))
         return wrong("run %ld's trace has %zu samples, not duration/dt = %zu", idx,
-                     V->u.a.len, n_steps(duration, dt));
-    if (rate_hz((long)nspikes->u.i, duration) != t->rate_hz[idx])
+                     n_samples, n_steps(duration, dt));
+    if (rate_hz((long)snx_value_int(nspikes), duration) != t->rate_hz[idx])
         return wrong("run %ld's spike count does not give the rate in the table", idx);
     return 0;
 }

@@ -42,6 +42,7 @@
 #ifndef SNEX_ENV_H
 #define SNEX_ENV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,7 +66,7 @@ typedef enum snx_log_level {
 
 void snx_log(snx_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Whether a line of this level would be written anywhere. */
-int snx_log_enabled(snx_log_level level);
+bool snx_log_enabled(snx_log_level level);
 
 /* ---- storage backends ------------------------------------------------------- */
 struct snx_env_opts;
@@ -119,7 +120,7 @@ typedef struct snx_env_opts {
     const char *trajectory; /* name of a new trajectory ("trajectory") */
     snx_traj *traj;         /* or adopt this one (stays the caller's; its storage
                                service is used when it has one) */
-    int add_time;           /* append _%Y_%m_%d_%Hh%Mm%Ss to a new trajectory's name */
+    bool add_time;          /* append _%Y_%m_%d_%Hh%Mm%Ss to a new trajectory's name */
     const char *comment;    /* of a new trajectory */
 
     /* storage */
@@ -127,9 +128,9 @@ typedef struct snx_env_opts {
                                storage/ is linked; SNX_ENOSERVICE when none) */
     const char *filename;   /* NULL: the backend's default (HDF5: hdf5/<trajectory>.hdf5);
                                "dir/" puts it in dir */
-    int overwrite;          /* replace an existing file */
+    bool overwrite;         /* replace an existing file */
     int compression;        /* 0: the backend's default; 1-9: zlib level; -1: none */
-    int resume;             /* continue the trajectory stored in the file, if any
+    bool resume;            /* continue the trajectory stored in the file, if any
                                (add_time is then ignored); also SNX_RESUME=1 */
     double commit_interval; /* seconds between commits of stored runs (0: the
                                backend's default, 1 s for HDF5; negative: after every
@@ -137,7 +138,7 @@ typedef struct snx_env_opts {
                                since the last commit; resume runs them again. */
 
     /* runs */
-    int n_workers;          /* worker processes; 0 = one per core */
+    size_t n_workers;       /* worker processes; 0 = one per core (at most 4096) */
     double run_timeout;     /* seconds; a longer run is killed and failed (0 = none) */
     double grace_period;    /* seconds running runs may finish after SIGINT/SIGTERM
                                (0 = 10 s; negative = kill at once) */
@@ -148,7 +149,7 @@ typedef struct snx_env_opts {
      * every run; state outside it must be restored by `restore` (called before every
      * run but the first), or declared untouched by runs with `stateless`. A crash
      * ends the process; per-run timeouts are refused. */
-    int single_process;
+    bool single_process;
     int (*restore)(void *restore_data);
     void *restore_data;
     /* Runs change nothing outside the trajectory (pypet's use_pool). With workers,
@@ -156,8 +157,8 @@ typedef struct snx_env_opts {
      * trajectory back after each, instead of forking a fresh copy of the parent per
      * run: ~20 µs per run instead of ~300 µs (docs/PERFORMANCE.md, env_trivial). A
      * run that crashes or times out still fails alone; its process is replaced.
-     * Leave it 0 for runs that change pre-built state (a network they simulate). */
-    int stateless;
+     * Leave it false for runs that change pre-built state (a network they simulate). */
+    bool stateless;
 
     /* reporting */
     snx_log_level log_level; /* for stderr and the log file (INFO) */
@@ -174,9 +175,9 @@ snx_env *snx_env_new(const snx_env_opts *opts);
 void snx_env_free(snx_env *env);
 
 snx_traj *snx_env_traj(snx_env *env);
-/* 1 when resume found the trajectory in the file: its parameters, exploration and
+/* Whether resume found the trajectory in the file: its parameters, exploration and
  * run information are loaded; do not add them again. */
-int snx_env_resuming(const snx_env *env);
+bool snx_env_resuming(const snx_env *env);
 /* "environment_<hexsha7>_<time>", the name of this environment's record in
  * config.environment, and its hex digest (short form in every run's information). */
 const char *snx_env_name(const snx_env *env);
@@ -202,7 +203,7 @@ typedef int (*snx_run_fn)(snx_traj *traj, void *user_data, snx_value *result);
 typedef struct snx_run_result {
     long idx;
     int status;       /* 0: completed; SNX_ERUN: failed; SNX_ENODATA: not run (yet) */
-    int earlier;      /* completed in an earlier session (resume); value is the
+    bool earlier;     /* completed in an earlier session (resume); value is the
                          stored return value (SNX_ENV_RETURN) */
     snx_value value;  /* the run's return value (NONE if it gave none) */
     const char *error;/* why it failed, or NULL */
@@ -247,7 +248,7 @@ int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
 const snx_run_result *snx_env_results(const snx_env *env, size_t *n);
 size_t snx_env_n_completed(const snx_env *env);
 size_t snx_env_n_failed(const snx_env *env);
-/* Whether the last snx_env_run was stopped by SIGINT/SIGTERM. */
+/* The signal (SIGINT or SIGTERM) that stopped the last snx_env_run, or 0. */
 int snx_env_interrupted(const snx_env *env);
 
 /* ---- seeds ------------------------------------------------------------------- */

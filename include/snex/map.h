@@ -5,6 +5,7 @@
 #ifndef SNEX_MAP_H
 #define SNEX_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct snx_map snx_map;
@@ -18,12 +19,13 @@ void snx_map_free(snx_map *m);
 int snx_map_put(snx_map *m, const char *key, void *value);
 /* NULL when absent. */
 void *snx_map_get(const snx_map *m, const char *key);
-int snx_map_has(const snx_map *m, const char *key);
-/* Removes the key (freeing an owned value). Returns 1 if it was there, else 0. */
-int snx_map_remove(snx_map *m, const char *key);
+bool snx_map_has(const snx_map *m, const char *key);
+/* Removes the key (freeing an owned value). Whether it was there. */
+bool snx_map_remove(snx_map *m, const char *key);
 size_t snx_map_count(const snx_map *m);
 
-/* Iteration in insertion order: for (size_t it = 0; snx_map_next(m, &it, &k, &v);) */
-int snx_map_next(const snx_map *m, size_t *iter, const char **key, void **value);
+/* Iteration in insertion order: for (size_t it = 0; snx_map_next(m, &it, &k, &v);)
+ * false once every entry was seen. */
+bool snx_map_next(const snx_map *m, size_t *iter, const char **key, void **value);
 
 #endif

@@ -26,13 +26,13 @@ typedef enum snx_load_level {
 typedef struct snx_load_opts {
     const char *name;    /* trajectory to load; NULL = by index */
     long index;          /* used when name is NULL; negative counts from the end */
-    int as_new;          /* only parameters, unlocked; keep the current name */
+    bool as_new;         /* only parameters, unlocked; keep the current name */
     snx_load_level parameters; /* also config */
     snx_load_level derived;
     snx_load_level results;
     snx_load_level other;
-    int force;           /* load even with an unknown format version */
-    int without_run_information;
+    bool force;          /* load even with an unknown format version */
+    bool without_run_information;
 } snx_load_opts;
 
 /* Defaults as pypet's f_load: parameters data, derived and results skeleton. */
@@ -40,14 +40,14 @@ snx_load_opts snx_load_defaults(void);
 
 typedef struct snx_store_opts {
     snx_store_level level;
-    int recursive;         /* for a node: its subtree too */
+    bool recursive;        /* for a node: its subtree too */
     int max_depth;         /* 0 = no limit */
     const char *const *overwrite_items; /* NULL-terminated item names to replace */
 } snx_store_opts;
 
 typedef struct snx_item_opts {
     snx_load_level level;
-    int recursive;
+    bool recursive;
     const char *const *load_only;   /* NULL-terminated item names, or NULL */
     const char *const *load_except; /* NULL-terminated item names, or NULL */
 } snx_item_opts;
@@ -67,14 +67,14 @@ typedef struct snx_storage_ops {
     int (*load_missing)(void *self, snx_traj *traj, const char *full_name);
     /* Delete a node (or some of its items) from the file. */
     int (*delete_node)(void *self, snx_traj *traj, snx_node *node,
-                       const char *const *only_items, int recursive);
+                       const char *const *only_items, snx_remove_mode mode);
     void (*free)(void *self);
 } snx_storage_ops;
 
 /* Attaches a service; the trajectory owns `self` from now on (ops->free on detach
  * or snx_traj_free). Passing ops == NULL detaches. */
 void snx_traj_set_storage(snx_traj *traj, const snx_storage_ops *ops, void *self);
-int snx_traj_has_storage(const snx_traj *traj);
+bool snx_traj_has_storage(const snx_traj *traj);
 void *snx_traj_storage_self(const snx_traj *traj);
 
 /* Front-ends (SNX_ENOSERVICE without a service). A successful store marks the
@@ -85,18 +85,18 @@ int snx_traj_store_run(snx_traj *traj, long idx);
 int snx_traj_load(snx_traj *traj, const snx_load_opts *opts); /* NULL = defaults */
 int snx_traj_load_node(snx_traj *traj, snx_node *node, const snx_item_opts *opts);
 int snx_traj_delete_node(snx_traj *traj, snx_node *node, const char *const *only_items,
-                         int recursive);
+                         snx_remove_mode mode);
 /* When on, lookups that miss load the node from storage (no shortcuts), and empty
  * leaves met by snx_traj_value & co. are filled from storage. */
-void snx_traj_set_auto_load(snx_traj *traj, int on);
-int snx_traj_auto_load(const snx_traj *traj);
+void snx_traj_set_auto_load(snx_traj *traj, bool on);
+bool snx_traj_auto_load(const snx_traj *traj);
 
 /* Bookkeeping the service keeps in the tree. */
-int snx_node_is_stored(const snx_node *node);
-void snx_node_set_stored(snx_node *node, int stored);
+bool snx_node_is_stored(const snx_node *node);
+void snx_node_set_stored(snx_node *node, bool stored);
 /* Whether the trajectory was ever stored (explore is then refused; use expand). */
-int snx_traj_is_stored(const snx_traj *traj);
-void snx_traj_set_stored(snx_traj *traj, int stored);
+bool snx_traj_is_stored(const snx_traj *traj);
+void snx_traj_set_stored(snx_traj *traj, bool stored);
 
 /* For services building the tree while loading: creates a leaf or group at a full
  * name ("results.runs.run_00000003.z"), bypassing the run-phase rules. The value is

@@ -31,24 +31,26 @@
  * (SNX_EVERSION) unless loaded with force. */
 #define SNX_HDF5_FORMAT_VERSION 1
 
+/* Zero means the default for every field (as snx_env_opts, whose compression and
+ * commit_interval read the same). */
 typedef struct snx_hdf5_opts {
-    int overwrite_file;     /* replace an existing file at the first write (default 0:
+    bool overwrite_file;    /* replace an existing file at the first write (default:
                                add to it; other trajectories stay) */
-    int complevel;          /* zlib level 0-9 for arrays, tables and columns (4) */
-    int shuffle;            /* byte shuffle before zlib (1) */
-    int fletcher32;         /* checksum every chunk (0) */
-    int keep_open;          /* keep the file open between operations (0) */
-    int durable;            /* fsync at every commit: survive power loss too (0) */
-    double commit_interval; /* while storing runs, seconds between commits (1.0);
-                               0 commits after every run */
+    int complevel;          /* zlib level 1-9 for arrays, tables and columns;
+                               0: the default (4); -1: no compression */
+    bool no_shuffle;        /* no byte shuffle before zlib (default: shuffle) */
+    bool fletcher32;        /* checksum every chunk */
+    bool keep_open;         /* keep the file open between operations */
+    bool durable;           /* fsync at every commit: survive power loss too */
+    double commit_interval; /* while storing runs, seconds between commits; 0: the
+                               default (1 s); negative: after every run */
 } snx_hdf5_opts;
-
-snx_hdf5_opts snx_hdf5_defaults(void);
 
 /* Attaches an HDF5 storage service to the trajectory (replacing any other).
  * filename NULL gives "hdf5/<trajectory name>.hdf5"; a name ending in '/' is a
  * folder for "<trajectory name>.hdf5". Folders are created at the first write.
- * opts NULL = snx_hdf5_defaults(). Nothing is opened yet. */
+ * opts NULL = all defaults. SNX_EINVAL for a complevel outside -1..9.
+ * Nothing is opened yet. */
 int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *opts);
 /* The file snx_hdf5_attach uses for `filename` (as above: NULL gives
  * "hdf5/<traj_name>.hdf5", "dir/" gives "dir/<traj_name>.hdf5", anything else is
@@ -70,8 +72,8 @@ void snx_hdf5_names_free(char **names, long n);
  * "return_value", "statistics.mean_fano_factor"). Returns how many runs had it, or a
  * negative error. */
 long snx_hdf5_load_from_runs(snx_traj *traj, const char *name);
-/* Changes how often storing runs commits (snx_hdf5_opts.commit_interval), e.g. for
- * a trajectory that snx_hdf5_load attached. */
+/* Changes how often storing runs commits (as snx_hdf5_opts.commit_interval: 0 the
+ * default, negative after every run), e.g. for a trajectory snx_hdf5_load attached. */
 int snx_hdf5_set_commit_interval(snx_traj *traj, double seconds);
 /* Commits what was stored so far (runs included). */
 int snx_hdf5_flush(snx_traj *traj);

@@ -22,6 +22,7 @@
 #ifndef SNEX_TRAJ_H
 #define SNEX_TRAJ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,7 +66,7 @@ int snx_run_idx(const char *name, long *idx);
 
 /* ---- the trajectory --------------------------------------------------------- */
 typedef struct snx_traj_opts {
-    int add_time;        /* append _%Y_%m_%d_%Hh%Mm%Ss to the name */
+    bool add_time;       /* append _%Y_%m_%d_%Hh%Mm%Ss to the name */
     const char *comment;
 } snx_traj_opts;
 
@@ -78,8 +79,8 @@ snx_node *snx_traj_root(snx_traj *traj);
 /* Creation time (seconds since the epoch) and its formatted form. */
 double snx_traj_timestamp(const snx_traj *traj);
 const char *snx_traj_time(const snx_traj *traj);
-/* 1 when no parameters and no results have been added (config is ignored). */
-int snx_traj_is_empty(const snx_traj *traj);
+/* Whether no parameters and no results have been added (config is ignored). */
+bool snx_traj_is_empty(const snx_traj *traj);
 /* Number of nodes (groups and leaves) in the tree, root excluded. */
 size_t snx_traj_n_nodes(const snx_traj *traj);
 
@@ -110,9 +111,9 @@ snx_node *snx_traj_add_group(snx_traj *traj, const char *name, const char *comme
 
 /* The same, relative to a group node: the group's full name is the prefix; the
  * leaf kind must fit the group's branch (no results under parameters). */
-snx_node *snx_group_add_leaf(snx_node *group, const char *name, snx_value value,
-                             const char *comment);
-snx_node *snx_group_add_group(snx_node *group, const char *name, const char *comment);
+snx_node *snx_node_add_leaf(snx_node *group, const char *name, snx_value value,
+                            const char *comment);
+snx_node *snx_node_add_group(snx_node *group, const char *name, const char *comment);
 
 /* A link `name` (one plain name, no dots) in `group`, pointing to `target`. */
 int snx_node_add_link(snx_node *group, const char *name, snx_node *target);
@@ -122,9 +123,9 @@ int snx_node_remove_link(snx_node *group, const char *name);
 
 /* ---- lookup ---------------------------------------------------------------- */
 typedef struct snx_find_opts {
-    int no_shortcuts; /* the name must follow the tree without skipping groups */
-    int max_depth;    /* limit the search depth below the start node (0 = none) */
-    int no_links;     /* do not follow links */
+    bool no_shortcuts; /* the name must follow the tree without skipping groups */
+    int max_depth;     /* limit the search depth below the start node (0 = none) */
+    bool no_links;     /* do not follow links */
 } snx_find_opts;
 
 /* Finds a node by full, partial or shortcut name (NULL with SNX_ENOTFOUND or
@@ -139,13 +140,13 @@ snx_node *snx_node_get(snx_node *start, const char *name, const snx_find_opts *o
  * not considered. Caller frees the array. Returns the count (>= 0) or an error. */
 long snx_traj_get_all(snx_traj *traj, const char *name, snx_node ***out);
 /* Whether the name resolves (no error is left set). */
-int snx_traj_contains(snx_traj *traj, const char *name);
+bool snx_traj_contains(snx_traj *traj, const char *name);
 
 /* ---- nodes ----------------------------------------------------------------- */
 snx_traj *snx_node_traj(const snx_node *node);
 snx_node_kind snx_node_kind_of(const snx_node *node);
-int snx_node_is_leaf(const snx_node *node);
-int snx_node_is_root(const snx_node *node);
+bool snx_node_is_leaf(const snx_node *node);
+bool snx_node_is_root(const snx_node *node);
 snx_branch snx_node_branch(const snx_node *node);
 const char *snx_node_name(const snx_node *node);
 /* "parameters.neuron.tau"; "" for the root. */
@@ -175,10 +176,10 @@ snx_node *snx_node_link(const snx_node *node, size_t i, const char **name);
  * count along the path taken, a link being one level. `visit` returns 0 to go on
  * or non-zero to stop (that value is returned). */
 typedef struct snx_iter_opts {
-    int non_recursive; /* immediate children only */
-    int no_links;
+    bool non_recursive; /* immediate children only */
+    bool no_links;
     int max_depth; /* 0 = no limit */
-    int (*predicate)(snx_node *node, void *ctx);
+    bool (*predicate)(snx_node *node, void *ctx);
     void *predicate_ctx;
 } snx_iter_opts;
 int snx_node_iter(snx_node *start, const snx_iter_opts *opts,
@@ -189,18 +190,30 @@ typedef struct snx_run_filter {
     const long *runs;
     size_t n;
 } snx_run_filter;
-int snx_pred_runs(snx_node *node, void *run_filter);
+bool snx_pred_runs(snx_node *node, void *run_filter);
 
-/* Full names (or short names, SNX_ENOTUNIQUE on a clash) → snx_node* of every leaf
- * below `start`. Caller frees the map (nodes stay owned by the tree). */
-snx_map *snx_node_to_map(snx_node *start, int short_names);
+/* What snx_node_to_map uses as keys. */
+typedef enum snx_map_keys {
+    SNX_KEYS_FULL_NAMES = 0, /* "parameters.neuron.tau" */
+    SNX_KEYS_SHORT_NAMES,    /* "tau" (SNX_ENOTUNIQUE when two leaves share one) */
+} snx_map_keys;
 
-/* Removes a node and its subtree from memory (not from the file). A group with
- * children needs recursive != 0 (SNX_ETYPE otherwise). Links to removed nodes are
- * removed too. The root cannot be removed. */
-int snx_node_remove(snx_node *node, int recursive);
-/* Removes the direct child `name` of group. */
-int snx_node_remove_child(snx_node *group, const char *name, int recursive);
+/* Names → snx_node* of every leaf below `start`. Caller frees the map (nodes stay
+ * owned by the tree). NULL on error. */
+snx_map *snx_node_to_map(snx_node *start, snx_map_keys keys);
+
+/* How far a removal (or a deletion from storage) reaches. */
+typedef enum snx_remove_mode {
+    SNX_REMOVE_NODE = 0,  /* a leaf or an empty group; a group with children is
+                             an SNX_ETYPE error */
+    SNX_REMOVE_RECURSIVE, /* the node with its whole subtree */
+} snx_remove_mode;
+
+/* Removes a node from memory (not from the file). Links to removed nodes are
+ * removed too. The root cannot be removed (SNX_EINVAL). */
+int snx_node_remove(snx_node *node, snx_remove_mode mode);
+/* Removes the direct child `name` of group (SNX_EINVAL when it has none). */
+int snx_node_remove_child(snx_node *group, const char *name, snx_remove_mode mode);
 
 /* ---- annotations (on every node) ------------------------------------------- */
 int snx_node_annotate(snx_node *node, const char *key, snx_value value);
@@ -224,14 +237,14 @@ const snx_value *snx_par_peek(const snx_node *par);
 /* Sets the default value (consumed). SNX_ELOCKED when locked; SNX_ETYPE when
  * explored and the value is not of the range's kind. */
 int snx_par_set(snx_node *par, snx_value value);
-int snx_par_is_locked(const snx_node *par);
+bool snx_par_is_locked(const snx_node *par);
 void snx_par_lock(snx_node *par);
 void snx_par_unlock(snx_node *par);
-int snx_par_is_empty(const snx_node *par);
+bool snx_par_is_empty(const snx_node *par);
 /* Drops value and range (SNX_ELOCKED when locked); an explored parameter leaves the
  * exploration (with none left, the trajectory has one run again). */
 int snx_par_empty(snx_node *par);
-int snx_par_is_explored(const snx_node *par);
+bool snx_par_is_explored(const snx_node *par);
 size_t snx_par_range_length(const snx_node *par);
 /* The k-th value of the range (no locking). NULL when out of range. */
 const snx_value *snx_par_range_at(const snx_node *par, size_t k);
@@ -245,7 +258,7 @@ char *snx_par_to_str(const snx_node *par);
  * and convert. On failure they return 0 / NaN / NULL and set the sticky status. */
 int64_t snx_traj_int(snx_traj *traj, const char *name);
 double snx_traj_double(snx_traj *traj, const char *name); /* int, double, quantity (SI) */
-int snx_traj_bool(snx_traj *traj, const char *name);
+bool snx_traj_bool(snx_traj *traj, const char *name);
 const char *snx_traj_string(snx_traj *traj, const char *name);
 const snx_value *snx_traj_value(snx_traj *traj, const char *name);
 
@@ -274,14 +287,14 @@ const snx_value *snx_result_get_pos(const snx_node *res, size_t k);
 size_t snx_result_n_items(const snx_node *res);
 const snx_value *snx_result_item_at(const snx_node *res, size_t i, const char **name);
 int snx_result_remove(snx_node *res, const char *item);
-int snx_result_is_empty(const snx_node *res);
+bool snx_result_is_empty(const snx_node *res);
 /* Frees every item (the skeleton stays: name, comment, annotations). */
 void snx_result_empty(snx_node *res);
 /* Moves the item out of the result into *out (the caller owns it). */
 int snx_result_take(snx_node *res, const char *item, snx_value *out);
 
 /* Leaves of either kind. */
-int snx_leaf_is_empty(const snx_node *leaf);
+bool snx_leaf_is_empty(const snx_node *leaf);
 int snx_leaf_empty(snx_node *leaf);
 
 /* ---- exploration ------------------------------------------------------------- */
@@ -293,7 +306,7 @@ void snx_ranges_free(snx_ranges *r);
 int snx_ranges_add(snx_ranges *r, const char *name, snx_value *values, size_t n);
 int snx_ranges_add_ints(snx_ranges *r, const char *name, const int64_t *v, size_t n);
 int snx_ranges_add_doubles(snx_ranges *r, const char *name, const double *v, size_t n);
-int snx_ranges_add_bools(snx_ranges *r, const char *name, const int *v, size_t n);
+int snx_ranges_add_bools(snx_ranges *r, const char *name, const bool *v, size_t n);
 int snx_ranges_add_strings(snx_ranges *r, const char *name, const char *const *v, size_t n);
 /* Values in `unit`: {5, 10} with "ms" → 5 ms, 10 ms. */
 int snx_ranges_add_quantities(snx_ranges *r, const char *name, const double *v, size_t n,
@@ -321,8 +334,13 @@ size_t snx_traj_n_runs(const snx_traj *traj);
 /* The explored parameters, in exploration order. */
 size_t snx_traj_n_explored(const snx_traj *traj);
 snx_node *snx_traj_explored(const snx_traj *traj, size_t i);
-/* Removes all ranges (SNX_ESTATE if stored, unless force). */
-int snx_traj_shrink(snx_traj *traj, int force);
+/* Whether snx_traj_shrink may drop the ranges of a stored trajectory. */
+typedef enum snx_shrink_mode {
+    SNX_SHRINK_UNSTORED = 0, /* refuse (SNX_ESTATE) once the trajectory was stored */
+    SNX_SHRINK_FORCE,        /* also then (the file keeps its ranges) */
+} snx_shrink_mode;
+/* Removes all ranges: the trajectory has one run again. */
+int snx_traj_shrink(snx_traj *traj, snx_shrink_mode mode);
 
 /* ---- runs ------------------------------------------------------------------- */
 /* Sets the current run: explored parameters show that run's values, `$`/crun
@@ -344,7 +362,7 @@ int snx_traj_iter_runs(snx_traj *traj, int (*f)(snx_traj *traj, long idx, void *
  * derived parameters and results added without a wildcard go below runs.run_X. */
 int snx_traj_begin_run(snx_traj *traj, long idx);
 void snx_traj_end_run(snx_traj *traj);
-int snx_traj_in_run(const snx_traj *traj);
+bool snx_traj_in_run(const snx_traj *traj);
 /* The leaves and groups added since snx_traj_begin_run, in order of addition. */
 size_t snx_traj_n_run_added(const snx_traj *traj);
 snx_node *snx_traj_run_added(const snx_traj *traj, size_t i);
@@ -353,35 +371,45 @@ snx_node *snx_traj_run_added(const snx_traj *traj, size_t i);
 int snx_traj_remove_run_added(snx_traj *traj);
 
 /* find_idx: indices of the runs whose values of the named parameters satisfy
- * pred(values, n_names, ctx). *out is malloc'ed (caller frees). */
-typedef int (*snx_run_predicate)(const snx_value *const *values, size_t n, void *ctx);
+ * pred(values, n_names, ctx). *out is malloc'ed (caller frees). Returns the count,
+ * or a negative error (a name that is not a parameter). */
+typedef bool (*snx_run_predicate)(const snx_value *const *values, size_t n, void *ctx);
 long snx_traj_find_idx(snx_traj *traj, const char *const *names, size_t n_names,
                        snx_run_predicate pred, void *ctx, long **out);
 
-/* get_from_runs: for each run (in run order) the node `name` below its run group
- * (or below run_ALL when include_default_run and the run has none). Only runs where
- * it was found are listed. Arrays are malloc'ed (caller frees both). */
-long snx_traj_get_from_runs(snx_traj *traj, const char *name, int include_default_run,
+/* Where snx_traj_get_from_runs looks. */
+typedef enum snx_from_runs {
+    SNX_FROM_RUNS_ONLY = 0, /* below each run's own run group only */
+    SNX_FROM_RUNS_OR_ALL,   /* or below run_ALL when the run has none (pypet's
+                               include_default_run) */
+} snx_from_runs;
+/* get_from_runs: for each run (in run order) the node `name` below its run group.
+ * Only runs where it was found are listed. Arrays are malloc'ed (caller frees both).
+ * Returns the count, or a negative error. */
+long snx_traj_get_from_runs(snx_traj *traj, const char *name, snx_from_runs where,
                             long **run_idx, snx_node ***nodes);
 
 /* Run information (pypet's nine fields). */
 typedef struct snx_run_info {
     long idx;
-    int completed;
+    bool completed;
     double timestamp;        /* start, seconds since the epoch */
     double finish_timestamp;
     double runtime;          /* seconds */
     uint64_t seed;           /* this run's random seed */
-    const char *name;        /* run_XXXXXXXX (a per-thread buffer: the next call reuses it) */
+    char name[SNX_RUN_NAME_BUF]; /* run_XXXXXXXX (filled by snx_traj_run_info) */
     const char *parameter_summary;
     const char *env_hexsha;  /* short environment identifier */
     const char *error;       /* why the run failed, or NULL */
 } snx_run_info;
+/* Run idx's information into *out; its strings stay owned by the trajectory (valid
+ * until the run information changes). SNX_EINVAL for an unknown run. */
 int snx_traj_run_info(const snx_traj *traj, long idx, snx_run_info *out);
+/* Replaces run idx's information (strings copied; name and idx are ignored). */
 int snx_traj_set_run_info(snx_traj *traj, long idx, const snx_run_info *info);
 /* "x=2, y=6" for a run's explored values; caller frees. */
 char *snx_traj_parameter_summary(snx_traj *traj, long idx);
 /* Whether one run (idx >= 0) or all runs (idx < 0) are completed. */
-int snx_traj_is_completed(const snx_traj *traj, long idx);
+bool snx_traj_is_completed(const snx_traj *traj, long idx);
 
 #endif

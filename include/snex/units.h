@@ -5,6 +5,7 @@
 #ifndef SNEX_UNITS_H
 #define SNEX_UNITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum { SNX_DIM_M, SNX_DIM_KG, SNX_DIM_S, SNX_DIM_A, SNX_DIM_K, SNX_DIM_MOL, SNX_DIM_CD,
@@ -21,8 +22,8 @@ typedef struct snx_unit {
 
 extern const snx_dim SNX_DIMENSIONLESS;
 
-int snx_dim_equal(snx_dim a, snx_dim b);
-int snx_dim_is_dimensionless(snx_dim d);
+bool snx_dim_equal(snx_dim a, snx_dim b);
+bool snx_dim_is_dimensionless(snx_dim d);
 snx_dim snx_dim_mul(snx_dim a, snx_dim b);
 snx_dim snx_dim_div(snx_dim a, snx_dim b);
 snx_dim snx_dim_pow(snx_dim a, int power);

@@ -14,6 +14,7 @@
 #ifndef SNEX_VALUE_H
 #define SNEX_VALUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,7 +50,7 @@ typedef struct snx_value {
     snx_type type;
     char *unit; /* QUANTITY: required; DOUBLE_ARRAY: optional; else NULL */
     union {
-        int b;
+        bool b;
         int64_t i;
         double d; /* DOUBLE, and QUANTITY in SI */
         struct { double re, im; } c;
@@ -61,7 +62,7 @@ typedef struct snx_value {
 
 /* Constructors (copy their inputs). */
 snx_value snx_none(void);
-snx_value snx_bool(int b);
+snx_value snx_bool(bool b);
 snx_value snx_int(int64_t i);
 snx_value snx_double(double d);
 snx_value snx_complex(double re, double im);
@@ -83,10 +84,10 @@ int snx_value_copy(snx_value *out, const snx_value *v);
 void snx_value_clear(snx_value *v);
 
 /* Deep equality (NaN equals NaN; quantities compare SI value and dimension). */
-int snx_value_equal(const snx_value *a, const snx_value *b);
+bool snx_value_equal(const snx_value *a, const snx_value *b);
 /* Whether b may stand in a range beside a: same type; arrays also same shape;
  * quantities same dimension. */
-int snx_value_same_kind(const snx_value *a, const snx_value *b);
+bool snx_value_same_kind(const snx_value *a, const snx_value *b);
 /* Dimension of a quantity or unit-carrying array (dimensionless otherwise). */
 snx_dim snx_value_dim(const snx_value *v);
 
@@ -97,8 +98,28 @@ const char *snx_type_name(snx_type t);
 /* The type named by snx_type_name, or SNX_T_NONE. */
 snx_type snx_type_from_name(const char *name);
 
-/* Numeric reading: INT, DOUBLE, BOOL and QUANTITY (SI) give a double. */
+/* Numeric reading: INT, DOUBLE, BOOL and QUANTITY (SI) give a double in *out.
+ * 0, or SNX_ETYPE for another type. */
 int snx_value_as_double(const snx_value *v, double *out);
+
+/* ---- reading a value --------------------------------------------------------
+ * So that code never reaches into the union. Each returns the datum of a value of
+ * the type it names, and for any other type (or v NULL) a neutral result -- false,
+ * 0, NaN, NULL -- with SNX_ETYPE set (snx_errmsg() names both types). Nothing is
+ * copied: pointers stay owned by the value. */
+bool snx_value_bool(const snx_value *v);           /* BOOL */
+int64_t snx_value_int(const snx_value *v);         /* INT (BOOL as 0/1) */
+double snx_value_double(const snx_value *v);       /* DOUBLE, QUANTITY (SI), INT, BOOL */
+const char *snx_value_str(const snx_value *v);     /* STRING */
+/* The unit a QUANTITY was given in or a DOUBLE_ARRAY carries; NULL when none (no
+ * error). */
+const char *snx_value_unit(const snx_value *v);
+/* The elements of an n-d array (row-major), their number in *len (may be NULL). */
+const int64_t *snx_value_ints(const snx_value *v, size_t *len);    /* INT_ARRAY */
+const double *snx_value_doubles(const snx_value *v, size_t *len);  /* DOUBLE_ARRAY (SI) */
+/* An array's shape: ndim in *ndim (may be NULL), the extents returned. */
+const size_t *snx_value_shape(const snx_value *v, int *ndim);      /* either array */
+const snx_table *snx_value_table(const snx_value *v);              /* TABLE */
 
 /* ---- tables: named columns of equal length ---------------------------------- */
 typedef enum { SNX_COL_INT, SNX_COL_DOUBLE, SNX_COL_STRING, SNX_COL_BOOL } snx_col_type;
@@ -109,16 +130,16 @@ int snx_table_copy(snx_table **out, const snx_table *t);
 /* Add a column (data copied; n_rows elements). Names must be unique. */
 int snx_table_add_int(snx_table *t, const char *name, const int64_t *data);
 int snx_table_add_double(snx_table *t, const char *name, const double *data);
-int snx_table_add_bool(snx_table *t, const char *name, const unsigned char *data);
+int snx_table_add_bool(snx_table *t, const char *name, const bool *data);
 int snx_table_add_string(snx_table *t, const char *name, const char *const *data);
 size_t snx_table_rows(const snx_table *t);
 size_t snx_table_cols(const snx_table *t);
 const char *snx_table_col_name(const snx_table *t, size_t col);
 snx_col_type snx_table_col_type(const snx_table *t, size_t col);
-/* Column data: int64_t*, double*, unsigned char*, or char** per type. */
+/* Column data: int64_t*, double*, bool*, or char** per type. */
 const void *snx_table_col_data(const snx_table *t, size_t col);
 /* Index of a column by name, or -1. */
 long snx_table_find(const snx_table *t, const char *name);
-int snx_table_equal(const snx_table *a, const snx_table *b);
+bool snx_table_equal(const snx_table *a, const snx_table *b);
 
 #endif

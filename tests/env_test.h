@@ -7,8 +7,8 @@
  * partial last line, which loading ignores. Loading (for resume) rebuilds the
  * trajectory's parameters with the test's builder and marks the runs found in the
  * file as completed -- just what resume needs from a storage backend. */
-#ifndef ENV_TEST_UTIL_H
-#define ENV_TEST_UTIL_H
+#ifndef ENV_TEST_H
+#define ENV_TEST_H
 
 #include "snx_test.h"
 #include "snex/env.h"
