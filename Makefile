@@ -115,7 +115,7 @@ check-tests: all check-layers
 # The programs are only linked; check-tests runs the full ones.
 layer_obj = $(foreach m,$(1),$(filter $(BUILD)/obj/$(m)/%,$(LIB_OBJ)))
 LAYER_BIN := $(BUILD)/layers/core/test_core \
-  $(patsubst tests/%.c,$(BUILD)/layers/sim/%,$(wildcard tests/test_sim_*.c tests/test_connectivity.c tests/test_delivery.c)) \
+  $(patsubst tests/%.c,$(BUILD)/layers/sim/%,$(wildcard tests/test_sim_*.c)) \
   $(patsubst tests/%.c,$(BUILD)/layers/explore/%,$(wildcard tests/test_traj_*.c tests/test_env_*.c))
 LAYER_LINK = @mkdir -p $(dir $@) && $(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka
 

@@ -124,7 +124,7 @@ static double trivial_once(long n, int stateless)
     size_t m;
     const snx_run_result *res = snx_env_results(env, &m);
     for (size_t k = 0; k < m; k++)
-        if (res[k].status || res[k].value.u.i != (int64_t)k)
+        if (res[k].status || snx_value_int(&res[k].value) != (int64_t)k)
             die("trivial: a wrong return value");
     if (m != (size_t)n)
         die("trivial: runs missing");

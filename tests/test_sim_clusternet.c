@@ -3,7 +3,7 @@
  * through views, R_ee = 2: 76 projections): it must build, run in Brian's schedule, and
  * settle in the low-rate balanced regime (a few Hz), with recorded subexpressions
  * consistent with the variables they are made of. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 static const char *MODEL = "dV/dt= 1.0/tau_POST * (mu - V) + I_syn : 1 (unless refractory)\n"
                            "mu : 1\n"

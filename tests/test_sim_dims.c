@@ -1,6 +1,6 @@
 /* Names and dimensions: resolution order, unknown names with suggestions, and
  * dimension errors that name the equation, the terms and their dimensions. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 static snx_net *net_with_constants(void)
 {

@@ -1,6 +1,6 @@
 /* Neuron groups: refractoriness counted in steps, views (subgroups), initialisation,
  * thresholds, C state updates, Poisson sources, and their error paths. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 /* V rises 0.1 per step (held when refractory), u rises 0.1 per step always. */
 static snx_group *ramp_group(snx_net *net, const char *refractory)

@@ -1,7 +1,7 @@
 /* State updates against closed forms: Euler on decay and linear equations, the other
  * methods' accuracy, a LIF neuron's firing rate against its discrete and analytic
  * rates. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 static const double TAU = 10e-3;
 

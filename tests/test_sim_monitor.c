@@ -1,6 +1,6 @@
 /* Monitors: spikes (all or chosen neurons), counts, state (variables and
  * subexpressions, chosen neurons, coarser record_dt), population rate. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 /* Neuron k spikes in every step that is a multiple of k + 1. */
 static snx_group *clock_group(snx_net *net, int n)

@@ -1,6 +1,6 @@
 /* The network: time continues across runs, objects come and go between runs, and the
  * same seed gives the same bits: across run splits, snapshot/restore, and OpenMP. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 #ifdef _OPENMP
 #include <omp.h>

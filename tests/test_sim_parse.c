@@ -1,6 +1,6 @@
 /* The equation language's syntax: what parses, and parse errors with line, column and
  * the offending text. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 static snx_net *net_with_tau(void)
 {

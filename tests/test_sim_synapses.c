@@ -1,7 +1,7 @@
 /* Synapses: delivery at exactly the right step (fast path, general code, per-synapse
  * delays), accumulation onto shared targets, on_pre semantics, connection counts
  * against the binomial distribution, connection forms, views, and error paths. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>

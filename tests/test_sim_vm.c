@@ -1,7 +1,7 @@
 /* The compiler and the virtual machine, from the inside: constant folding, the exact
  * rewrites that save passes, subexpressions computed once, every operator's vector
  * loops against the scalar semantics, and scatter with repeated indices. */
-#include "sim_helpers.h"
+#include "sim_test.h"
 
 #include "../sim/compiler.h"
 

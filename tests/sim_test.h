@@ -1,6 +1,6 @@
 /* Helpers shared by the tests of the simulation engine (tests/test_sim_*.c). */
-#ifndef SIM_HELPERS_H
-#define SIM_HELPERS_H
+#ifndef SIM_TEST_H
+#define SIM_TEST_H
 
 #include "snx_test.h"
 
