@@ -62,9 +62,11 @@ all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN) $(
 deps:
 	@tools/install-deps.sh
 
-$(BUILD)/obj/%.o: %.c
+# Library objects export only what include/ marks SNX_API (snex/api.h); the flags
+# are a prerequisite, so a change of them rebuilds the library.
+$(BUILD)/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) -fvisibility=hidden -MMD -MP -c $< -o $@
 
 # One prelinked object: a program that uses any of libsnex.a gets all of it, as with
 # libsnex.so, so that storage/'s registration of the default backend (a

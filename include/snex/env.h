@@ -42,6 +42,8 @@
 #ifndef SNEX_ENV_H
 #define SNEX_ENV_H
 
+#include "snex/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,9 +66,9 @@ typedef enum snx_log_level {
     SNX_LOG_OFF = 100,
 } snx_log_level;
 
-void snx_log(snx_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SNX_API void snx_log(snx_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Whether a line of this level would be written anywhere. */
-bool snx_log_enabled(snx_log_level level);
+SNX_API bool snx_log_enabled(snx_log_level level);
 
 /* ---- storage backends ------------------------------------------------------- */
 struct snx_env_opts;
@@ -98,12 +100,12 @@ typedef struct snx_env_storage {
  * (snx_env_hdf5_storage) when a program linked with libsnex starts; a program may
  * register another (NULL: none, so that every environment must name its own).
  * Not thread-safe: call it before creating environments. */
-void snx_env_set_default_storage(const snx_env_storage *storage);
+SNX_API void snx_env_set_default_storage(const snx_env_storage *storage);
 /* The registered default backend, or NULL when none is. */
-const snx_env_storage *snx_env_default_storage(void);
+SNX_API const snx_env_storage *snx_env_default_storage(void);
 
 /* Keep everything in memory: nothing is written, run data stays in the tree. */
-extern const snx_env_storage snx_env_no_storage;
+SNX_API extern const snx_env_storage snx_env_no_storage;
 #define SNX_ENV_NO_STORAGE (&snx_env_no_storage)
 
 /* ---- options ---------------------------------------------------------------- */
@@ -169,22 +171,22 @@ typedef struct snx_env_opts {
 /* ---- the environment -------------------------------------------------------- */
 /* A new environment with a new (or adopted, or with resume loaded) trajectory and
  * its storage. opts may be NULL. NULL on error (snx_errmsg()). */
-snx_env *snx_env_new(const snx_env_opts *opts);
+SNX_API snx_env *snx_env_new(const snx_env_opts *opts);
 /* Ends logging to the file, frees the trajectory unless it was adopted (which
  * releases the storage file) and everything else. */
-void snx_env_free(snx_env *env);
+SNX_API void snx_env_free(snx_env *env);
 
-snx_traj *snx_env_traj(snx_env *env);
+SNX_API snx_traj *snx_env_traj(snx_env *env);
 /* Whether resume found the trajectory in the file: its parameters, exploration and
  * run information are loaded; do not add them again. */
-bool snx_env_resuming(const snx_env *env);
+SNX_API bool snx_env_resuming(const snx_env *env);
 /* "environment_<hexsha7>_<time>", the name of this environment's record in
  * config.environment, and its hex digest (short form in every run's information). */
-const char *snx_env_name(const snx_env *env);
-const char *snx_env_hexsha(const snx_env *env);
+SNX_API const char *snx_env_name(const snx_env *env);
+SNX_API const char *snx_env_hexsha(const snx_env *env);
 /* The storage file ("" without storage) and the log file ("" when none). */
-const char *snx_env_filename(const snx_env *env);
-const char *snx_env_log_path(const snx_env *env);
+SNX_API const char *snx_env_filename(const snx_env *env);
+SNX_API const char *snx_env_log_path(const snx_env *env);
 
 /* ---- running ----------------------------------------------------------------- */
 /* A run: reads parameters from traj (set to the run), adds results, and may put a
@@ -216,14 +218,14 @@ typedef struct snx_run_result {
 typedef int (*snx_postproc_fn)(snx_traj *traj, const snx_run_result *results, size_t n,
                                void *user_data);
 
-int snx_env_add_postproc(snx_env *env, snx_postproc_fn postproc, void *user_data);
+SNX_API int snx_env_add_postproc(snx_env *env, snx_postproc_fn postproc, void *user_data);
 
 /* Runs every run not yet completed, stores each as it arrives, post-processes, and
  * stores the trajectory. Returns 0 when every run completed; SNX_ERUN when some
  * failed (the others are stored; snx_errmsg() and the log list the failures);
  * SNX_ESTATE when interrupted by a signal (snx_env_interrupted); another code for
  * errors of the environment itself (storage, post-processing). */
-int snx_env_run(snx_env *env, snx_run_fn run, void *user_data);
+SNX_API int snx_env_run(snx_env *env, snx_run_fn run, void *user_data);
 
 /* The pipeline form: `pipeline` adds parameters and explores (skip that when the
  * trajectory was loaded for resume: snx_traj_is_stored) and fills in the run and
@@ -235,29 +237,29 @@ typedef struct snx_pipeline {
     void *postproc_data;
 } snx_pipeline;
 typedef int (*snx_pipeline_fn)(snx_traj *traj, void *user_data, snx_pipeline *out);
-int snx_env_pipeline(snx_env *env, snx_pipeline_fn pipeline, void *user_data);
+SNX_API int snx_env_pipeline(snx_env *env, snx_pipeline_fn pipeline, void *user_data);
 
 /* Re-executes run idx alone (in a child process, or in-process in single-process
  * mode), with the same seed as in the sweep. What it adds is put into the
  * trajectory (not stored) below its run group; its return value goes to *result.
  * Returns the run's status. */
-int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
+SNX_API int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
                     snx_value *result);
 
 /* The results of every run so far, in run order (NULL before the first run). */
-const snx_run_result *snx_env_results(const snx_env *env, size_t *n);
-size_t snx_env_n_completed(const snx_env *env);
-size_t snx_env_n_failed(const snx_env *env);
+SNX_API const snx_run_result *snx_env_results(const snx_env *env, size_t *n);
+SNX_API size_t snx_env_n_completed(const snx_env *env);
+SNX_API size_t snx_env_n_failed(const snx_env *env);
 /* The signal (SIGINT or SIGTERM) that stopped the last snx_env_run, or 0. */
-int snx_env_interrupted(const snx_env *env);
+SNX_API int snx_env_interrupted(const snx_env *env);
 
 /* ---- seeds ------------------------------------------------------------------- */
 /* The seed of run idx: SplitMix64's output for the state master + (idx + 1) * gamma
  * (gamma = 0x9E3779B97F4A7C15), i.e. the (idx+1)-th number of a SplitMix64 stream
  * seeded with the master seed. */
-uint64_t snx_env_seed(uint64_t master, long idx);
+SNX_API uint64_t snx_env_seed(uint64_t master, long idx);
 /* The seed of the run the trajectory is set to (from its run information); 0
  * outside a run. */
-uint64_t snx_env_run_seed(const snx_traj *traj);
+SNX_API uint64_t snx_env_run_seed(const snx_traj *traj);
 
 #endif

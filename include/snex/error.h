@@ -4,6 +4,8 @@
 #ifndef SNEX_ERROR_H
 #define SNEX_ERROR_H
 
+#include "snex/api.h"
+
 enum snx_status {
     SNX_OK = 0,
     SNX_EINVAL = -1,     /* invalid argument (ValueError) */
@@ -28,19 +30,19 @@ enum snx_status {
 
 /* Sets the calling thread's error message (printf-style) and returns `code`, so that
  * a failing function can say `return snx_error(SNX_EINVAL, "...", ...);`. */
-int snx_error(int code, const char *fmt, ...)
+SNX_API int snx_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Prefixes the current message with more context: "context: old message".
  * Returns the current error code. */
-int snx_error_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+SNX_API int snx_error_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The last error message and code of the calling thread ("" and 0 when none). */
-const char *snx_errmsg(void);
-int snx_errcode(void);
-void snx_error_clear(void);
+SNX_API const char *snx_errmsg(void);
+SNX_API int snx_errcode(void);
+SNX_API void snx_error_clear(void);
 
 /* A short name of an error code, e.g. "NotUniqueNode" for SNX_ENOTUNIQUE. */
-const char *snx_strerror(int code);
+SNX_API const char *snx_strerror(int code);
 
 #endif

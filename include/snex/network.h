@@ -40,6 +40,8 @@
 #ifndef SNEX_NETWORK_H
 #define SNEX_NETWORK_H
 
+#include "snex/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,25 +64,25 @@ typedef struct snx_subrun {
 /* The subruns still to come in a run, next first. Owned by the runner. */
 typedef struct snx_subruns snx_subruns;
 
-size_t snx_subruns_count(const snx_subruns *list);
+SNX_API size_t snx_subruns_count(const snx_subruns *list);
 /* The k-th upcoming subrun (0 = the next), or NULL when k is out of range. */
-const snx_subrun *snx_subruns_at(const snx_subruns *list, size_t k);
+SNX_API const snx_subrun *snx_subruns_at(const snx_subruns *list, size_t k);
 /* Inserts a subrun at position k (k = count appends); name is copied. SNX_EINVAL
  * for a duration that is negative or not finite, or k > count. */
-int snx_subruns_insert(snx_subruns *list, size_t k, const char *name, double duration,
+SNX_API int snx_subruns_insert(snx_subruns *list, size_t k, const char *name, double duration,
                        double order);
 /* Removes the k-th upcoming subrun (SNX_EINVAL when out of range). */
-int snx_subruns_remove(snx_subruns *list, size_t k);
+SNX_API int snx_subruns_remove(snx_subruns *list, size_t k);
 /* Cancels every upcoming subrun: the run ends after the current one. */
-void snx_subruns_clear(snx_subruns *list);
+SNX_API void snx_subruns_clear(snx_subruns *list);
 
 /* The subruns under a group of duration parameters (e.g. "simulation.durations"),
  * sorted by their `order` annotation. Every leaf below the group must be a time
  * quantity with a numeric `order`. Errors: SNX_ENOTFOUND when the group does not
  * exist or holds no subrun; SNX_EINVAL for a missing or non-numeric order, two equal
  * orders, or a duration that is not a time. NULL on error. */
-snx_subruns *snx_subruns_from_traj(snx_traj *traj, const char *group);
-void snx_subruns_free(snx_subruns *list);
+SNX_API snx_subruns *snx_subruns_from_traj(snx_traj *traj, const char *group);
+SNX_API void snx_subruns_free(snx_subruns *list);
 
 /* ---- components ------------------------------------------------------------- */
 
@@ -142,35 +144,35 @@ typedef struct snx_manager_opts {
 
 /* NULL on error (a component without a name, an analyse hook on a component or the
  * runner: SNX_EINVAL). */
-snx_manager *snx_manager_new(const snx_manager_opts *opts);
+SNX_API snx_manager *snx_manager_new(const snx_manager_opts *opts);
 /* Frees the manager and its network (with the groups, synapses and monitors in it). */
-void snx_manager_free(snx_manager *m);
+SNX_API void snx_manager_free(snx_manager *m);
 
 /* Calls add_parameters of every component, analyser and the runner. */
-int snx_manager_add_parameters(snx_manager *m, snx_traj *traj);
+SNX_API int snx_manager_add_parameters(snx_manager *m, snx_traj *traj);
 /* Makes the network (seeded with opts.seed) and calls pre_build of everyone. Once
  * only (SNX_ESTATE the second time). */
-int snx_manager_pre_build(snx_manager *m, snx_traj *traj);
+SNX_API int snx_manager_pre_build(snx_manager *m, snx_traj *traj);
 /* pre_build (if not done), then the subruns under pre_durations with the eight
  * steps: every run continues from the state this leaves. */
-int snx_manager_pre_run(snx_manager *m, snx_traj *traj);
+SNX_API int snx_manager_pre_run(snx_manager *m, snx_traj *traj);
 /* The run function to hand to snx_env_run / snx_env_run_one (user_data: the
  * manager): build, then the subruns under durations. Stores nothing by itself:
  * analysers add results (see snx_traj_add_monitor). */
-int snx_manager_run_network(snx_traj *traj, void *manager, snx_value *result);
+SNX_API int snx_manager_run_network(snx_traj *traj, void *manager, snx_value *result);
 /* For snx_env_opts.restore in single-process mode (restore_data: the manager): puts
  * the network back to its state after pre-build/pre-run (objects made by runs are
  * deleted, entries they put into the shared map are removed). */
-int snx_manager_restore(void *manager);
+SNX_API int snx_manager_restore(void *manager);
 
 /* The network (NULL before pre-build or a run) and the shared map. */
-snx_net *snx_manager_net(const snx_manager *m);
-snx_map *snx_manager_shared(const snx_manager *m);
+SNX_API snx_net *snx_manager_net(const snx_manager *m);
+SNX_API snx_map *snx_manager_shared(const snx_manager *m);
 
 /* Whether any explored parameter lies below the trajectory group (or is it): a
  * component builds in pre_build only what no exploration changes. false when the
  * group does not exist. */
-bool snx_traj_explores(snx_traj *traj, const char *group);
+SNX_API bool snx_traj_explores(snx_traj *traj, const char *group);
 
 /* ---- parameters into equations ---------------------------------------------- */
 
@@ -185,7 +187,7 @@ bool snx_traj_explores(snx_traj *traj, const char *group);
  * run) is searched. Nothing is added or locked unless every name is fine; reading
  * locks the parameters, as any read does.
  * Returns the number of constants added, or a negative error. */
-long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const char *group);
+SNX_API long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const char *group);
 
 /* ---- monitors into results -------------------------------------------------- */
 
@@ -199,7 +201,7 @@ long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const char *gro
  *   count monitor: count, nspikes, record, source
  * and the item monitor_type ("spikes", "state", "rate", "counts"). Returns the result
  * node or NULL (SNX_ENOMEM, SNX_EEXIST, ...). */
-snx_node *snx_traj_add_monitor(snx_traj *traj, const char *name, const snx_monitor *mon,
+SNX_API snx_node *snx_traj_add_monitor(snx_traj *traj, const char *name, const snx_monitor *mon,
                                const char *comment);
 
 /* ---- spike trains ----------------------------------------------------------- */
@@ -210,14 +212,14 @@ snx_node *snx_traj_add_monitor(snx_traj *traj, const char *name, const snx_monit
  * (half-open windows whose bounds are computed, not accumulated). Spikes of other
  * neurons or outside the windows are ignored. i and t: n spikes (int64 neuron
  * indices, seconds), in any order. SNX_EINVAL for w <= 0 or non-finite bounds. */
-int snx_spike_counts(const int64_t *i, const double *t, size_t n, double start, double w,
+SNX_API int snx_spike_counts(const int64_t *i, const double *t, size_t n, double start, double w,
                      size_t n_bins, size_t n_neurons, int64_t *counts);
 /* The number of whole windows of length w in [start, end): exactly pypet's
  * floor((end - start) / w) in double (a partial last window is dropped); 0 for
  * w <= 0, end <= start or non-finite input. */
-size_t snx_spike_n_windows(double start, double end, double w);
+SNX_API size_t snx_spike_n_windows(double start, double end, double w);
 /* The Fano factor of n counts: population variance / mean (0 when the mean is 0;
  * NaN for n = 0, as numpy's mean of nothing). */
-double snx_fano_factor(const int64_t *counts, size_t n);
+SNX_API double snx_fano_factor(const int64_t *counts, size_t n);
 
 #endif

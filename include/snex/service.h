@@ -5,6 +5,8 @@
 #ifndef SNEX_SERVICE_H
 #define SNEX_SERVICE_H
 
+#include "snex/api.h"
+
 #include "snex/traj.h"
 
 /* What to store of a node (pypet's levels). */
@@ -36,7 +38,7 @@ typedef struct snx_load_opts {
 } snx_load_opts;
 
 /* Defaults as pypet's f_load: parameters data, derived and results skeleton. */
-snx_load_opts snx_load_defaults(void);
+SNX_API snx_load_opts snx_load_defaults(void);
 
 typedef struct snx_store_opts {
     snx_store_level level;
@@ -73,30 +75,30 @@ typedef struct snx_storage_ops {
 
 /* Attaches a service; the trajectory owns `self` from now on (ops->free on detach
  * or snx_traj_free). Passing ops == NULL detaches. */
-void snx_traj_set_storage(snx_traj *traj, const snx_storage_ops *ops, void *self);
-bool snx_traj_has_storage(const snx_traj *traj);
-void *snx_traj_storage_self(const snx_traj *traj);
+SNX_API void snx_traj_set_storage(snx_traj *traj, const snx_storage_ops *ops, void *self);
+SNX_API bool snx_traj_has_storage(const snx_traj *traj);
+SNX_API void *snx_traj_storage_self(const snx_traj *traj);
 
 /* Front-ends (SNX_ENOSERVICE without a service). A successful store marks the
  * trajectory stored (see snx_traj_is_stored). */
-int snx_traj_store(snx_traj *traj, const snx_store_opts *opts); /* NULL = STORE_DATA */
-int snx_traj_store_node(snx_traj *traj, snx_node *node, const snx_store_opts *opts);
-int snx_traj_store_run(snx_traj *traj, long idx);
-int snx_traj_load(snx_traj *traj, const snx_load_opts *opts); /* NULL = defaults */
-int snx_traj_load_node(snx_traj *traj, snx_node *node, const snx_item_opts *opts);
-int snx_traj_delete_node(snx_traj *traj, snx_node *node, const char *const *only_items,
+SNX_API int snx_traj_store(snx_traj *traj, const snx_store_opts *opts); /* NULL = STORE_DATA */
+SNX_API int snx_traj_store_node(snx_traj *traj, snx_node *node, const snx_store_opts *opts);
+SNX_API int snx_traj_store_run(snx_traj *traj, long idx);
+SNX_API int snx_traj_load(snx_traj *traj, const snx_load_opts *opts); /* NULL = defaults */
+SNX_API int snx_traj_load_node(snx_traj *traj, snx_node *node, const snx_item_opts *opts);
+SNX_API int snx_traj_delete_node(snx_traj *traj, snx_node *node, const char *const *only_items,
                          snx_remove_mode mode);
 /* When on, lookups that miss load the node from storage (no shortcuts), and empty
  * leaves met by snx_traj_value & co. are filled from storage. */
-void snx_traj_set_auto_load(snx_traj *traj, bool on);
-bool snx_traj_auto_load(const snx_traj *traj);
+SNX_API void snx_traj_set_auto_load(snx_traj *traj, bool on);
+SNX_API bool snx_traj_auto_load(const snx_traj *traj);
 
 /* Bookkeeping the service keeps in the tree. */
-bool snx_node_is_stored(const snx_node *node);
-void snx_node_set_stored(snx_node *node, bool stored);
+SNX_API bool snx_node_is_stored(const snx_node *node);
+SNX_API void snx_node_set_stored(snx_node *node, bool stored);
 /* Whether the trajectory was ever stored (explore is then refused; use expand). */
-bool snx_traj_is_stored(const snx_traj *traj);
-void snx_traj_set_stored(snx_traj *traj, bool stored);
+SNX_API bool snx_traj_is_stored(const snx_traj *traj);
+SNX_API void snx_traj_set_stored(snx_traj *traj, bool stored);
 
 /* For services building the tree while loading: creates a leaf or group at a full
  * name ("results.runs.run_00000003.z"), bypassing the run-phase rules. The value is
@@ -104,16 +106,16 @@ void snx_traj_set_stored(snx_traj *traj, bool stored);
  * name is filled. The kind must fit the branch (parameters in config, parameters
  * and derived_parameters; results elsewhere); a locked parameter is not
  * overwritten (SNX_ELOCKED, as pypet: unlock first). A failure creates nothing. */
-snx_node *snx_traj_load_leaf(snx_traj *traj, const char *full_name, snx_node_kind kind,
+SNX_API snx_node *snx_traj_load_leaf(snx_traj *traj, const char *full_name, snx_node_kind kind,
                              snx_value value, const char *comment);
-snx_node *snx_traj_load_group(snx_traj *traj, const char *full_name, const char *comment);
+SNX_API snx_node *snx_traj_load_group(snx_traj *traj, const char *full_name, const char *comment);
 /* Installs a loaded range on a parameter of the parameters branch (values consumed,
  * also on failure), making it explored; a skeleton parameter gets the first value
  * as its default. SNX_EFORMAT for an empty range or one whose length differs from
  * the other explored parameters', SNX_ETYPE for values of another kind, SNX_ELOCKED
  * for a locked parameter. */
-int snx_par_load_range(snx_node *par, snx_value *values, size_t n);
+SNX_API int snx_par_load_range(snx_node *par, snx_value *values, size_t n);
 /* Replaces the trajectory's creation time (when loading it). */
-void snx_traj_set_timestamp(snx_traj *traj, double timestamp);
+SNX_API void snx_traj_set_timestamp(snx_traj *traj, double timestamp);
 
 #endif

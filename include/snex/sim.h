@@ -41,6 +41,8 @@
 #ifndef SNEX_SIM_H
 #define SNEX_SIM_H
 
+#include "snex/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,26 +64,26 @@ typedef struct snx_snapshot snx_snapshot;
 typedef struct snx_namespace snx_namespace;
 
 /* An empty namespace (NULL when out of memory); freed with snx_namespace_free. */
-snx_namespace *snx_namespace_new(void);
-void snx_namespace_free(snx_namespace *ns); /* NULL is fine */
+SNX_API snx_namespace *snx_namespace_new(void);
+SNX_API void snx_namespace_free(snx_namespace *ns); /* NULL is fine */
 /* An independent copy of ns (NULL when out of memory), the caller's to free. */
-snx_namespace *snx_namespace_copy(const snx_namespace *ns);
+SNX_API snx_namespace *snx_namespace_copy(const snx_namespace *ns);
 /* name = si_value (in SI) with dimension dim; replaces an existing entry.
  * SNX_ENAME for a name that is not an identifier, SNX_ENOMEM. */
-int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim);
+SNX_API int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim);
 /* name = value * unit, e.g. ("tau_e", 15, "ms") stores 0.015 s. unit NULL or "1": plain.
  * As snx_namespace_set, plus SNX_EPARSE or SNX_ENOTFOUND for a unit that does not parse. */
-int snx_namespace_set_unit(snx_namespace *ns, const char *name, double value,
+SNX_API int snx_namespace_set_unit(snx_namespace *ns, const char *name, double value,
                            const char *unit);
 /* Looks name up: 0, or SNX_ENOTFOUND (no message). Either output may be NULL. */
-int snx_namespace_get(const snx_namespace *ns, const char *name, double *si_value,
+SNX_API int snx_namespace_get(const snx_namespace *ns, const char *name, double *si_value,
                       snx_dim *dim);
-size_t snx_namespace_count(const snx_namespace *ns); /* entries; 0 for NULL */
+SNX_API size_t snx_namespace_count(const snx_namespace *ns); /* entries; 0 for NULL */
 /* Iterates names in insertion order: for (size_t it = 0; snx_namespace_next(ns, &it, &n);)
  * false after the last; *name stays the namespace's. */
-bool snx_namespace_next(const snx_namespace *ns, size_t *iter, const char **name);
+SNX_API bool snx_namespace_next(const snx_namespace *ns, size_t *iter, const char **name);
 /* Whether name is a valid identifier ([A-Za-z_][A-Za-z0-9_]*); false for NULL. */
-bool snx_namespace_valid_name(const char *name);
+SNX_API bool snx_namespace_valid_name(const char *name);
 
 /* ---- networks ------------------------------------------------------------------------ */
 
@@ -89,7 +91,7 @@ bool snx_namespace_valid_name(const char *name);
  * the end: fraction of this run done, simulated time, wall time since the run began. */
 typedef void (*snx_progress_fn)(double fraction, double t, double elapsed, void *ctx);
 /* A ready-made reporter: one line per call on the FILE* in ctx (stderr when NULL). */
-void snx_progress_text(double fraction, double t, double elapsed, void *ctx);
+SNX_API void snx_progress_text(double fraction, double t, double elapsed, void *ctx);
 
 typedef struct snx_net_opts {
     double dt;                /* time step in seconds; 0 means 0.1 ms */
@@ -104,44 +106,44 @@ typedef struct snx_net_opts {
 
 /* A network (opts NULL: all defaults); NULL with SNX_EINVAL for a negative dt, or
  * SNX_ENOMEM. The caller frees it with snx_net_free. */
-snx_net *snx_net_new(const snx_net_opts *opts);
+SNX_API snx_net *snx_net_new(const snx_net_opts *opts);
 /* Frees the network with its groups, views, synapses and monitors. NULL is fine. */
-void snx_net_free(snx_net *net);
+SNX_API void snx_net_free(snx_net *net);
 /* The network's own namespace (the network's): constants added here are seen by
  * objects created later. */
-snx_namespace *snx_net_namespace(snx_net *net);
-double snx_net_dt(const snx_net *net);       /* the time step, s */
-double snx_net_t(const snx_net *net);        /* current time = step * dt */
-int64_t snx_net_step(const snx_net *net);    /* steps simulated so far */
+SNX_API snx_namespace *snx_net_namespace(snx_net *net);
+SNX_API double snx_net_dt(const snx_net *net);       /* the time step, s */
+SNX_API double snx_net_t(const snx_net *net);        /* current time = step * dt */
+SNX_API int64_t snx_net_step(const snx_net *net);    /* steps simulated so far */
 
 /* Restarts every random stream of the network (initialisation, connection, the
  * groups' per-step streams) from a new seed, as if the network had been made with
  * it; state and time are kept. A pre-built network gets each run's own seed so. */
-void snx_net_reseed(snx_net *net, uint64_t seed);
+SNX_API void snx_net_reseed(snx_net *net, uint64_t seed);
 
 /* Simulates `duration` seconds (rounded to whole steps); time continues across calls.
  * SNX_EINVAL (negative duration), SNX_ESTATE (an active object refers to a removed
  * group), or the error of a C update, with the time it stopped at. */
-int snx_net_run(snx_net *net, double duration);
+SNX_API int snx_net_run(snx_net *net, double duration);
 
 /* Objects (groups, synapses, monitors) have network-unique names. remove takes an
  * object out of the simulation, keeping it and its state; add puts it back. A run
  * fails (SNX_ESTATE) if an active synapses object or monitor refers to a removed
  * group. delete frees the object (SNX_ESTATE if another object still refers to it).
  * All three: SNX_ENOTFOUND for an unknown name. */
-int snx_net_remove(snx_net *net, const char *name);
-int snx_net_add(snx_net *net, const char *name);
-int snx_net_delete(snx_net *net, const char *name);
+SNX_API int snx_net_remove(snx_net *net, const char *name);
+SNX_API int snx_net_add(snx_net *net, const char *name);
+SNX_API int snx_net_delete(snx_net *net, const char *name);
 /* Whether the object takes part in runs; false (with SNX_ENOTFOUND) for an unknown name. */
-bool snx_net_is_active(const snx_net *net, const char *name);
+SNX_API bool snx_net_is_active(const snx_net *net, const char *name);
 /* The objects (groups, synapses, monitors; not views) in creation order. */
-size_t snx_net_n_objects(const snx_net *net);
-const char *snx_net_object_name(const snx_net *net, size_t k); /* NULL out of range */
+SNX_API size_t snx_net_n_objects(const snx_net *net);
+SNX_API const char *snx_net_object_name(const snx_net *net, size_t k); /* NULL out of range */
 /* The object of that name, the network's; NULL with SNX_ENOTFOUND (no such object) or
  * SNX_ETYPE (an object of another kind). */
-snx_group *snx_net_group(const snx_net *net, const char *name);
-snx_synapses *snx_net_synapses(const snx_net *net, const char *name);
-snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
+SNX_API snx_group *snx_net_group(const snx_net *net, const char *name);
+SNX_API snx_synapses *snx_net_synapses(const snx_net *net, const char *name);
+SNX_API snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
 
 /* Snapshot of the whole dynamic state: time, random streams, every group's variables
  * and refractory state, every synapses object's variables and in-flight spikes, and
@@ -151,9 +153,9 @@ snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
  * original continuation bit for bit. The snapshot is the caller's (snx_snapshot_free);
  * NULL with SNX_ENOMEM. restore: SNX_ESTATE when the network's structure changed
  * (nothing is restored then). */
-snx_snapshot *snx_net_snapshot(snx_net *net);
-int snx_net_restore(snx_net *net, const snx_snapshot *snap);
-void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
+SNX_API snx_snapshot *snx_net_snapshot(snx_net *net);
+SNX_API int snx_net_restore(snx_net *net, const snx_snapshot *snap);
+SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
 
 /* ---- neuron groups --------------------------------------------------------------------
  * Equations, one per line:
@@ -187,42 +189,42 @@ typedef struct snx_group_opts {
 /* A group of n neurons with the equations eqs (opts NULL: no threshold, reset or
  * refractoriness), owned by net. NULL with SNX_EPARSE, SNX_EDIM or SNX_ENOTFOUND
  * (the message quotes the code), SNX_ENAME/SNX_EEXIST (name), SNX_EINVAL (n <= 0). */
-snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *eqs,
+SNX_API snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *eqs,
                          const snx_group_opts *opts);
 /* The view of neurons [start, stop) of g (a group or a view): shares g's state and is
  * freed with the underlying group. Indices and `i` in a view are relative to the
  * view's start. Views work wherever a group does (init, set, var, synapses, monitors).
  * NULL with SNX_EINVAL when [start, stop) is empty or not inside g. */
-snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop);
-int32_t snx_group_size(const snx_group *g); /* neurons; 0 for NULL */
+SNX_API snx_group *snx_group_slice(snx_group *g, int32_t start, int32_t stop);
+SNX_API int32_t snx_group_size(const snx_group *g); /* neurons; 0 for NULL */
 /* The start of a view in its underlying group (0 for a group). */
-int32_t snx_group_offset(const snx_group *g);
-const char *snx_group_name(const snx_group *g); /* a view's: "g[a:b]" */
+SNX_API int32_t snx_group_offset(const snx_group *g);
+SNX_API const char *snx_group_name(const snx_group *g); /* a view's: "g[a:b]" */
 
 /* var = expr for every neuron of g: "V", "mu_min + rand()*(mu_max - mu_min)". The
  * expression may use the group's variables, i, N and constants; it is evaluated once.
  * init and set may change (constant) parameters; reset and on_pre code may not.
  * Errors: SNX_ENOTFOUND (no such variable; the message lists them), and for init the
  * expression's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND. */
-int snx_group_init(snx_group *g, const char *var, const char *expr);
-int snx_group_set(snx_group *g, const char *var, double si_value);
+SNX_API int snx_group_init(snx_group *g, const char *var, const char *expr);
+SNX_API int snx_group_set(snx_group *g, const char *var, double si_value);
 /* Copies n values (n must be the size of g: SNX_EINVAL otherwise). */
-int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
+SNX_API int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
 /* The variable's array, the group's (its first element is neuron 0 of g; writable);
  * NULL with SNX_ENOTFOUND if there is none. */
-double *snx_group_var(snx_group *g, const char *var);
+SNX_API double *snx_group_var(snx_group *g, const char *var);
 /* The names of the group's state variables and parameters, in equation order;
  * var_name is NULL for k out of range. */
-size_t snx_group_n_vars(const snx_group *g);
-const char *snx_group_var_name(const snx_group *g, size_t k);
+SNX_API size_t snx_group_n_vars(const snx_group *g);
+SNX_API const char *snx_group_var_name(const snx_group *g, size_t k);
 /* Whether neuron i of g is in its refractory period now (false out of range). */
-bool snx_group_is_refractory(const snx_group *g, int32_t i);
+SNX_API bool snx_group_is_refractory(const snx_group *g, int32_t i);
 
 /* A Poisson spike source: n neurons spiking independently with the rate expression
  * (e.g. "10*Hz", "rate_e", "i*Hz"), evaluated once; per-neuron rates can be changed
  * later through the variable "rates". Owned by net; NULL with the errors of
  * snx_group_new and snx_group_init. */
-snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char *rates);
+SNX_API snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char *rates);
 
 /* ---- synapses -------------------------------------------------------------------------
  * on_pre statements run when a presynaptic spike arrives. Names: the synapses' own
@@ -240,7 +242,7 @@ typedef struct snx_synapses_opts {
 /* Synapses from pre to post (groups or views of net), owned by net, not yet connected.
  * NULL with the code's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND, SNX_EINVAL (no on_pre,
  * groups of another network), SNX_ENAME/SNX_EEXIST (name). */
-snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre,
+SNX_API snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre,
                                snx_group *post, const snx_synapses_opts *opts);
 
 /* How connect_p and connect_all connect; NULL or { 0 }: the defaults. */
@@ -254,34 +256,34 @@ typedef struct snx_connect_opts {
 /* Connecting: once per synapses object (SNX_ESTATE the second time); the random
  * choices come from the network's stream. connect_p: each pair with probability p
  * (SNX_EINVAL outside [0, 1]), drawn row by row without an n_pre * n_post loop. */
-int snx_synapses_connect_p(snx_synapses *s, double p, const snx_connect_opts *opts);
-int snx_synapses_connect_all(snx_synapses *s, const snx_connect_opts *opts);
+SNX_API int snx_synapses_connect_p(snx_synapses *s, double p, const snx_connect_opts *opts);
+SNX_API int snx_synapses_connect_all(snx_synapses *s, const snx_connect_opts *opts);
 /* Neuron k onto neuron k (SNX_EINVAL for views of different sizes). */
-int snx_synapses_connect_one_to_one(snx_synapses *s);
+SNX_API int snx_synapses_connect_one_to_one(snx_synapses *s);
 /* The n pairs (i[k], j[k]) as given, in that order; a pair may repeat (SNX_EINVAL for
  * an index out of range). */
-int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t *j,
+SNX_API int snx_synapses_connect_pairs(snx_synapses *s, const int32_t *i, const int32_t *j,
                                size_t n);
 /* Pairs where the condition holds ("abs(i - j) < 5 and i != j"), each kept with
  * probability p (1: all). Costs n_pre * n_post evaluations. */
-int snx_synapses_connect_cond(snx_synapses *s, const char *cond, double p);
+SNX_API int snx_synapses_connect_cond(snx_synapses *s, const char *cond, double p);
 /* The number of synapses (0 before connecting). */
-size_t snx_synapses_count(const snx_synapses *s);
-const char *snx_synapses_name(const snx_synapses *s);
+SNX_API size_t snx_synapses_count(const snx_synapses *s);
+SNX_API const char *snx_synapses_name(const snx_synapses *s);
 
 /* var = expr per synapse ("w", "J*rand()"); var may be "delay" (a time). The synapse
  * order of arrays below is the order of the pairs for connect_pairs, otherwise by
  * presynaptic neuron, then ascending postsynaptic neuron. Errors: SNX_ESTATE before
  * connecting, SNX_ENOTFOUND (no such variable), the expression's errors, SNX_EINVAL
  * (n is not snx_synapses_count, a negative delay). */
-int snx_synapses_init(snx_synapses *s, const char *var, const char *expr);
-int snx_synapses_set_array(snx_synapses *s, const char *var, const double *values,
+SNX_API int snx_synapses_init(snx_synapses *s, const char *var, const char *expr);
+SNX_API int snx_synapses_set_array(snx_synapses *s, const char *var, const double *values,
                            size_t n);
 /* Copies a per-synapse variable (or "delay", in seconds) out, in synapse order, into
  * out[0..n), n being snx_synapses_count (SNX_EINVAL otherwise). */
-int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, size_t n);
+SNX_API int snx_synapses_get_array(const snx_synapses *s, const char *var, double *out, size_t n);
 /* Pre and post indices (relative to the views) in synapse order, as get_array. */
-int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, size_t n);
+SNX_API int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, size_t n);
 
 /* ---- monitors ------------------------------------------------------------------------
  * Memory grows with what is recorded. Neuron indices (given and recorded) are relative
@@ -291,10 +293,10 @@ int snx_synapses_get_pairs(const snx_synapses *s, int32_t *i, int32_t *j, size_t
 
 /* Spikes (neuron, time) and per-neuron counts of the n neurons listed (the list is
  * copied); neurons NULL: all neurons of g. */
-snx_monitor *snx_monitor_spikes(snx_net *net, const char *name, snx_group *g,
+SNX_API snx_monitor *snx_monitor_spikes(snx_net *net, const char *name, snx_group *g,
                                 const int32_t *neurons, size_t n);
 /* Per-neuron spike counts only (no spike list), of all neurons of g. */
-snx_monitor *snx_monitor_counts(snx_net *net, const char *name, snx_group *g);
+SNX_API snx_monitor *snx_monitor_counts(snx_net *net, const char *name, snx_group *g);
 
 /* Which neurons a state monitor records and how often; NULL or { 0 }: all neurons,
  * every step. */
@@ -307,12 +309,12 @@ typedef struct snx_state_monitor_opts {
 
 /* Traces of vars: comma-separated variables or subexpressions ("V, I_syn_e");
  * SNX_ENOTFOUND for a name that is neither. */
-snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g,
+SNX_API snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g,
                                const char *vars, const snx_state_monitor_opts *opts);
 /* Population rate in Hz: spikes of the step / (N * dt), every step. */
-snx_monitor *snx_monitor_rate(snx_net *net, const char *name, snx_group *g);
+SNX_API snx_monitor *snx_monitor_rate(snx_net *net, const char *name, snx_group *g);
 
-const char *snx_monitor_name(const snx_monitor *m); /* NULL for NULL */
+SNX_API const char *snx_monitor_name(const snx_monitor *m); /* NULL for NULL */
 /* What a monitor records (which accessors below apply), and the group or view it
  * records from (whose snx_group_name names it). m must not be NULL. */
 typedef enum snx_monitor_kind {
@@ -321,31 +323,31 @@ typedef enum snx_monitor_kind {
     SNX_MONITOR_STATE,   /* snx_monitor_state */
     SNX_MONITOR_RATE,    /* snx_monitor_rate */
 } snx_monitor_kind;
-snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m);
-snx_group *snx_monitor_source(const snx_monitor *m);
+SNX_API snx_monitor_kind snx_monitor_kind_of(const snx_monitor *m);
+SNX_API snx_group *snx_monitor_source(const snx_monitor *m);
 /* Accessors below return the monitor's arrays (valid until it records, is cleared or
  * freed), and 0 or NULL for a NULL monitor or one that does not record that.
  * Spike monitors: n spikes, their neuron indices and times (s). */
-size_t snx_monitor_n_spikes(const snx_monitor *m);
-const int32_t *snx_monitor_spike_i(const snx_monitor *m);
-const double *snx_monitor_spike_t(const snx_monitor *m);
+SNX_API size_t snx_monitor_n_spikes(const snx_monitor *m);
+SNX_API const int32_t *snx_monitor_spike_i(const snx_monitor *m);
+SNX_API const double *snx_monitor_spike_t(const snx_monitor *m);
 /* Spike and count monitors: spikes per recorded neuron (n = number recorded). */
-const int64_t *snx_monitor_counts_of(const snx_monitor *m, size_t *n);
+SNX_API const int64_t *snx_monitor_counts_of(const snx_monitor *m, size_t *n);
 /* The recorded neurons (spike, count and state monitors). */
-const int32_t *snx_monitor_neurons(const snx_monitor *m, size_t *n);
+SNX_API const int32_t *snx_monitor_neurons(const snx_monitor *m, size_t *n);
 /* State and rate monitors: sample times. */
-size_t snx_monitor_n_samples(const snx_monitor *m);
-const double *snx_monitor_times(const snx_monitor *m);
+SNX_API size_t snx_monitor_n_samples(const snx_monitor *m);
+SNX_API const double *snx_monitor_times(const snx_monitor *m);
 /* State monitors: values of var, n_samples rows of n_neurons (row-major); NULL if not
  * recorded. The recorded variables in the order given, and their dimensions (for
  * storing units): NULL and dimensionless for k out of range. */
-const double *snx_monitor_values(const snx_monitor *m, const char *var);
-size_t snx_monitor_n_vars(const snx_monitor *m);
-const char *snx_monitor_var_name(const snx_monitor *m, size_t k);
-snx_dim snx_monitor_var_dim(const snx_monitor *m, size_t k);
+SNX_API const double *snx_monitor_values(const snx_monitor *m, const char *var);
+SNX_API size_t snx_monitor_n_vars(const snx_monitor *m);
+SNX_API const char *snx_monitor_var_name(const snx_monitor *m, size_t k);
+SNX_API snx_dim snx_monitor_var_dim(const snx_monitor *m, size_t k);
 /* Rate monitors: one rate (Hz) per sample. */
-const double *snx_monitor_rates(const snx_monitor *m);
+SNX_API const double *snx_monitor_rates(const snx_monitor *m);
 /* Forgets everything recorded (keeps the monitor in the network). NULL is fine. */
-void snx_monitor_clear(snx_monitor *m);
+SNX_API void snx_monitor_clear(snx_monitor *m);
 
 #endif

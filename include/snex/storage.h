@@ -23,6 +23,8 @@
 #ifndef SNEX_STORAGE_H
 #define SNEX_STORAGE_H
 
+#include "snex/api.h"
+
 #include "snex/env.h"
 #include "snex/service.h"
 #include "snex/traj.h"
@@ -51,42 +53,42 @@ typedef struct snx_hdf5_opts {
  * folder for "<trajectory name>.hdf5". Folders are created at the first write.
  * opts NULL = all defaults. SNX_EINVAL for a complevel outside -1..9.
  * Nothing is opened yet. */
-int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *opts);
+SNX_API int snx_hdf5_attach(snx_traj *traj, const char *filename, const snx_hdf5_opts *opts);
 /* The file snx_hdf5_attach uses for `filename` (as above: NULL gives
  * "hdf5/<traj_name>.hdf5", "dir/" gives "dir/<traj_name>.hdf5", anything else is
  * the file itself). Caller frees; NULL when out of memory. */
-char *snx_hdf5_path(const char *filename, const char *traj_name);
+SNX_API char *snx_hdf5_path(const char *filename, const char *traj_name);
 
 /* A new trajectory loaded from the file (opts NULL = snx_load_defaults(): the last
  * trajectory of the file), with an HDF5 service attached that uses the file's
  * compression settings. NULL with the error set on failure. */
-snx_traj *snx_hdf5_load(const char *filename, const snx_load_opts *opts);
+SNX_API snx_traj *snx_hdf5_load(const char *filename, const snx_load_opts *opts);
 
 /* The names of the trajectories in the file, oldest first. *names is malloc'ed
  * (free with snx_hdf5_names_free). Returns the count or a negative error. */
-long snx_hdf5_list(const char *filename, char ***names);
-void snx_hdf5_names_free(char **names, long n);
+SNX_API long snx_hdf5_list(const char *filename, char ***names);
+SNX_API void snx_hdf5_names_free(char **names, long n);
 
 /* Loads results.runs.run_X.<name> of every run from the file, at once: a leaf of
  * one run's own results, named by its path below the run group ("z",
  * "return_value", "statistics.mean_fano_factor"). Returns how many runs had it, or a
  * negative error. */
-long snx_hdf5_load_from_runs(snx_traj *traj, const char *name);
+SNX_API long snx_hdf5_load_from_runs(snx_traj *traj, const char *name);
 /* Changes how often storing runs commits (as snx_hdf5_opts.commit_interval: 0 the
  * default, negative after every run), e.g. for a trajectory snx_hdf5_load attached. */
-int snx_hdf5_set_commit_interval(snx_traj *traj, double seconds);
+SNX_API int snx_hdf5_set_commit_interval(snx_traj *traj, double seconds);
 /* Commits what was stored so far (runs included). */
-int snx_hdf5_flush(snx_traj *traj);
+SNX_API int snx_hdf5_flush(snx_traj *traj);
 /* Commits and closes the file; the service stays attached and reopens on demand. */
-int snx_hdf5_close(snx_traj *traj);
+SNX_API int snx_hdf5_close(snx_traj *traj);
 /* The file of the trajectory's HDF5 service, or NULL (SNX_ENOSERVICE). */
-const char *snx_hdf5_filename(const snx_traj *traj);
+SNX_API const char *snx_hdf5_filename(const snx_traj *traj);
 
 /* The Environment's backend for HDF5 files: snx_env_opts.filename goes through
  * snx_hdf5_path, .overwrite replaces the file, .compression sets the zlib level
  * (-1: none), and resume loads parameters and run information but no results.
  * Registered as the Environment's default (snx_env_set_default_storage) when the
  * program starts, in every program linked with libsnex. */
-extern const snx_env_storage snx_env_hdf5_storage;
+SNX_API extern const snx_env_storage snx_env_hdf5_storage;
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef SNEX_UNITS_H
 #define SNEX_UNITS_H
 
+#include "snex/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -20,29 +22,29 @@ typedef struct snx_unit {
     snx_dim dim;
 } snx_unit;
 
-extern const snx_dim SNX_DIMENSIONLESS;
+SNX_API extern const snx_dim SNX_DIMENSIONLESS;
 
-bool snx_dim_equal(snx_dim a, snx_dim b);
-bool snx_dim_is_dimensionless(snx_dim d);
-snx_dim snx_dim_mul(snx_dim a, snx_dim b);
-snx_dim snx_dim_div(snx_dim a, snx_dim b);
-snx_dim snx_dim_pow(snx_dim a, int power);
+SNX_API bool snx_dim_equal(snx_dim a, snx_dim b);
+SNX_API bool snx_dim_is_dimensionless(snx_dim d);
+SNX_API snx_dim snx_dim_mul(snx_dim a, snx_dim b);
+SNX_API snx_dim snx_dim_div(snx_dim a, snx_dim b);
+SNX_API snx_dim snx_dim_pow(snx_dim a, int power);
 /* Writes a readable form ("V", "Hz", "m^2 kg s^-3", "1") into buf; returns buf. */
-char *snx_dim_format(snx_dim d, char *buf, size_t size);
+SNX_API char *snx_dim_format(snx_dim d, char *buf, size_t size);
 
 /* Looks up one unit name: SI names and symbols with the usual prefixes
  * ("ms", "mV", "nA", "pF", "nS", "Hz", "Mohm", "msecond", "mvolt", "siemens").
  * Returns 0, or SNX_ENOTFOUND (without setting an error message). */
-int snx_unit_lookup(const char *name, snx_unit *out);
+SNX_API int snx_unit_lookup(const char *name, snx_unit *out);
 
 /* Parses a unit expression: names joined by '*' and '/', integer powers with '**'
  * or '^', parentheses, and "1" ("mV/ms", "1/s", "m**2", "nS*mV", "1").
  * Errors (SNX_EPARSE, SNX_ENOTFOUND) say where in the text. */
-int snx_unit_parse(const char *text, snx_unit *out);
+SNX_API int snx_unit_parse(const char *text, snx_unit *out);
 
 /* Parses a quantity such as "15 ms", "15*ms", "-70 mV", "2.5e-3 s", "4 mV/ms" or a
  * bare number (dimensionless). *si gets the value in SI units; `unit` (optional)
  * gets the unit as written. */
-int snx_quantity_parse(const char *text, double *si, snx_unit *unit);
+SNX_API int snx_quantity_parse(const char *text, double *si, snx_unit *unit);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef SNEX_VALUE_H
 #define SNEX_VALUE_H
 
+#include "snex/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,85 +63,85 @@ typedef struct snx_value {
 } snx_value;
 
 /* Constructors (copy their inputs). */
-snx_value snx_none(void);
-snx_value snx_bool(bool b);
-snx_value snx_int(int64_t i);
-snx_value snx_double(double d);
-snx_value snx_complex(double re, double im);
-snx_value snx_str(const char *s);
+SNX_API snx_value snx_none(void);
+SNX_API snx_value snx_bool(bool b);
+SNX_API snx_value snx_int(int64_t i);
+SNX_API snx_value snx_double(double d);
+SNX_API snx_value snx_complex(double re, double im);
+SNX_API snx_value snx_str(const char *s);
 /* `value` is in `unit`: snx_quantity(15, "ms") holds 0.015 (SI) and unit "ms". */
-snx_value snx_quantity(double value, const char *unit);
+SNX_API snx_value snx_quantity(double value, const char *unit);
 /* Parses "15 ms", "15*ms", "-70 mV". */
-snx_value snx_quantity_str(const char *text);
-snx_value snx_int_array(size_t n, const int64_t *data);
-snx_value snx_double_array(size_t n, const double *data);
-snx_value snx_int_array_nd(int ndim, const size_t *shape, const int64_t *data);
-snx_value snx_double_array_nd(int ndim, const size_t *shape, const double *data);
+SNX_API snx_value snx_quantity_str(const char *text);
+SNX_API snx_value snx_int_array(size_t n, const int64_t *data);
+SNX_API snx_value snx_double_array(size_t n, const double *data);
+SNX_API snx_value snx_int_array_nd(int ndim, const size_t *shape, const int64_t *data);
+SNX_API snx_value snx_double_array_nd(int ndim, const size_t *shape, const double *data);
 /* Takes ownership of `table`. */
-snx_value snx_table_value(snx_table *table);
+SNX_API snx_value snx_table_value(snx_table *table);
 
 /* Deep copy into *out; 0 or SNX_ENOMEM. */
-int snx_value_copy(snx_value *out, const snx_value *v);
+SNX_API int snx_value_copy(snx_value *out, const snx_value *v);
 /* Frees the heap parts and sets the value to NONE. */
-void snx_value_clear(snx_value *v);
+SNX_API void snx_value_clear(snx_value *v);
 
 /* Deep equality (NaN equals NaN; quantities compare SI value and dimension). */
-bool snx_value_equal(const snx_value *a, const snx_value *b);
+SNX_API bool snx_value_equal(const snx_value *a, const snx_value *b);
 /* Whether b may stand in a range beside a: same type; arrays also same shape;
  * quantities same dimension. */
-bool snx_value_same_kind(const snx_value *a, const snx_value *b);
+SNX_API bool snx_value_same_kind(const snx_value *a, const snx_value *b);
 /* Dimension of a quantity or unit-carrying array (dimensionless otherwise). */
-snx_dim snx_value_dim(const snx_value *v);
+SNX_API snx_dim snx_value_dim(const snx_value *v);
 
 /* Readable form, e.g. "42", "0.5", "15 ms", "'text'", "[1, 2, 3]", "(1+2j)",
  * truncated to max_len characters (0 = no limit) with "...". Caller frees. */
-char *snx_value_to_str(const snx_value *v, size_t max_len);
-const char *snx_type_name(snx_type t);
+SNX_API char *snx_value_to_str(const snx_value *v, size_t max_len);
+SNX_API const char *snx_type_name(snx_type t);
 /* The type named by snx_type_name, or SNX_T_NONE. */
-snx_type snx_type_from_name(const char *name);
+SNX_API snx_type snx_type_from_name(const char *name);
 
 /* Numeric reading: INT, DOUBLE, BOOL and QUANTITY (SI) give a double in *out.
  * 0, or SNX_ETYPE for another type. */
-int snx_value_as_double(const snx_value *v, double *out);
+SNX_API int snx_value_as_double(const snx_value *v, double *out);
 
 /* ---- reading a value --------------------------------------------------------
  * So that code never reaches into the union. Each returns the datum of a value of
  * the type it names, and for any other type (or v NULL) a neutral result -- false,
  * 0, NaN, NULL -- with SNX_ETYPE set (snx_errmsg() names both types). Nothing is
  * copied: pointers stay owned by the value. */
-bool snx_value_bool(const snx_value *v);           /* BOOL */
-int64_t snx_value_int(const snx_value *v);         /* INT (BOOL as 0/1) */
-double snx_value_double(const snx_value *v);       /* DOUBLE, QUANTITY (SI), INT, BOOL */
-const char *snx_value_str(const snx_value *v);     /* STRING */
+SNX_API bool snx_value_bool(const snx_value *v);           /* BOOL */
+SNX_API int64_t snx_value_int(const snx_value *v);         /* INT (BOOL as 0/1) */
+SNX_API double snx_value_double(const snx_value *v);       /* DOUBLE, QUANTITY (SI), INT, BOOL */
+SNX_API const char *snx_value_str(const snx_value *v);     /* STRING */
 /* The unit a QUANTITY was given in or a DOUBLE_ARRAY carries; NULL when none (no
  * error). */
-const char *snx_value_unit(const snx_value *v);
+SNX_API const char *snx_value_unit(const snx_value *v);
 /* The elements of an n-d array (row-major), their number in *len (may be NULL). */
-const int64_t *snx_value_ints(const snx_value *v, size_t *len);    /* INT_ARRAY */
-const double *snx_value_doubles(const snx_value *v, size_t *len);  /* DOUBLE_ARRAY (SI) */
+SNX_API const int64_t *snx_value_ints(const snx_value *v, size_t *len);    /* INT_ARRAY */
+SNX_API const double *snx_value_doubles(const snx_value *v, size_t *len);  /* DOUBLE_ARRAY (SI) */
 /* An array's shape: ndim in *ndim (may be NULL), the extents returned. */
-const size_t *snx_value_shape(const snx_value *v, int *ndim);      /* either array */
-const snx_table *snx_value_table(const snx_value *v);              /* TABLE */
+SNX_API const size_t *snx_value_shape(const snx_value *v, int *ndim);      /* either array */
+SNX_API const snx_table *snx_value_table(const snx_value *v);              /* TABLE */
 
 /* ---- tables: named columns of equal length ---------------------------------- */
 typedef enum { SNX_COL_INT, SNX_COL_DOUBLE, SNX_COL_STRING, SNX_COL_BOOL } snx_col_type;
 
-snx_table *snx_table_new(size_t n_rows);
-void snx_table_free(snx_table *t);
-int snx_table_copy(snx_table **out, const snx_table *t);
+SNX_API snx_table *snx_table_new(size_t n_rows);
+SNX_API void snx_table_free(snx_table *t);
+SNX_API int snx_table_copy(snx_table **out, const snx_table *t);
 /* Add a column (data copied; n_rows elements). Names must be unique. */
-int snx_table_add_int(snx_table *t, const char *name, const int64_t *data);
-int snx_table_add_double(snx_table *t, const char *name, const double *data);
-int snx_table_add_bool(snx_table *t, const char *name, const bool *data);
-int snx_table_add_string(snx_table *t, const char *name, const char *const *data);
-size_t snx_table_rows(const snx_table *t);
-size_t snx_table_cols(const snx_table *t);
-const char *snx_table_col_name(const snx_table *t, size_t col);
-snx_col_type snx_table_col_type(const snx_table *t, size_t col);
+SNX_API int snx_table_add_int(snx_table *t, const char *name, const int64_t *data);
+SNX_API int snx_table_add_double(snx_table *t, const char *name, const double *data);
+SNX_API int snx_table_add_bool(snx_table *t, const char *name, const bool *data);
+SNX_API int snx_table_add_string(snx_table *t, const char *name, const char *const *data);
+SNX_API size_t snx_table_rows(const snx_table *t);
+SNX_API size_t snx_table_cols(const snx_table *t);
+SNX_API const char *snx_table_col_name(const snx_table *t, size_t col);
+SNX_API snx_col_type snx_table_col_type(const snx_table *t, size_t col);
 /* Column data: int64_t*, double*, bool*, or char** per type. */
-const void *snx_table_col_data(const snx_table *t, size_t col);
+SNX_API const void *snx_table_col_data(const snx_table *t, size_t col);
 /* Index of a column by name, or -1. */
-long snx_table_find(const snx_table *t, const char *name);
-bool snx_table_equal(const snx_table *a, const snx_table *b);
+SNX_API long snx_table_find(const snx_table *t, const char *name);
+SNX_API bool snx_table_equal(const snx_table *a, const snx_table *b);
 
 #endif
