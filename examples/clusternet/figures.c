@@ -16,29 +16,11 @@
 #include <sys/stat.h>
 
 #include "clusternet.h"
+#include "pngplot.h"
 
-#define PLOT_DEVICE "pngcairo"
+#define PLOT_DEVICE PNGPLOT_DEVICE
 
 static const char *const TRACED[3] = { "V", "I_syn_e", "I_syn_i" };
-
-#if defined(__SANITIZE_ADDRESS__)
-#define CN_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CN_ASAN 1
-#endif
-#endif
-
-#ifdef CN_ASAN
-/* Under AddressSanitizer (make asan): PLplot and the fontconfig/pango caches of its
- * cairo driver keep memory until exit, as in plotff.c; clusternet's own leaks still
- * show. The system libraries have no frame pointers, so their stacks stop at them. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libplplot.so\nleak:libltdl.so\nleak:libfontconfig.so\n";
-}
-#endif
 
 /* ---- PLplot without exit() ------------------------------------------------------ */
 
@@ -57,20 +39,6 @@ static int plplot_exit(PLCHAR_VECTOR msg)
     drawing = false;
     snprintf(plplot_msg, sizeof plplot_msg, "%s", msg ? msg : "");
     longjmp(plplot_fatal, 1);
-}
-
-/* PLplot asks on the terminal for another device when the one set is missing. */
-static bool have_device(const char *device)
-{
-    enum { MAX_DEVICES = 256 };
-    PLCHAR_VECTOR menus[MAX_DEVICES], names[MAX_DEVICES];
-    PLCHAR_VECTOR *menu_p = menus, *name_p = names;
-    int n = MAX_DEVICES;
-    plgDevs(&menu_p, &name_p, &n);
-    for (int k = 0; k < n; k++)
-        if (names[k] && strcmp(names[k], device) == 0)
-            return true;
-    return false;
 }
 
 /* What one figure shows; paint draws it into the initialised stream. */
@@ -272,7 +240,7 @@ int cn_plot_run(const snx_subrun_ctx *ctx)
     if (!folder)
         return snx_errcode();
     int rc = make_folder(folder);
-    if (!rc && !have_device(PLOT_DEVICE))
+    if (!rc && !pngplot_have_device())
         rc = snx_error(SNX_EIO, "plots: PLplot has no " PLOT_DEVICE " driver (Debian package "
                        "plplot-driver-cairo); nothing written to %s", folder);
     size_t len = strlen(folder) + 32;

@@ -18,6 +18,8 @@
  * R_ee or results: a message naming the file and what is missing, exit code 1. */
 #include "snex.h"
 
+#include "pngplot.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -36,7 +38,7 @@
 #define STATS "statistics." /* where the runs keep both, below their run group */
 #define TABLE_FILE "fano_factor.tsv"
 #define PLOT_FILE "fano_factor.png"
-#define PLOT_DEVICE "pngcairo"
+#define PLOT_DEVICE PNGPLOT_DEVICE
 
 typedef struct options {
     const char *file;
@@ -341,39 +343,12 @@ static void padded_range(const double *v, long n, double *lo, double *hi)
     *hi += margin;
 }
 
-#ifdef __SANITIZE_ADDRESS__
-/* Under AddressSanitizer (make asan): PLplot and the fontconfig/pango caches of its
- * cairo driver leave memory allocated at exit (valgrind shows the same); none of it
- * is plotff's, whose own leaks still show. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    /* The system libraries have no frame pointers: their stacks stop at them. */
-    return "leak:libplplot.so\nleak:libltdl.so\nleak:libfontconfig.so\n";
-}
-#endif
-
 /* PLplot ends the process on a fatal error; this says which program and file. */
 static const char *plot_path;
 static int plplot_exit(PLCHAR_VECTOR msg)
 {
     fprintf(stderr, PROG ": PLplot failed writing %s: %s\n", plot_path, msg);
     return 1; /* non-zero: PLplot exits with it */
-}
-
-/* PLplot asks on the terminal for another device when the one set is missing, so
- * look first. */
-static bool have_device(const char *device)
-{
-    enum { MAX_DEVICES = 256 };
-    PLCHAR_VECTOR menus[MAX_DEVICES], names[MAX_DEVICES];
-    PLCHAR_VECTOR *menu_p = menus, *name_p = names;
-    int n = MAX_DEVICES;
-    plgDevs(&menu_p, &name_p, &n);
-    for (int k = 0; k < n; k++)
-        if (names[k] && strcmp(names[k], device) == 0)
-            return true;
-    return false;
 }
 
 /* The line joins runs that follow each other; a missing run leaves a gap. */
@@ -391,7 +366,7 @@ static void plot_line(const point *pts, const double *x, const double *y, long n
 
 static int write_plot(const char *path, snx_traj *traj, const point *pts, long n)
 {
-    if (!have_device(PLOT_DEVICE)) {
+    if (!pngplot_have_device()) {
         fprintf(stderr, PROG ": PLplot has no " PLOT_DEVICE " driver (Debian package "
                 "plplot-driver-cairo); %s not written\n", path);
         return 1;
