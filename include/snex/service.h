@@ -25,6 +25,9 @@ typedef enum snx_load_level {
     SNX_LOAD_OVERWRITE = 3, /* data, replacing what is in memory */
 } snx_load_level;
 
+/* Unlike the other option structs, an all-zero snx_load_opts is not the default: its
+ * levels are pypet's numbers, where 0 loads nothing, and index 0 is the first
+ * trajectory. Pass NULL for the defaults, or start from snx_load_defaults(). */
 typedef struct snx_load_opts {
     const char *name;    /* trajectory to load; NULL = by index */
     long index;          /* used when name is NULL; negative counts from the end */
