@@ -368,6 +368,9 @@ int sim_ring_restore(sim_ring *dst, const sim_ring *src)
 }
 
 /* ---- event queues --------------------------------------------------------------- */
+/* Parallel to the ring buffers on purpose (new, grow, copy, restore, clear): a ring
+ * slot is a dense array of summed input, a queue slot a list of synapse events, so
+ * the calls share their shape but not their data. */
 
 sim_event_queue *sim_queue_new(int32_t max_delay_steps)
 {
