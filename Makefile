@@ -106,6 +106,20 @@ $(EXAMPLE_BIN): $(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
+# The snex command (tools/snex/, one program; its plots use PLplot like plotff's).
+SNEX_TOOL := $(BUILD)/tools/snex
+all: $(SNEX_TOOL)
+$(SNEX_TOOL): $(wildcard tools/snex/*.c tools/snex/*.h) examples/clusternet/pngplot.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+
+install: install-snex
+.PHONY: install-snex
+install-snex: $(SNEX_TOOL)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(SNEX_TOOL) $(DESTDIR)$(PREFIX)/bin/snex
+	install -m 644 tools/snex.1 $(DESTDIR)$(PREFIX)/share/man/man1/snex.1
+
 check-tests: all check-layers
 	@tools/run-tests.sh $(BUILD) $(TEST_WRAPPER)
 
