@@ -349,8 +349,12 @@ static int export(const char *file, const char *path, const export_opts *o)
         rc = cli_fail(o->out, "cannot write: %s", strerror(errno));
     if (!rc)
         rc = export_target(&t, &tg, &s);
-    if (s.out && s.out != stdout && (ferror(s.out) | (fclose(s.out) != 0)) && !rc)
-        rc = cli_fail(o->out, "cannot write: %s", strerror(errno));
+    if (s.out && s.out != stdout) {
+        if ((ferror(s.out) | (fclose(s.out) != 0)) && !rc)
+            rc = cli_fail(o->out, "cannot write: %s", strerror(errno));
+        if (rc)
+            remove(o->out); /* no half-written file */
+    }
     if (!rc && s.out == stdout && fflush(stdout) != 0)
         rc = cli_fail("standard output", "cannot write: %s", strerror(errno));
     cli_target_free(&tg);
