@@ -120,7 +120,10 @@ double cli_display_scale(const snx_value *v, const char **unit);
 void cli_describe(FILE *out, const snx_value *v);
 /* A number as people read it (%.6g, integers without a point). */
 void cli_print_number(FILE *out, double x);
-/* One value on one line, arrays shortened. */
+/* A scalar for a column or a listing (caller frees): numbers with 6 significant
+ * digits, quantities in their display unit, the first line of a text. */
+char *cli_inline_str(const snx_value *v, size_t max_len);
+/* One value on one line: scalars as cli_inline_str, arrays and tables described. */
 void cli_print_inline(FILE *out, const snx_value *v, size_t max_len);
 /* A value in full detail: scalars and strings as they are, quantities in their
  * display unit, arrays as shape + first/last + min/mean/max (or every element),

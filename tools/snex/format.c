@@ -74,16 +74,36 @@ void cli_describe(FILE *out, const snx_value *v)
         fprintf(out, " %s", unit);
 }
 
+char *cli_inline_str(const snx_value *v, size_t max_len)
+{
+    snx_buf b = { 0 };
+    const char *unit;
+    double scale = cli_display_scale(v, &unit);
+    if (v->type == SNX_T_DOUBLE || v->type == SNX_T_QUANTITY) {
+        double x = v->type == SNX_T_DOUBLE ? snx_value_double(v) : snx_value_double(v) / scale;
+        snx_buf_printf(&b, x == floor(x) && fabs(x) < 1e15 ? "%.0f" : "%.6g", x);
+        if (unit)
+            snx_buf_printf(&b, " %s", unit);
+        return snx_buf_take(&b);
+    }
+    char *s = snx_value_to_str(v, max_len);
+    const char *nl = s ? strchr(s, '\n') : NULL;
+    if (nl) { /* the first line of a text */
+        snx_buf_printf(&b, "%.*s...", (int)(nl - s), s);
+        free(s);
+        return snx_buf_take(&b);
+    }
+    return s;
+}
+
 void cli_print_inline(FILE *out, const snx_value *v, size_t max_len)
 {
     if (is_array(v) || v->type == SNX_T_TABLE) {
         cli_describe(out, v);
         return;
     }
-    char *s = snx_value_to_str(v, max_len);
-    const char *nl = s ? strchr(s, '\n') : NULL;
-    if (s)
-        fprintf(out, "%.*s%s", nl ? (int)(nl - s) : (int)strlen(s), s, nl ? "..." : "");
+    char *s = cli_inline_str(v, max_len);
+    fputs(s ? s : "?", out);
     free(s);
 }
 

@@ -72,7 +72,7 @@ static int list_trajectories(const char *file, const ls_opts *o)
     int rc = cli_list(file, &names, &n);
     if (rc)
         return rc;
-    printf("%s%-40s %8s %10s  %-19s%s\n", cli_style_code(CLI_BOLD), "TRAJECTORY", "RUNS",
+    printf("%s%-40s %8s %10s  %s%s\n", cli_style_code(CLI_BOLD), "TRAJECTORY", "RUNS",
            "COMPLETED", "CREATED", cli_style_code(CLI_RESET));
     for (long k = 0; !rc && k < n; k++)
         rc = list_one(file, names[k], o);

@@ -187,7 +187,7 @@ static void print_run(const snx_traj *traj, const snx_run_info *info)
     else
         printf("%10s", "-");
     for (size_t k = 0; k < snx_traj_n_explored(traj); k++) {
-        char *s = snx_value_to_str(cli_par_in_run(snx_traj_explored(traj, k), info->idx), 24);
+        char *s = cli_inline_str(cli_par_in_run(snx_traj_explored(traj, k), info->idx), 24);
         printf("  %12s", s ? s : "?");
         free(s);
     }
