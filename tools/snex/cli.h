@@ -91,6 +91,14 @@ typedef struct cli_target {
  * loaded; else the one node. CLI_ERROR with a message naming the file. */
 int cli_resolve(cli_traj *t, const char *path, long run, bool across, cli_target *out);
 void cli_target_free(cli_target *tg);
+/* What a subcommand does with what PATH names. */
+typedef int (*cli_target_fn)(cli_traj *t, cli_target *tg, const void *ctx);
+/* Opens FILE with a skeleton (cli_open), finds PATH (cli_resolve: run, across) and
+ * calls fn; closes everything after. Returns fn's code, or the error. */
+int cli_on_target(const char *file, const char *path, long run, bool across,
+                  cli_target_fn fn, const void *ctx);
+/* A node's full name, or the trajectory's name for the root (for messages). */
+const char *cli_node_label(const cli_traj *t, const snx_node *node);
 /* The data of a leaf loaded from the skeleton when still empty. */
 int cli_load_leaf(cli_traj *t, snx_node *leaf);
 /* The single value of a leaf: a parameter's, or the item of a result named like it

@@ -330,35 +330,27 @@ static int export_target(const cli_traj *t, const cli_target *tg, const sheet *s
         return export_across(t, tg, s);
     if (!snx_node_is_leaf(tg->node))
         return cli_fail(t->file, "%s is a group; export wants a leaf ('" CLI_PROG
-                        " ls' lists them)", *t->path ? snx_node_full_name(tg->node)
-                                                     : snx_traj_name(t->traj));
+                        " ls' lists them)", cli_node_label(t, tg->node));
     if (snx_node_kind_of(tg->node) == SNX_NODE_PARAMETER)
         return export_parameter(t, tg->node, s);
     return export_result(tg->node, s);
 }
 
-static int export(const char *file, const char *path, const export_opts *o)
+static int export(cli_traj *t, cli_target *tg, const void *opts)
 {
-    cli_traj t;
-    cli_target tg = { 0 };
-    int rc = cli_open(file, path, CLI_LOAD_SKELETON, &t);
-    if (!rc)
-        rc = cli_resolve(&t, t.path, o->run, true, &tg);
-    sheet s = { .out = stdout, .sep = o->sep };
-    if (!rc && o->out && !(s.out = fopen(o->out, "w")))
-        rc = cli_fail(o->out, "cannot write: %s", strerror(errno));
-    if (!rc)
-        rc = export_target(&t, &tg, &s);
-    if (s.out && s.out != stdout) {
+    const export_opts *o = opts;
+    sheet s = { .out = o->out ? fopen(o->out, "w") : stdout, .sep = o->sep };
+    if (!s.out)
+        return cli_fail(o->out, "cannot write: %s", strerror(errno));
+    int rc = export_target(t, tg, &s);
+    if (s.out != stdout) {
         if ((ferror(s.out) | (fclose(s.out) != 0)) && !rc)
             rc = cli_fail(o->out, "cannot write: %s", strerror(errno));
         if (rc)
             remove(o->out); /* no half-written file */
-    }
-    if (!rc && s.out == stdout && fflush(stdout) != 0)
+    } else if (!rc && fflush(stdout) != 0) {
         rc = cli_fail("standard output", "cannot write: %s", strerror(errno));
-    cli_target_free(&tg);
-    cli_close(&t);
+    }
     return rc;
 }
 
@@ -391,5 +383,5 @@ int cmd_export(int argc, char **argv)
         return rc;
     if (!o.sep)
         return cli_usage_error(CMD, "say --csv or --tsv");
-    return export(argv[optind], argv[optind + 1], &o);
+    return cli_on_target(argv[optind], argv[optind + 1], o.run, true, export, &o);
 }

@@ -277,3 +277,24 @@ const snx_value *cli_leaf_value(const snx_node *leaf)
         v = snx_result_item_at(leaf, 0, &(const char *){ NULL });
     return v;
 }
+
+int cli_on_target(const char *file, const char *path, long run, bool across,
+                  cli_target_fn fn, const void *ctx)
+{
+    cli_traj t;
+    cli_target tg = { 0 };
+    int rc = cli_open(file, path, CLI_LOAD_SKELETON, &t);
+    if (rc)
+        return rc;
+    rc = cli_resolve(&t, t.path, run, across, &tg);
+    if (!rc)
+        rc = fn(&t, &tg, ctx);
+    cli_target_free(&tg);
+    cli_close(&t);
+    return rc;
+}
+
+const char *cli_node_label(const cli_traj *t, const snx_node *node)
+{
+    return snx_node_is_root(node) ? snx_traj_name(t->traj) : snx_node_full_name(node);
+}

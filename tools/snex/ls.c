@@ -228,27 +228,17 @@ static int visit(snx_node *node, void *vctx)
     return 0;
 }
 
-static int list_tree(const char *file, const char *path, const ls_opts *o)
+static int list_tree(cli_traj *t, cli_target *tg, const void *opts)
 {
-    cli_traj t;
-    int rc = cli_open(file, path, CLI_LOAD_SKELETON, &t);
-    cli_target tg = { 0 };
-    if (!rc)
-        rc = cli_resolve(&t, t.path, -1, false, &tg);
-    if (rc) {
-        cli_close(&t);
-        return rc;
-    }
-    tree_ctx c = { .t = &t, .o = o, .base_depth = snx_node_depth(tg.node) };
-    if (snx_node_is_leaf(tg.node)) {
-        visit(tg.node, &c);
+    const ls_opts *o = opts;
+    tree_ctx c = { .t = t, .o = o, .base_depth = snx_node_depth(tg->node) };
+    if (snx_node_is_leaf(tg->node)) {
+        visit(tg->node, &c);
     } else {
-        print_group(&c, tg.node);
+        print_group(&c, tg->node);
         snx_iter_opts it = { .no_links = true, .max_depth = o->depth };
-        snx_node_iter(tg.node, &it, visit, &c);
+        snx_node_iter(tg->node, &it, visit, &c);
     }
-    cli_target_free(&tg);
-    cli_close(&t);
     return c.rc;
 }
 
@@ -275,5 +265,6 @@ int cmd_ls(int argc, char **argv)
     if ((rc = cli_positionals(argc, argv, 1, 2, CMD)))
         return rc;
     const char *file = argv[optind], *path = argv[optind + 1];
-    return path ? list_tree(file, path, &o) : list_trajectories(file, &o);
+    return path ? cli_on_target(file, path, -1, false, list_tree, &o)
+                : list_trajectories(file, &o);
 }

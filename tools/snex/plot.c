@@ -325,37 +325,34 @@ static int plot_result(const cli_traj *t, const snx_node *res, const plot_opts *
 
 /* ---- the command ------------------------------------------------------------------- */
 
-static int plot(const char *file, const char *path, const plot_opts *o)
+/* -o's name, or the last name of what PATH names with ".png" (caller frees). */
+static char *out_name(const cli_traj *t, const cli_target *tg, const plot_opts *o)
 {
-    cli_traj t;
-    cli_target tg = { 0 };
-    int rc = cli_open(file, path, CLI_LOAD_SKELETON, &t);
-    if (!rc)
-        rc = cli_resolve(&t, t.path, o->run, true, &tg);
-    char *out = NULL;
-    if (!rc) {
-        const snx_node *named = tg.n ? tg.nodes[0] : tg.node;
-        snx_buf b = { 0 };
-        if (o->out)
-            snx_buf_puts(&b, o->out);
-        else
-            snx_buf_printf(&b, "%s.png", snx_node_is_root(named) ? snx_traj_name(t.traj)
-                                                                  : snx_node_name(named));
-        if (!(out = snx_buf_take(&b)))
-            rc = cli_fail_snx(file, "plotting");
-    }
-    figure f = { .path = out };
-    if (!rc && tg.n)
-        rc = plot_across(&t, &tg, o, &f);
-    else if (!rc && snx_node_kind_of(tg.node) != SNX_NODE_RESULT)
-        rc = cli_fail(file, "%s is not a result: nothing to plot ('" CLI_PROG " ls' lists "
-                      "them)", snx_node_is_root(tg.node) ? snx_traj_name(t.traj)
-                                                         : snx_node_full_name(tg.node));
-    else if (!rc)
-        rc = plot_result(&t, tg.node, o, &f);
-    free(out);
-    cli_target_free(&tg);
-    cli_close(&t);
+    const snx_node *named = tg->n ? tg->nodes[0] : tg->node;
+    snx_buf b = { 0 };
+    if (o->out)
+        snx_buf_puts(&b, o->out);
+    else
+        snx_buf_printf(&b, "%s.png", snx_node_is_root(named) ? snx_traj_name(t->traj)
+                                                              : snx_node_name(named));
+    return snx_buf_take(&b);
+}
+
+static int plot(cli_traj *t, cli_target *tg, const void *opts)
+{
+    const plot_opts *o = opts;
+    figure f = { .path = out_name(t, tg, o) };
+    int rc;
+    if (!f.path)
+        rc = cli_fail_snx(t->file, "plotting");
+    else if (tg->n)
+        rc = plot_across(t, tg, o, &f);
+    else if (snx_node_kind_of(tg->node) != SNX_NODE_RESULT)
+        rc = cli_fail(t->file, "%s is not a result: nothing to plot ('" CLI_PROG " ls' lists "
+                      "them)", cli_node_label(t, tg->node));
+    else
+        rc = plot_result(t, tg->node, o, &f);
+    free((char *)f.path);
     return rc;
 }
 
@@ -382,5 +379,5 @@ int cmd_plot(int argc, char **argv)
     }
     if ((rc = cli_positionals(argc, argv, 2, 2, CMD)))
         return rc;
-    return plot(argv[optind], argv[optind + 1], &o);
+    return cli_on_target(argv[optind], argv[optind + 1], o.run, true, plot, &o);
 }

@@ -102,25 +102,16 @@ static void show_result(const snx_node *res, const show_opts *o)
     }
 }
 
-static int show(const char *file, const char *path, const show_opts *o)
+static int show(cli_traj *t, cli_target *tg, const void *opts)
 {
-    cli_traj t;
-    cli_target tg;
-    int rc = cli_open(file, path, CLI_LOAD_SKELETON, &t);
-    if (rc)
-        return rc;
-    rc = cli_resolve(&t, t.path, o->run, false, &tg);
-    if (!rc && !snx_node_is_leaf(tg.node))
-        rc = cli_fail(file, "%s is a group, not a leaf ('" CLI_PROG " ls %s %s' lists it)",
-                      *t.path ? snx_node_full_name(tg.node) : snx_traj_name(t.traj), file,
-                      path);
-    if (!rc && snx_node_kind_of(tg.node) == SNX_NODE_PARAMETER)
-        show_parameter(tg.node, o);
-    else if (!rc)
-        show_result(tg.node, o);
-    cli_target_free(&tg);
-    cli_close(&t);
-    return rc;
+    if (!snx_node_is_leaf(tg->node))
+        return cli_fail(t->file, "%s is a group, not a leaf ('" CLI_PROG " ls' lists it)",
+                        cli_node_label(t, tg->node));
+    if (snx_node_kind_of(tg->node) == SNX_NODE_PARAMETER)
+        show_parameter(tg->node, opts);
+    else
+        show_result(tg->node, opts);
+    return CLI_OK;
 }
 
 int cmd_show(int argc, char **argv)
@@ -143,5 +134,5 @@ int cmd_show(int argc, char **argv)
     }
     if ((rc = cli_positionals(argc, argv, 2, 2, CMD)))
         return rc;
-    return show(argv[optind], argv[optind + 1], &o);
+    return cli_on_target(argv[optind], argv[optind + 1], o.run, false, show, &o);
 }
