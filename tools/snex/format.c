@@ -244,7 +244,10 @@ static void print_table(FILE *out, const snx_table *t, const cli_fmt_opts *o)
             cli_style_code(CLI_BOLD), "row");
     for (size_t c = 0; c < cols; c++) {
         width[c] = column_width(t, c);
-        fprintf(out, "  %*s", width[c], snx_table_col_name(t, c));
+        bool text = snx_table_col_type(t, c) == SNX_COL_STRING; /* left-aligned */
+        if (text && c + 1 == cols)
+            width[c] = 0; /* no padding at the end of a line */
+        fprintf(out, text ? "  %-*s" : "  %*s", width[c], snx_table_col_name(t, c));
     }
     fprintf(out, "%s\n", cli_style_code(CLI_RESET));
     bool whole = o->all || rows <= SHOW_ROWS;
