@@ -71,6 +71,7 @@ const char *snx_strerror(int code)
     case SNX_EEXIST: return "AlreadyExists";
     case SNX_ERUN: return "RunFailed";
     case SNX_EFORMAT: return "FormatError";
+    case SNX_ENUMERIC: return "NumericalError";
     default: return "UnknownError";
     }
 }

@@ -88,6 +88,34 @@ snx_dim snx_dim_pow(snx_dim a, int power)
     return a;
 }
 
+bool snx_dim_mul_checked(snx_dim a, snx_dim b, int sign, snx_dim *out)
+{
+    snx_dim r;
+    for (int i = 0; i < SNX_N_DIMS; i++) {
+        int e = a.e[i] + (sign < 0 ? -b.e[i] : b.e[i]);
+        if (e < -SNX_DIM_MAX_EXPONENT || e > SNX_DIM_MAX_EXPONENT)
+            return false;
+        r.e[i] = (signed char)e;
+    }
+    *out = r;
+    return true;
+}
+
+bool snx_dim_pow_checked(snx_dim a, long power, snx_dim *out)
+{
+    snx_dim r;
+    for (int i = 0; i < SNX_N_DIMS; i++) {
+        if (a.e[i] && (power < -SNX_DIM_MAX_EXPONENT || power > SNX_DIM_MAX_EXPONENT))
+            return false;
+        long e = a.e[i] * (a.e[i] ? power : 0);
+        if (e < -SNX_DIM_MAX_EXPONENT || e > SNX_DIM_MAX_EXPONENT)
+            return false;
+        r.e[i] = (signed char)e;
+    }
+    *out = r;
+    return true;
+}
+
 char *snx_dim_format(snx_dim d, char *buf, size_t size)
 {
     static const char *const base[SNX_N_DIMS] = { "m", "kg", "s", "A", "K", "mol", "cd" };
@@ -133,6 +161,8 @@ static const unit_def *find_unit(const char *name)
 
 int snx_unit_lookup(const char *name, snx_unit *out)
 {
+    if (!name || !out)
+        return SNX_ENOTFOUND;
     const unit_def *u = find_unit(name);
     if (u) {
         *out = (snx_unit){ u->scale, u->dim };
@@ -155,7 +185,10 @@ int snx_unit_lookup(const char *name, snx_unit *out)
  * factor := atom (('**'|'^') ['-'] integer)? ; atom := name | number | '(' expr ')' */
 typedef struct {
     const char *text, *p;
+    int depth; /* parentheses open */
 } unit_parser;
+
+#define UNIT_MAX_NESTING 64
 
 static void skip_space(unit_parser *ps)
 {
@@ -165,8 +198,9 @@ static void skip_space(unit_parser *ps)
 
 static int parse_error(unit_parser *ps, int code, const char *what)
 {
-    return snx_error(code, "unit \"%s\", column %d: %s", ps->text,
-                     (int)(ps->p - ps->text) + 1, what);
+    size_t len = strlen(ps->text); /* a long text is quoted by its start */
+    return snx_error(code, "unit \"%.*s%s\", column %d: %s", len > 60 ? 60 : (int)len,
+                     ps->text, len > 60 ? "..." : "", (int)(ps->p - ps->text) + 1, what);
 }
 
 static int parse_expr(unit_parser *ps, snx_unit *out);
@@ -175,8 +209,11 @@ static int parse_atom(unit_parser *ps, snx_unit *out)
 {
     skip_space(ps);
     if (*ps->p == '(') {
+        if (++ps->depth > UNIT_MAX_NESTING)
+            return parse_error(ps, SNX_EPARSE, "parentheses nested more than 64 deep");
         ps->p++;
         int rc = parse_expr(ps, out);
+        ps->depth--;
         if (rc)
             return rc;
         skip_space(ps);
@@ -234,9 +271,11 @@ static int parse_factor(unit_parser *ps, snx_unit *out)
     long power = strtol(ps->p, &end, 10);
     if (end == ps->p)
         return parse_error(ps, SNX_EPARSE, "expected an integer power");
+    if (!snx_dim_pow_checked(out->dim, power, &out->dim))
+        return parse_error(ps, SNX_EDIM, "the power leaves the range of dimension exponents "
+                                         "(at most 32 in size)");
     ps->p = end;
     out->scale = pow(out->scale, (double)power);
-    out->dim = snx_dim_pow(out->dim, (int)power);
     return 0;
 }
 
@@ -253,20 +292,19 @@ static int parse_expr(unit_parser *ps, snx_unit *out)
         rc = parse_factor(ps, &rhs);
         if (rc)
             break;
-        if (op == '*') {
-            out->scale *= rhs.scale;
-            out->dim = snx_dim_mul(out->dim, rhs.dim);
-        } else {
-            out->scale /= rhs.scale;
-            out->dim = snx_dim_div(out->dim, rhs.dim);
-        }
+        if (!snx_dim_mul_checked(out->dim, rhs.dim, op == '*' ? 1 : -1, &out->dim))
+            return parse_error(ps, SNX_EDIM, "the product leaves the range of dimension "
+                                             "exponents (at most 32 in size)");
+        out->scale = op == '*' ? out->scale * rhs.scale : out->scale / rhs.scale;
     }
     return rc;
 }
 
 int snx_unit_parse(const char *text, snx_unit *out)
 {
-    unit_parser ps = { text, text };
+    if (!text || !out)
+        return snx_error(SNX_EINVAL, "snx_unit_parse: NULL %s", !text ? "text" : "output");
+    unit_parser ps = { text, text, 0 };
     skip_space(&ps);
     if (!*ps.p) {
         *out = (snx_unit){ 1, SNX_DIMENSIONLESS };
@@ -283,6 +321,8 @@ int snx_unit_parse(const char *text, snx_unit *out)
 
 int snx_quantity_parse(const char *text, double *si, snx_unit *unit)
 {
+    if (!text)
+        return snx_error(SNX_EINVAL, "snx_quantity_parse: NULL text");
     const char *p = text;
     while (isspace((unsigned char)*p))
         p++;

@@ -7,6 +7,7 @@
 #include "snex/util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,25 @@ uint64_t snx_env_run_seed(const snx_traj *traj)
 
 static char *dup_opt(const char *s) { return s ? snx_strdup(s) : NULL; }
 
+/* The run processes' memory limit for opts.run_memory (0 = none): by default the
+ * physical memory, so that a run that allocates without bound fails alone, before
+ * the machine swaps or the kernel's OOM killer picks a process. Not under
+ * AddressSanitizer, whose shadow memory alone exceeds any such limit. */
+static size_t default_memory_limit(size_t run_memory)
+{
+    if (run_memory == SNX_ENV_NO_LIMIT)
+        return 0;
+    if (run_memory)
+        return run_memory;
+#if defined(__SANITIZE_ADDRESS__)
+    return 0;
+#else
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 && (size_t)pages <= SIZE_MAX / (size_t)size
+               ? (size_t)pages * (size_t)size : 0;
+#endif
+}
+
 static int copy_opts(snx_env *env, const snx_env_opts *opts)
 {
     env->opts = opts ? *opts : (snx_env_opts){ 0 };
@@ -90,6 +110,7 @@ static int copy_opts(snx_env *env, const snx_env_opts *opts)
         env->opts.n_workers = n > 0 ? (size_t)n : 1;
     }
     env->storage = env->opts.storage ? env->opts.storage : default_storage;
+    env->memory_limit = default_memory_limit(env->opts.run_memory);
     return 0;
 }
 
@@ -101,8 +122,16 @@ static int check_opts(const snx_env_opts *o)
     if (o->n_workers > ENV_MAX_WORKERS)
         return snx_error(SNX_EINVAL, "environment: %zu worker processes (at most %d)",
                          o->n_workers, ENV_MAX_WORKERS);
-    if (o->run_timeout < 0)
-        return snx_error(SNX_EINVAL, "environment: negative run timeout %g", o->run_timeout);
+    if (!(o->run_timeout >= 0) || isinf(o->run_timeout))
+        return snx_error(SNX_EINVAL, "environment: run timeout %g s (0 for none, else a "
+                                     "finite number of seconds)", o->run_timeout);
+    if (isnan(o->commit_interval) || isinf(o->commit_interval))
+        return snx_error(SNX_EINVAL, "environment: commit interval %g s (0 for the default, "
+                                     "negative for after every run, else seconds)",
+                         o->commit_interval);
+    if (isnan(o->grace_period) || isinf(o->grace_period))
+        return snx_error(SNX_EINVAL, "environment: grace period %g s (0 for 10 s, negative to "
+                                     "kill at once, else seconds)", o->grace_period);
     if (o->single_process && o->run_timeout > 0)
         return snx_error(SNX_EINVAL, "environment: a per-run timeout needs worker processes "
                                      "(single_process cannot stop a run that hangs)");
@@ -262,6 +291,8 @@ snx_env *snx_env_new(const snx_env_opts *opts)
                        "which registers HDF5 as the default");
     if (!rc)
         rc = open_trajectory(env);
+    if (!rc && snx_traj_has_storage(env->traj) && env->filename && *env->filename)
+        rc = env_check_writable(env->filename);
     if (!rc && env->resuming)
         rc = check_resumed_seed(env);
     if (!rc && env->resuming)
@@ -401,8 +432,8 @@ static int run_phase(snx_env *env, snx_run_fn run, void *data)
             o->single_process ? " in this process" : "");
     env_exec x = { .env = env, .traj = env->traj, .run = run, .run_data = data, .todo = todo,
                    .n_todo = n_todo, .n_workers = (int)o->n_workers, .run_timeout = o->run_timeout,
-                   .grace_period = o->grace_period, .master_seed = o->seed,
-                   .reuse_process = o->stateless,
+                   .grace_period = o->grace_period, .memory_limit = env->memory_limit,
+                   .master_seed = o->seed, .reuse_process = o->stateless,
                    .on_report = env_on_report, .before_fork = env_close_storage };
     env->phase_done = env->phase_failed = 0;
     env->keep_run_data = !snx_traj_has_storage(env->traj);
@@ -572,7 +603,8 @@ int snx_env_run_one(snx_env *env, long idx, snx_run_fn run, void *user_data,
     *env->run_one_result = snx_none();
     env_exec x = { .env = env, .traj = env->traj, .run = run, .run_data = user_data,
                    .todo = &idx, .n_todo = 1, .n_workers = 1, .run_timeout = o->run_timeout,
-                   .grace_period = o->grace_period, .master_seed = o->seed,
+                   .grace_period = o->grace_period, .memory_limit = env->memory_limit,
+                   .master_seed = o->seed,
                    .on_report = env_on_report_keep, .before_fork = env_close_storage };
     if (o->single_process) {
         if (o->restore && env->ran)

@@ -114,6 +114,11 @@ void env_progress_clear_line(void);
 /* ---- the operating system (env_os.c) -------------------------------------------- */
 double env_now(void);      /* wall clock, seconds since the epoch */
 double env_mono_now(void); /* monotonic clock, seconds */
+/* mkdir -p path: 0 or SNX_EIO. */
+int env_make_folders(const char *path);
+/* 0 when path's folder (made if missing) takes new files and an existing file at
+ * path opens for writing; else SNX_EIO saying which and why. */
+int env_check_writable(const char *path);
 /* sigaction with an empty mask; the previous action into *old (may be NULL). */
 void env_set_handler(int sig, void (*handler)(int), int flags, struct sigaction *old);
 /* Short signal name: "SIGSEGV". */
@@ -149,6 +154,7 @@ typedef struct env_exec {
     size_t n_todo;
     int n_workers;
     double run_timeout, grace_period;
+    size_t memory_limit; /* RLIMIT_AS of run processes in bytes; 0: none */
     uint64_t master_seed;
     int reuse_process; /* opts.stateless: a worker reuses one run process */
     int one_omp_thread; /* the writer had threads at the fork (OpenMP's pool):
@@ -188,6 +194,7 @@ struct snx_env {
     const snx_env_storage *storage;
     char *filename;           /* "" without storage */
     char *log_path;           /* "" without a log file */
+    size_t memory_limit;      /* of run processes, bytes (0: none) */
     char name[96];            /* environment_<sha7>_<time> */
     char hexsha[17], short_sha[8];
     double created;

@@ -42,26 +42,6 @@ bool snx_log_enabled(snx_log_level level)
     return (int)level >= min && min < SNX_LOG_OFF && (g_log.to_stderr || g_log.fd >= 0);
 }
 
-/* Makes every missing folder of `path` (mkdir -p). */
-static int make_folders(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return snx_error(SNX_EINVAL, "folder name too long: %s", path);
-    for (char *p = buf + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, 0777) && errno != EEXIST)
-                return snx_error(SNX_EIO, "cannot create folder \"%s\": %s", buf, strerror(errno));
-            *p = c;
-            if (!c)
-                break;
-        }
-    }
-    return 0;
-}
-
 int env_log_open(snx_log_level level, const char *folder, const char *traj_name,
                  char **path_out)
 {
@@ -76,7 +56,7 @@ int env_log_open(snx_log_level level, const char *folder, const char *traj_name,
     char *p = snx_buf_take(&path);
     if (!p)
         return SNX_ENOMEM;
-    int rc = make_folders(folder);
+    int rc = env_make_folders(folder);
     if (!rc) {
         g_log.fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
         if (g_log.fd < 0)

@@ -3,10 +3,19 @@
  * env_pool.c and env_worker.c share it without reaching into each other. */
 #include "env_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "snex/error.h"
+#include "snex/util.h"
 
 double env_mono_now(void)
 {
@@ -46,4 +55,57 @@ void env_set_handler(int sig, void (*handler)(int), int flags, struct sigaction 
     sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, old);
+}
+
+/* Makes every missing folder of `path` (mkdir -p). */
+int env_make_folders(const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return snx_error(SNX_EINVAL, "folder name too long: %s", path);
+    for (char *p = buf + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0777) && errno != EEXIST)
+                return snx_error(SNX_EIO, "cannot create folder \"%s\": %s", buf, strerror(errno));
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    return 0;
+}
+
+/* Creates a file in path's folder (made if missing) and removes it again, and opens
+ * an existing file at path for writing: a storage file that cannot be written is
+ * refused when the environment is made, not after hours of runs. */
+int env_check_writable(const char *path)
+{
+    char *dir = snx_strdup(path);
+    if (!dir)
+        return SNX_ENOMEM;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    const char *folder = slash ? dir : ".";
+    int rc = slash ? env_make_folders(folder) : 0;
+    snx_buf probe = { 0 };
+    if (!rc && snx_buf_printf(&probe, "%s/.snx_write_test_XXXXXX", folder))
+        rc = SNX_ENOMEM;
+    int fd = rc ? -1 : mkstemp(probe.data);
+    if (!rc && fd < 0)
+        rc = snx_error(SNX_EIO, "cannot write in folder \"%s\" (for %s): %s", folder, path,
+                       strerror(errno));
+    if (fd >= 0) {
+        close(fd);
+        unlink(probe.data);
+    }
+    if (!rc && (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0)
+        close(fd);
+    else if (!rc && errno != ENOENT)
+        rc = snx_error(SNX_EIO, "cannot write %s: %s", path, strerror(errno));
+    snx_buf_free(&probe);
+    free(dir);
+    return rc;
 }

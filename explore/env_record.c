@@ -70,6 +70,8 @@ int env_add_record(snx_env *env)
              add_record(env, "n_workers", snx_int(o->single_process ? 0 : (int64_t)o->n_workers),
                         "worker processes (0: single-process mode)") ||
              add_record(env, "timeout_per_run", snx_double(o->run_timeout), "seconds (0: none)") ||
+             add_record(env, "memory_per_run", snx_int((int64_t)env->memory_limit),
+                        "bytes of address space of a run process (0: none)") ||
              add_record(env, "master_seed", snx_int((int64_t)o->seed),
                         "run seeds are snx_env_seed(master_seed, run index)") ||
              add_record(env, "resumed", snx_bool(env->resuming), NULL) ||

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -225,6 +226,12 @@ static void reap_child(pid_t pid, double deadline, run_outcome *o)
  * for threads that do not exist, so runs then use one thread. */
 static void enter_run_process(const env_exec *x, pid_t worker)
 {
+    if (x->memory_limit) { /* a run that allocates without bound fails alone */
+        struct rlimit lim = { (rlim_t)x->memory_limit, (rlim_t)x->memory_limit };
+        if (setrlimit(RLIMIT_AS, &lim))
+            snx_log(SNX_LOG_WARNING, "cannot limit the run's memory to %zu bytes: %s",
+                    x->memory_limit, strerror(errno));
+    }
     if (x->one_omp_thread) { /* every parallel region inactive, num_threads or not */
         omp_set_num_threads(1);
         omp_set_max_active_levels(0);
@@ -413,6 +420,10 @@ static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_b
                  WEXITSTATUS(o.status));
     else if (!whole)
         snprintf(why, sizeof why, "the run exited (status 0) before it finished");
+    if (why[0] && !o.timed_out && x->memory_limit) /* perhaps it hit the limit */
+        snprintf(why + strlen(why), sizeof why - strlen(why),
+                 " (its memory limit: %.0f MB, snx_env_opts.run_memory)",
+                 (double)x->memory_limit / 1048576.0);
     int rc;
     if (why[0])
         rc = env_msg_encode_failure(report, idx, seed, t0, t1, SNX_ERUN, why);

@@ -101,6 +101,8 @@ static int append_all(snx_traj *t, const snx_ranges *r, snx_node **pars, size_t 
 
 int snx_traj_explore(snx_traj *t, const snx_ranges *r)
 {
+    if (!t || !r)
+        return snx_error(SNX_EINVAL, "explore: NULL %s", !t ? "trajectory" : "ranges");
     size_t n = snx_ranges_count(r);
     int rc = traj_refuse_in_run(t, "explore");
     if (rc)
@@ -151,6 +153,8 @@ int snx_traj_explore(snx_traj *t, const snx_ranges *r)
 
 int snx_traj_expand(snx_traj *t, const snx_ranges *r)
 {
+    if (!t || !r)
+        return snx_error(SNX_EINVAL, "expand: NULL %s", !t ? "trajectory" : "ranges");
     size_t n = snx_ranges_count(r);
     int rc = traj_refuse_in_run(t, "expand");
     if (rc)

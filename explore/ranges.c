@@ -49,6 +49,8 @@ static long find(const snx_ranges *r, const char *name)
 int snx_ranges_add(snx_ranges *r, const char *name, snx_value *values, size_t n)
 {
     int rc = 0;
+    if (!r || (!values && n))
+        return snx_error(SNX_EINVAL, "ranges: NULL %s", !r ? "ranges" : "values");
     if (!name)
         rc = snx_error(SNX_EINVAL, "ranges: NULL name");
     else if (!n)
@@ -80,6 +82,9 @@ int snx_ranges_add(snx_ranges *r, const char *name, snx_value *values, size_t n)
 /* Builds n values with make(k) and hands them to snx_ranges_add. */
 #define ADD_TYPED(r, name, n, expr)                                                    \
     do {                                                                               \
+        if (!v && (n))                                                                 \
+            return snx_error(SNX_EINVAL, "ranges: NULL values for \"%s\"",             \
+                             (name) ? (name) : "(null)");                              \
         snx_value *vals = snx_calloc((n) ? (n) : 1, sizeof *vals);                     \
         if (!vals)                                                                     \
             return SNX_ENOMEM;                                                         \
@@ -112,7 +117,7 @@ int snx_ranges_add_quantities(snx_ranges *r, const char *name, const double *v, 
     ADD_TYPED(r, name, n, snx_quantity(v[k], unit));
 }
 
-size_t snx_ranges_count(const snx_ranges *r) { return r->n; }
+size_t snx_ranges_count(const snx_ranges *r) { return r ? r->n : 0; }
 const char *snx_ranges_name(const snx_ranges *r, size_t i) { return r->lists[i].name; }
 size_t snx_ranges_length(const snx_ranges *r, size_t i) { return r->lists[i].n; }
 const snx_value *snx_ranges_value(const snx_ranges *r, size_t i, size_t k)

@@ -257,6 +257,10 @@ static snx_node *add_via_root(snx_traj *t, snx_branch branch, const char *name,
     snx_node *leaf = NULL;
     char **comps = NULL, **full = NULL;
     int wildcard = 0;
+    if (!t) {
+        snx_error(SNX_EINVAL, "adding \"%s\": NULL trajectory", name ? name : "(null)");
+        goto out;
+    }
     if (value.type == SNX_T_ERROR) {
         snx_error_context("adding \"%s\"", name ? name : "(null)");
         goto out;
@@ -338,6 +342,10 @@ static snx_node *add_group_at(snx_traj *t, snx_node *start, char **comps, const 
 
 snx_node *snx_traj_add_group(snx_traj *t, const char *name, const char *comment)
 {
+    if (!t) {
+        snx_error(SNX_EINVAL, "adding group \"%s\": NULL trajectory", name ? name : "(null)");
+        return NULL;
+    }
     char **comps = traj_split_name(t, name, NULL);
     if (!comps)
         return NULL;

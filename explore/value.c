@@ -98,12 +98,23 @@ static snx_value make_array(snx_type type, int ndim, const size_t *shape, const 
         snx_error(SNX_EINVAL, "array: %d dimensions (1 to %d allowed)", ndim, SNX_MAX_NDIM);
         return failed();
     }
+    if (!shape) {
+        snx_error(SNX_EINVAL, "array: NULL shape");
+        return failed();
+    }
     snx_value v = { .type = type };
     v.u.a.ndim = ndim;
     v.u.a.len = 1;
+    bool too_big = false; /* the product, or its size in bytes, overflows size_t */
     for (int k = 0; k < ndim; k++) {
         v.u.a.shape[k] = shape[k];
+        too_big |= shape[k] && v.u.a.len > SIZE_MAX / shape[k];
         v.u.a.len *= shape[k];
+    }
+    if (too_big || v.u.a.len > SIZE_MAX / elem) {
+        snx_error(SNX_EINVAL, "array: the shape's %d extents multiply to more elements than "
+                              "memory can hold", ndim);
+        return failed();
     }
     if (v.u.a.len && !data) {
         snx_error(SNX_EINVAL, "array: NULL data for %zu elements", v.u.a.len);
@@ -377,6 +388,10 @@ static void format_array(snx_buf *b, const snx_value *v, size_t max_len)
 
 char *snx_value_to_str(const snx_value *v, size_t max_len)
 {
+    if (!v) {
+        snx_error(SNX_EINVAL, "snx_value_to_str: NULL value");
+        return NULL;
+    }
     snx_buf b = { 0 };
     switch (v->type) {
     case SNX_T_NONE: snx_buf_puts(&b, "None"); break;

@@ -68,10 +68,13 @@ static int pow_dim(sim_ast *e)
         e->dim = SNX_DIMENSIONLESS;
         return 0;
     }
-    if (!ex->is_const || ex->value != floor(ex->value) || fabs(ex->value) > 64)
+    if (!ex->is_const || ex->value != floor(ex->value))
         return dim_error1(e, base,
                           "a quantity with a dimension needs a constant integer exponent");
-    e->dim = snx_dim_pow(base->dim, (int)ex->value);
+    if (fabs(ex->value) > SNX_DIM_MAX_EXPONENT ||
+        !snx_dim_pow_checked(base->dim, (long)ex->value, &e->dim))
+        return dim_error1(e, base, "the power leaves the range of dimension exponents (at "
+                                   "most 32 in size)");
     return 0;
 }
 
@@ -99,10 +102,11 @@ static int op_dim(sim_ast *e)
         e->dim = sim_fn_dim_rule(e->fn) == SIM_DR_CMP ? SNX_DIMENSIONLESS : a->dim;
         return 0;
     case SIM_DR_MUL:
-        e->dim = snx_dim_mul(a->dim, b->dim);
-        return 0;
     case SIM_DR_DIV:
-        e->dim = snx_dim_div(a->dim, b->dim);
+        if (!snx_dim_mul_checked(a->dim, b->dim, sim_fn_dim_rule(e->fn) == SIM_DR_MUL ? 1 : -1,
+                                 &e->dim))
+            return dim_error2(e, a, b, "the result leaves the range of dimension exponents "
+                                       "(at most 32 in size)");
         return 0;
     case SIM_DR_POW:
         return pow_dim(e);

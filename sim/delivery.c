@@ -442,6 +442,8 @@ int sim_queue_push_row(sim_event_queue *q, const sim_csr *csr, int32_t pre,
     if (!delay) {
         if ((rc = check_delay(fn, "const_delay", const_delay, q->max_delay)))
             return rc;
+        if (s1 == s0) /* an empty row: nothing to queue (and no NULL + 0 below) */
+            return 0;
         sim_event_slot *sl = queue_slot(q, const_delay);
         if ((rc = slot_reserve(fn, sl, (size_t)(s1 - s0))))
             return rc;
@@ -484,6 +486,8 @@ int sim_queue_push_spikes(sim_event_queue *q, const sim_csr *csr, const int32_t 
                              i, (int)spikes[i], (int)csr->n_pre);
         total += (size_t)sim_csr_row_len(csr, spikes[i]);
     }
+    if (!total) /* rows without synapses: nothing to queue (and no NULL + 0 below) */
+        return 0;
     sim_event_slot *sl = queue_slot(q, delay_steps);
     if ((rc = slot_reserve(fn, sl, total)))
         return rc;

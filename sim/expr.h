@@ -76,6 +76,7 @@ struct sim_ast {
     char *name;          /* SIM_AST_NAME (owned by the node) */
     const sim_src *src;
     int start, end;      /* the node's text: src->text[start..end) */
+    int depth;           /* 1 for a leaf, 1 + the deepest argument's for an operation */
     /* Filled by sim_analyze (analyze.c): */
     snx_dim dim;
     int is_const;        /* value known at compile time (no variables, no rand()) */
@@ -90,6 +91,13 @@ sim_ast *sim_ast_op(sim_src *src, int fn, sim_ast *a, sim_ast *b, sim_ast *c, in
 void sim_ast_text(const sim_ast *e, const char **text, int *len);
 
 /* ---- parsing ----------------------------------------------------------------------- */
+
+/* Limits that keep every recursive walk (parser, analyser, compiler) far from the end
+ * of the stack: parentheses, unary operators and powers nest at most SIM_MAX_NESTING
+ * deep, and a tree is at most SIM_MAX_DEPTH deep (a sum of 1000 terms is). Deeper
+ * input is an SNX_EPARSE error naming the limit. */
+#define SIM_MAX_NESTING 200
+#define SIM_MAX_DEPTH 1000
 
 /* The whole text is one expression. NULL on error (SNX_EPARSE, with position). */
 sim_ast *sim_parse_expr(sim_src *src);

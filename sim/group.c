@@ -29,7 +29,19 @@ static int alloc_state(snx_group *g, int refractory)
     g->spikes = snx_malloc(((size_t)g->n_blocks * SIM_BLOCK) * sizeof *g->spikes);
     g->block_count = snx_calloc((size_t)g->n_blocks + 1, sizeof *g->block_count);
     g->rings = snx_calloc((size_t)g->model.n_vars + 1, sizeof *g->rings);
-    return g->spikes && g->block_count && g->rings ? 0 : SNX_ENOMEM;
+    g->dynamic = snx_calloc((size_t)g->model.n_vars + 1, sizeof *g->dynamic);
+    return g->spikes && g->block_count && g->rings && g->dynamic ? 0 : SNX_ENOMEM;
+}
+
+/* What the non-finite check looks at: the variables of differential equations, and
+ * with a C update (which may change any of them) every non-constant variable. */
+static void find_dynamic(snx_group *g)
+{
+    for (int v = 0; v < g->model.n_vars; v++) {
+        const sim_eq *eq = sim_model_var_eq(&g->model, v);
+        if (eq->kind == SIM_EQ_DIFF || (g->cfn && !(eq->flags & SIM_EQ_CONSTANT)))
+            g->dynamic[g->n_dynamic++] = v;
+    }
 }
 
 snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *eqs,
@@ -69,6 +81,8 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     g->cfn = o.update;
     g->cctx = o.update_ctx;
     rc = alloc_state(g, o.refractory != NULL);
+    if (!rc)
+        find_dynamic(g);
     if (!rc)
         rc = sim_group_compile(g, &o);
     if (!rc)
@@ -114,6 +128,7 @@ void sim_group_destroy(snx_group *g)
     free(g->spikes);
     free(g->spike_idx);
     free(g->block_count);
+    free(g->dynamic);
     free(g->what);
     free(g->obj.name);
     free(g);
@@ -159,8 +174,15 @@ size_t snx_group_n_vars(const snx_group *g) { return g ? (size_t)g->root->model.
 
 const char *snx_group_var_name(const snx_group *g, size_t k)
 {
-    if (!g || k >= (size_t)g->root->model.n_vars)
+    if (!g) {
+        snx_error(SNX_EINVAL, "snx_group_var_name: group is NULL");
         return NULL;
+    }
+    if (k >= (size_t)g->root->model.n_vars) {
+        snx_error(SNX_EINVAL, "snx_group_var_name: %s has %d variables, no variable %zu",
+                  g->root->what, g->root->model.n_vars, k);
+        return NULL;
+    }
     return sim_model_var_eq(&g->root->model, (int)k)->name;
 }
 

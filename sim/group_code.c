@@ -82,6 +82,9 @@ static int refractory_stmt(snx_group *g, const char *text, const sim_scope *sc, 
                                    "has dimension %s",
                          g->what, text, snx_dim_format(g->ref->dim, d, sizeof d));
     }
+    if (g->ref->is_const && !(g->ref->value >= 0))
+        return snx_error(SNX_EINVAL, "%s: refractory \"%s\" is %g s; a refractory period "
+                                     "cannot be negative", g->what, text, g->ref->value);
     int a = g->ref->start, b = g->ref->end;
     sim_ast *steps = sim_ast_op(src, SIM_FN_DIV, g->ref, sim_ast_name(src, "dt", a, b), NULL, a, b);
     sim_ast *rounded = sim_ast_op(src, SIM_FN_FLOOR,

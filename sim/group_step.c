@@ -7,6 +7,7 @@
  * segment, which are then joined in block order. */
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,8 +78,25 @@ static void join_blocks(snx_group *g)
     g->n_spikes = pos;
 }
 
-static void run_block(snx_group *g, const sim_program *p, int threshold, const double *rt,
-                      int b, int thread)
+/* Whether every dynamic variable of the block [off, off + n) is finite: x*0 is 0 for
+ * a finite x and NaN for NaN or infinity, so one sum per variable tells, while the
+ * block is still in cache (a reduction the compiler vectorises). */
+static bool block_finite(const snx_group *g, int64_t off, int n)
+{
+    double acc = 0;
+    for (int d = 0; d < g->n_dynamic; d++) {
+        const double *x = g->arrays[g->dynamic[d]] + off;
+#pragma omp simd reduction(+ : acc)
+        for (int k = 0; k < n; k++)
+            acc += x[k] * 0.0;
+    }
+    return acc == 0;
+}
+
+/* Runs p over block b; `check`: then also checks the block's state, false when some
+ * of it is not finite. */
+static bool run_block(snx_group *g, const sim_program *p, int threshold, bool check,
+                      const double *rt, int b, int thread)
 {
     int64_t off = (int64_t)b * SIM_BLOCK;
     int n = (int)(g->n - off < SIM_BLOCK ? g->n - off : SIM_BLOCK);
@@ -87,29 +105,52 @@ static void run_block(snx_group *g, const sim_program *p, int threshold, const d
     sim_program_exec(p, &x);
     if (threshold)
         collect(g, &x);
+    return !check || block_finite(g, off, n);
 }
 
 /* Small groups never enter an OpenMP region: a process that has not started the
- * OpenMP thread pool can fork workers whose runs use OpenMP (docs/ENVIRONMENT.md, "OpenMP"). */
-static void run_blocks(snx_group *g, const sim_program *p, int threshold, const double *rt)
+ * OpenMP thread pool can fork workers whose runs use OpenMP (docs/ENVIRONMENT.md, "OpenMP").
+ * Returns false when `check` found state that is not finite. */
+static bool run_blocks(snx_group *g, const sim_program *p, int threshold, bool check,
+                       const double *rt)
 {
     const snx_net *net = g->obj.net;
     const int nb = g->n_blocks;
+    int bad = 0;
     if (net->parallel_min >= 0 && g->n >= net->parallel_min) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) reduction(| : bad)
         for (int b = 0; b < nb; b++) {
             int thread = 0;
 #ifdef _OPENMP
             thread = omp_get_thread_num();
 #endif
-            run_block(g, p, threshold, rt, b, thread);
+            bad |= !run_block(g, p, threshold, check, rt, b, thread);
         }
     } else {
         for (int b = 0; b < nb; b++)
-            run_block(g, p, threshold, rt, b, 0);
+            bad |= !run_block(g, p, threshold, check, rt, b, 0);
     }
     if (threshold)
         join_blocks(g);
+    return !bad;
+}
+
+/* The first value that is not finite (variable order, then neuron order), as the
+ * error that stops the run. */
+static int nonfinite_error(const snx_group *g, double t, double dt)
+{
+    for (int d = 0; d < g->n_dynamic; d++) {
+        const double *x = g->arrays[g->dynamic[d]];
+        for (int32_t k = 0; k < g->n; k++)
+            if (!isfinite(x[k]))
+                return snx_error(SNX_ENUMERIC, "%s: %s of neuron %d became %g in the step "
+                                               "from t = %g s to %g s (the model's numbers "
+                                               "blew up; snx_net_opts.no_finite_check turns "
+                                               "this check off)",
+                                 g->what, sim_model_var_eq(&g->model, g->dynamic[d])->name,
+                                 (int)k, x[k], t, t + dt);
+    }
+    return snx_error(SNX_ENUMERIC, "%s: a state variable became NaN or infinite", g->what);
 }
 
 int sim_group_update(snx_group *g)
@@ -124,13 +165,14 @@ int sim_group_update(snx_group *g)
     int rc = sim_net_reserve_regs(net, regs);
     if (rc)
         return rc;
-    run_blocks(g, g->step_prog, threshold && !g->cfn, rt);
-    if (!g->cfn)
-        return 0;
-    if ((rc = g->cfn(g, rt[SIM_RT_T], net->dt, g->cctx)))
-        return snx_error_context("%s: the C state update failed (%d)", g->what, rc);
-    run_blocks(g, g->thr_prog, threshold, rt);
-    return 0;
+    bool check = net->finite_check && g->n_dynamic > 0;
+    bool finite = run_blocks(g, g->step_prog, threshold && !g->cfn, check && !g->cfn, rt);
+    if (g->cfn) {
+        if ((rc = g->cfn(g, rt[SIM_RT_T], net->dt, g->cctx)))
+            return snx_error_context("%s: the C state update failed (%d)", g->what, rc);
+        finite = run_blocks(g, g->thr_prog, threshold, check, rt);
+    }
+    return finite ? 0 : nonfinite_error(g, rt[SIM_RT_T], net->dt);
 }
 
 sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay)

@@ -84,6 +84,7 @@ extern const sim_kind sim_synapses_kind;  /* synapses.c */
 extern const sim_kind sim_monitor_kind;   /* monitor.c */
 
 struct snx_net {
+    uint64_t id;           /* unique in the process: snapshots restore only into their own */
     double dt;
     uint64_t seed;
     int64_t step;
@@ -96,6 +97,7 @@ struct snx_net {
     uint64_t n_groups_made;
     uint64_t n_objects_made;
     int32_t parallel_min;
+    bool finite_check;     /* check groups' state for NaN and infinity every step */
     snx_progress_fn report;
     void *report_ctx;
     double report_period;
@@ -157,6 +159,8 @@ struct snx_group {
     size_t n_spikes;
     int64_t *spike_idx;     /* the same as an index list, for the reset program */
     int32_t *block_count;   /* per block, during the update */
+    int *dynamic;           /* variables the non-finite check looks at (group_step.c) */
+    int n_dynamic;
     int n_blocks;
     gsl_rng **block_rng;    /* per block, when the per-block code uses rand() */
     sim_ring **rings;       /* per variable: input from fast-path synapses, or NULL */

@@ -120,11 +120,12 @@ snx_monitor *snx_monitor_state(snx_net *net, const char *name, snx_group *g, con
         return NULL;
     }
     int rc = sim_monitor_set_neurons(m, o.neurons, o.n_neurons);
-    double k = o.record_dt > 0 ? o.record_dt / net->dt : 1;
-    if (!rc && (!(k >= 1) || fabs(k - round(k)) > 1e-9 * k))
+    double k = o.record_dt != 0 ? o.record_dt / net->dt : 1;
+    if (!rc && (!(k >= 1 && k <= 1e15) || fabs(k - round(k)) > 1e-9 * k))
         rc = snx_error(SNX_EINVAL, "state monitor \"%s\": record_dt %g s is not a multiple of "
-                                   "dt %g s", name, o.record_dt, net->dt);
-    m->every = (int64_t)llround(k);
+                                   "dt %g s (record_dt must be a positive multiple)",
+                       name, o.record_dt, net->dt);
+    m->every = rc ? 1 : (int64_t)llround(k);
     rc = rc ? rc : setup_vars(m, vars);
     if (rc) {
         snx_net_delete(net, name);

@@ -58,6 +58,12 @@ int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_
         return snx_error(SNX_ENAME, "snx_namespace_set: \"%s\" is not a valid name (letters, "
                                     "digits and '_', not starting with a digit)",
                          name ? name : "(null)");
+    static const char *const reserved[] = { "t", "dt", "i", "j", "N", "N_pre", "N_post" };
+    for (size_t k = 0; k < sizeof reserved / sizeof *reserved; k++)
+        if (strcmp(name, reserved[k]) == 0)
+            return snx_error(SNX_ENAME, "snx_namespace_set: \"%s\" is reserved (t, dt, i, j, "
+                                        "N, N_pre and N_post are the engine's own names and "
+                                        "would hide the constant)", name);
     ns_entry *e = snx_malloc(sizeof *e);
     if (!e)
         return SNX_ENOMEM;

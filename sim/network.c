@@ -18,6 +18,9 @@
 
 #define DEFAULT_DT 1e-4
 #define DEFAULT_PARALLEL_MIN 16384
+/* The step counter times dt is the time; beyond 2^53 steps it no longer counts
+ * exactly in a double (and no run gets there: 2^53 steps are centuries of CPU). */
+#define MAX_STEPS 9007199254740992.0
 
 /* ---- random streams ------------------------------------------------------------------ */
 
@@ -65,8 +68,11 @@ snx_net *snx_net_new(const snx_net_opts *opts)
     snx_net *net = snx_calloc(1, sizeof *net);
     if (!net)
         return NULL;
+    static _Atomic uint64_t n_nets_made;
+    net->id = ++n_nets_made;
     net->dt = o.dt > 0 ? o.dt : DEFAULT_DT;
     net->parallel_min = o.parallel_min ? o.parallel_min : DEFAULT_PARALLEL_MIN;
+    net->finite_check = !o.no_finite_check;
     net->report = o.report;
     net->report_ctx = o.report_ctx;
     net->report_period = o.report_period > 0 ? o.report_period : 10.0;
@@ -342,7 +348,13 @@ int snx_net_run(snx_net *net, double duration)
         return snx_error(SNX_EINVAL, "snx_net_run: network is NULL");
     if (!(duration >= 0) || !isfinite(duration))
         return snx_error(SNX_EINVAL, "snx_net_run: duration must be >= 0, not %g", duration);
-    int64_t steps = llround(duration / net->dt);
+    double n_steps = round(duration / net->dt);
+    if (!(n_steps <= MAX_STEPS) || !(n_steps + (double)net->step <= MAX_STEPS))
+        return snx_error(SNX_EINVAL, "snx_net_run: %g s is %g steps of dt = %g s; time "
+                                     "would pass %g steps (2^53, where time stops being "
+                                     "exact), so nothing was simulated",
+                         duration, n_steps, net->dt, MAX_STEPS);
+    int64_t steps = (int64_t)n_steps;
     int rc = check_references(net);
     for (size_t k = 0; k < net->n_objs && !rc; k++)
         if (net->objs[k]->active && net->objs[k]->kind->prepare)

@@ -24,6 +24,7 @@ static sim_ast *node_new(sim_src *src, int kind, int start, int end)
     if (!e)
         return NULL;
     e->kind = kind;
+    e->depth = 1;
     e->src = src;
     e->start = start;
     e->end = end;
@@ -58,6 +59,9 @@ sim_ast *sim_ast_op(sim_src *src, int fn, sim_ast *a, sim_ast *b, sim_ast *c, in
     e->args[1] = b;
     e->args[2] = c;
     e->n_args = c ? 3 : b ? 2 : a ? 1 : 0;
+    for (int k = 0; k < e->n_args; k++)
+        if (e->args[k] && e->args[k]->depth >= e->depth)
+            e->depth = e->args[k]->depth + 1;
     return e;
 }
 
@@ -72,6 +76,7 @@ void sim_ast_text(const sim_ast *e, const char **text, int *len)
 typedef struct parser {
     sim_lexer lx;
     sim_src *src;
+    int nesting; /* recursive descents open (parentheses, unary operators, powers) */
 } parser;
 
 #define TOK(ps) ((ps)->lx.tok)
@@ -98,6 +103,33 @@ static int expect(parser *ps, int kind)
 }
 
 static sim_ast *parse_or(parser *ps);
+
+/* An operation node, refused when the tree would grow deeper than SIM_MAX_DEPTH. */
+static sim_ast *op_node(parser *ps, int fn, sim_ast *a, sim_ast *b, sim_ast *c, int start,
+                        int end)
+{
+    sim_ast *e = sim_ast_op(ps->src, fn, a, b, c, start, end);
+    if (e && e->depth > SIM_MAX_DEPTH) {
+        sim_src_error(ps->src, start, end - start,
+                      "expression too deep (more than 1000 levels of operations) in");
+        return NULL;
+    }
+    return e;
+}
+
+/* Entering one more level of recursive descent; false (with the error) beyond
+ * SIM_MAX_NESTING. Every recursion of the parser passes through parse_unary or
+ * parse_not, which call this. */
+static bool nest(parser *ps)
+{
+    if (++ps->nesting <= SIM_MAX_NESTING)
+        return true;
+    sim_token t = TOK(ps);
+    sim_src_error(ps->src, t.start, t.end - t.start,
+                  "expression nested too deeply (more than 200 levels of parentheses, "
+                  "unary operators or powers) at");
+    return false;
+}
 
 static sim_ast *parse_call(parser *ps, sim_token name_tok)
 {
@@ -134,7 +166,7 @@ static sim_ast *parse_call(parser *ps, sim_token name_tok)
     }
     if (advance(ps))
         return NULL;
-    return sim_ast_op(ps->src, fn, args[0], args[1], args[2], name_tok.start, end);
+    return op_node(ps, fn, args[0], args[1], args[2], name_tok.start, end);
 }
 
 static sim_ast *parse_atom(parser *ps)
@@ -186,10 +218,21 @@ static sim_ast *parse_power(parser *ps)
     sim_ast *exponent = parse_unary(ps); /* right-associative, may be signed */
     if (!exponent)
         return NULL;
-    return sim_ast_op(ps->src, SIM_FN_POW, base, exponent, NULL, base->start, exponent->end);
+    return op_node(ps, SIM_FN_POW, base, exponent, NULL, base->start, exponent->end);
 }
 
+static sim_ast *parse_unary_nested(parser *ps);
+
 static sim_ast *parse_unary(parser *ps)
+{
+    if (!nest(ps))
+        return NULL;
+    sim_ast *e = parse_unary_nested(ps);
+    ps->nesting--;
+    return e;
+}
+
+static sim_ast *parse_unary_nested(parser *ps)
 {
     sim_token t = TOK(ps);
     if (t.kind != SIM_TOK_MINUS && t.kind != SIM_TOK_PLUS)
@@ -199,7 +242,7 @@ static sim_ast *parse_unary(parser *ps)
     sim_ast *a = parse_unary(ps);
     if (!a || t.kind == SIM_TOK_PLUS)
         return a;
-    return sim_ast_op(ps->src, SIM_FN_NEG, a, NULL, NULL, t.start, a->end);
+    return op_node(ps, SIM_FN_NEG, a, NULL, NULL, t.start, a->end);
 }
 
 /* One level of left-associative binary operators; `ops` maps token kinds to SIM_FN codes. */
@@ -235,7 +278,7 @@ static sim_ast *parse_binary_level(parser *ps, const binop *ops, sim_ast *(*next
         sim_ast *right = next(ps);
         if (!right)
             return NULL;
-        left = sim_ast_op(ps->src, fn, left, right, NULL, left->start, right->end);
+        left = op_node(ps, fn, left, right, NULL, left->start, right->end);
     }
     return left;
 }
@@ -260,7 +303,7 @@ static sim_ast *parse_comparison(parser *ps)
                       "chained comparisons are not supported (use 'and'):");
         return NULL;
     }
-    return sim_ast_op(ps->src, fn, left, right, NULL, left->start, right->end);
+    return op_node(ps, fn, left, right, NULL, left->start, right->end);
 }
 
 static sim_ast *parse_not(parser *ps)
@@ -268,10 +311,11 @@ static sim_ast *parse_not(parser *ps)
     sim_token t = TOK(ps);
     if (t.kind != SIM_TOK_NOT)
         return parse_comparison(ps);
-    if (advance(ps))
+    if (advance(ps) || !nest(ps))
         return NULL;
     sim_ast *a = parse_not(ps);
-    return a ? sim_ast_op(ps->src, SIM_FN_NOT, a, NULL, NULL, t.start, a->end) : NULL;
+    ps->nesting--;
+    return a ? op_node(ps, SIM_FN_NOT, a, NULL, NULL, t.start, a->end) : NULL;
 }
 
 static const binop AND_OP[] = { { SIM_TOK_AND, SIM_FN_AND }, { 0, 0 } };
@@ -283,6 +327,7 @@ static sim_ast *parse_or(parser *ps) { return parse_binary_level(ps, OR_OP, pars
 static int parser_start(parser *ps, sim_src *src, int pos)
 {
     ps->src = src;
+    ps->nesting = 0;
     sim_lex_init(&ps->lx, src, pos);
     return advance(ps);
 }

@@ -3,6 +3,7 @@
  * ordinary group, it works with synapses, monitors, views and snapshots unchanged. */
 #include "internal.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "snex/error.h"
@@ -13,7 +14,13 @@ snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char
                                  &(snx_group_opts){ .threshold = "rand() < rates*dt" });
     if (!g)
         return NULL;
-    if (snx_group_init(g, "rates", rates ? rates : "0*Hz")) {
+    int rc = snx_group_init(g, "rates", rates ? rates : "0*Hz");
+    const double *r = snx_group_var(g, "rates");
+    for (int32_t k = 0; !rc && k < n; k++)
+        if (!(r[k] >= 0) || !isfinite(r[k]))
+            rc = snx_error(SNX_EINVAL, "rate \"%s\" is %g Hz for neuron %d; rates must be "
+                                       "finite and >= 0", rates ? rates : "0*Hz", r[k], (int)k);
+    if (rc) {
         char msg[1024];
         int code = snx_errcode();
         snprintf(msg, sizeof msg, "%s", snx_errmsg());

@@ -18,6 +18,7 @@
 #include "snex/util.h"
 
 struct snx_snapshot {
+    uint64_t net_id; /* the network it was taken of */
     int64_t step;
     gsl_rng *rng;
     sim_saved *objs;
@@ -122,6 +123,7 @@ snx_snapshot *snx_net_snapshot(snx_net *net)
         free(snap);
         return NULL;
     }
+    snap->net_id = net->id;
     snap->step = net->step;
     int rc = (snap->rng = gsl_rng_clone(net->rng)) ? 0 : SNX_ENOMEM;
     for (size_t k = 0; k < net->n_objs && !rc; k++) {
@@ -227,6 +229,11 @@ int snx_net_restore(snx_net *net, const snx_snapshot *snap)
 {
     if (!net || !snap)
         return snx_error(SNX_EINVAL, "snx_net_restore: network or snapshot is NULL");
+    /* Serial numbers count per network: another network's objects may carry the same
+     * numbers with other sizes. */
+    if (snap->net_id != net->id)
+        return snx_error(SNX_ESTATE, "snx_net_restore: the snapshot was taken of another "
+                                     "network");
     int rc = check_fits(net, snap);
     if (rc)
         return rc;

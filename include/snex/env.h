@@ -116,6 +116,8 @@ typedef enum snx_progress {
     SNX_PROGRESS_LOG, /* an INFO line every 10 % and at most every 10 s */
 } snx_progress;
 
+#define SNX_ENV_NO_LIMIT SIZE_MAX /* snx_env_opts.run_memory: no limit */
+
 /* Zero means the default for every field, so designated initializers read well. */
 typedef struct snx_env_opts {
     /* the trajectory */
@@ -136,14 +138,24 @@ typedef struct snx_env_opts {
                                (add_time is then ignored); also SNX_RESUME=1 */
     double commit_interval; /* seconds between commits of stored runs (0: the
                                backend's default, 1 s for HDF5; negative: after every
-                               run). A killed writer loses at most the runs stored
-                               since the last commit; resume runs them again. */
+                               run; NaN or infinite: SNX_EINVAL). A killed writer loses
+                               at most the runs stored since the last commit; resume
+                               runs them again. */
 
     /* runs */
     size_t n_workers;       /* worker processes; 0 = one per core (at most 4096) */
-    double run_timeout;     /* seconds; a longer run is killed and failed (0 = none) */
+    double run_timeout;     /* seconds; a longer run is killed and failed (0 = none:
+                               simulations legitimately run for days, and a default
+                               would kill them; NaN, infinite or negative: SNX_EINVAL) */
     double grace_period;    /* seconds running runs may finish after SIGINT/SIGTERM
-                               (0 = 10 s; negative = kill at once) */
+                               (0 = 10 s; negative = kill at once; NaN: SNX_EINVAL) */
+    size_t run_memory;      /* bytes of address space each run process may use
+                               (RLIMIT_AS, set in the run process): beyond it an
+                               allocation fails and so does the run, alone, instead of
+                               the machine swapping or the kernel killing at random.
+                               0: the machine's physical memory (none in builds with
+                               AddressSanitizer, which reserves terabytes);
+                               SNX_ENV_NO_LIMIT: none. Not in single-process mode. */
     uint64_t seed;          /* the master seed */
 
     /* single-process mode (no fork; for debuggers): runs execute one after the
@@ -170,7 +182,9 @@ typedef struct snx_env_opts {
 
 /* ---- the environment -------------------------------------------------------- */
 /* A new environment with a new (or adopted, or with resume loaded) trajectory and
- * its storage. opts may be NULL. NULL on error (snx_errmsg()). */
+ * its storage. opts may be NULL. NULL on error (snx_errmsg()): among others
+ * SNX_EINVAL for options out of range, SNX_EIO when the folder of the storage file or
+ * of the log cannot be written (refused here, before anything runs). */
 SNX_API snx_env *snx_env_new(const snx_env_opts *opts);
 /* Ends logging to the file, frees the trajectory unless it was adopted (which
  * releases the storage file) and everything else. */

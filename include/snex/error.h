@@ -26,6 +26,7 @@ enum snx_status {
     SNX_EEXIST = -16,    /* the node already exists */
     SNX_ERUN = -17,      /* one or more runs failed */
     SNX_EFORMAT = -18,   /* corrupt or unreadable file contents */
+    SNX_ENUMERIC = -19,  /* a simulation's state became NaN or infinite */
 };
 
 /* Sets the calling thread's error message (printf-style) and returns `code`, so that

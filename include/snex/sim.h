@@ -69,7 +69,8 @@ SNX_API void snx_namespace_free(snx_namespace *ns); /* NULL is fine */
 /* An independent copy of ns (NULL when out of memory), the caller's to free. */
 SNX_API snx_namespace *snx_namespace_copy(const snx_namespace *ns);
 /* name = si_value (in SI) with dimension dim; replaces an existing entry.
- * SNX_ENAME for a name that is not an identifier, SNX_ENOMEM. */
+ * SNX_ENAME for a name that is not an identifier or is one of the engine's own (t, dt,
+ * i, j, N, N_pre, N_post: they come first in resolution and would hide it), SNX_ENOMEM. */
 SNX_API int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim);
 /* name = value * unit, e.g. ("tau_e", 15, "ms") stores 0.015 s. unit NULL or "1": plain.
  * As snx_namespace_set, plus SNX_EPARSE or SNX_ENOTFOUND for a unit that does not parse. */
@@ -102,6 +103,13 @@ typedef struct snx_net_opts {
     snx_progress_fn report;   /* optional progress reporter */
     void *report_ctx;
     double report_period;     /* wall seconds between reports; 0: 10 s */
+    /* Every step, each group's state variables (those of differential equations, and
+     * with a C update every non-constant one) are checked for NaN and infinity while
+     * still in cache; the first one found stops snx_net_run with SNX_ENUMERIC naming
+     * group, variable, neuron and time (a NaN neuron would otherwise never spike
+     * again, silently). Costs about 1-3 % of a step (docs/PERFORMANCE.md); true
+     * turns the check off. */
+    bool no_finite_check;
 } snx_net_opts;
 
 /* A network (opts NULL: all defaults); NULL with SNX_EINVAL for a negative dt, or
@@ -122,8 +130,12 @@ SNX_API int64_t snx_net_step(const snx_net *net);    /* steps simulated so far *
 SNX_API void snx_net_reseed(snx_net *net, uint64_t seed);
 
 /* Simulates `duration` seconds (rounded to whole steps); time continues across calls.
- * SNX_EINVAL (negative duration), SNX_ESTATE (an active object refers to a removed
- * group), or the error of a C update, with the time it stopped at. */
+ * SNX_EINVAL (negative or non-finite duration, or one that would take the step count
+ * past 2^53, e.g. 1e30 s or any duration with dt = 1e-300: nothing is simulated),
+ * SNX_ESTATE (an active object refers to a removed group), SNX_ENUMERIC when a state
+ * variable becomes NaN or infinite (unless opts.no_finite_check; the message names the
+ * group, variable, neuron and time), or the error of a C update, with the time it
+ * stopped at. */
 SNX_API int snx_net_run(snx_net *net, double duration);
 
 /* Objects (groups, synapses, monitors) have network-unique names. remove takes an
@@ -151,8 +163,8 @@ SNX_API snx_monitor *snx_net_monitor(const snx_net *net, const char *name);
  * (none created or deleted since); monitors are cut back to their snapshot length
  * (monitors created since are emptied). Running after a restore reproduces the
  * original continuation bit for bit. The snapshot is the caller's (snx_snapshot_free);
- * NULL with SNX_ENOMEM. restore: SNX_ESTATE when the network's structure changed
- * (nothing is restored then). */
+ * NULL with SNX_ENOMEM. restore: SNX_ESTATE when the network's structure changed or
+ * the snapshot is of another network (nothing is restored then). */
 SNX_API snx_snapshot *snx_net_snapshot(snx_net *net);
 SNX_API int snx_net_restore(snx_net *net, const snx_snapshot *snap);
 SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
@@ -179,7 +191,8 @@ typedef struct snx_group_opts {
     const char *threshold;   /* condition, e.g. "V > V_th"; NULL: never spikes */
     const char *reset;       /* statements run for neurons that spiked, e.g. "V = 0" */
     const char *refractory;  /* time expression, e.g. "5*ms" or "tau_ref" (per neuron),
-                                evaluated when the neuron spikes */
+                                evaluated when the neuron spikes; a constant below 0 is
+                                an SNX_EINVAL error, a per-neuron value below 0 acts as 0 */
     const char *method;      /* "euler" (default), "rk2", "rk4", "exponential_euler" */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
     snx_update_fn update;    /* optional C state update */
@@ -214,7 +227,7 @@ SNX_API int snx_group_set_array(snx_group *g, const char *var, const double *val
  * NULL with SNX_ENOTFOUND if there is none. */
 SNX_API double *snx_group_var(snx_group *g, const char *var);
 /* The names of the group's state variables and parameters, in equation order;
- * var_name is NULL for k out of range. */
+ * var_name is NULL with SNX_EINVAL for k out of range (or g NULL). */
 SNX_API size_t snx_group_n_vars(const snx_group *g);
 SNX_API const char *snx_group_var_name(const snx_group *g, size_t k);
 /* Whether neuron i of g is in its refractory period now (false out of range). */
@@ -222,8 +235,9 @@ SNX_API bool snx_group_is_refractory(const snx_group *g, int32_t i);
 
 /* A Poisson spike source: n neurons spiking independently with the rate expression
  * (e.g. "10*Hz", "rate_e", "i*Hz"), evaluated once; per-neuron rates can be changed
- * later through the variable "rates". Owned by net; NULL with the errors of
- * snx_group_new and snx_group_init. */
+ * later through the variable "rates" (a rate set there below 0 acts as 0). Owned by
+ * net; NULL with the errors of snx_group_new and snx_group_init, and SNX_EINVAL when
+ * a neuron's rate is negative or not finite. */
 SNX_API snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char *rates);
 
 /* ---- synapses -------------------------------------------------------------------------
@@ -303,8 +317,9 @@ SNX_API snx_monitor *snx_monitor_counts(snx_net *net, const char *name, snx_grou
 typedef struct snx_state_monitor_opts {
     const int32_t *neurons;  /* n_neurons indices relative to g (copied); NULL: all */
     size_t n_neurons;
-    double record_dt;        /* 0: every step; else a multiple of dt (SNX_EINVAL
-                                otherwise), sampled in steps where step % k == 0 */
+    double record_dt;        /* 0: every step; else a positive multiple of dt (SNX_EINVAL
+                                otherwise: negative, NaN, not a multiple), sampled in
+                                steps where step % k == 0 */
 } snx_state_monitor_opts;
 
 /* Traces of vars: comma-separated variables or subexpressions ("V, I_syn_e");

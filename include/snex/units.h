@@ -29,6 +29,14 @@ SNX_API bool snx_dim_is_dimensionless(snx_dim d);
 SNX_API snx_dim snx_dim_mul(snx_dim a, snx_dim b);
 SNX_API snx_dim snx_dim_div(snx_dim a, snx_dim b);
 SNX_API snx_dim snx_dim_pow(snx_dim a, int power);
+/* Exponents are kept within +-SNX_DIM_MAX_EXPONENT (m**32 is the largest power of a
+ * unit): the checked forms give false, leaving *out untouched, when a result would
+ * leave that range (mul and pow above wrap around instead: m**256 would be
+ * dimensionless). Unit parsing and the equation language use the checked forms and
+ * report SNX_EDIM. */
+#define SNX_DIM_MAX_EXPONENT 32
+SNX_API bool snx_dim_mul_checked(snx_dim a, snx_dim b, int sign, snx_dim *out); /* a*b^sign */
+SNX_API bool snx_dim_pow_checked(snx_dim a, long power, snx_dim *out);
 /* Writes a readable form ("V", "Hz", "m^2 kg s^-3", "1") into buf; returns buf. */
 SNX_API char *snx_dim_format(snx_dim d, char *buf, size_t size);
 
@@ -38,8 +46,9 @@ SNX_API char *snx_dim_format(snx_dim d, char *buf, size_t size);
 SNX_API int snx_unit_lookup(const char *name, snx_unit *out);
 
 /* Parses a unit expression: names joined by '*' and '/', integer powers with '**'
- * or '^', parentheses, and "1" ("mV/ms", "1/s", "m**2", "nS*mV", "1").
- * Errors (SNX_EPARSE, SNX_ENOTFOUND) say where in the text. */
+ * or '^', parentheses (nested at most 64 deep), and "1" ("mV/ms", "1/s", "m**2",
+ * "nS*mV", "1"). Errors (SNX_EPARSE, SNX_ENOTFOUND; SNX_EDIM for an exponent beyond
+ * SNX_DIM_MAX_EXPONENT; SNX_EINVAL for NULL text or out) say where in the text. */
 SNX_API int snx_unit_parse(const char *text, snx_unit *out);
 
 /* Parses a quantity such as "15 ms", "15*ms", "-70 mV", "2.5e-3 s", "4 mV/ms" or a

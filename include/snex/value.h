@@ -75,6 +75,8 @@ SNX_API snx_value snx_quantity(double value, const char *unit);
 SNX_API snx_value snx_quantity_str(const char *text);
 SNX_API snx_value snx_int_array(size_t n, const int64_t *data);
 SNX_API snx_value snx_double_array(size_t n, const double *data);
+/* n-d arrays: ndim 1..SNX_MAX_NDIM extents; an ERROR value (SNX_EINVAL) for a NULL
+ * shape, NULL data with elements, or extents whose product (in bytes) overflows. */
 SNX_API snx_value snx_int_array_nd(int ndim, const size_t *shape, const int64_t *data);
 SNX_API snx_value snx_double_array_nd(int ndim, const size_t *shape, const double *data);
 /* Takes ownership of `table`. */
@@ -94,7 +96,8 @@ SNX_API bool snx_value_same_kind(const snx_value *a, const snx_value *b);
 SNX_API snx_dim snx_value_dim(const snx_value *v);
 
 /* Readable form, e.g. "42", "0.5", "15 ms", "'text'", "[1, 2, 3]", "(1+2j)",
- * truncated to max_len characters (0 = no limit) with "...". Caller frees. */
+ * truncated to max_len characters (0 = no limit) with "...". Caller frees. NULL with
+ * SNX_EINVAL for v NULL, SNX_ENOMEM. */
 SNX_API char *snx_value_to_str(const snx_value *v, size_t max_len);
 SNX_API const char *snx_type_name(snx_type t);
 /* The type named by snx_type_name, or SNX_T_NONE. */
