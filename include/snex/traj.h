@@ -414,4 +414,30 @@ SNX_API char *snx_traj_parameter_summary(snx_traj *traj, long idx);
 /* Whether one run (idx >= 0) or all runs (idx < 0) are completed. */
 SNX_API bool snx_traj_is_completed(const snx_traj *traj, long idx);
 
+/* ---- merging ---------------------------------------------------------------- */
+typedef struct snx_merge_opts {
+    const char *trial_parameter;    /* an explored int parameter numbering trials: the
+                                       other's are shifted past this one's largest */
+    bool remove_duplicates;         /* skip the other's runs whose explored values a
+                                       run has already */
+    const char *const *ignore_data; /* NULL-terminated full names (and their subtrees)
+                                       of results/derived parameters not to copy */
+    bool no_config;                 /* do not copy the other's config.environment and
+                                       config.merge records */
+    bool no_info;                   /* do not record the merge in config.merge.merge_NNN */
+} snx_merge_opts;
+
+/* Appends the runs of `other` to `traj` (pypet's f_merge; both in memory, the other
+ * loaded with its data): the same parameters are needed, of the same kinds, with the
+ * same explored set and equal values where nothing is explored (SNX_EINVAL/SNX_ETYPE
+ * naming the first that differs). The other's runs become runs n, n+1, ... of traj:
+ * their ranges are expanded, every leaf below their run_XXXXXXXX groups (results and
+ * derived parameters, also in run_set buckets or below `$` paths) is copied to the
+ * new run's path with comments and annotations, and so is their run information;
+ * trajectory-level leaves traj lacks are copied too; links are not. With
+ * remove_duplicates, a merge that would add nothing is SNX_EINVAL. opts may be NULL.
+ * Returns the number of runs added. Storing is the caller's: snx_traj_store_run for
+ * each new run, then snx_traj_store. */
+SNX_API long snx_traj_merge(snx_traj *traj, snx_traj *other, const snx_merge_opts *opts);
+
 #endif
