@@ -13,13 +13,18 @@
 #   make run        deps + build + run the main example
 #   make bench      deps + build + run every benchmark (prints BENCH lines)
 #   make install    PREFIX=/usr/local DESTDIR= : headers, libraries, snex.pc
+#   make uninstall  the same PREFIX and DESTDIR: removes what install put there
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 SANITIZE ?=
 
-VERSION := 0.1.0
+# The version lives in include/snex/version.h; the shared library's SONAME carries
+# its major number: libsnex.so -> libsnex.so.0 -> libsnex.so.0.1.0.
+VERSION := $(shell sed -n 's/^\#define SNX_VERSION_STRING "\(.*\)"/\1/p' include/snex/version.h)
+SONAME := libsnex.so.$(firstword $(subst ., ,$(VERSION)))
+LIBDIR = $(PREFIX)/lib
 MODULES := core sim network explore storage
 
 CC ?= cc
@@ -42,6 +47,7 @@ LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_A := $(BUILD)/libsnex.a
 LIB_SO := $(BUILD)/libsnex.so
+LIB_SO_FILE := $(BUILD)/libsnex.so.$(VERSION)
 
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -56,7 +62,7 @@ EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples
 # A folder holding only plot programs has no program of its own.
 EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(if $(call example_src,$(d)),$(BUILD)/examples/$(d)/$(d)))
 
-.PHONY: all deps test asan valgrind run bench install clean check-tests check-layers
+.PHONY: all deps test asan valgrind run bench install uninstall clean check-tests check-layers
 all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN) $(PLOT_BIN)
 
 deps:
@@ -76,8 +82,14 @@ $(LIB_A): $(LIB_OBJ)
 	$(CC) -r -nostdlib -o $(BUILD)/obj/libsnex.o $^
 	rm -f $@ && ar rcs $@ $(BUILD)/obj/libsnex.o
 
-$(LIB_SO): $(LIB_OBJ)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(LIB_SO_FILE): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The links as installed, so that programs built in the tree find the library by its
+# SONAME too.
+$(LIB_SO): $(LIB_SO_FILE)
+	ln -sf $(notdir $<) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 # Programs of one source file: -MMD writes <program>.d (included at the end), so that
 # editing a header they include (tests/*_test.h ...) rebuilds them.
@@ -168,13 +180,31 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
+# snex.pc gives programs an rpath to the library's folder, except for the system
+# prefix /usr: ld.so finds libraries elsewhere (/usr/local/lib included) only through
+# its cache, which install does not update, or LD_LIBRARY_PATH.
+PC_RPATH = $(if $(filter /usr /usr/,$(PREFIX)),,-Wl$(,)-rpath$(,)$${libdir})
+, := ,
 install: $(LIB_A) $(LIB_SO)
-	install -d $(DESTDIR)$(PREFIX)/include/snex $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(PREFIX)/include/snex $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 include/snex.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/snex/*.h $(DESTDIR)$(PREFIX)/include/snex/
-	install -m 644 $(LIB_A) $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/snex.pc.in \
-	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/snex.pc
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SO_FILE) $(DESTDIR)$(LIBDIR)/
+	ln -sf libsnex.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsnex.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@RPATH@|$(PC_RPATH)|g' tools/snex.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/snex.pc
+
+# Everything install put there (the snex command and its man page included); the
+# folders only when nothing else is left in them.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/include/snex.h $(addprefix $(DESTDIR)$(PREFIX)/include/snex/,\
+	  $(notdir $(wildcard include/snex/*.h)))
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,libsnex.a libsnex.so $(SONAME) \
+	  libsnex.so.$(VERSION) pkgconfig/snex.pc)
+	rm -f $(DESTDIR)$(PREFIX)/bin/snex $(DESTDIR)$(PREFIX)/share/man/man1/snex.1
+	-rmdir $(DESTDIR)$(PREFIX)/include/snex 2>/dev/null
 
 clean:
 	rm -rf build build-asan build-valgrind

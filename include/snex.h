@@ -3,6 +3,7 @@
 #ifndef SNEX_H
 #define SNEX_H
 
+#include "snex/version.h"
 #include "snex/error.h"
 #include "snex/util.h"
 #include "snex/map.h"
