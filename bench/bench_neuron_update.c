@@ -4,10 +4,12 @@
  * process, one thread. Prints
  *   BENCH neuron_update model=clusternet neuron_steps_per_s=<a>
  *         baseline_neuron_steps_per_s=<b> ratio=<a/b>
+ *   BENCH finite_check model=clusternet cost=<time with the check / time without>
  * Both sides do the whole per-step neuron work: integrate, check refractoriness,
  * threshold, collect spikes, reset. There are no synapses, so x and y stay at 0; the
  * arithmetic is the same whatever their values. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +63,11 @@ static void fill_namespace(snx_namespace *ns)
     snx_namespace_set(ns, "V_th", 1.0, SNX_DIMENSIONLESS);
 }
 
-static double run_engine(long *spikes)
+/* check: the non-finite state check on (the default) or off. */
+static double run_engine(long *spikes, bool check)
 {
-    snx_net *net = snx_net_new(&(snx_net_opts){ .seed = 7, .dt = DT, .parallel_min = -1 });
+    snx_net *net = snx_net_new(&(snx_net_opts){ .seed = 7, .dt = DT, .parallel_min = -1,
+                                                .no_finite_check = !check });
     fill_namespace(snx_net_namespace(net));
     snx_group *g = snx_group_new(net, "neurons_e", N, EQS,
                                  &(snx_group_opts){ .threshold = "V > V_th", .reset = "V = 0",
@@ -149,17 +153,20 @@ static double run_baseline(long *spikes)
 
 int main(void)
 {
-    double best_engine = INFINITY, best_base = INFINITY;
-    long sp_engine = 0, sp_base = 0;
+    double best_engine = INFINITY, best_base = INFINITY, best_unchecked = INFINITY;
+    long sp_engine = 0, sp_base = 0, sp_unchecked = 0;
     for (int r = 0; r < REPEATS; r++) { /* interleaved, best of REPEATS for each */
-        double te = run_engine(&sp_engine), tb = run_baseline(&sp_base);
+        double te = run_engine(&sp_engine, true), tb = run_baseline(&sp_base);
+        double tu = run_engine(&sp_unchecked, false);
         best_engine = te < best_engine ? te : best_engine;
         best_base = tb < best_base ? tb : best_base;
+        best_unchecked = tu < best_unchecked ? tu : best_unchecked;
     }
     double a = (double)N * STEPS / best_engine, b = (double)N * STEPS / best_base;
     fprintf(stderr, "neuron_update: %d neurons x %d steps; spikes engine %ld, baseline %ld\n",
             N, STEPS, sp_engine, sp_base);
     printf("BENCH neuron_update model=clusternet neuron_steps_per_s=%.4g "
            "baseline_neuron_steps_per_s=%.4g ratio=%.3f\n", a, b, a / b);
+    printf("BENCH finite_check model=clusternet cost=%.3f\n", best_engine / best_unchecked);
     return 0;
 }

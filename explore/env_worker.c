@@ -420,9 +420,14 @@ static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_b
                  WEXITSTATUS(o.status));
     else if (!whole)
         snprintf(why, sizeof why, "the run exited (status 0) before it finished");
-    if (why[0] && !o.timed_out && x->memory_limit) /* perhaps it hit the limit */
+    /* Code that does not check its allocations dies of them at the limit. */
+    bool maybe_memory = WIFSIGNALED(o.status)
+                            ? WTERMSIG(o.status) == SIGSEGV || WTERMSIG(o.status) == SIGBUS ||
+                                  WTERMSIG(o.status) == SIGABRT
+                            : WIFEXITED(o.status) && WEXITSTATUS(o.status) == EXIT_RUN_CHANNEL;
+    if (why[0] && !o.timed_out && maybe_memory && x->memory_limit)
         snprintf(why + strlen(why), sizeof why - strlen(why),
-                 " (its memory limit: %.0f MB, snx_env_opts.run_memory)",
+                 " (if it ran out of memory: the limit is %.0f MB, snx_env_opts.run_memory)",
                  (double)x->memory_limit / 1048576.0);
     int rc;
     if (why[0])

@@ -97,7 +97,8 @@ struct snx_net {
     uint64_t n_groups_made;
     uint64_t n_objects_made;
     int32_t parallel_min;
-    bool finite_check;     /* check groups' state for NaN and infinity every step */
+    bool finite_check;     /* check groups' state for NaN and infinity (group_step.c) */
+    int64_t run_end;       /* the step at which the current snx_net_run ends */
     snx_progress_fn report;
     void *report_ctx;
     double report_period;
@@ -105,6 +106,9 @@ struct snx_net {
     int *regs_cap;
     int n_threads;
 };
+
+/* Groups check their state for NaN and infinity every this many steps. */
+#define SIM_CHECK_EVERY 16
 
 /* ---- network services (network.c) ------------------------------------------------- */
 

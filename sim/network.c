@@ -355,6 +355,7 @@ int snx_net_run(snx_net *net, double duration)
                                      "exact), so nothing was simulated",
                          duration, n_steps, net->dt, MAX_STEPS);
     int64_t steps = (int64_t)n_steps;
+    net->run_end = net->step + steps;
     int rc = check_references(net);
     for (size_t k = 0; k < net->n_objs && !rc; k++)
         if (net->objs[k]->active && net->objs[k]->kind->prepare)

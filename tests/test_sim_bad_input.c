@@ -341,7 +341,7 @@ static void test_numerics(void **state)
     struct { const char *eqs, *init, *frag; } cases[] = {
         { "dV/dt = V*V/ms : 1", "1", "V of neuron 0 became inf" },
         { "dV/dt = sqrt(-V)/ms : 1", "1 + i", "V of neuron 0 became" },
-        { "dV/dt = log(V)/ms : 1", "i", "V of neuron 0 became -inf" },
+        { "dV/dt = log(V)/ms : 1", "i", "V of neuron 0 became" },
         { "dV/dt = (V/V)/ms : 1", "i", "V of neuron 0 became" },
         { "dV/dt = -V/ms : 1\ndW/dt = (1/V)/ms : 1", "2 - i", "W of neuron 2 became" },
         { "dV/dt = exp(1000*V)/ms : 1", "1", "became inf" },
@@ -352,14 +352,14 @@ static void test_numerics(void **state)
         assert_ok(snx_group_init(g, "V", cases[k].init));
         BAD(snx_net_run(net, 0.1), SNX_ENUMERIC, cases[k].frag);
         assert_errmsg_contains("group \"g\"");
-        assert_errmsg_contains("t = ");
+        assert_errmsg_contains("by t = ");
         assert_ok(snx_net_delete(net, "g"));
         net_still_runs(net);
         snx_net_free(net);
     }
     snx_net *net = test_net(12);
     snx_group *g = must_group(net, "c", 3, "V : 1", OPTS(.update = nan_update));
-    BAD(snx_net_run(net, 1e-3), SNX_ENUMERIC, "V of neuron 2 became nan in the step from t = 0.0005");
+    BAD(snx_net_run(net, 1e-3), SNX_ENUMERIC, "V of neuron 2 became nan by t = 0.001 s");
     (void)g;
     snx_net_free(net);
     /* the check off: the run goes on (for speed; documented) */

@@ -103,12 +103,12 @@ typedef struct snx_net_opts {
     snx_progress_fn report;   /* optional progress reporter */
     void *report_ctx;
     double report_period;     /* wall seconds between reports; 0: 10 s */
-    /* Every step, each group's state variables (those of differential equations, and
-     * with a C update every non-constant one) are checked for NaN and infinity while
-     * still in cache; the first one found stops snx_net_run with SNX_ENUMERIC naming
-     * group, variable, neuron and time (a NaN neuron would otherwise never spike
-     * again, silently). Costs about 1-3 % of a step (docs/PERFORMANCE.md); true
-     * turns the check off. */
+    /* Every 16 steps and at the end of every run, each group's state variables
+     * (those of differential equations, and with a C update every non-constant one)
+     * are checked for NaN and infinity while still in cache; the first one found stops
+     * snx_net_run with SNX_ENUMERIC naming group, variable, neuron and time (a NaN
+     * neuron would otherwise never spike again, silently). Its cost is measured in
+     * docs/PERFORMANCE.md; true turns the check off. */
     bool no_finite_check;
 } snx_net_opts;
 

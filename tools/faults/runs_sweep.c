@@ -1,0 +1,112 @@
+/* The sweep that tools/faults/runs.sh breaks in every way it can:
+ *
+ *   runs_sweep FILE MODE N [resume]
+ *
+ * N runs of x = 0..N-1 on two workers, trajectory "faults", master seed 42, each
+ * storing a scalar and a 200-element trace computed from its seed and x after
+ * sleeping 5-25 ms, committing every 20 ms. MODE:
+ *   clean    every run completes
+ *   faulty   run 1 segfaults, 2 aborts, 3 exits, 4 hangs (run_timeout 1 s), 5 exhausts
+ *            its memory (run_memory 256 MB), the others complete
+ *   slow     runs sleep 150 ms (for SIGINT)
+ * Prints one line per run ("run X ok" or "run X failed: why") and exits with 0 (all
+ * completed), 1 (some failed), 3 (interrupted), or 2 (snx_env_new or the
+ * environment failed: its message on stderr). */
+#include "snex.h" /* before <signal.h>, whose si_value macro would clash with sim.h */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *g_mode;
+
+static void nap(double seconds)
+{
+    struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+    while (nanosleep(&ts, &ts))
+        ;
+}
+
+static int run(snx_traj *traj, void *data, snx_value *ret)
+{
+    (void)data;
+    long x = (long)snx_traj_int(traj, "x");
+    uint64_t s = snx_env_run_seed(traj);
+    if (strcmp(g_mode, "faulty") == 0) {
+        switch (x) {
+        case 1: raise(SIGSEGV); break;
+        case 2: abort();
+        case 3: exit(3);
+        case 4: for (;;) nap(1);
+        case 5:
+            for (;;) { /* until the limit says no */
+                char *p = malloc((size_t)64 << 20);
+                if (!p)
+                    return snx_error(SNX_ENOMEM, "out of memory after allocating in a loop");
+                memset(p, 1, (size_t)64 << 20);
+            }
+        }
+    }
+    nap(strcmp(g_mode, "slow") == 0 ? 0.15 : 0.005 + (double)(s % 20) * 1e-3);
+    double trace[200];
+    for (int k = 0; k < 200; k++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        trace[k] = (double)(s >> 11) * 0x1p-53 + (double)x;
+    }
+    if (!snx_traj_add_result(traj, "value", snx_double(trace[0] * 2), "a scalar") ||
+        !snx_traj_add_result(traj, "trace", snx_double_array(200, trace), "an array"))
+        return snx_errcode();
+    *ret = snx_int(x);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: runs_sweep FILE clean|faulty|slow N [resume]\n");
+        return 2;
+    }
+    g_mode = argv[2];
+    long n = atol(argv[3]);
+    bool faulty = strcmp(g_mode, "faulty") == 0;
+    snx_env *env = snx_env_new(&(snx_env_opts){
+        .trajectory = "faults", .filename = argv[1], .seed = 42, .n_workers = 2,
+        .commit_interval = 0.02, .resume = argc > 4 && strcmp(argv[4], "resume") == 0,
+        .run_timeout = faulty ? 1.0 : 0, .run_memory = faulty ? (size_t)256 << 20 : 0,
+        .grace_period = 5, .log_folder = "", .log_level = SNX_LOG_ERROR,
+        .progress = SNX_PROGRESS_OFF });
+    if (!env) {
+        fprintf(stderr, "runs_sweep: %s\n", snx_errmsg());
+        return 2;
+    }
+    snx_traj *traj = snx_env_traj(env);
+    if (!snx_env_resuming(env)) {
+        int64_t *xs = malloc((size_t)n * sizeof *xs);
+        for (long k = 0; k < n; k++)
+            xs[k] = k;
+        snx_ranges *r = snx_ranges_new();
+        if (!snx_traj_add_parameter(traj, "x", snx_int(0), "the run's number") ||
+            snx_ranges_add_ints(r, "x", xs, (size_t)n) || snx_traj_explore(traj, r)) {
+            fprintf(stderr, "runs_sweep: %s\n", snx_errmsg());
+            return 2;
+        }
+        snx_ranges_free(r);
+        free(xs);
+    }
+    int rc = snx_env_run(env, run, NULL);
+    size_t count;
+    const snx_run_result *res = snx_env_results(env, &count);
+    for (size_t k = 0; k < count; k++)
+        if (res[k].status == 0)
+            printf("run %ld ok\n", res[k].idx);
+        else if (res[k].error)
+            printf("run %ld failed: %s\n", res[k].idx, res[k].error);
+    int interrupted = snx_env_interrupted(env);
+    if (rc && rc != SNX_ERUN)
+        fprintf(stderr, "runs_sweep: %s\n", snx_errmsg());
+    snx_env_free(env);
+    return interrupted ? 3 : rc == 0 ? 0 : rc == SNX_ERUN ? 1 : 2;
+}
