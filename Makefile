@@ -12,6 +12,8 @@
 #   make valgrind   the suite under valgrind (memcheck, leak check)
 #   make run        deps + build + run the main example
 #   make bench      deps + build + run every benchmark (prints BENCH lines)
+#   make faults     build + every tools/faults/*.sh (crashing runs, kill -9, full disks,
+#                   damaged files ...; docs/RELIABILITY.md), non-zero if any fails
 #   make install    PREFIX=/usr/local DESTDIR= : headers, libraries, snex.pc
 #   make uninstall  the same PREFIX and DESTDIR: removes what install put there
 
@@ -62,7 +64,7 @@ EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples
 # A folder holding only plot programs has no program of its own.
 EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(if $(call example_src,$(d)),$(BUILD)/examples/$(d)/$(d)))
 
-.PHONY: all deps test asan valgrind run bench install uninstall clean check-tests check-layers
+.PHONY: all deps test asan valgrind run bench install uninstall clean check-tests check-layers faults
 all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN) $(PLOT_BIN)
 
 deps:
@@ -179,6 +181,15 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+# Every script runs, even after one failed; each says what it checks and exits non-zero
+# on a failure.
+faults: deps
+	@$(MAKE) --no-print-directory all
+	@failed=""; for f in tools/faults/*.sh; do \
+	  echo "== $$f"; BUILD=$(BUILD) sh $$f || failed="$$failed $$f"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make faults: failed:$$failed"; exit 1; fi
 
 # snex.pc gives programs an rpath to the library's folder, except for the system
 # prefix /usr: ld.so finds libraries elsewhere (/usr/local/lib included) only through
