@@ -16,27 +16,9 @@
  *
  * The program checks what it reads and exits non-zero when a value is wrong, so it
  * doubles as a test. */
-#include "snex.h"
+#include "basics.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-
-static int fail(const char *what)
-{
-    fprintf(stderr, "ex01: %s: %s\n", what, snx_errmsg());
-    return 1;
-}
-
-static int wrong(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ex01: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return 1;
-}
 
 /* The job of one run (pypet's multiply(traj)). */
 static int multiply(snx_traj *traj)
@@ -84,8 +66,14 @@ static int run_experiment(void)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int done = basics_args(argc, argv, "ex01",
+                           "pypet example 01, First Steps: x in 1..4 times y in 6..8 (12\n"
+                           "runs), z = x * y stored per run in hdf5/example_01.hdf5, loaded\n"
+                           "back and read as run_00000001.z.");
+    if (done >= 0)
+        return done;
     if (run_experiment())
         return 1;
 

@@ -7,30 +7,12 @@
  * only) and loading that one result's data on demand.
  *
  * The program checks what it reads and exits non-zero when something is wrong. */
-#include "snex.h"
+#include "basics.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #define FILE_NAME "hdf5/example_02.hdf5"
-
-static int fail(const char *what)
-{
-    fprintf(stderr, "ex02: %s: %s\n", what, snx_errmsg());
-    return 1;
-}
-
-static int wrong(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ex02: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return 1;
-}
 
 /* The string parameter `name`, which must read `want`. */
 static int expect_string(snx_traj *traj, const char *name, const char *want)
@@ -91,8 +73,14 @@ static int build_and_store(void)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int done = basics_args(argc, argv, "ex02",
+                           "pypet example 02, Natural Naming, Storage and Loading: groups made\n"
+                           "on the way, shortcuts, a name that stops being unique, store,\n"
+                           "empty and load one item.");
+    if (done >= 0)
+        return done;
     if (build_and_store())
         return 1;
 

@@ -12,32 +12,13 @@
  *
  * The program checks every value it computes and exits non-zero if one is wrong,
  * so it doubles as a test. Build with `make`, run build/examples/basics/ex08_find_idx. */
-#include "snex.h"
+#include "basics.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 /* A call failed: print what snex says went wrong (snx_errmsg() says what and
  * where) and give up. */
-static int fail(const char *what)
-{
-    fprintf(stderr, "ex08: %s: %s\n", what, snx_errmsg());
-    return 1;
-}
-
-/* A value is not what it should be. */
-static int wrong(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ex08: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return 1;
-}
-
 /* The "job" of one run: what pypet's multiply(traj) does. The trajectory is set to
  * the run, so the explored parameters show this run's values. The result is added
  * without a wildcard, so snex puts it below results.runs.run_XXXXXXXX. */
@@ -61,8 +42,14 @@ static bool x_is_2_or_y_is_8(const snx_value *const *values, size_t n, void *ctx
     return snx_value_int(values[0]) == 2 || snx_value_int(values[1]) == 8;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int done = basics_args(argc, argv, "ex08",
+                           "pypet example 08, find_idx: the runs where x == 2 or y == 8, found\n"
+                           "with a predicate over parameter values, and their results read\n"
+                           "through crun.");
+    if (done >= 0)
+        return done;
     snx_traj *traj = snx_traj_new("example_08", &(snx_traj_opts){ .comment = "find_idx" });
     if (!traj)
         return fail("creating the trajectory");

@@ -8,27 +8,14 @@
  * loaded: monty and mat1 (load_only). mat2 never leaves the disk.
  *
  * The program checks what it reads and exits non-zero when something is wrong. */
-#include "snex.h"
+#include "basics.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FILE_NAME "hdf5/example_09.hdf5"
 #define MONTY "Always look on the bright side of life!"
-
-static int fail(const char *what)
-{
-    fprintf(stderr, "ex09: %s: %s\n", what, snx_errmsg());
-    return 1;
-}
-
-static int wrong(const char *what)
-{
-    fprintf(stderr, "ex09: %s\n", what);
-    return 1;
-}
 
 /* Deterministic stand-ins for numpy.random.rand. */
 static double cell(size_t i, unsigned salt)
@@ -82,8 +69,14 @@ static int store_the_matrices(char *name, size_t size)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int done = basics_args(argc, argv, "ex09",
+                           "pypet example 09, Large Results: a result of two large matrices\n"
+                           "stored, emptied, extended, and loaded back in part (only some of\n"
+                           "its items).");
+    if (done >= 0)
+        return done;
     char name[128];
     if (store_the_matrices(name, sizeof name))
         return 1;

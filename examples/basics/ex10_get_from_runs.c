@@ -9,19 +9,13 @@
  * All 144 z's live in one column dataset of the file, read in one go when loading.
  *
  * The program checks what it reads and exits non-zero when something is wrong. */
-#include "snex.h"
+#include "basics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 #define FILE_NAME "hdf5/example_10.hdf5"
 #define LEN 12
-
-static int fail(const char *what)
-{
-    fprintf(stderr, "ex10: %s: %s\n", what, snx_errmsg());
-    return 1;
-}
 
 static int multiply(snx_traj *traj)
 {
@@ -62,8 +56,13 @@ static int run_experiment(void)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int done = basics_args(argc, argv, "ex10",
+                           "pypet example 10, get_from_runs: a 12 x 12 sweep, then one item\n"
+                           "gathered from every run in run order.");
+    if (done >= 0)
+        return done;
     if (run_experiment())
         return 1;
     snx_load_opts load = snx_load_defaults();
@@ -83,10 +82,8 @@ int main(void)
         double xv = snx_value_double(snx_par_range_at(x, (size_t)runs[k]));
         double yv = snx_value_double(snx_par_range_at(y, (size_t)runs[k]));
         double z = snx_value_double(snx_result_get(zs[k], "z"));
-        if (runs[k] != k || z != xv * yv) {
-            fprintf(stderr, "ex10: run %ld: z = %g, x * y = %g\n", runs[k], z, xv * yv);
-            return 1;
-        }
+        if (runs[k] != k || z != xv * yv)
+            return wrong("run %ld: z = %g, x * y = %g", runs[k], z, xv * yv);
         if (k % 13 == 0)
             printf("%5ld %5g %5g %6g\n", runs[k], xv, yv, z);
     }

@@ -9,31 +9,11 @@
  *
  * The program checks what it reads and exits non-zero on a wrong value, so it
  * doubles as a test. Build with `make`, run build/examples/basics/ex15_adding_data. */
-#include "snex.h"
+#include "basics.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A call failed: print what snex says went wrong and give up. */
-static int fail(const char *what)
-{
-    fprintf(stderr, "ex15: %s: %s\n", what, snx_errmsg());
-    return 1;
-}
-
-/* A value is not what it should be. */
-static int wrong(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ex15: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return 1;
-}
 
 /* Whether `name` resolves to the node whose full name is `full`. */
 static int finds(snx_traj *traj, const char *name, const char *full)
@@ -194,8 +174,14 @@ static int change_a_read_value(snx_traj *traj)
     return snx_traj_int(traj, "year") == 1980 ? 0 : wrong("year should be 1980 now");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int done = basics_args(argc, argv, "ex15",
+                           "pypet examples 02 and 15, Adding Data: every way of putting data\n"
+                           "into a trajectory (prefixes, groups, results, links) and of\n"
+                           "getting it out.");
+    if (done >= 0)
+        return done;
     snx_traj *traj = snx_traj_new("example_15", &(snx_traj_opts){ .comment = "Adding data" });
     if (!traj)
         return fail("creating the trajectory");

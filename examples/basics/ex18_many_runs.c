@@ -16,31 +16,13 @@
  * just that one result from the file. x = 40 and y = 42 there (y changes fastest).
  *
  * The program checks what it reads and exits non-zero when something is wrong. */
-#include "snex.h"
+#include "basics.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #define FILE_NAME "hdf5/example_18.hdf5"
 #define LEN 50
 #define SHOWN_RUN 2042
-
-static int fail(const char *what)
-{
-    fprintf(stderr, "ex18: %s: %s\n", what, snx_errmsg());
-    return 1;
-}
-
-static int wrong(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "ex18: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    return 1;
-}
 
 /* The job of one run (pypet's multiply(traj)). */
 static int multiply(snx_traj *traj, void *user_data, snx_value *result)
@@ -93,8 +75,13 @@ static int run_experiment(void)
     return rc;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int done = basics_args(argc, argv, "ex18",
+                           "pypet example 18, Many Runs: 2500 runs by the Environment, results\n"
+                           "in buckets of 1000 ($set), run 2042's read back by auto-loading.");
+    if (done >= 0)
+        return done;
     if (run_experiment())
         return 1;
 
