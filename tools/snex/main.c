@@ -10,10 +10,6 @@
 
 #include <string.h>
 
-#ifndef SNX_VERSION
-#define SNX_VERSION "unknown"
-#endif
-
 typedef struct command {
     const char *name;
     cli_command run;
@@ -60,7 +56,7 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
-        printf(CLI_PROG " " SNX_VERSION "\n");
+        printf(CLI_PROG " %s\n", snx_version()); /* the library's: they ship together */
         return CLI_OK;
     }
     for (size_t k = 0; k < N_COMMANDS; k++)
