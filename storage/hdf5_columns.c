@@ -451,12 +451,26 @@ static int columns_flush(h5s *s)
 
 typedef struct names {
     snx_buf buf; /* NUL-separated */
+    char *bad;   /* a name that is no column */
 } names;
+
+/* A column's name is a leaf's path below its run group: names joined by dots. */
+static int valid_column_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n && name[0] != '.' && name[n - 1] != '.' && !strstr(name, "..");
+}
 
 static herr_t collect_name(hid_t g, const char *name, const H5L_info_t *info, void *ctx)
 {
-    (void)g, (void)info;
     names *n = ctx;
+    H5O_info_t oi;
+    if (info->type != H5L_TYPE_HARD ||
+        H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+        oi.type != H5O_TYPE_DATASET || !valid_column_name(name)) {
+        n->bad = name[0] ? snx_strdup(name) : snx_strdup("(empty)");
+        return -1;
+    }
     return snx_buf_append(&n->buf, name, strlen(name) + 1) ? -1 : 0;
 }
 
@@ -509,15 +523,52 @@ static void close_col(open_col *o)
     free(o->mask);
 }
 
+/* The present flags are a 1-d bool dataset as long as the values. */
+static int check_shapes(const open_col *o, const char *name)
+{
+    hid_t vs = H5Dget_space(o->values), ps = H5Dget_space(o->present);
+    hid_t pt = H5Dget_type(o->present), bool_t = h5_bool_type();
+    int ok = vs >= 0 && ps >= 0 && pt >= 0 && bool_t >= 0 &&
+             H5Sget_simple_extent_ndims(vs) == 1 && H5Sget_simple_extent_ndims(ps) == 1 &&
+             H5Tequal(pt, bool_t) > 0;
+    hsize_t nv = 0, np = 0;
+    if (ok) {
+        H5Sget_simple_extent_dims(vs, &nv, NULL);
+        H5Sget_simple_extent_dims(ps, &np, NULL);
+    }
+    if (vs >= 0)
+        H5Sclose(vs);
+    if (ps >= 0)
+        H5Sclose(ps);
+    if (pt >= 0)
+        H5Tclose(pt);
+    if (bool_t >= 0)
+        H5Tclose(bool_t);
+    H5Eclear2(H5E_DEFAULT);
+    if (!ok)
+        return snx_error(SNX_EFORMAT, "column \"%s\" or its %s flags is not a 1-d dataset of "
+                         "the right type", name, H5N_PRESENT);
+    if (nv != np)
+        return snx_error(SNX_EFORMAT, "column \"%s\" has %llu rows but %llu %s flags", name,
+                         (unsigned long long)nv, (unsigned long long)np, H5N_PRESENT);
+    return 0;
+}
+
 /* Opens a column and reads its present flags (all rows, or just `row`). 0 when the
  * span is empty. */
 static int open_and_mask(hid_t cg, hid_t pg, const char *name, long row, open_col *o)
 {
     memset(o, 0, sizeof *o);
+    o->values = o->present = H5I_INVALID_HID;
+    if (H5Lexists(pg, name, H5P_DEFAULT) <= 0)
+        return h5_error(SNX_EFORMAT, "column \"%s\" has no %s flags", name, H5N_PRESENT);
     o->values = H5Dopen2(cg, name, H5P_DEFAULT);
     o->present = H5Dopen2(pg, name, H5P_DEFAULT);
     if (o->values < 0 || o->present < 0)
         return h5_error(SNX_EFORMAT, "cannot open column \"%s\"", name);
+    int rc = check_shapes(o, name);
+    if (rc)
+        return rc;
     hsize_t n = extent(o->present);
     o->first = row >= 0 ? (hsize_t)row : 0;
     o->count = row >= 0 ? ((hsize_t)row < n ? 1 : 0) : n;
@@ -526,7 +577,7 @@ static int open_and_mask(hid_t cg, hid_t pg, const char *name, long row, open_co
     if (!(o->mask = snx_malloc(o->count)))
         return SNX_ENOMEM;
     hid_t bool_t = h5_bool_type();
-    int rc = bool_t < 0 || read_rows(o->present, bool_t, o->first, o->count, o->mask) < 0
+    rc = bool_t < 0 || read_rows(o->present, bool_t, o->first, o->count, o->mask) < 0
                  ? h5_error(SNX_EIO, "cannot read column \"%s\"", name) : 0;
     if (bool_t >= 0)
         H5Tclose(bool_t);
@@ -534,24 +585,60 @@ static int open_and_mask(hid_t cg, hid_t pg, const char *name, long row, open_co
 }
 
 /* Opens <container>/_columns and _present; 0 when the container has no columns. */
+static void close_groups(hid_t cg, hid_t pg);
+
+static herr_t flags_without_column(hid_t pg, const char *name, const H5L_info_t *info, void *ctx)
+{
+    (void)pg, (void)info;
+    if (H5Lexists(*(hid_t *)ctx, name, H5P_DEFAULT) > 0)
+        return 0;
+    snx_error(SNX_EFORMAT, "%s flags \"%s\" have no column", H5N_PRESENT, name);
+    return -1;
+}
+
+/* Opens <container>/_columns and _present; 0 when the container has no columns. Both
+ * are groups holding datasets of the same names (checked as the columns are read). */
 static int open_groups(h5s *s, const char *container, hid_t *cg, hid_t *pg)
 {
     *cg = *pg = H5I_INVALID_HID;
     char *base = h5_path(container);
-    snx_buf b = {0};
+    snx_buf b = {0}, p = {0};
     int rc = base ? 0 : SNX_ENOMEM;
-    if (!rc)
+    if (!rc) {
         snx_buf_printf(&b, "%s%s%s", base, *base ? "/" : "", H5N_COLUMNS);
-    int exists = !rc && h5_exists(s->traj_g, b.data);
+        snx_buf_printf(&p, "%s%s%s", base, *base ? "/" : "", H5N_PRESENT);
+    }
+    int exists = !rc && (b.data && p.data) && h5_exists(s->traj_g, b.data);
+    H5O_info_t ci, pi;
     if (exists) {
-        *cg = H5Gopen2(s->traj_g, b.data, H5P_DEFAULT);
-        b.len = 0;
-        snx_buf_printf(&b, "%s%s%s", base, *base ? "/" : "", H5N_PRESENT);
-        *pg = H5Gopen2(s->traj_g, b.data, H5P_DEFAULT);
-        if (*cg < 0 || *pg < 0)
-            rc = h5_error(SNX_EFORMAT, "cannot open the columns of \"%s\"", container);
+        int have_present = h5_exists(s->traj_g, p.data);
+        if (H5Oget_info_by_name2(s->traj_g, b.data, &ci, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+            ci.type != H5O_TYPE_GROUP)
+            rc = h5_error(SNX_EFORMAT, "\"%s\" is not a group", b.data);
+        else if (!have_present ||
+                 H5Oget_info_by_name2(s->traj_g, p.data, &pi, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+                 pi.type != H5O_TYPE_GROUP)
+            rc = h5_error(SNX_EFORMAT, "the columns \"%s\" have no group \"%s\" of present flags",
+                          b.data, p.data);
+        if (!rc) {
+            *cg = H5Gopen2(s->traj_g, b.data, H5P_DEFAULT);
+            *pg = H5Gopen2(s->traj_g, p.data, H5P_DEFAULT);
+            if (*cg < 0 || *pg < 0)
+                rc = h5_error(SNX_EFORMAT, "cannot open the columns \"%s\"", b.data);
+            else if (H5Literate(*pg, H5_INDEX_NAME, H5_ITER_INC, NULL, flags_without_column,
+                                cg) < 0)
+                rc = snx_errcode() ? snx_errcode()
+                                   : h5_error(SNX_EFORMAT, "cannot list \"%s\"", p.data);
+        }
+    } else if (!rc && h5_exists(s->traj_g, p.data)) {
+        rc = snx_error(SNX_EFORMAT, "\"%s\" has no columns \"%s\"", p.data, b.data);
+    }
+    if (rc) {
+        close_groups(*cg, *pg);
+        *cg = *pg = H5I_INVALID_HID;
     }
     snx_buf_free(&b);
+    snx_buf_free(&p);
     free(base);
     return rc ? rc : exists;
 }
@@ -576,10 +663,16 @@ static long for_columns(h5s *s, const char *container, const char *prefix, colum
         rc = open_groups(s, container, &cg, &pg);
     if (rc <= 0)
         return rc;
-    names n = {{0}};
-    long total = h5_iterate(cg, collect_name, &n) < 0
-                     ? h5_error(SNX_EFORMAT, "cannot list the columns of \"%s\"", container)
-                     : 0;
+    names n = {{0}, NULL};
+    long total = 0;
+    if (h5_iterate(cg, collect_name, &n) < 0)
+        total = n.bad ? snx_error(SNX_EFORMAT, "\"%s\" in the %s of \"%s\" is not a column",
+                                  n.bad, H5N_COLUMNS, container)
+                      : snx_errcode() == SNX_ENOMEM
+                            ? SNX_ENOMEM
+                            : h5_error(SNX_EFORMAT, "cannot list the %s of \"%s\"", H5N_COLUMNS,
+                                       container);
+    free(n.bad);
     for (size_t off = 0; total >= 0 && off < n.buf.len; off += strlen(n.buf.data + off) + 1) {
         const char *name = n.buf.data + off;
         int m = matches(name, prefix);
@@ -592,28 +685,50 @@ static long for_columns(h5s *s, const char *container, const char *prefix, colum
 }
 
 typedef struct load_cols {
+    h5s *s;
     snx_traj *traj;
     const char *container;
     snx_load_level level;
     long row;
 } load_cols;
 
+/* The kind of leaf a column holds (its `leaf` attribute) and its comment. */
+static int column_leaf(hid_t ds, const char *name, char **comment, snx_node_kind *kind)
+{
+    char *leaf = h5_read_str_attr(ds, H5N_LEAF);
+    int rc = 0;
+    if (!leaf)
+        rc = snx_errcode() ? snx_errcode()
+                           : snx_error(SNX_EFORMAT, "column \"%s\" has no %s attribute", name,
+                                       H5N_LEAF);
+    else if (strcmp(leaf, "parameter") == 0 || strcmp(leaf, "result") == 0)
+        *kind = leaf[0] == 'p' ? SNX_NODE_PARAMETER : SNX_NODE_RESULT;
+    else
+        rc = snx_error(SNX_EFORMAT, "column \"%s\": unknown leaf kind \"%s\"", name, leaf);
+    free(leaf);
+    if (!rc && !(*comment = h5_read_str_attr(ds, H5N_COMMENT)) && snx_errcode())
+        rc = snx_errcode();
+    return rc;
+}
+
 /* The column's values for the span, or NULL values at level SKELETON. */
 static int column_values(const open_col *o, const char *name, snx_load_level level,
                          snx_value **out, char **comment, snx_node_kind *kind)
 {
     *out = NULL;
-    char *leaf = h5_read_str_attr(o->values, H5N_LEAF);
-    *kind = leaf && strcmp(leaf, "parameter") == 0 ? SNX_NODE_PARAMETER : SNX_NODE_RESULT;
-    free(leaf);
-    *comment = h5_read_str_attr(o->values, H5N_COMMENT);
-    if (level < SNX_LOAD_DATA)
-        return 0;
+    int rc = column_leaf(o->values, name, comment, kind);
+    if (rc || level < SNX_LOAD_DATA)
+        return rc;
     h5_kind k = {.mtype = H5I_INVALID_HID};
-    char *unit = h5_read_unit(o->values);
-    int rc = h5_kind_of_dataset(o->values, 1, &k);
+    char *unit = NULL;
+    rc = h5_kind_of_dataset(o->values, 1, &k, &unit);
+    if (!rc && k.type != SNX_T_BOOL && k.type != SNX_T_INT && k.type != SNX_T_DOUBLE &&
+        k.type != SNX_T_COMPLEX && k.type != SNX_T_QUANTITY && k.type != SNX_T_STRING)
+        rc = snx_error(SNX_EFORMAT, "a column of %s values", snx_type_name(k.type));
     void *buf = rc ? NULL : snx_malloc(o->count * k.size);
     snx_value *v = buf ? snx_calloc(o->count, sizeof *v) : NULL;
+    if (!rc && !buf && k.size && o->count > SIZE_MAX / k.size)
+        rc = snx_error(SNX_EFORMAT, "a column too long for memory");
     if (!rc && !v)
         rc = SNX_ENOMEM;
     if (!rc && read_rows(o->values, k.mtype, o->first, o->count, buf) < 0)
@@ -634,7 +749,7 @@ static int column_values(const open_col *o, const char *name, snx_load_level lev
     free(buf);
     free(unit);
     h5_kind_free(&k);
-    return rc;
+    return rc ? snx_error_context("column \"%s\"", name) : 0;
 }
 
 /* "container.run_XXXXXXXX.name", the leaf's full name. */
@@ -642,6 +757,28 @@ static void row_full_name(const load_cols *lc, const char *run, const char *name
                           size_t size)
 {
     snprintf(full, size, "%s%s%s.%s", lc->container, *lc->container ? "." : "", run, name);
+}
+
+/* SNX_EFORMAT when the run group of a row is an HDF5 group that also holds the leaf
+ * (or a group of its name): one leaf stored twice. Run groups that hold only column
+ * leaves are not in the file, so the usual row costs one lookup. */
+static int in_file(const load_cols *lc, const char *run, const char *name)
+{
+    char *base = h5_path(lc->container), *rest = h5_path(name);
+    snx_buf b = {0};
+    int rc = base && rest ? 0 : SNX_ENOMEM;
+    if (!rc)
+        snx_buf_printf(&b, "%s%s%s", base, *base ? "/" : "", run);
+    if (!rc && b.data && h5_exists(lc->s->traj_g, b.data)) {
+        snx_buf_printf(&b, "/%s", rest);
+        if (h5_exists(lc->s->traj_g, b.data))
+            rc = snx_error(SNX_EFORMAT, "column \"%s\": \"%s\" is a column row and also an "
+                           "object in the file", name, b.data);
+    }
+    snx_buf_free(&b);
+    free(base);
+    free(rest);
+    return rc;
 }
 
 /* Puts one row into the tree: a new leaf, or the value into an existing one. The
@@ -661,6 +798,14 @@ static int load_row(load_cols *lc, snx_node *cnode, long row, const char *name,
     } else if (g) {
         leaf = snx_node_child_named(g, name);
     }
+    if (leaf && snx_node_kind_of(leaf) != kind) {
+        row_full_name(lc, run, name, full, sizeof full);
+        return snx_error(SNX_EFORMAT, "column \"%s\": \"%s\" is a column row and also a %s",
+                         name, full, snx_node_kind_of(leaf) == SNX_NODE_GROUP ? "group" : "leaf of another kind");
+    }
+    int rc = in_file(lc, run, name);
+    if (rc)
+        return rc;
     snx_value value = snx_none();
     /* Data only for new or empty leaves, or when overwriting. */
     if (v && (!leaf || lc->level == SNX_LOAD_OVERWRITE || snx_leaf_is_empty(leaf)))
@@ -706,6 +851,8 @@ static long load_column(h5s *s, hid_t cg, hid_t pg, const char *name, int match,
         found++;
         rc = load_row(lc, cnode, (long)(o.first + i), name, kind, v ? &v[i] : NULL, comment);
     }
+    if (rc < 0 && rc != SNX_ENOMEM)
+        rc = h5_format_error((int)rc, "loading the %s of \"%s\"", H5N_COLUMNS, lc->container);
     for (hsize_t i = 0; v && i < o.count; i++)
         snx_value_clear(&v[i]);
     free(v);
@@ -719,7 +866,7 @@ long h5_columns_load(h5s *s, snx_traj *traj, const char *container, snx_load_lev
 {
     if (level == SNX_LOAD_NOTHING)
         return 0;
-    load_cols lc = {traj, container, level, row};
+    load_cols lc = {s, traj, container, level, row};
     return for_columns(s, container, prefix, load_column, &lc);
 }
 

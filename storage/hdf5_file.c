@@ -4,6 +4,7 @@
 #include "hdf5_internal.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,22 @@ int h5_error(int code, const char *fmt, ...)
     if (*why)
         return snx_error(code, "%s: %s", what, why);
     return snx_error(code, "%s", what);
+}
+
+int h5_format_error(int rc, const char *fmt, ...)
+{
+    char what[512], msg[1536];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(msg, sizeof msg, "%s: %s", what, snx_errmsg());
+    /* What the file says that the tree cannot take (a wrong kind, a bad name, a unit
+     * that does not parse) is a damaged file; running out of memory, I/O errors,
+     * locked parameters and format versions stay what they are. */
+    int code = rc == SNX_ENOMEM || rc == SNX_EIO || rc == SNX_ELOCKED || rc == SNX_EVERSION
+                   ? rc : SNX_EFORMAT;
+    return snx_error(code, "%s", msg);
 }
 
 double h5_now(void)
@@ -210,6 +227,22 @@ static hid_t open_existing(h5s *s, hid_t fapl, int writable)
     return H5I_INVALID_HID;
 }
 
+/* A write beyond RLIMIT_FSIZE raises SIGXFSZ, whose default action kills the process
+ * without a word. Ignored, the write fails with EFBIG instead, which the journaling
+ * driver reports ("File too large") and the file keeps its last commit. A handler
+ * the program installed itself is left alone. */
+static void keep_sigxfsz_from_killing(void)
+{
+    struct sigaction old;
+    if (sigaction(SIGXFSZ, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
+        old.sa_handler == SIG_DFL) {
+        struct sigaction ign = {0};
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGXFSZ, &ign, NULL);
+    }
+}
+
 int h5_open(h5s *s, int writable)
 {
     if (s->file >= 0 && (s->writable || !writable))
@@ -217,6 +250,8 @@ int h5_open(h5s *s, int writable)
     if (h5_close(s)) /* a read-only handle cannot write: reopen */
         return snx_errcode();
     h5_quiet();
+    if (writable)
+        keep_sigxfsz_from_killing();
     int exists = access(s->filename, F_OK) == 0;
     if (!writable && !exists)
         return snx_error(SNX_EIO, "no file %s", s->filename);
@@ -289,8 +324,17 @@ int h5_close(h5s *s)
     if (left > 0 && !rc)
         rc = snx_error(SNX_EIO, "closing %s: %zd HDF5 objects are still open (a bug)",
                        s->filename, left);
-    if (H5Fclose(s->file) < 0 && !rc)
-        rc = h5_error(SNX_EIO, "cannot close %s", s->filename);
+    /* A handle whose write failed may fail to close the first time (libhdf5 still
+     * flushes its caches); the poisoned driver then takes every write in memory, and
+     * a second close succeeds. An id left open would be closed by libhdf5's exit
+     * handler, after snex forgot it. */
+    if (H5Fclose(s->file) < 0) {
+        if (!rc)
+            rc = h5_error(SNX_EIO, "cannot close %s", s->filename);
+        H5Eclear2(H5E_DEFAULT);
+        if (H5Iis_valid(s->file) > 0 && H5Fclose(s->file) < 0)
+            H5Eclear2(H5E_DEFAULT);
+    }
     s->file = H5I_INVALID_HID;
     s->writable = 0;
     for (size_t k = 0; k < s->n_pending; k++)

@@ -88,6 +88,10 @@ void h5_quiet(void);
 /* Sets an snx error whose message is fmt plus HDF5's own innermost explanation, and
  * clears HDF5's error stack. Returns code. */
 int h5_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* rc as an error about the file's contents: the message prefixed with fmt, and the
+ * code SNX_EFORMAT unless rc is SNX_ENOMEM, SNX_EIO, SNX_ELOCKED or SNX_EVERSION.
+ * Returns the code. */
+int h5_format_error(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double h5_now(void);
 /* Opens the file for reading or for writing (creating it and its folders). Reuses an
  * open handle when it allows the access. */
@@ -161,8 +165,13 @@ void h5_kind_free(h5_kind *k);
 void h5_pack(const h5_kind *k, const snx_value *values, size_t n, void *buf);
 /* Builds values from a packed buffer read with k->mtype; `unit` applies to all. */
 int h5_unpack(const h5_kind *k, const void *buf, size_t n, const char *unit, snx_value *out);
-/* The kind of a dataset's values from its type attribute and datatype. */
-int h5_kind_of_dataset(hid_t ds, int leading_axis, h5_kind *k);
+/* The kind of a dataset's values from its datatype, checked against its type and
+ * unit attributes (SNX_EFORMAT naming what disagrees); *unit (malloc'ed) is the
+ * unit the values were given in, or NULL. */
+int h5_kind_of_dataset(hid_t ds, int leading_axis, h5_kind *k, char **unit);
+/* SNX_EFORMAT unless `unit` parses as a unit whose dimension is `si` (when not
+ * NULL; si is the form snx_dim_format writes). */
+int h5_check_unit(const char *unit, const char *si);
 /* Creation properties for a dataset of `bytes` bytes and shape dims (rank ndim),
  * extendible along axis 0 when `extendible`. */
 hid_t h5_dcpl(const h5_filters *f, int ndim, const hsize_t *dims, size_t elem_size,
@@ -274,6 +283,10 @@ int h5_runs_add(h5s *s, snx_traj *traj, long idx, int completed);
 /* Rows for runs the table does not have yet (after a whole-trajectory store). */
 int h5_runs_add_missing(h5s *s, snx_traj *traj);
 int h5_runs_load(h5s *s, snx_traj *traj);
+/* SNX_EFORMAT unless the runs table and the explorations table agree with the
+ * loaded explored ranges: one row per run, run k in row k, one exploration column
+ * per explored parameter. */
+int h5_check_runs(h5s *s, snx_traj *traj);
 /* The explorations table: one column per explored parameter, one row per run. */
 int h5_store_explorations(h5s *s, snx_traj *traj);
 

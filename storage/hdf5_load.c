@@ -33,6 +33,29 @@ static int wanted(const char *name, const char *const *only, const char *const *
     return only ? h5_in_list(only, name) : !h5_in_list(except, name);
 }
 
+/* A leaf's HDF5 group holds datasets only: its items (a parameter's are `data` and
+ * `explored_data`). */
+static int check_item(hid_t g, const char *name, const H5L_info_t *info, snx_node_kind kind)
+{
+    H5O_info_t oi;
+    if (info->type != H5L_TYPE_HARD)
+        return snx_error(SNX_EFORMAT, "item \"%s\" is a link", name);
+    if (H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+        return h5_error(SNX_EFORMAT, "cannot read item \"%s\"", name);
+    if (oi.type != H5O_TYPE_DATASET)
+        return snx_error(SNX_EFORMAT, "item \"%s\" is not a dataset", name);
+    if (kind == SNX_NODE_PARAMETER && strcmp(name, H5N_DATA) != 0 && strcmp(name, H5N_RANGE) != 0)
+        return snx_error(SNX_EFORMAT, "a parameter has no item \"%s\" (only \"%s\" and \"%s\")",
+                         name, H5N_DATA, H5N_RANGE);
+    return 0;
+}
+
+static herr_t check_parameter_item(hid_t g, const char *name, const H5L_info_t *info, void *vctx)
+{
+    (void)vctx;
+    return check_item(g, name, info, SNX_NODE_PARAMETER) ? -1 : 0;
+}
+
 typedef struct items_ctx {
     snx_node *leaf;
     snx_load_level level;
@@ -44,6 +67,8 @@ static herr_t load_item(hid_t g, const char *name, const H5L_info_t *info, void 
 {
     items_ctx *c = vctx;
     (void)info;
+    if ((c->rc = check_item(g, name, info, SNX_NODE_RESULT)))
+        return -1;
     if (!wanted(name, c->only, c->except) ||
         (c->level < SNX_LOAD_OVERWRITE && snx_result_get(c->leaf, name)))
         return 0;
@@ -57,8 +82,13 @@ static herr_t load_item(hid_t g, const char *name, const H5L_info_t *info, void 
 static int load_parameter_data(hid_t g, snx_node *par, const char *const *only,
                                const char *const *except)
 {
+    if (h5_iterate(g, check_parameter_item, NULL) < 0)
+        return snx_errcode() ? snx_errcode() : h5_error(SNX_EFORMAT, "cannot list the items");
+    int has_data = H5Lexists(g, H5N_DATA, H5P_DEFAULT) > 0;
+    if (!has_data && H5Lexists(g, H5N_RANGE, H5P_DEFAULT) > 0)
+        return snx_error(SNX_EFORMAT, "an explored parameter without \"%s\"", H5N_DATA);
     int rc = 0;
-    if (wanted(H5N_DATA, only, except) && H5Lexists(g, H5N_DATA, H5P_DEFAULT) > 0) {
+    if (wanted(H5N_DATA, only, except) && has_data) {
         snx_value v;
         rc = h5_read_value(g, H5N_DATA, &v);
         if (!rc && !snx_traj_load_leaf(snx_node_traj(par), snx_node_full_name(par),
@@ -98,7 +128,7 @@ int h5_load_leaf_data(hid_t g, snx_node *leaf, snx_load_level level,
             c.rc = h5_error(SNX_EFORMAT, "cannot list the items");
         rc = c.rc;
     }
-    return rc ? snx_error_context("loading \"%s\"", snx_node_full_name(leaf)) : 0;
+    return rc ? h5_format_error(rc, "loading \"%s\"", snx_node_full_name(leaf)) : 0;
 }
 
 static int leaf_kind(hid_t g, snx_node_kind *kind)
@@ -178,26 +208,42 @@ static int remember_link(load_ctx *c, hid_t g, const char *name, const H5L_info_
     return rc;
 }
 
+/* A name the tree could not hold as one node: HDF5 names may contain '.', which
+ * would read as a path. */
+static int bad_name(const load_ctx *c, const char *name)
+{
+    if (*name && !strchr(name, '.'))
+        return 0;
+    return snx_error(SNX_EFORMAT, "\"%s%s%s\": an HDF5 name that is no node name", c->prefix,
+                     *c->prefix ? "/" : "", name);
+}
+
 static herr_t load_child(hid_t g, const char *name, const H5L_info_t *info, void *vctx)
 {
     load_ctx *c = vctx;
-    if (info->type == H5L_TYPE_SOFT)
-        c->rc = remember_link(c, g, name, info);
-    else if (c->level == SNX_LOAD_NOTHING)
+    int top = !*c->prefix;
+    if (info->type == H5L_TYPE_SOFT) {
+        c->rc = bad_name(c, name);
+        if (!c->rc)
+            c->rc = remember_link(c, g, name, info);
+    } else if (c->level == SNX_LOAD_NOTHING || (top && strcmp(name, H5N_OVERVIEW) == 0) ||
+               (top && c->skip_branches && is_branch(name))) {
         return 0;
-    else if (strcmp(name, H5N_COLUMNS) == 0)
-        c->rc = (int)h5_columns_load(c->s, c->traj, c->prefix, c->level, -1, NULL);
-    if (c->rc > 0)
-        c->rc = 0;
-    else if (strcmp(name, H5N_PRESENT) == 0 ||
-             (!*c->prefix && (strcmp(name, H5N_OVERVIEW) == 0 ||
-                              (c->skip_branches && is_branch(name)))))
-        return 0;
-    else if (info->type == H5L_TYPE_HARD) {
+    } else if (strcmp(name, H5N_PRESENT) == 0) { /* read with _columns */
+        if (H5Lexists(g, H5N_COLUMNS, H5P_DEFAULT) <= 0)
+            c->rc = snx_error(SNX_EFORMAT, "\"%s\" has %s flags but no %s", c->prefix,
+                              H5N_PRESENT, H5N_COLUMNS);
+    } else if (strcmp(name, H5N_COLUMNS) == 0) {
+        long n = h5_columns_load(c->s, c->traj, c->prefix, c->level, -1, NULL);
+        c->rc = n < 0 ? (int)n : 0;
+    } else if (info->type == H5L_TYPE_HARD && !(c->rc = bad_name(c, name))) {
         H5O_info_t oi;
         if (H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
             c->rc = h5_error(SNX_EFORMAT, "cannot read \"%s\"", name);
-        else if (oi.type == H5O_TYPE_GROUP) {
+        else if (oi.type != H5O_TYPE_GROUP)
+            c->rc = snx_error(SNX_EFORMAT, "\"%s%s%s\": a dataset in a group that is no leaf",
+                              c->prefix, *c->prefix ? "." : "", name);
+        else {
             char *full = h5_join(c->prefix, name);
             hid_t child = full ? H5Gopen2(g, name, H5P_DEFAULT) : -1;
             c->rc = child < 0 ? (full ? h5_error(SNX_EFORMAT, "cannot open \"%s\"", full)
@@ -216,11 +262,11 @@ static int load_group_rec(load_ctx *c, hid_t g, const char *full)
     snx_node_kind kind = SNX_NODE_GROUP;
     int is_leaf = leaf_kind(g, &kind);
     if (is_leaf < 0)
-        return is_leaf;
+        return h5_format_error(is_leaf, "loading \"%s\"", full);
     is_leaf = is_leaf == 0;
     snx_node *n = node_from_group(c->traj, g, full, is_leaf, kind);
     if (!n)
-        return snx_errcode();
+        return h5_format_error(snx_errcode(), "loading \"%s\"", full);
     snx_node_set_stored(n, 1);
     if (is_leaf)
         return h5_load_leaf_data(g, n, c->level, NULL, NULL);
@@ -321,6 +367,8 @@ static int load_missing_object(h5s *s, snx_traj *traj, const h5_place *p, const 
     int is_leaf = g >= 0 ? leaf_kind(g, &kind) : -1;
     snx_node *n = is_leaf >= 0 ? node_from_group(traj, g, full, is_leaf == 0, kind) : NULL;
     int rc = n ? 0 : snx_errcode() ? snx_errcode() : h5_error(SNX_EFORMAT, "cannot open \"%s\"", full);
+    if (rc && rc != SNX_ENOMEM)
+        rc = h5_format_error(rc, "loading \"%s\"", full);
     if (!rc && is_leaf == 0)
         rc = h5_load_leaf_data(g, n, SNX_LOAD_DATA, NULL, NULL);
     if (!rc)

@@ -156,6 +156,29 @@ static hsize_t table_length(h5s *s, const char *path)
     return n;
 }
 
+/* SNX_EFORMAT unless the compound dataset ds has exactly the members of `type`, each
+ * of the same class (HDF5 would fill a missing member with zeros). */
+static int same_fields(hid_t ds, hid_t type, const char *file, const char *what)
+{
+    hid_t ft = H5Dget_type(ds);
+    int n = H5Tget_nmembers(type), rc = 0;
+    if (ft < 0 || H5Tget_class(ft) != H5T_COMPOUND || H5Tget_nmembers(ft) != n)
+        rc = snx_error(SNX_EFORMAT, "%s: %s does not have the %d fields snex writes", file, what,
+                       n);
+    for (int m = 0; !rc && m < n; m++) {
+        char *name = H5Tget_member_name(type, (unsigned)m);
+        int at = name ? H5Tget_member_index(ft, name) : -1;
+        if (at < 0 || H5Tget_member_class(ft, (unsigned)at) != H5Tget_member_class(type, (unsigned)m))
+            rc = snx_error(SNX_EFORMAT, "%s: field \"%s\" of %s is missing or of another type",
+                           file, name ? name : "?", what);
+        H5free_memory(name);
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
 /* The runs table as stored (*n = 0 without one); free with free_runs_table. */
 static int read_runs_table(h5s *s, run_row **rows, hsize_t *n, hid_t *type, hid_t *space)
 {
@@ -167,11 +190,17 @@ static int read_runs_table(h5s *s, run_row **rows, hsize_t *n, hid_t *type, hid_
     hid_t ds = H5Dopen2(s->traj_g, RUNS_TABLE, H5P_DEFAULT);
     *type = row_type();
     *space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-    if (*space >= 0)
+    int rc = ds < 0 || *space < 0 || *type < 0 || H5Sget_simple_extent_ndims(*space) != 1
+                 ? h5_error(SNX_EFORMAT, "%s: the runs table %s is no 1-d dataset", s->filename,
+                            RUNS_TABLE)
+                 : same_fields(ds, *type, s->filename, RUNS_TABLE);
+    if (!rc)
         H5Sget_simple_extent_dims(*space, n, NULL);
-    int rc = !(*rows = snx_calloc(*n ? *n : 1, sizeof **rows)) ? SNX_ENOMEM : 0;
-    if (!rc && (*space < 0 || *type < 0 ||
-                (*n && H5Dread(ds, *type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *rows) < 0)))
+    if (!rc && *n > SIZE_MAX / sizeof **rows)
+        rc = snx_error(SNX_EFORMAT, "%s: the runs table is too long", s->filename);
+    if (!rc && !(*rows = snx_calloc(*n ? *n : 1, sizeof **rows)))
+        rc = SNX_ENOMEM;
+    if (!rc && *n && H5Dread(ds, *type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *rows) < 0)
         rc = h5_error(SNX_EFORMAT, "cannot read the runs table of %s", s->filename);
     if (ds >= 0)
         H5Dclose(ds);
@@ -424,5 +453,73 @@ int h5_store_explorations(h5s *s, snx_traj *traj)
     if (!rc)
         rc = write_explorations(s, traj, &e);
     exploration_free(&e);
+    return rc;
+}
+
+/* ---- consistency ------------------------------------------------------------------- */
+
+/* The explorations table lists exactly the explored parameters, one row per run. */
+static int check_explorations(h5s *s, snx_traj *traj)
+{
+    size_t n_pars = snx_traj_n_explored(traj), n_runs = snx_traj_n_runs(traj);
+    int there = h5_exists(s->traj_g, EXPLORATIONS_TABLE);
+    if (!there)
+        return n_pars ? snx_error(SNX_EFORMAT, "%s: %zu parameters are explored but there is no "
+                                  "%s", s->filename, n_pars, EXPLORATIONS_TABLE) : 0;
+    hid_t ds = H5Dopen2(s->traj_g, EXPLORATIONS_TABLE, H5P_DEFAULT);
+    hid_t ft = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
+    int members = ft >= 0 && H5Tget_class(ft) == H5T_COMPOUND ? H5Tget_nmembers(ft) : -1;
+    int rc = 0;
+    for (int m = 0; !rc && m < members; m++) {
+        char *name = H5Tget_member_name(ft, (unsigned)m);
+        snx_node *par = name ? h5_find_exact(traj, name) : NULL;
+        if (!par || snx_node_kind_of(par) != SNX_NODE_PARAMETER || !snx_par_is_explored(par))
+            rc = snx_error(SNX_EFORMAT, "%s: %s has a column for \"%s\", which is no explored "
+                           "parameter", s->filename, EXPLORATIONS_TABLE, name ? name : "?");
+        H5free_memory(name);
+    }
+    if (!rc)
+        rc = members != (int)n_pars || table_length(s, EXPLORATIONS_TABLE) != n_runs
+                 ? snx_error(SNX_EFORMAT, "%s: %s does not have one column per explored parameter "
+                             "(%zu) and one row per run (%zu)", s->filename, EXPLORATIONS_TABLE,
+                             n_pars, n_runs) : 0;
+    for (size_t p = 0; !rc && p < n_pars; p++) {
+        const char *name = snx_node_full_name(snx_traj_explored(traj, p));
+        if (H5Tget_member_index(ft, name) < 0)
+            rc = snx_error(SNX_EFORMAT, "%s: %s has no column for the explored parameter \"%s\"",
+                           s->filename, EXPLORATIONS_TABLE, name);
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
+int h5_check_runs(h5s *s, snx_traj *traj)
+{
+    size_t n_runs = snx_traj_n_runs(traj);
+    int explored = snx_traj_n_explored(traj) > 0;
+    int rc = check_explorations(s, traj);
+    if (rc)
+        return rc;
+    if (!h5_exists(s->traj_g, RUNS_TABLE))
+        return explored ? snx_error(SNX_EFORMAT, "%s: %zu runs are explored but there is no %s",
+                                    s->filename, n_runs, RUNS_TABLE) : 0;
+    run_row *rows;
+    hsize_t n;
+    hid_t type, space;
+    rc = read_runs_table(s, &rows, &n, &type, &space);
+    if (!rc && n != n_runs)
+        rc = snx_error(SNX_EFORMAT, "%s: %s has %llu rows for %zu runs (the explored ranges say)",
+                       s->filename, RUNS_TABLE, (unsigned long long)n, n_runs);
+    char name[SNX_RUN_NAME_BUF];
+    for (hsize_t k = 0; !rc && k < n; k++)
+        if (rows[k].name[0] && (rows[k].idx != (int64_t)k ||
+                                strncmp(rows[k].name, snx_run_name(name, (long)k), sizeof rows[k].name)))
+            rc = snx_error(SNX_EFORMAT, "%s: row %llu of %s is run %lld \"%.16s\"", s->filename,
+                           (unsigned long long)k, RUNS_TABLE, (long long)rows[k].idx, rows[k].name);
+    free_runs_table(rows, n, type, space);
     return rc;
 }

@@ -209,6 +209,8 @@ static int svc_load(void *self, snx_traj *traj, const snx_load_opts *o)
     }
     if (!rc)
         rc = load_branches(s, traj, o);
+    if (!rc && o->parameters >= SNX_LOAD_DATA)
+        rc = h5_check_runs(s, traj);
     if (!rc && !o->as_new && !o->without_run_information)
         rc = h5_runs_load(s, traj);
     if (!rc && !o->as_new)

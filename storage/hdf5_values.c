@@ -98,11 +98,54 @@ void h5_kind_free(h5_kind *k)
     k->mtype = H5I_INVALID_HID;
 }
 
+/* Whether a datatype is exactly the one snex writes for a value kind (a file whose
+ * dtype was changed is refused rather than converted: a float32 or an int32 would
+ * load as another value, a compound with other member names as garbage). */
+static bool dtype_is(hid_t t, snx_type type)
+{
+    H5T_class_t cls = H5Tget_class(t);
+    size_t size = H5Tget_size(t);
+    switch (type) {
+    case SNX_T_BOOL: {
+        int8_t f = -1, tr = -1;
+        return cls == H5T_ENUM && size == 1 && H5Tget_nmembers(t) == 2 &&
+               H5Tenum_valueof(t, "FALSE", &f) >= 0 && H5Tenum_valueof(t, "TRUE", &tr) >= 0 &&
+               f == 0 && tr == 1;
+    }
+    case SNX_T_INT:
+    case SNX_T_INT_ARRAY: return cls == H5T_INTEGER && size == 8 && H5Tget_sign(t) == H5T_SGN_2;
+    case SNX_T_DOUBLE:
+    case SNX_T_QUANTITY:
+    case SNX_T_DOUBLE_ARRAY: return cls == H5T_FLOAT && size == 8;
+    case SNX_T_STRING: return cls == H5T_STRING && H5Tis_variable_str(t) > 0;
+    case SNX_T_COMPLEX: {
+        if (cls != H5T_COMPOUND || H5Tget_nmembers(t) != 2)
+            return false;
+        bool ok = true;
+        for (unsigned m = 0; m < 2 && ok; m++) {
+            char *name = H5Tget_member_name(t, m);
+            hid_t mt = H5Tget_member_type(t, m);
+            ok = name && strcmp(name, m ? "i" : "r") == 0 && mt >= 0 &&
+                 dtype_is(mt, SNX_T_DOUBLE);
+            H5free_memory(name);
+            if (mt >= 0)
+                H5Tclose(mt);
+        }
+        H5Eclear2(H5E_DEFAULT);
+        return ok;
+    }
+    default: return false;
+    }
+}
+
 /* Recognises a kind from a datatype, the dataspace rank beyond the leading axis and
- * whether a unit is attached. */
-static int kind_infer(hid_t dtype, int rank, const hsize_t *dims, int has_unit, h5_kind *k)
+ * whether a unit is attached, and checks it against the type the `type` attribute
+ * declares (SNX_T_NONE: none, as in files written by others). */
+static int kind_infer(hid_t dtype, int rank, const hsize_t *dims, int has_unit,
+                      snx_type declared, h5_kind *k)
 {
     memset(k, 0, sizeof *k);
+    k->mtype = H5I_INVALID_HID;
     H5T_class_t cls = H5Tget_class(dtype);
     int scalar = rank == 0;
     switch (cls) {
@@ -117,9 +160,16 @@ static int kind_infer(hid_t dtype, int rank, const hsize_t *dims, int has_unit, 
     }
     int is_array = k->type == SNX_T_INT_ARRAY || k->type == SNX_T_DOUBLE_ARRAY;
     if (k->type == SNX_T_NONE || (!scalar && !is_array && k->type != SNX_T_TABLE) ||
-        rank > SNX_MAX_NDIM || (cls == H5T_COMPOUND && scalar && H5Tget_nmembers(dtype) != 2))
-        return snx_error(SNX_EFORMAT, "a datatype of class %d and rank %d is no snex value",
-                         (int)cls, rank);
+        (k->type == SNX_T_TABLE && rank != 1) || rank > SNX_MAX_NDIM ||
+        (k->type != SNX_T_TABLE && !dtype_is(dtype, k->type)))
+        return snx_error(SNX_EFORMAT, "a datatype of class %d, size %zu and rank %d is no "
+                         "snex value", (int)cls, H5Tget_size(dtype), rank);
+    if (declared != SNX_T_NONE && declared != k->type)
+        return snx_error(SNX_EFORMAT, "its type attribute says %s, but it holds a%s %s",
+                         snx_type_name(declared), k->type == SNX_T_INT ? "n" : "",
+                         snx_type_name(k->type));
+    if (has_unit && k->type != SNX_T_QUANTITY && k->type != SNX_T_DOUBLE_ARRAY)
+        return snx_error(SNX_EFORMAT, "a %s with a unit", snx_type_name(k->type));
     if (k->type == SNX_T_TABLE) {
         k->ndim = 1;
         k->shape[0] = dims[0];
@@ -131,6 +181,10 @@ static int kind_infer(hid_t dtype, int rank, const hsize_t *dims, int has_unit, 
     k->ndim = rank;
     for (int d = 0; d < rank; d++) {
         k->shape[d] = dims[d];
+        if (dims[d] && k->size > SIZE_MAX / 2 / dims[d]) {
+            h5_kind_free(k);
+            return snx_error(SNX_EFORMAT, "a shape too large for memory");
+        }
         k->size *= dims[d];
     }
     return 0;
@@ -390,12 +444,13 @@ static int read_table_column(hid_t ds, hid_t ftype, unsigned c, size_t n_rows, s
 {
     hid_t member = H5Tget_member_type(ftype, c);
     char *name = H5Tget_member_name(ftype, c);
-    H5T_class_t cls = member >= 0 ? H5Tget_class(member) : H5T_NO_CLASS;
+    snx_col_type type = member >= 0 ? column_type_of(member) : SNX_COL_INT;
+    static const snx_type as_value[] = {[SNX_COL_INT] = SNX_T_INT, [SNX_COL_DOUBLE] = SNX_T_DOUBLE,
+                                        [SNX_COL_BOOL] = SNX_T_BOOL, [SNX_COL_STRING] = SNX_T_STRING};
     int rc = 0;
-    if (cls != H5T_INTEGER && cls != H5T_FLOAT && cls != H5T_ENUM && cls != H5T_STRING)
-        rc = snx_error(SNX_EFORMAT, "table column \"%s\" has an unsupported type",
+    if (member < 0 || !name || !dtype_is(member, as_value[type]))
+        rc = snx_error(SNX_EFORMAT, "table column \"%s\" has a type snex does not write",
                        name ? name : "?");
-    snx_col_type type = rc ? SNX_COL_INT : column_type_of(member);
     size_t size = 0;
     hid_t mt = rc ? H5I_INVALID_HID : column_mtype(type, &size);
     hid_t one = mt >= 0 ? H5Tcreate(H5T_COMPOUND, size) : H5I_INVALID_HID;
@@ -473,30 +528,77 @@ char *h5_read_unit(hid_t obj)
     return u || snx_errcode() ? u : h5_read_str_attr(obj, H5N_UNIT);
 }
 
-/* Opens a dataset and recognises the kind of its values (skipping a leading axis of
- * length *n when `leading`). */
-static hid_t open_values(hid_t loc, const char *name, int leading, size_t *n, h5_kind *k,
-                         char **unit)
+int h5_check_unit(const char *unit, const char *si)
 {
-    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
-    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-    hid_t dtype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
+    snx_unit u;
+    char dim[64];
+    if (snx_unit_parse(unit, &u))
+        return snx_error(SNX_EFORMAT, "the unit \"%s\" is not a unit", unit);
+    snx_dim_format(u.dim, dim, sizeof dim);
+    if (si && strcmp(si, dim) != 0)
+        return snx_error(SNX_EFORMAT, "display_unit \"%s\" (%s) does not match unit \"%s\"",
+                         unit, dim, si);
+    return 0;
+}
+
+/* What the attributes of a value dataset say: the type it declares (SNX_T_NONE
+ * without a type attribute) and the unit it was given in (NULL without one; the
+ * display unit, which must agree with the SI unit). */
+static int value_attrs(hid_t ds, snx_type *declared, char **unit)
+{
+    *declared = SNX_T_NONE;
+    *unit = NULL;
+    char *type = h5_read_str_attr(ds, H5N_TYPE);
+    if (!type && snx_errcode())
+        return snx_errcode();
+    if (type && (*declared = snx_type_from_name(type)) == SNX_T_NONE) {
+        int rc = snx_error(SNX_EFORMAT, "unknown type \"%s\"", type);
+        free(type);
+        return rc;
+    }
+    free(type);
+    char *si = h5_read_str_attr(ds, H5N_UNIT);
+    int rc = !si && snx_errcode() ? snx_errcode() : 0;
+    char *display = rc ? NULL : h5_read_str_attr(ds, H5N_DISPLAY_UNIT);
+    if (!rc && !display && snx_errcode())
+        rc = snx_errcode();
+    if (!rc && (!si) != (!display))
+        rc = snx_error(SNX_EFORMAT, "a %s attribute without %s", si ? H5N_UNIT : H5N_DISPLAY_UNIT,
+                       si ? H5N_DISPLAY_UNIT : H5N_UNIT);
+    if (!rc && display)
+        rc = h5_check_unit(display, si);
+    free(si);
+    if (rc)
+        free(display);
+    else
+        *unit = display;
+    return rc;
+}
+
+/* The kind of a dataset's values (skipping a leading axis when `leading`, whose
+ * length goes to *n), checked against its attributes; *unit (malloc'ed) is its
+ * unit or NULL. */
+static int dataset_kind(hid_t ds, int leading, size_t *n, h5_kind *k, char **unit)
+{
+    hid_t space = H5Dget_space(ds), dtype = H5Dget_type(ds);
     int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
     hsize_t dims[SNX_MAX_NDIM + 1] = {0};
-    int rc = rank < 0 || rank > SNX_MAX_NDIM || rank < leading || dtype < 0 ? -1 : 0;
-    if (rc)
-        rc = h5_error(ds < 0 ? SNX_ENODATA : SNX_EFORMAT, "cannot read dataset \"%s\"", name);
-    else
-        H5Sget_simple_extent_dims(space, dims, NULL);
+    snx_type declared = SNX_T_NONE;
     *unit = NULL;
-    if (!rc && (*unit = h5_read_unit(ds)) == NULL && snx_errcode())
-        rc = snx_errcode();
-    if (!rc) {
+    k->mtype = H5I_INVALID_HID;
+    int rc = rank < 0 || dtype < 0 ? h5_error(SNX_EFORMAT, "an unreadable dataset")
+           : rank > SNX_MAX_NDIM + leading || rank < leading
+               ? snx_error(SNX_EFORMAT, "a dataset of rank %d (a %s has %s)", rank,
+                           leading ? "list of values" : "value", leading ? "1 to 9" : "0 to 8")
+               : 0;
+    if (!rc && H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        rc = h5_error(SNX_EFORMAT, "an unreadable dataspace");
+    if (!rc)
+        rc = value_attrs(ds, &declared, unit);
+    if (!rc)
+        rc = kind_infer(dtype, rank - leading, dims + leading, *unit != NULL, declared, k);
+    if (!rc && n)
         *n = leading ? (size_t)dims[0] : 1;
-        rc = kind_infer(dtype, rank - leading, dims + leading, *unit != NULL, k);
-        if (rc)
-            snx_error_context("dataset \"%s\"", name);
-    }
     if (dtype >= 0)
         H5Tclose(dtype);
     if (space >= 0)
@@ -504,11 +606,38 @@ static hid_t open_values(hid_t loc, const char *name, int leading, size_t *n, h5
     if (rc) {
         free(*unit);
         *unit = NULL;
-        if (ds >= 0)
-            H5Dclose(ds);
+    }
+    return rc;
+}
+
+int h5_kind_of_dataset(hid_t ds, int leading, h5_kind *k, char **unit)
+{
+    return dataset_kind(ds, leading, NULL, k, unit);
+}
+
+/* Opens a dataset and recognises the kind of its values (skipping a leading axis of
+ * length *n when `leading`). */
+static hid_t open_values(hid_t loc, const char *name, int leading, size_t *n, h5_kind *k,
+                         char **unit)
+{
+    H5O_info_t oi;
+    *unit = NULL;
+    if (H5Oget_info_by_name2(loc, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+        h5_error(SNX_ENODATA, "cannot read dataset \"%s\"", name);
         return H5I_INVALID_HID;
     }
-    return ds;
+    if (oi.type != H5O_TYPE_DATASET) {
+        snx_error(SNX_EFORMAT, "\"%s\" is not a dataset", name);
+        return H5I_INVALID_HID;
+    }
+    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
+    int rc = ds < 0 ? h5_error(SNX_EFORMAT, "cannot open dataset \"%s\"", name)
+                    : dataset_kind(ds, leading, n, k, unit);
+    if (rc && ds >= 0)
+        snx_error_context("dataset \"%s\"", name);
+    if (rc && ds >= 0)
+        H5Dclose(ds);
+    return rc ? H5I_INVALID_HID : ds;
 }
 
 /* Reads n values of kind k from an open dataset into out[0..n). */
@@ -619,7 +748,8 @@ static int apply_units(hid_t ds, const char *name, snx_value *v, size_t n)
     hid_t a = H5Aopen(ds, H5N_DISPLAY_UNITS, H5P_DEFAULT), st = h5_str_type();
     hid_t space = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
     int rc = !units ? SNX_ENOMEM : 0;
-    if (!rc && (space < 0 || H5Sget_simple_extent_npoints(space) != (hssize_t)n ||
+    if (!rc && (space < 0 || H5Sget_simple_extent_ndims(space) != 1 ||
+                H5Sget_simple_extent_npoints(space) != (hssize_t)n ||
                 H5Aread(a, st, units) < 0))
         rc = h5_error(SNX_EFORMAT, "\"%s\": unreadable units", name);
     for (size_t i = 0; !rc && i < n; i++) {
@@ -667,25 +797,6 @@ int h5_read_values(hid_t loc, const char *name, snx_value **out, size_t *n)
     }
     *out = v;
     return 0;
-}
-
-int h5_kind_of_dataset(hid_t ds, int leading, h5_kind *k)
-{
-    hid_t space = H5Dget_space(ds), dtype = H5Dget_type(ds);
-    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
-    hsize_t dims[SNX_MAX_NDIM + 1] = {0};
-    int rc = rank < leading || rank > SNX_MAX_NDIM || dtype < 0 ? -1 : 0;
-    if (rc)
-        rc = h5_error(SNX_EFORMAT, "an unreadable dataset");
-    else
-        H5Sget_simple_extent_dims(space, dims, NULL);
-    if (!rc)
-        rc = kind_infer(dtype, rank - leading, dims + leading, H5Aexists(ds, H5N_UNIT) > 0, k);
-    if (dtype >= 0)
-        H5Tclose(dtype);
-    if (space >= 0)
-        H5Sclose(space);
-    return rc;
 }
 
 /* ---- attributes ----------------------------------------------------------------------- */
@@ -737,8 +848,10 @@ int h5_read_attr(hid_t obj, const char *name, const char *unit, snx_value *out)
         rc = h5_error(SNX_EFORMAT, "cannot read attribute \"%s\"", name);
     else
         H5Sget_simple_extent_dims(space, dims, NULL);
+    if (!rc && unit)
+        rc = h5_check_unit(unit, NULL);
     if (!rc)
-        rc = kind_infer(dtype, rank, dims, unit != NULL, &k);
+        rc = kind_infer(dtype, rank, dims, unit != NULL, SNX_T_NONE, &k);
     if (!rc && k.type == SNX_T_TABLE)
         rc = snx_error(SNX_EFORMAT, "attribute \"%s\" is a table", name);
     void *buf = rc ? NULL : snx_malloc(k.size ? k.size : 1);
