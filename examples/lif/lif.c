@@ -247,7 +247,8 @@ static int neuron_postproc(snx_traj *traj, const snx_run_result *results, size_t
         size_t idx = (size_t)results[k].idx;
         size_t row = index_of(Is, (size_t)n_I, snx_value_double(snx_par_range_at(I, idx)));
         size_t col = index_of(refs, (size_t)n_ref, snx_value_double(snx_par_range_at(ref, idx)));
-        frame[row * (size_t)n_ref + col] = snx_value_double(&results[k].value);
+        if (row < (size_t)n_I && col < (size_t)n_ref) /* always: the labels are the ranges' */
+            frame[row * (size_t)n_ref + col] = snx_value_double(&results[k].value);
     }
     snx_node *res = NULL;
     if (!rc) {
