@@ -14,7 +14,8 @@
 #   make bench      deps + build + run every benchmark (prints BENCH lines)
 #   make faults     build + every tools/faults/*.sh (crashing runs, kill -9, full disks,
 #                   damaged files ...; docs/RELIABILITY.md), non-zero if any fails
-#   make install    PREFIX=/usr/local DESTDIR= : headers, libraries, snex.pc
+#   make install    PREFIX=/usr/local DESTDIR= : headers, libraries, snex.pc, docs and
+#                   the examples' sources (share/doc/snex)
 #   make uninstall  the same PREFIX and DESTDIR: removes what install put there
 
 PREFIX ?= /usr/local
@@ -196,6 +197,10 @@ faults: deps
 # its cache, which install does not update, or LD_LIBRARY_PATH.
 PC_RPATH = $(if $(filter /usr /usr/,$(PREFIX)),,-Wl$(,)-rpath$(,)$${libdir})
 , := ,
+# The docs, and the examples' sources to read and copy (share/doc/snex/examples).
+DOCDIR = $(PREFIX)/share/doc/snex
+DOC_FILES := README.md $(wildcard docs/*.md docs/*.png)
+EXAMPLE_FILES := $(wildcard $(addprefix examples/*/*.,c h py md))
 install: $(LIB_A) $(LIB_SO)
 	install -d $(DESTDIR)$(PREFIX)/include/snex $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 include/snex.h $(DESTDIR)$(PREFIX)/include/
@@ -206,6 +211,10 @@ install: $(LIB_A) $(LIB_SO)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsnex.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@RPATH@|$(PC_RPATH)|g' tools/snex.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/snex.pc
+	install -d $(DESTDIR)$(DOCDIR) $(addprefix $(DESTDIR)$(DOCDIR)/,$(sort $(dir $(EXAMPLE_FILES))))
+	install -m 644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+	$(foreach d,$(sort $(dir $(EXAMPLE_FILES))),\
+	  install -m 644 $(filter $(d)%,$(EXAMPLE_FILES)) $(DESTDIR)$(DOCDIR)/$(d) &&) true
 
 # Everything install put there (the snex command and its man page included); the
 # folders only when nothing else is left in them.
@@ -215,6 +224,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,libsnex.a libsnex.so $(SONAME) \
 	  libsnex.so.$(VERSION) pkgconfig/snex.pc)
 	rm -f $(DESTDIR)$(PREFIX)/bin/snex $(DESTDIR)$(PREFIX)/share/man/man1/snex.1
+	rm -rf $(DESTDIR)$(DOCDIR)
 	-rmdir $(DESTDIR)$(PREFIX)/include/snex 2>/dev/null
 
 clean:

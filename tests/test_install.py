@@ -4,7 +4,8 @@ Installs the build in $SNX_BUILD into a temporary prefix (make install PREFIX=<t
 DESTDIR=), then checks:
   - the shared library is libsnex.so.<version> with SONAME libsnex.so.<major>, and
     the links libsnex.so -> libsnex.so.<major> -> libsnex.so.<version>;
-  - headers (snex/version.h among them), libsnex.a and snex.pc are there;
+  - headers (snex/version.h among them), libsnex.a, snex.pc, and in share/doc/snex the
+    docs and the examples' sources are there;
   - a program written in a folder of its own, compiled with
     `pkg-config --cflags --libs snex` (PKG_CONFIG_PATH=<tmp>/lib/pkgconfig), needs
     libsnex.so.<major> and runs without LD_LIBRARY_PATH (snex.pc gives an rpath for
@@ -152,6 +153,9 @@ def main():
         check_library(os.path.join(prefix, "lib"), ver)
         for h in ("snex.h", "snex/version.h", "snex/sim.h", "snex/env.h"):
             assert os.path.isfile(os.path.join(prefix, "include", h)), h
+        for doc in ("README.md", "FORMAT.md", "examples/lif/lif.c", "examples/basics/basics.h",
+                    "examples/clusternet/clusternet.c"):
+            assert os.path.isfile(os.path.join(prefix, "share/doc/snex", doc)), doc
         outside = os.path.join(work, "elsewhere")
         os.mkdir(outside)
         run_outside(build_outside(prefix, outside), prefix, ver)
