@@ -281,20 +281,22 @@ static int64_t user_pos(const snx_synapses *s, int64_t k)
     return s->user_order ? s->user_order[k] : k;
 }
 
-/* Stores delays (seconds, CSR order) as whole steps. */
+/* Stores delays (seconds, CSR order) as whole steps; all or, on an error, none (a
+ * bad value must not leave the delays half written). */
 static int store_delays(snx_synapses *s, const double *sec)
 {
     int64_t n = s->csr.n_syn;
-    if (!s->delay && !(s->delay = snx_malloc((size_t)(n ? n : 1) * sizeof *s->delay)))
-        return SNX_ENOMEM;
     double dt = s->obj.net->dt;
     for (int64_t k = 0; k < n; k++) {
         double steps = floor(sec[k] / dt + 0.5);
         if (!(steps >= 0 && steps < INT32_MAX))
             return snx_error(SNX_EINVAL, "%s: delay %g s of synapse %lld is negative or too "
                                          "large", s->what, sec[k], (long long)user_pos(s, k));
-        s->delay[k] = (int32_t)steps;
     }
+    if (!s->delay && !(s->delay = snx_malloc((size_t)(n ? n : 1) * sizeof *s->delay)))
+        return SNX_ENOMEM;
+    for (int64_t k = 0; k < n; k++)
+        s->delay[k] = (int32_t)floor(sec[k] / dt + 0.5);
     return 0;
 }
 

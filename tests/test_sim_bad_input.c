@@ -282,7 +282,13 @@ static void test_synapses(void **state)
     BAD(snx_synapses_connect_all(s, NULL), SNX_ESTATE, "connected");
     BAD(snx_synapses_set_array(s, "w", (double[]){ 1 }, 1), SNX_EINVAL, "12");
     BAD(snx_synapses_init(s, "nothing", "1"), SNX_ENOTFOUND, "nothing");
+    /* a bad delay leaves the delays as they were (it used to leave them unset) */
     BAD(snx_synapses_init(s, "delay", "-2*ms"), SNX_EINVAL, "negative");
+    BAD(snx_synapses_init(s, "delay", "(i - 1)*ms"), SNX_EINVAL, "negative");
+    double delays[12];
+    assert_ok(snx_synapses_get_array(s, "delay", delays, 12));
+    for (int k = 0; k < 12; k++)
+        assert_true(delays[k] == 0);
     double out[3];
     BAD(snx_synapses_get_array(s, "w", out, 3), SNX_EINVAL, "12");
     assert_ok(snx_synapses_init(s, "w", "0.5"));
