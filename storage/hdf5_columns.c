@@ -686,6 +686,7 @@ static long for_columns(h5s *s, const char *container, const char *prefix, colum
 
 typedef struct load_cols {
     h5s *s;
+    snx_map *real_runs; /* run groups of the container that are HDF5 groups */
     snx_traj *traj;
     const char *container;
     snx_load_level level;
@@ -759,19 +760,45 @@ static void row_full_name(const load_cols *lc, const char *run, const char *name
     snprintf(full, size, "%s%s%s.%s", lc->container, *lc->container ? "." : "", run, name);
 }
 
+static herr_t collect_run(hid_t g, const char *name, const H5L_info_t *info, void *ctx)
+{
+    (void)g, (void)info;
+    return h5_run_index(name) >= 0 && snx_map_put(ctx, name, (void *)1) ? -1 : 0;
+}
+
+/* The names of the container's run groups that exist in the file (most hold only
+ * column leaves and do not), so that rows of the others cost no lookup. */
+static int real_run_groups(h5s *s, const char *container, snx_map **out)
+{
+    char *path = h5_path(container);
+    int rc = path && (*out = snx_map_new(NULL)) ? 0 : SNX_ENOMEM;
+    if (!rc && (*path ? h5_exists(s->traj_g, path) : 1)) {
+        hid_t g = H5Gopen2(s->traj_g, *path ? path : ".", H5P_DEFAULT);
+        if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_run, *out) < 0)
+            rc = snx_errcode() == SNX_ENOMEM ? SNX_ENOMEM
+                                             : h5_error(SNX_EFORMAT, "cannot list \"%s\"", container);
+        if (g >= 0)
+            H5Gclose(g);
+    }
+    free(path);
+    return rc;
+}
+
 /* SNX_EFORMAT when the run group of a row is an HDF5 group that also holds the leaf
  * (or a group of its name): one leaf stored twice. Run groups that hold only column
  * leaves are not in the file, so the usual row costs one lookup. */
 static int in_file(const load_cols *lc, const char *run, const char *name)
 {
+    if (!snx_map_has(lc->real_runs, run))
+        return 0;
     char *base = h5_path(lc->container), *rest = h5_path(name);
     snx_buf b = {0};
     int rc = base && rest ? 0 : SNX_ENOMEM;
-    if (!rc)
-        snx_buf_printf(&b, "%s%s%s", base, *base ? "/" : "", run);
-    if (!rc && b.data && h5_exists(lc->s->traj_g, b.data)) {
-        snx_buf_printf(&b, "/%s", rest);
-        if (h5_exists(lc->s->traj_g, b.data))
+    if (!rc) {
+        snx_buf_printf(&b, "%s%s%s/%s", base, *base ? "/" : "", run, rest);
+        if (!b.data)
+            rc = SNX_ENOMEM;
+        else if (h5_exists(lc->s->traj_g, b.data))
             rc = snx_error(SNX_EFORMAT, "column \"%s\": \"%s\" is a column row and also an "
                            "object in the file", name, b.data);
     }
@@ -866,8 +893,12 @@ long h5_columns_load(h5s *s, snx_traj *traj, const char *container, snx_load_lev
 {
     if (level == SNX_LOAD_NOTHING)
         return 0;
-    load_cols lc = {s, traj, container, level, row};
-    return for_columns(s, container, prefix, load_column, &lc);
+    load_cols lc = {s, NULL, traj, container, level, row};
+    long n = real_run_groups(s, container, &lc.real_runs);
+    if (n >= 0)
+        n = for_columns(s, container, prefix, load_column, &lc);
+    snx_map_free(lc.real_runs);
+    return n;
 }
 
 static long lookup_column(h5s *s, hid_t cg, hid_t pg, const char *name, int match, void *ctx)
