@@ -326,6 +326,23 @@ static void expect_queue(sim_event_queue *q, const int64_t *want, size_t n_want)
         assert_int_equal(ev[i], want[i]);
 }
 
+/* Empty rows into a fresh queue, whose slots have no storage yet: nothing is queued
+ * (UBSan flagged NULL + 0 here before: issue 12, defect 5). */
+static void test_queue_empty_rows(void **state)
+{
+    (void)state;
+    sim_csr c;
+    small_csr(&c);
+    sim_event_queue *q = sim_queue_new(3);
+    assert_non_null(q);
+    assert_ok(sim_queue_push_row(q, &c, 1, NULL, 2));
+    const int32_t spikes[] = { 1, 1 };
+    assert_ok(sim_queue_push_spikes(q, &c, spikes, 2, 1));
+    assert_int_equal(sim_queue_pending(q), 0);
+    sim_queue_free(q);
+    sim_csr_free(&c);
+}
+
 static void test_queue_order_and_contents(void **state)
 {
     (void)state;
@@ -494,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_copy_restore_bit_for_bit),
         cmocka_unit_test(test_grow_delay_keeps_pending),
         cmocka_unit_test(test_ring_errors),
+        cmocka_unit_test(test_queue_empty_rows),
         cmocka_unit_test(test_queue_order_and_contents),
         cmocka_unit_test(test_queue_reuses_storage),
         cmocka_unit_test(test_queue_copy_restore_grow),
