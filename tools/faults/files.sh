@@ -31,4 +31,7 @@ for p in /usr/bin/python3 $(command -v python3); do
     if "$p" -c 'import h5py' >/dev/null 2>&1; then PYTHON=$p; break; fi
 done
 [ -n "$PYTHON" ] || { echo "files.sh: no python3 with h5py (apt-get install python3-h5py)"; exit 1; }
-ASAN_OPTIONS=detect_leaks=1 "$PYTHON" "$ROOT/tools/faults/files_mutate.py" "$WORK" "$WORK/m" "$@"
+# libhdf5 itself leaks on some error paths of damaged files: its allocations are
+# not snex's (a leak of snex's own still fails the load).
+echo "leak:libhdf5" >"$WORK/lsan.supp"
+LSAN_OPTIONS="suppressions=$WORK/lsan.supp:print_suppressions=0" "$PYTHON" "$ROOT/tools/faults/files_mutate.py" "$WORK" "$WORK/m" "$@"
