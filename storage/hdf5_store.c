@@ -199,9 +199,11 @@ static int store_in_column(store_ctx *c, snx_node *leaf)
 {
     int stored = snx_node_is_stored(leaf);
     /* Its one item is on disk already (in its column, or in a group of its own):
-     * nothing new to add. This keeps re-storing 10^5 loaded runs cheap. */
+     * nothing new to add. This keeps re-storing 10^5 loaded runs cheap. A stored leaf
+     * loaded as a skeleton (empty) has nothing to add either: storing it would write
+     * an empty group beside its column row. */
     if (stored && c->opts->level < SNX_STORE_OVERWRITE && !c->opts->overwrite_items)
-        return h5_column_eligible(leaf) ? 0 : 1;
+        return h5_column_eligible(leaf) || snx_leaf_is_empty(leaf) ? 0 : 1;
     long row;
     char *container, *column;
     int rc = h5_column_place(leaf, &row, &container, &column);
