@@ -13,8 +13,7 @@
  *   5. the merge is recorded in config.merge, with the other's config.environment
  *      and config.merge records.
  * Both trajectories are worked on in memory: load the other with its data first.
- * Storing the result is the caller's (snx_traj_store_run per new run, then
- * snx_traj_store). Links are not merged: what they point to may not have come along. */
+ * Storing the result is the caller's (snx_traj_store: one commit). Links are not merged: what they point to may not have come along. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -436,8 +436,8 @@ typedef struct snx_merge_opts {
  * new run's path with comments and annotations, and so is their run information;
  * trajectory-level leaves traj lacks are copied too; links are not. With
  * remove_duplicates, a merge that would add nothing is SNX_EINVAL. opts may be NULL.
- * Returns the number of runs added. Storing is the caller's: snx_traj_store_run for
- * each new run, then snx_traj_store. */
+ * Returns the number of runs added. Storing is the caller's: snx_traj_store stores
+ * the grown ranges and the new runs in one commit. */
 SNX_API long snx_traj_merge(snx_traj *traj, snx_traj *other, const snx_merge_opts *opts);
 
 #endif

@@ -1,7 +1,7 @@
 /* The snex command: what its subcommands share.
  *
  * tools/snex/ is one program, one job per file: main.c dispatches to a subcommand
- * (ls.c, show.c, runs.c, export.c, plot.c); load.c opens a file and finds what a
+ * (ls.c, show.c, runs.c, export.c, plot.c, merge.c); load.c opens a file and finds what a
  * PATH names in it; format.c writes values for people (display units, array
  * summaries, tables); term.c knows about colour and error messages.
  *
@@ -31,6 +31,7 @@ int cmd_show(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* ---- term.c: messages and colour ---------------------------------------------- */
 

@@ -25,6 +25,8 @@ static const command commands[] = {
       "a result, a table, or one item of every run as columns" },
     { "plot", cmd_plot, "[-o OUT.png] [-x PARAM] [--var V] [--run N] FILE PATH",
       "a number across runs, a spike raster or state traces" },
+    { "merge", cmd_merge, "[-d] [--trial PARAM] [--ignore NAME]... OUT IN1 IN2...",
+      "the runs of IN2... appended to IN1's trajectory, in OUT" },
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
