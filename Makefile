@@ -10,10 +10,14 @@
 #   make check-layers  link each module's tests against that module and those below
 #   make asan       the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the suite under valgrind (memcheck, leak check)
-#   make run        deps + build + run the main example
+#   make run        deps + build what the main example needs (in parallel) + run it
+#   V=1             show the full compiler commands (default: one short line each)
 #   make bench      deps + build + run every benchmark (prints BENCH lines)
 #   make faults     build + every tools/faults/*.sh (crashing runs, kill -9, full disks,
 #                   damaged files ...; docs/RELIABILITY.md), non-zero if any fails
+#   make fuzz       the fuzz targets (tools/fuzz/) built with clang's libFuzzer in
+#                   build-fuzz, each run FUZZ_SECONDS (60) from its seed corpus;
+#                   non-zero on any crash (not part of CI: too long)
 #   make install    PREFIX=/usr/local DESTDIR= : headers, libraries, snex.pc, docs and
 #                   the examples' sources (share/doc/snex)
 #   make uninstall  the same PREFIX and DESTDIR: removes what install put there
@@ -31,6 +35,17 @@ LIBDIR = $(PREFIX)/lib
 MODULES := core sim network explore storage
 
 CC ?= cc
+# Parallel jobs for the builds the top-level targets start themselves.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Quiet by default: "  CC file" per step; V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1) $@"
+endif
+
 PKGS := hdf5 gsl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -43,6 +58,13 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -fPIC -fopenm
 LDLIBS += $(PKG_LIBS) -lm -fopenmp
 ifeq ($(SANITIZE),1)
 CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+# make fuzz's build (with CC=clang): coverage for libFuzzer, ASan and UBSan. The
+# instrumentation keeps clang from vectorising `omp simd` loops, which it reports.
+ifeq ($(SANITIZE),fuzz)
+CFLAGS += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+          -fno-sanitize-recover=all -Wno-pass-failed
 LDFLAGS += -fsanitize=address,undefined
 endif
 
@@ -65,7 +87,8 @@ EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples
 # A folder holding only plot programs has no program of its own.
 EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(if $(call example_src,$(d)),$(BUILD)/examples/$(d)/$(d)))
 
-.PHONY: all deps test asan valgrind run bench install uninstall clean check-tests check-layers faults
+.PHONY: all deps test asan valgrind run bench install uninstall clean check-tests check-layers faults \
+        fuzz fuzz-build
 all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN) $(PLOT_BIN)
 
 deps:
@@ -75,42 +98,49 @@ deps:
 # are a prerequisite, so a change of them rebuilds the library.
 $(BUILD)/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fvisibility=hidden -MMD -MP -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CC) $(CFLAGS) -fvisibility=hidden -MMD -MP -c $< -o $@
 
 # One prelinked object: a program that uses any of libsnex.a gets all of it, as with
 # libsnex.so, so that storage/'s registration of the default backend (a
 # constructor, storage/hdf5_env.c) is always there.
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) -r -nostdlib -o $(BUILD)/obj/libsnex.o $^
-	rm -f $@ && ar rcs $@ $(BUILD)/obj/libsnex.o
+	$(call say,AR)
+	$(Q)$(CC) -r -nostdlib -o $(BUILD)/obj/libsnex.o $^
+	$(Q)rm -f $@ && ar rcs $@ $(BUILD)/obj/libsnex.o
 
 $(LIB_SO_FILE): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call say,LD)
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The links as installed, so that programs built in the tree find the library by its
 # SONAME too.
 $(LIB_SO): $(LIB_SO_FILE)
-	ln -sf $(notdir $<) $(BUILD)/$(SONAME)
-	ln -sf $(SONAME) $@
+	$(Q)ln -sf $(notdir $<) $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
 
 # Programs of one source file: -MMD writes <program>.d (included at the end), so that
 # editing a header they include (tests/*_test.h ...) rebuilds them.
 $(BUILD)/tests/%: tests/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) -lcmocka $(LDLIBS)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) -lcmocka $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 $(BUILD)/examples/basics/%: examples/basics/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 $(PLOT_BIN): $(BUILD)/%: %.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PLOT_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) $(PLOT_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
 # A program of several files: gcc's -MMD would keep only the last file's list, so the
 # folder's own headers are prerequisites instead (public headers come with $(LIB_A)).
@@ -119,14 +149,16 @@ $(PLOT_BIN): $(BUILD)/%: %.c $(LIB_A)
 $(EXAMPLE_BIN): $(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /, ,$$*))) \
                      $$(wildcard examples/$$(firstword $$(subst /, ,$$*))/*.h) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
 # The snex command (tools/snex/, one program; its plots use PLplot like plotff's).
 SNEX_TOOL := $(BUILD)/tools/snex
 all: $(SNEX_TOOL)
 $(SNEX_TOOL): $(wildcard tools/snex/*.c tools/snex/*.h) examples/clusternet/pngplot.h $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
 install: install-snex
 .PHONY: install-snex
@@ -148,7 +180,7 @@ layer_obj = $(foreach m,$(1),$(filter $(BUILD)/obj/$(m)/%,$(LIB_OBJ)))
 LAYER_BIN := $(BUILD)/layers/core/test_core \
   $(patsubst tests/%.c,$(BUILD)/layers/sim/%,$(wildcard tests/test_sim_*.c)) \
   $(patsubst tests/%.c,$(BUILD)/layers/explore/%,$(wildcard tests/test_traj_*.c tests/test_env_*.c))
-LAYER_LINK = @mkdir -p $(dir $@) && $(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka
+LAYER_LINK = @mkdir -p $(dir $@) && $(if $(Q),echo "  LINK $@" &&) $(CC) $(CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $(filter %.c %.o,$^) -lcmocka
 
 $(BUILD)/layers/core/%: tests/%.c $(call layer_obj,core)
 	$(LAYER_LINK) -lm
@@ -165,9 +197,11 @@ check-layers: $(LAYER_BIN)
 	@echo "ok   check-layers ($(words $(LAYER_BIN)) test programs linked against their layers only)"
 
 test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all check-layers
 	@$(MAKE) --no-print-directory check-tests
 
 asan: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SANITIZE=1 all check-layers
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 check-tests
 
 valgrind: deps
@@ -176,21 +210,35 @@ valgrind: deps
 	  check-tests
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/examples/clusternet/clusternet \
+	  $(BUILD)/examples/clusternet/plotff
 	@tools/run-main-example.sh $(BUILD)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 # Every script runs, even after one failed; each says what it checks and exits non-zero
 # on a failure.
 faults: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@failed=""; for f in tools/faults/*.sh; do \
 	  echo "== $$f"; BUILD=$(BUILD) sh $$f || failed="$$failed $$f"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make faults: failed:$$failed"; exit 1; fi
+
+# The fuzz targets (tools/fuzz/fuzz_*.c, libFuzzer's main) and the seed writer
+# (tools/fuzz/seeds.c, its own main), built by clang in build-fuzz; tools/fuzz/run.sh
+# runs each target (docs/RELIABILITY.md, "Fuzzing").
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := $(patsubst tools/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz/*.c))
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=fuzz fuzz-build
+	@tools/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+fuzz-build: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: tools/fuzz/%.c tools/fuzz/fuzz.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(if $(filter fuzz_%,$*),-fsanitize=fuzzer) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 # snex.pc gives programs an rpath to the library's folder, except for the system
 # prefix /usr: ld.so finds libraries elsewhere (/usr/local/lib included) only through
@@ -228,6 +276,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/include/snex 2>/dev/null
 
 clean:
-	rm -rf build build-asan build-valgrind
+	rm -rf build build-asan build-valgrind build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(addsuffix .d,$(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(PLOT_BIN) $(LAYER_BIN))

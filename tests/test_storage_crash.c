@@ -152,7 +152,10 @@ static void kill_at_random(double commit_interval, int rounds)
         kill(pid, SIGKILL);
         int status;
         waitpid(pid, &status, 0);
-        assert_true(WIFSIGNALED(status)); /* killed, not failed */
+        if (!WIFSIGNALED(status)) /* killed, not failed: say how it ended instead */
+            print_error("the writer exited with %d after %ld us instead of being killed\n",
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -1, delay_us);
+        assert_true(WIFSIGNALED(status));
         struct stat st;
         journals += stat(FILE_NAME ".journal", &st) == 0 && st.st_size > 0;
         long n = check_file();
