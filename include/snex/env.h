@@ -66,6 +66,8 @@ typedef enum snx_log_level {
     SNX_LOG_OFF = 100,
 } snx_log_level;
 
+/* Writes one line (printf-style) at `level` to stderr and the log file, when the
+ * level is enabled; inside a run the line carries the run's name. Never fails. */
 SNX_API void snx_log(snx_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Whether a line of this level would be written anywhere. */
 SNX_API bool snx_log_enabled(snx_log_level level);
@@ -190,6 +192,7 @@ SNX_API snx_env *snx_env_new(const snx_env_opts *opts);
  * releases the storage file) and everything else. */
 SNX_API void snx_env_free(snx_env *env);
 
+/* The environment's trajectory (owned by the environment unless adopted). */
 SNX_API snx_traj *snx_env_traj(snx_env *env);
 /* Whether resume found the trajectory in the file: its parameters, exploration and
  * run information are loaded; do not add them again. */
@@ -231,7 +234,7 @@ typedef struct snx_run_result {
  * ends snx_env_run with it). */
 typedef int (*snx_postproc_fn)(snx_traj *traj, const snx_run_result *results, size_t n,
                                void *user_data);
-
+/* Adds a post-processing function (called in the order added); 0 or SNX_ENOMEM. */
 SNX_API int snx_env_add_postproc(snx_env *env, snx_postproc_fn postproc, void *user_data);
 
 /* Runs every run not yet completed, stores each as it arrives, post-processes, and
@@ -251,6 +254,8 @@ typedef struct snx_pipeline {
     void *postproc_data;
 } snx_pipeline;
 typedef int (*snx_pipeline_fn)(snx_traj *traj, void *user_data, snx_pipeline *out);
+/* Calls pipeline, then runs as snx_env_run with what it filled in (its error, or
+ * SNX_EINVAL when it gave no run function, ends here). */
 SNX_API int snx_env_pipeline(snx_env *env, snx_pipeline_fn pipeline, void *user_data);
 
 /* Re-executes run idx alone (in a child process, or in-process in single-process

@@ -64,6 +64,7 @@ typedef struct snx_subrun {
 /* The subruns still to come in a run, next first. Owned by the runner. */
 typedef struct snx_subruns snx_subruns;
 
+/* How many subruns are still to come (0 for NULL). */
 SNX_API size_t snx_subruns_count(const snx_subruns *list);
 /* The k-th upcoming subrun (0 = the next), or NULL when k is out of range. */
 SNX_API const snx_subrun *snx_subruns_at(const snx_subruns *list, size_t k);

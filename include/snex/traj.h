@@ -159,6 +159,8 @@ SNX_API snx_node *snx_node_parent(const snx_node *node);
 /* Name of the run_XXXXXXXX group this node hangs below, or "trajectory". */
 SNX_API const char *snx_node_run_branch(const snx_node *node);
 
+/* A node's comment ("" when none; owned by the node) and replacing it (copied; 0 or
+ * SNX_ENOMEM). */
 SNX_API const char *snx_node_comment(const snx_node *node);
 SNX_API int snx_node_set_comment(snx_node *node, const char *comment);
 
@@ -302,6 +304,8 @@ SNX_API int snx_leaf_empty(snx_node *leaf);
 /* ---- exploration ------------------------------------------------------------- */
 /* snx_ranges: parameter names → lists of values, what pypet passes as a dict. */
 typedef struct snx_ranges snx_ranges;
+/* An empty set of lists (NULL when out of memory); freed with snx_ranges_free
+ * (NULL is fine). */
 SNX_API snx_ranges *snx_ranges_new(void);
 SNX_API void snx_ranges_free(snx_ranges *r);
 /* The values are consumed (the array itself stays the caller's). */

@@ -22,8 +22,10 @@ typedef struct snx_unit {
     snx_dim dim;
 } snx_unit;
 
+/* All exponents 0. */
 SNX_API extern const snx_dim SNX_DIMENSIONLESS;
 
+/* Comparing and combining dimensions (exponents add, subtract, multiply). */
 SNX_API bool snx_dim_equal(snx_dim a, snx_dim b);
 SNX_API bool snx_dim_is_dimensionless(snx_dim d);
 SNX_API snx_dim snx_dim_mul(snx_dim a, snx_dim b);

@@ -25,6 +25,8 @@ typedef struct snx_buf {
     size_t len, cap;
 } snx_buf;
 
+/* Room for `extra` more bytes; appending bytes, a string, printf-style text (always
+ * NUL-terminated). Each returns 0 or SNX_ENOMEM, leaving the buffer as it was. */
 SNX_API int snx_buf_reserve(snx_buf *b, size_t extra);
 SNX_API int snx_buf_append(snx_buf *b, const void *data, size_t n);
 SNX_API int snx_buf_puts(snx_buf *b, const char *s);

@@ -129,6 +129,8 @@ SNX_API const snx_table *snx_value_table(const snx_value *v);              /* TA
 /* ---- tables: named columns of equal length ---------------------------------- */
 typedef enum { SNX_COL_INT, SNX_COL_DOUBLE, SNX_COL_STRING, SNX_COL_BOOL } snx_col_type;
 
+/* A table of n_rows rows and no columns yet (NULL when out of memory); freeing it
+ * (NULL is fine); a deep copy into *out (0 or SNX_ENOMEM). */
 SNX_API snx_table *snx_table_new(size_t n_rows);
 SNX_API void snx_table_free(snx_table *t);
 SNX_API int snx_table_copy(snx_table **out, const snx_table *t);
