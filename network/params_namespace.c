@@ -17,6 +17,7 @@
 /* State of the collecting pass: short name → parameter node. */
 typedef struct {
     snx_map *by_name;
+    snx_namespace *trial; /* names are tried here first: the engine refuses some (N, t) */
     int rc;
 } net_collect;
 
@@ -54,6 +55,9 @@ static int net_collect_leaf(snx_node *node, void *ctx)
                           "parameter \"%s\": its name \"%s\" is not an identifier (letters, "
                           "digits and '_', not starting with a digit)",
                           snx_node_full_name(node), name);
+    else if (snx_namespace_set(c->trial, name, 0.0, SNX_DIMENSIONLESS))
+        c->rc = snx_error_context("parameter \"%s\" cannot be an equation constant",
+                                  snx_node_full_name(node));
     else
         c->rc = snx_map_put(c->by_name, name, node);
     return c->rc;
@@ -86,9 +90,12 @@ long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const char *gro
     long run = snx_traj_run_idx(traj);
     snx_run_filter runs = { &run, 1 };
     snx_iter_opts it = { .no_links = 1, .predicate = snx_pred_runs, .predicate_ctx = &runs };
-    net_collect c = { snx_map_new(NULL), 0 };
-    if (!c.by_name)
+    net_collect c = { snx_map_new(NULL), snx_namespace_new(), 0 };
+    if (!c.by_name || !c.trial) {
+        snx_map_free(c.by_name);
+        snx_namespace_free(c.trial);
         return SNX_ENOMEM;
+    }
     int rc = snx_node_iter(start, &it, net_collect_leaf, &c);
     const char *name;
     void *par;
@@ -96,5 +103,6 @@ long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const char *gro
         rc = net_add_param(ns, par);
     long n = (long)snx_map_count(c.by_name);
     snx_map_free(c.by_name);
+    snx_namespace_free(c.trial);
     return rc ? rc : n;
 }

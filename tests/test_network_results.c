@@ -132,6 +132,14 @@ static void test_namespace_errors(void **state)
 
     assert_fails(snx_namespace_add_params(ns, t, "odd"), SNX_EINVAL, "\"2x\" is not an identifier");
     assert_errmsg_contains("parameters.odd.2x");
+    /* A name the engine reserves (N is a group's size) is refused naming the
+     * parameter, before anything is added. */
+    assert_non_null(snx_traj_add_parameter(t, "sized.N", snx_int(100), NULL));
+    assert_non_null(snx_traj_add_parameter(t, "sized.a", snx_int(1), NULL));
+    assert_fails(snx_namespace_add_params(ns, t, "sized"), SNX_ENAME,
+                 "parameter \"parameters.sized.N\" cannot be an equation constant");
+    assert_errmsg_contains("reserved");
+    assert_int_equal(snx_namespace_count(ns), 1);
     assert_fails(snx_namespace_add_params(ns, t, "nothing_here"), SNX_ENOTFOUND, "nothing_here");
     assert_fails(snx_namespace_add_params(ns, t, "model.e.tau"), SNX_ETYPE, "not a group");
     assert_fails(snx_namespace_add_params(NULL, t, "model"), SNX_EINVAL, "NULL namespace");

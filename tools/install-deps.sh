@@ -5,7 +5,7 @@ set -e
 # (examples/*/plot*.c).
 PACKAGES="build-essential pkg-config libhdf5-dev hdf5-tools libgsl-dev libcmocka-dev
           libplplot-dev plplot-driver-cairo
-          python3 python3-h5py python3-numpy python3-matplotlib valgrind"
+          python3 python3-h5py python3-numpy python3-matplotlib python3-pandas valgrind"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
