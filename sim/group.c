@@ -220,13 +220,13 @@ double *snx_group_var(snx_group *g, const char *var)
     return k < 0 ? NULL : g->root->arrays[k] + g->start;
 }
 
-int snx_group_set(snx_group *g, const char *var, double si_value)
+int snx_group_set(snx_group *g, const char *var, double value_si)
 {
     double *a = snx_group_var(g, var);
     if (!a)
         return snx_errcode();
     for (int32_t k = 0; k < g->n; k++)
-        a[k] = si_value;
+        a[k] = value_si;
     return 0;
 }
 

@@ -50,7 +50,7 @@ bool snx_namespace_valid_name(const char *name)
     return true;
 }
 
-int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim)
+int snx_namespace_set(snx_namespace *ns, const char *name, double value_si, snx_dim dim)
 {
     if (!ns)
         return snx_error(SNX_EINVAL, "snx_namespace_set: namespace is NULL");
@@ -67,7 +67,7 @@ int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_
     ns_entry *e = snx_malloc(sizeof *e);
     if (!e)
         return SNX_ENOMEM;
-    *e = (ns_entry){ si_value, dim };
+    *e = (ns_entry){ value_si, dim };
     if (snx_map_put(ns->map, name, e)) {
         free(e);
         return SNX_ENOMEM;
@@ -83,13 +83,13 @@ int snx_namespace_set_unit(snx_namespace *ns, const char *name, double value, co
     return snx_namespace_set(ns, name, value * u.scale, u.dim);
 }
 
-int snx_namespace_get(const snx_namespace *ns, const char *name, double *si_value, snx_dim *dim)
+int snx_namespace_get(const snx_namespace *ns, const char *name, double *value_si, snx_dim *dim)
 {
     const ns_entry *e = ns && name ? snx_map_get(ns->map, name) : NULL;
     if (!e)
         return SNX_ENOTFOUND;
-    if (si_value)
-        *si_value = e->value;
+    if (value_si)
+        *value_si = e->value;
     if (dim)
         *dim = e->dim;
     return 0;

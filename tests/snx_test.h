@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include <fcntl.h>
+#include <signal.h> /* before snex.h: its names must not clash with POSIX macros
+                       (sim.h's parameters were once named si_value, a <signal.h> macro) */
 #include <unistd.h>
 
 #include "snex.h"

@@ -68,16 +68,16 @@ SNX_API snx_namespace *snx_namespace_new(void);
 SNX_API void snx_namespace_free(snx_namespace *ns); /* NULL is fine */
 /* An independent copy of ns (NULL when out of memory), the caller's to free. */
 SNX_API snx_namespace *snx_namespace_copy(const snx_namespace *ns);
-/* name = si_value (in SI) with dimension dim; replaces an existing entry.
+/* name = value_si (in SI) with dimension dim; replaces an existing entry.
  * SNX_ENAME for a name that is not an identifier or is one of the engine's own (t, dt,
  * i, j, N, N_pre, N_post: they come first in resolution and would hide it), SNX_ENOMEM. */
-SNX_API int snx_namespace_set(snx_namespace *ns, const char *name, double si_value, snx_dim dim);
+SNX_API int snx_namespace_set(snx_namespace *ns, const char *name, double value_si, snx_dim dim);
 /* name = value * unit, e.g. ("tau_e", 15, "ms") stores 0.015 s. unit NULL or "1": plain.
  * As snx_namespace_set, plus SNX_EPARSE or SNX_ENOTFOUND for a unit that does not parse. */
 SNX_API int snx_namespace_set_unit(snx_namespace *ns, const char *name, double value,
                            const char *unit);
 /* Looks name up: 0, or SNX_ENOTFOUND (no message). Either output may be NULL. */
-SNX_API int snx_namespace_get(const snx_namespace *ns, const char *name, double *si_value,
+SNX_API int snx_namespace_get(const snx_namespace *ns, const char *name, double *value_si,
                       snx_dim *dim);
 SNX_API size_t snx_namespace_count(const snx_namespace *ns); /* entries; 0 for NULL */
 /* Iterates names in insertion order: for (size_t it = 0; snx_namespace_next(ns, &it, &n);)
@@ -220,7 +220,7 @@ SNX_API const char *snx_group_name(const snx_group *g); /* a view's: "g[a:b]" */
  * Errors: SNX_ENOTFOUND (no such variable; the message lists them), and for init the
  * expression's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND. */
 SNX_API int snx_group_init(snx_group *g, const char *var, const char *expr);
-SNX_API int snx_group_set(snx_group *g, const char *var, double si_value);
+SNX_API int snx_group_set(snx_group *g, const char *var, double value_si);
 /* Copies n values (n must be the size of g: SNX_EINVAL otherwise). */
 SNX_API int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
 /* The variable's array, the group's (its first element is neuron 0 of g; writable);

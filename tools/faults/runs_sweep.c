@@ -12,7 +12,7 @@
  * Prints one line per run ("run X ok" or "run X failed: why") and exits with 0 (all
  * completed), 1 (some failed), 3 (interrupted), or 2 (snx_env_new or the
  * environment failed: its message on stderr). */
-#include "snex.h" /* before <signal.h>, whose si_value macro would clash with sim.h */
+#include "snex.h"
 
 #include <signal.h>
 #include <stdio.h>
