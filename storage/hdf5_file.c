@@ -217,7 +217,9 @@ static hid_t open_existing(h5s *s, hid_t fapl, int writable)
     char why[256] = "";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, why);
     H5Eclear2(H5E_DEFAULT);
-    if (strstr(why, "in use by another process") || strstr(why, "cannot open"))
+    /* The journaling driver's own failures ("cannot write the journal of ...": opening
+     * for writing writes) are I/O errors, not damage. */
+    if (strstr(why, "in use by another process") || strstr(why, "cannot "))
         snx_error(SNX_EIO, "cannot open %s: %s", s->filename, why);
     else if (H5Fis_hdf5(s->filename) <= 0)
         snx_error(SNX_EFORMAT, "%s is not an HDF5 file", s->filename);
@@ -324,16 +326,18 @@ int h5_close(h5s *s)
     if (left > 0 && !rc)
         rc = snx_error(SNX_EIO, "closing %s: %zd HDF5 objects are still open (a bug)",
                        s->filename, left);
-    /* A handle whose write failed may fail to close the first time (libhdf5 still
-     * flushes its caches); the poisoned driver then takes every write in memory, and
-     * a second close succeeds. An id left open would be closed by libhdf5's exit
-     * handler, after snex forgot it. */
+    /* Closed once, never again: libhdf5 1.10 frees a file whose close failed but
+     * keeps its id, and a second close (or its exit handler) reads freed memory. The
+     * driver therefore lets the close succeed even on a full disk (the file keeps its
+     * last commit) and says afterwards what failed. */
+    h5_vfd_closing(s->file);
+    const char *why;
     if (H5Fclose(s->file) < 0) {
         if (!rc)
             rc = h5_error(SNX_EIO, "cannot close %s", s->filename);
         H5Eclear2(H5E_DEFAULT);
-        if (H5Iis_valid(s->file) > 0 && H5Fclose(s->file) < 0)
-            H5Eclear2(H5E_DEFAULT);
+    } else if ((why = h5_vfd_close_failure()) && !rc) {
+        rc = failed_before(s, why);
     }
     s->file = H5I_INVALID_HID;
     s->writable = 0;

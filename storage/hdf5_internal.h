@@ -134,6 +134,11 @@ int h5_vfd_set(hid_t fapl, int durable);
 /* Why a write to the open file failed, or NULL. After a failure the handle commits
  * nothing more (the file keeps its last commit) until it is closed and reopened. */
 const char *h5_vfd_failure(hid_t file);
+/* Call right before H5Fclose: from then on the driver's failures (a full disk at the
+ * last commit) no longer fail libhdf5's close (whose failure would leave a freed file
+ * behind an open id); h5_vfd_close_failure tells them afterwards, or NULL. */
+void h5_vfd_closing(hid_t file);
+const char *h5_vfd_close_failure(void);
 
 /* ---- hdf5_values.c --------------------------------------------------------------- */
 typedef struct h5_filters {

@@ -25,7 +25,14 @@
  * journal before the copy and of the file after it.)
  *
  * The on-disk format of the .hdf5 file is exactly what the sec2 driver writes; any
- * HDF5 reader opens it. The journal is only ever non-empty during a commit. */
+ * HDF5 reader opens it. The journal is only ever non-empty during a commit.
+ *
+ * A full disk: the first write, commit or truncation that fails "poisons" the handle.
+ * From then on nothing reaches the file (it keeps its last commit) and every callback
+ * succeeds in memory, so that libhdf5 can still flush its caches and close. Closing
+ * must not fail: libhdf5 1.10 frees a file whose close failed but keeps its id, and
+ * closing that id again (a retry, or libhdf5's exit handler) reads freed memory. So
+ * failures while closing are kept, not returned (h5_vfd_close_failure). */
 #include "hdf5_internal.h"
 
 #include <errno.h>
@@ -68,6 +75,8 @@ typedef struct jfile {
      * this handle commits nothing any more. Later writes are kept in memory only,
      * so that HDF5 can still read back what it wrote and close cleanly. */
     int poisoned;
+    int keep_journal;  /* a commit failed while copying: its journal redoes it */
+    int closing;       /* inside H5Fclose (h5_vfd_closing): failures are kept only */
     char failure[256]; /* why it was poisoned */
     haddr_t eoa, eof;
     haddr_t committed;   /* file length at the last commit */
@@ -94,6 +103,19 @@ static herr_t jfail(jfile *f, const char *what, int err)
              H5E_WRITEERROR, "%s %s: %s", what, f ? f->name : "file", strerror(err));
     return -1;
 }
+
+/* A write that failed: the handle is poisoned (see the top of the file). The failure
+ * is returned, except while closing. */
+static herr_t jpoison(jfile *f, const char *what, int err)
+{
+    f->poisoned = 1;
+    herr_t rc = jfail(f, what, err);
+    return f->closing ? 0 : rc;
+}
+
+/* Why the last file closed with a failure failed ("" if it did not): a close may not
+ * fail in libhdf5's eyes. The writer is one thread. */
+static char close_failure[256];
 
 /* ---- the page set ------------------------------------------------------------ */
 
@@ -349,13 +371,15 @@ static int commit(jfile *f)
         if (f->jfd >= 0 && ftruncate(f->jfd, 0)) {
             /* the journal is torn anyway: its checksum rejects it on open */
         }
-        return jfail(f, "cannot write the journal of", err);
+        return jpoison(f, "cannot write the journal of", err);
     }
     err = journal_apply(f);
-    if (err)
-        return jfail(f, "cannot write", err); /* the journal redoes it on next open */
+    if (err) { /* the journal redoes it on next open */
+        f->keep_journal = 1;
+        return jpoison(f, "cannot write", err);
+    }
     if (ftruncate(f->jfd, 0))
-        return jfail(f, "cannot empty the journal of", errno);
+        return jpoison(f, "cannot empty the journal of", errno);
     commit_done(f);
     return 0;
 }
@@ -487,16 +511,18 @@ static H5FD_t *jopen(const char *name, unsigned flags, hid_t fapl, haddr_t maxad
     return &f->pub;
 }
 
+/* Never fails (see the top of the file): a failure is kept in close_failure. */
 static herr_t jclose(H5FD_t *file)
 {
     jfile *f = (jfile *)file;
-    herr_t rc = 0;
+    f->closing = 1;
     if (f->writable && f->recovered) {
-        rc = commit(f);
+        commit(f);
         /* Unless a commit is still to be redone from it, the journal goes. */
-        if ((rc == 0 || f->poisoned) && unlink(f->jname) && errno != ENOENT)
-            rc = jfail(f, "cannot remove the journal of", errno);
+        if (!f->keep_journal && unlink(f->jname) && errno != ENOENT)
+            jfail(f, "cannot remove the journal of", errno);
     }
+    snprintf(close_failure, sizeof close_failure, "%s", f->failure);
     if (f->jfd >= 0)
         close(f->jfd);
     close(f->fd);
@@ -504,7 +530,7 @@ static herr_t jclose(H5FD_t *file)
     free(f->name);
     free(f->jname);
     free(f);
-    return rc;
+    return 0;
 }
 
 static int jcmp(const H5FD_t *a, const H5FD_t *b)
@@ -674,17 +700,21 @@ static herr_t jwrite(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, si
     if (addr + size > f->eof)
         f->eof = addr + size;
     if (f->poisoned) /* nothing reaches the file any more */
-        return write_pages(f, addr, size, b, HADDR_MAX);
+        return write_pages(f, addr, size, b, HADDR_MAX) < 0 && !f->closing ? -1 : 0;
     if (addr < f->committed) {
         size_t below = addr + size <= f->committed ? size : (size_t)(f->committed - addr);
         if (write_pages(f, addr, below, b, f->committed) < 0)
-            return -1;
+            return f->closing ? 0 : -1;
         addr += below, b += below, size -= below;
     }
     if (size) {
         int err = pwrite_all(f->fd, b, size, (off_t)addr);
-        if (err)
-            return f->poisoned = 1, jfail(f, "cannot write", err);
+        if (err) {
+            herr_t rc = jpoison(f, "cannot write", err);
+            /* Kept in memory, so that libhdf5 reads back what it wrote. */
+            write_pages(f, addr, size, b, HADDR_MAX);
+            return rc;
+        }
     }
     return 0;
 }
@@ -716,8 +746,11 @@ static herr_t jtruncate(H5FD_t *file, hid_t dxpl, hbool_t closing)
         return 0;
     }
     if (f->eoa >= f->committed) {
-        if (ftruncate(f->fd, (off_t)f->eoa))
-            return f->poisoned = 1, jfail(f, "cannot set the length of", errno);
+        if (ftruncate(f->fd, (off_t)f->eoa)) {
+            herr_t rc = jpoison(f, "cannot set the length of", errno);
+            f->eof = f->eoa;
+            return rc;
+        }
         f->pending_len = HADDR_UNDEF;
     } else {
         f->pending_len = f->eoa;
@@ -776,15 +809,35 @@ static const H5FD_class_t jdriver = {
     .fl_map = H5FD_FLMAP_DICHOTOMY,
 };
 
-const char *h5_vfd_failure(hid_t file)
+/* The journaling driver's state of an open file, or NULL for another driver. */
+static jfile *jfile_of(hid_t file)
 {
     void *handle = NULL;
     if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || !handle) {
         H5Eclear2(H5E_DEFAULT);
         return NULL;
     }
-    const jfile *f = handle;
-    return f->pub.driver_id == jdriver_id && f->poisoned ? f->failure : NULL;
+    jfile *f = handle;
+    return f->pub.driver_id == jdriver_id ? f : NULL;
+}
+
+const char *h5_vfd_failure(hid_t file)
+{
+    const jfile *f = jfile_of(file);
+    return f && f->poisoned ? f->failure : NULL;
+}
+
+void h5_vfd_closing(hid_t file)
+{
+    jfile *f = jfile_of(file);
+    if (f)
+        f->closing = 1;
+    close_failure[0] = '\0';
+}
+
+const char *h5_vfd_close_failure(void)
+{
+    return close_failure[0] ? close_failure : NULL;
 }
 
 int h5_vfd_set(hid_t fapl, int durable)

@@ -234,6 +234,55 @@ static void test_full_disk(void **state)
     snx_traj_free(u);
 }
 
+/* A disk that fills up while the journal is written (a small tmpfs: the file's own
+ * writes fit, the journal's do not). Opening for writing fails with SNX_EIO (it was
+ * taken for a damaged file); a commit fails with the reason, the handle commits
+ * nothing more, and closing it neither fails twice nor leaves libhdf5 a freed file
+ * to close again at exit (it used to crash there, or in snex's second close). */
+static void test_full_disk_while_writing_the_journal(void **state)
+{
+    (void)state;
+    unlink(FILE_NAME);
+    snx_traj *t = snx_traj_new("journal", NULL);
+    assert_ok(snx_hdf5_attach(t, FILE_NAME, &(snx_hdf5_opts){ .keep_open = true }));
+    snx_node *before = snx_traj_add_result(t, "before", snx_int(42), "a comment");
+    assert_ok(snx_traj_store(t, NULL));
+
+    /* Rewriting what the file holds touches pages below its committed length only,
+     * which go to the journal first: a journal of one page is beyond 4 KB. */
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 4096;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    assert_ok(snx_node_set_comment(before, "another comment"));
+    int rc = snx_traj_store_node(t, before, &(snx_store_opts){ .level = SNX_STORE_OVERWRITE });
+    int closed = snx_hdf5_close(t), again = snx_hdf5_close(t);
+    /* Opening for writing writes too. */
+    snx_traj *u = snx_hdf5_load(FILE_NAME, NULL);
+    int reopened = snx_traj_store(u, NULL);
+    char reopen_msg[512];
+    snprintf(reopen_msg, sizeof reopen_msg, "%s", snx_errmsg());
+    snx_traj_free(u);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+
+    assert_int_equal(rc, SNX_EIO);
+    assert_int_equal(closed, SNX_EIO);
+    assert_int_equal(again, 0); /* closed once: nothing left to close */
+    assert_int_equal(reopened, SNX_EIO);
+    assert_non_null(strstr(reopen_msg, "cannot open " FILE_NAME));
+    assert_non_null(strstr(reopen_msg, "journal"));
+    assert_int_equal(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+
+    /* The file is at its last commit. */
+    u = st_load(FILE_NAME, NULL, SNX_LOAD_DATA, SNX_LOAD_DATA, SNX_LOAD_DATA);
+    assert_string_equal(snx_node_comment(snx_traj_get(u, "results.before")), "a comment");
+    snx_traj_free(u);
+    snx_traj_free(t);
+}
+
 static void test_locked_file(void **state)
 {
     (void)state;
@@ -298,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_unknown_format_version),
         cmocka_unit_test(test_same_name_twice),
         cmocka_unit_test(test_full_disk),
+        cmocka_unit_test(test_full_disk_while_writing_the_journal),
         cmocka_unit_test(test_locked_file),
         cmocka_unit_test(test_torn_journal_is_ignored),
         cmocka_unit_test(test_bad_arguments_and_reserved_names),

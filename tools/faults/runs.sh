@@ -12,8 +12,8 @@
 #                 equals the clean sweep's, and resuming to the end equals the clean sweep
 #   SIGINT        stops the sweep (exit 3), resume completes it, equal to the clean sweep
 #   full disk     RLIMIT_FSIZE (prlimit), and a 150 KB tmpfs when this user may mount
-#                 one: the sweep ends with an error, the file opens at its last commit,
-#                 resume (with room) equals the clean sweep
+#                 one: the writer ends with a message and exit 2 (not a signal), the
+#                 file opens at its last commit, resume (with room) equals the clean sweep
 #   read-only     an output folder that cannot be written is refused by snx_env_new
 # tools/faults/runs_compare.py (h5py) does the comparing. Exits non-zero on any failure.
 set -u
@@ -154,10 +154,14 @@ full_disk() {
         fail "$what: the sweep did not notice the full disk"
         return
     fi
-    why=$(grep -v '^run ' full.err | head -1 | cut -c1-160)
-    # A writer that dies of its full disk, not with a message, is issue 12's defect 4
-    # (storage/); the file must be intact either way.
-    [ $rc -gt 128 ] && why="killed by signal $((rc - 128)), not a clean exit: ${why}"
+    why=$(grep -v '^run ' full.err | tail -1 | cut -c1-200)
+    # The writer must end with a message and a clean exit, not die of SIGXFSZ (153)
+    # or crash closing the file (139); the file must be intact either way.
+    if [ $rc -gt 128 ]; then
+        fail "$what: the writer was killed by signal $((rc - 128)) instead of exiting with a message ($why)"
+    elif [ -z "$why" ]; then
+        fail "$what: exit $rc without a message"
+    fi
     out=$(compare "$f" clean.hdf5 2>&1) || { fail "$what: file after the full disk: $out"; return; }
     ok "$what: exit $rc ($why); the file opens at $out"
     cp "$f" room.hdf5 # resume where there is room
