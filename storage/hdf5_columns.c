@@ -255,7 +255,7 @@ static hid_t create_column_dataset(hid_t loc, const char *name, hid_t mtype, siz
 {
     hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED};
     hid_t space = H5Screate_simple(1, dims, maxdims);
-    hid_t dcpl = h5_dcpl(f, 1, dims, size, 1);
+    hid_t dcpl = h5_dcpl(f, mtype, 1, dims, size, 1);
     hid_t ds = space >= 0 && dcpl >= 0
                    ? H5Dcreate2(loc, name, mtype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                    : H5I_INVALID_HID;

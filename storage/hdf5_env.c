@@ -19,6 +19,7 @@ static snx_hdf5_opts env_hdf5_opts(const snx_env_opts *opts)
         return (snx_hdf5_opts){ 0 };
     return (snx_hdf5_opts){ .overwrite_file = opts->overwrite,
                             .complevel = opts->compression,
+                            .no_fletcher32 = opts->no_fletcher32,
                             .commit_interval = opts->commit_interval };
 }
 

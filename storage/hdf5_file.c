@@ -510,7 +510,7 @@ static int write_traj_attrs(h5s *s, hid_t g, snx_traj *traj)
     if (!rc)
         rc = h5_write_long_attr(g, "hdf5_shuffle", !s->opts.no_shuffle);
     if (!rc)
-        rc = h5_write_long_attr(g, "hdf5_fletcher32", s->opts.fletcher32);
+        rc = h5_write_long_attr(g, "hdf5_fletcher32", !s->opts.no_fletcher32);
     return rc;
 }
 

@@ -177,9 +177,9 @@ int h5_kind_of_dataset(hid_t ds, int leading_axis, h5_kind *k, char **unit);
 /* SNX_EFORMAT unless `unit` parses as a unit whose dimension is `si` (when not
  * NULL; si is the form snx_dim_format writes). */
 int h5_check_unit(const char *unit, const char *si);
-/* Creation properties for a dataset of `bytes` bytes and shape dims (rank ndim),
- * extendible along axis 0 when `extendible`. */
-hid_t h5_dcpl(const h5_filters *f, int ndim, const hsize_t *dims, size_t elem_size,
+/* Creation properties for a dataset of `type` with elements of elem_size bytes and
+ * shape dims (rank ndim), extendible along axis 0 when `extendible`. */
+hid_t h5_dcpl(const h5_filters *f, hid_t type, int ndim, const hsize_t *dims, size_t elem_size,
               int extendible);
 
 /* Attributes. */

@@ -274,7 +274,7 @@ static hid_t open_runs_table(h5s *s, hid_t type)
     hsize_t dims[1] = {0}, maxdims[1] = {H5S_UNLIMITED};
     h5_filters f = h5_filters_of(s);
     hid_t space = H5Screate_simple(1, dims, maxdims);
-    hid_t dcpl = h5_dcpl(&f, 1, dims, sizeof(run_row), 1);
+    hid_t dcpl = h5_dcpl(&f, type, 1, dims, sizeof(run_row), 1);
     hid_t ds = H5Dcreate2(og, "runs", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
     H5Sclose(space);
@@ -413,7 +413,7 @@ static int write_explorations(h5s *s, snx_traj *traj, exploration *e)
     h5_filters f = h5_filters_of(s);
     hid_t og = h5_ensure_group(s->traj_g, H5N_OVERVIEW);
     hid_t space = H5Screate_simple(1, dims, NULL), uspace = H5Screate_simple(1, udims, NULL);
-    hid_t dcpl = h5_dcpl(&f, 1, dims, e->row_size, 0), st = h5_str_type();
+    hid_t dcpl = h5_dcpl(&f, e->type, 1, dims, e->row_size, 0), st = h5_str_type();
     hid_t ds = og >= 0 ? H5Dcreate2(og, "explorations", e->type, space, H5P_DEFAULT, dcpl,
                                     H5P_DEFAULT)
                        : H5I_INVALID_HID;

@@ -379,7 +379,7 @@ static void adopt_settings(h5s *s)
     if (h5_read_long_attr(s->traj_g, "hdf5_shuffle", &v) == 0)
         s->opts.no_shuffle = v == 0;
     if (h5_read_long_attr(s->traj_g, "hdf5_fletcher32", &v) == 0)
-        s->opts.fletcher32 = v != 0;
+        s->opts.no_fletcher32 = v == 0;
     snx_error_clear();
 }
 

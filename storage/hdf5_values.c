@@ -271,7 +271,7 @@ static const char *unit_of(const snx_value *v)
 
 /* ---- dataset creation --------------------------------------------------------------- */
 
-hid_t h5_dcpl(const h5_filters *f, int ndim, const hsize_t *dims, size_t elem_size,
+hid_t h5_dcpl(const h5_filters *f, hid_t type, int ndim, const hsize_t *dims, size_t elem_size,
               int extendible)
 {
     hid_t p = H5Pcreate(H5P_DATASET_CREATE);
@@ -280,7 +280,11 @@ hid_t h5_dcpl(const h5_filters *f, int ndim, const hsize_t *dims, size_t elem_si
     size_t bytes = elem_size;
     for (int d = 0; d < ndim; d++)
         bytes *= dims[d];
-    int filtered = f->complevel > 0 || f->fletcher32;
+    /* libhdf5 refuses fletcher32 (a mandatory filter) on a dataset of variable-length
+     * strings, whose contents live in the global heap anyway, out of its reach. */
+    int checksum = f->fletcher32 && H5Tis_variable_str(type) <= 0 &&
+                   H5Tget_class(type) != H5T_VLEN;
+    int filtered = f->complevel > 0 || checksum;
     herr_t rc = 0;
     if (!extendible && bytes <= H5_SMALL_BYTES) {
         rc = H5Pset_layout(p, H5D_COMPACT); /* in the object header: no extra block */
@@ -309,7 +313,7 @@ hid_t h5_dcpl(const h5_filters *f, int ndim, const hsize_t *dims, size_t elem_si
             rc = H5Pset_shuffle(p);
         if (rc >= 0 && f->complevel > 0)
             rc = H5Pset_deflate(p, (unsigned)f->complevel);
-        if (rc >= 0 && f->fletcher32)
+        if (rc >= 0 && checksum)
             rc = H5Pset_fletcher32(p);
     }
     if (rc < 0) {
@@ -336,7 +340,7 @@ static int write_dataset(hid_t loc, const char *name, hid_t mtype, size_t elem_s
                          const h5_filters *f)
 {
     hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
-    hid_t dcpl = h5_dcpl(f, rank, dims, elem_size, 0);
+    hid_t dcpl = h5_dcpl(f, mtype, rank, dims, elem_size, 0);
     hid_t ds = space >= 0 && dcpl >= 0
                    ? H5Dcreate2(loc, name, mtype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                    : H5I_INVALID_HID;
@@ -498,7 +502,7 @@ static int read_table(hid_t ds, size_t n_rows, snx_value *out)
 
 h5_filters h5_filters_of(const h5s *s)
 {
-    return (h5_filters){s->opts.complevel, !s->opts.no_shuffle, s->opts.fletcher32};
+    return (h5_filters){s->opts.complevel, !s->opts.no_shuffle, !s->opts.no_fletcher32};
 }
 
 int h5_write_value(hid_t loc, const char *name, const snx_value *v, const h5_filters *f)

@@ -504,11 +504,12 @@ static void test_expansion_is_stored(void **state)
 
 /* ---- compression -------------------------------------------------------------------- */
 
-static long complevel_in_file(const char *file)
+/* A filter setting the trajectory "sweep" of the file records (hdf5_complevel,
+ * hdf5_fletcher32), or -1. */
+static long setting_in_file(const char *file, const char *attr)
 {
     hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-    hid_t a = f >= 0 ? H5Aopen_by_name(f, "sweep", "hdf5_complevel", H5P_DEFAULT, H5P_DEFAULT)
-                     : -1;
+    hid_t a = f >= 0 ? H5Aopen_by_name(f, "sweep", attr, H5P_DEFAULT, H5P_DEFAULT) : -1;
     long level = -1;
     if (a < 0 || H5Aread(a, H5T_NATIVE_LONG, &level) < 0)
         level = -1;
@@ -519,7 +520,8 @@ static long complevel_in_file(const char *file)
     return level;
 }
 
-/* opts.compression reaches the file: 9, none (-1), or the default (4). */
+/* opts.compression reaches the file: 9, none (-1), or the default (4); so does
+ * opts.no_fletcher32 (checksums by default). */
 static void test_compression_option(void **state)
 {
     (void)state;
@@ -529,10 +531,12 @@ static void test_compression_option(void **state)
         unlink("compressed.hdf5");
         snx_env_opts o = env_opts("compressed.hdf5", 2);
         o.compression = option[k];
+        o.no_fletcher32 = k == 1;
         snx_env *env = new_env(o);
         assert_ok(snx_env_run(env, run, NULL));
         snx_env_free(env);
-        assert_int_equal(complevel_in_file("compressed.hdf5"), expected[k]);
+        assert_int_equal(setting_in_file("compressed.hdf5", "hdf5_complevel"), expected[k]);
+        assert_int_equal(setting_in_file("compressed.hdf5", "hdf5_fletcher32"), k != 1);
     }
 }
 

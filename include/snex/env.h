@@ -136,6 +136,8 @@ typedef struct snx_env_opts {
                                "dir/" puts it in dir */
     bool overwrite;         /* replace an existing file */
     int compression;        /* 0: the backend's default; 1-9: zlib level; -1: none */
+    bool no_fletcher32;     /* HDF5: no checksums (default: fletcher32 on every chunk;
+                               snx_hdf5_opts) */
     bool resume;            /* continue the trajectory stored in the file, if any
                                (add_time is then ignored); also SNX_RESUME=1 */
     double commit_interval; /* seconds between commits of stored runs (0: the

@@ -41,7 +41,10 @@ typedef struct snx_hdf5_opts {
     int complevel;          /* zlib level 1-9 for arrays, tables and columns;
                                0: the default (4); -1: no compression */
     bool no_shuffle;        /* no byte shuffle before zlib (default: shuffle) */
-    bool fletcher32;        /* checksum every chunk */
+    bool no_fletcher32;     /* no checksums (default: HDF5's fletcher32 filter on every
+                               chunk of a chunked dataset, so that a damaged chunk is an
+                               error when read, not changed data; it costs well under
+                               1 % of a sweep, docs/PERFORMANCE.md) */
     bool keep_open;         /* keep the file open between operations */
     bool durable;           /* fsync at every commit: survive power loss too */
     double commit_interval; /* while storing runs, seconds between commits; 0: the
@@ -86,9 +89,10 @@ SNX_API const char *snx_hdf5_filename(const snx_traj *traj);
 
 /* The Environment's backend for HDF5 files: snx_env_opts.filename goes through
  * snx_hdf5_path, .overwrite replaces the file, .compression sets the zlib level
- * (-1: none), and resume loads parameters and run information but no results.
- * Registered as the Environment's default (snx_env_set_default_storage) when the
- * program starts, in every program linked with libsnex. */
+ * (-1: none), .no_fletcher32 turns the checksums off, and resume loads parameters
+ * and run information but no results. Registered as the Environment's default
+ * (snx_env_set_default_storage) when the program starts, in every program linked
+ * with libsnex. */
 SNX_API extern const snx_env_storage snx_env_hdf5_storage;
 
 #endif

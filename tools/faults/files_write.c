@@ -6,7 +6,7 @@
  * quantity, string) and as run groups, comments, annotations (a quantity's too),
  * soft links, and the runs and explorations tables.
  *
- *     files_write FILE [fletcher32: 0|1]                  exit 0 or 1 with a message */
+ *     files_write FILE [fletcher32: 0|1 (default)]        exit 0 or 1 with a message */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,13 +140,13 @@ static int add_run(snx_traj *t, long i)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: files_write FILE [fletcher32 0|1]\n");
+        fprintf(stderr, "usage: files_write FILE [fletcher32 0|1 (default)]\n");
         return 2;
     }
     snx_traj *t = snx_traj_new("every_type", NULL);
     CHECK(t, "new");
     CHECK_OK(snx_node_set_comment(snx_traj_root(t), "a file with every value type"), "comment");
-    snx_hdf5_opts o = {.overwrite_file = true, .fletcher32 = argc > 2 && atoi(argv[2]) != 0};
+    snx_hdf5_opts o = {.overwrite_file = true, .no_fletcher32 = argc > 2 && atoi(argv[2]) == 0};
     CHECK_OK(snx_hdf5_attach(t, argv[1], &o), "attach");
     if (add_parameters(t) || add_results(t))
         return 1;
