@@ -229,16 +229,18 @@ faults: deps
 
 # The fuzz targets (tools/fuzz/fuzz_*.c, libFuzzer's main) and the seed writer
 # (tools/fuzz/seeds.c, its own main), built by clang in build-fuzz; tools/fuzz/run.sh
-# runs each target (docs/RELIABILITY.md, "Fuzzing").
+# runs each target (docs/RELIABILITY.md, "Fuzzing"). make faults replays the seed
+# corpora without clang (tools/faults/fuzz_seeds.sh, with tools/fuzz/replay.c).
 FUZZ_SECONDS ?= 60
-FUZZ_BIN := $(patsubst tools/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz/*.c))
+FUZZ_BIN := $(patsubst tools/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz/fuzz_*.c tools/fuzz/seeds.c))
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=fuzz fuzz-build
 	@tools/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 fuzz-build: $(FUZZ_BIN)
 $(BUILD)/fuzz/%: tools/fuzz/%.c tools/fuzz/fuzz.h $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(if $(filter fuzz_%,$*),-fsanitize=fuzzer) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) $(if $(filter fuzz_%,$*),-fsanitize=fuzzer) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 # snex.pc gives programs an rpath to the library's folder, except for the system
 # prefix /usr: ld.so finds libraries elsewhere (/usr/local/lib included) only through
