@@ -625,7 +625,7 @@ static int open_groups(h5s *s, const char *container, hid_t *cg, hid_t *pg)
             *pg = H5Gopen2(s->traj_g, p.data, H5P_DEFAULT);
             if (*cg < 0 || *pg < 0)
                 rc = h5_error(SNX_EFORMAT, "cannot open the columns \"%s\"", b.data);
-            else if (H5Literate(*pg, H5_INDEX_NAME, H5_ITER_INC, NULL, flags_without_column,
+            else if (H5Literate(*pg, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, flags_without_column,
                                 cg) < 0)
                 rc = snx_errcode() ? snx_errcode()
                                    : h5_error(SNX_EFORMAT, "cannot list \"%s\"", p.data);
@@ -774,7 +774,7 @@ static int real_run_groups(h5s *s, const char *container, snx_map **out)
     int rc = path && (*out = snx_map_new(NULL)) ? 0 : SNX_ENOMEM;
     if (!rc && (*path ? h5_exists(s->traj_g, path) : 1)) {
         hid_t g = H5Gopen2(s->traj_g, *path ? path : ".", H5P_DEFAULT);
-        if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_run, *out) < 0)
+        if (g < 0 || H5Literate(g, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, collect_run, *out) < 0)
             rc = snx_errcode() == SNX_ENOMEM ? SNX_ENOMEM
                                              : h5_error(SNX_EFORMAT, "cannot list \"%s\"", container);
         if (g >= 0)

@@ -116,7 +116,8 @@ int h5_open_traj(h5s *s, const char *name);
 /* The index to iterate a group's links (attributes when `attributes`) by: creation
  * order when the group records it, else names. */
 H5_index_t h5_order(hid_t g, int attributes);
-/* H5Literate over a group's links, in creation order when the group records it. */
+/* H5Literate over a group's links, in creation order when the group records it, else
+ * by name. Order-free walks of a group use H5_ITER_NATIVE (see h5_iterate). */
 herr_t h5_iterate(hid_t g, H5L_iterate_t f, void *ctx);
 /* The trajectory groups of an open file, in creation order. */
 long h5_list(hid_t file, char ***names);

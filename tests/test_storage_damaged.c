@@ -189,6 +189,40 @@ static void test_zeroed_global_heap(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Found by tools/fuzz/fuzz_load: a damaged block of the heap that holds the links of
+ * a group of more than 8 (a result of 12 items) made libhdf5 free uninitialised
+ * memory when snex listed the group in creation order (under ASan, a crash). Now a
+ * format error naming the result. */
+static void test_damaged_link_heap(void **state)
+{
+    (void)state;
+    snx_traj *t = st_new("damaged", FILE_NAME);
+    snx_node *many = snx_traj_add_result(t, "many", snx_none(), NULL);
+    for (int k = 0; k < 12; k++) {
+        char item[16];
+        snprintf(item, sizeof item, "item%02d", k);
+        assert_ok(snx_result_set(many, item, snx_int(k)));
+    }
+    assert_ok(snx_traj_store(t, NULL));
+    snx_traj_free(t);
+    FILE *fp = fopen(FILE_NAME, "r+b");
+    assert_non_null(fp);
+    static unsigned char data[1 << 20];
+    size_t n = fread(data, 1, sizeof data, fp);
+    unsigned char *block = NULL; /* the last direct block of a fractal heap */
+    for (size_t i = 0; i + 64 < n; i++)
+        if (memcmp(data + i, "FHDB", 4) == 0)
+            block = data + i;
+    assert_non_null(block);
+    block[48] ^= 0x40; /* inside the first link message: the checksum no longer holds */
+    fseek(fp, 0, SEEK_SET);
+    assert_int_equal(fwrite(data, 1, n, fp), n);
+    fclose(fp);
+    assert_damaged("results.many");
+    assert_errmsg_contains("cannot list the items");
+    assert_int_equal(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+}
+
 /* Defect 4: a writer over RLIMIT_FSIZE used to die of SIGXFSZ without a word; now
  * the store fails with a message, the program goes on and exits normally with its
  * output flushed. */
@@ -244,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_columns_without_flags),
         cmocka_unit_test(test_inconsistencies_are_format_errors),
         cmocka_unit_test(test_zeroed_global_heap),
+        cmocka_unit_test(test_damaged_link_heap),
         cmocka_unit_test(test_file_size_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
