@@ -516,6 +516,22 @@ int sim_queue_push(sim_event_queue *q, int64_t syn, int32_t delay_steps)
     return 0;
 }
 
+int sim_queue_push_list(sim_event_queue *q, const int64_t *syn, size_t n, int32_t delay_steps)
+{
+    static const char fn[] = "sim_queue_push_list";
+    if (!q || (n && !syn))
+        return snx_error(SNX_EINVAL, "%s: q or syn is NULL", fn);
+    int rc = check_delay(fn, "delay_steps", delay_steps, q->max_delay);
+    if (rc || !n)
+        return rc;
+    sim_event_slot *sl = queue_slot(q, delay_steps);
+    if ((rc = slot_reserve(fn, sl, n)))
+        return rc;
+    memcpy(sl->syn + sl->n, syn, n * sizeof *syn);
+    sl->n += n;
+    return 0;
+}
+
 const int64_t *sim_queue_current(const sim_event_queue *q, size_t *n)
 {
     if (!q) {

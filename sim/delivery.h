@@ -127,6 +127,9 @@ int sim_queue_push_row(sim_event_queue *q, const sim_csr *csr, int32_t pre,
 /* Several rows with one delay (in the order given). */
 int sim_queue_push_spikes(sim_event_queue *q, const sim_csr *csr, const int32_t *spikes,
                           size_t n_spikes, int32_t delay_steps);
+/* The n synapse indices syn[0..n) (e.g. the synapses of one postsynaptic neuron), all
+ * with one delay, in that order. */
+int sim_queue_push_list(sim_event_queue *q, const int64_t *syn, size_t n, int32_t delay_steps);
 /* One synapse index with a delay. */
 int sim_queue_push(sim_event_queue *q, int64_t syn, int32_t delay_steps);
 

@@ -26,8 +26,10 @@ static int check_name(const sim_model *m, const sim_eq *eq)
     const char *n = eq->name;
     char what[160];
     size_t len = strlen(n);
-    int bad = n[0] == '_' || (len > 4 && !strcmp(n + len - 4, "_pre")) ||
-              (len > 5 && !strcmp(n + len - 5, "_post"));
+    /* A summed variable names its target in the other group: "I_syn_post". */
+    int suffixed = (len > 4 && !strcmp(n + len - 4, "_pre")) ||
+                   (len > 5 && !strcmp(n + len - 5, "_post"));
+    int bad = n[0] == '_' || (suffixed && !(eq->flags & SIM_EQ_SUMMED));
     for (const char *const *r = RESERVED; *r && !bad; r++)
         bad = !strcmp(*r, n);
     for (const char *const *f = sim_fn_names; *f && !bad; f++)
@@ -37,6 +39,26 @@ static int check_name(const sim_model *m, const sim_eq *eq)
     snprintf(what, sizeof what, "\"%s\" is a reserved name (t, dt, i, j, N, function "
                                 "names, a leading '_', a _pre or _post ending)", n);
     return eq_error(m, eq, SNX_ENAME, what);
+}
+
+int sim_model_refuse(const sim_model *m, unsigned flags, const char *why)
+{
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } NAMES[] = { { SIM_EQ_UNLESS_REFRACTORY, "unless refractory" },
+                  { SIM_EQ_CONSTANT, "constant" },
+                  { SIM_EQ_EVENT_DRIVEN, "event-driven" },
+                  { SIM_EQ_CLOCK_DRIVEN, "clock-driven" },
+                  { SIM_EQ_SUMMED, "summed" } };
+    for (int k = 0; k < m->n_eqs; k++)
+        for (size_t f = 0; f < sizeof NAMES / sizeof NAMES[0]; f++)
+            if (m->eqs[k].flags & flags & NAMES[f].flag) {
+                char what[200];
+                snprintf(what, sizeof what, "flag (%s): %s", NAMES[f].name, why);
+                return eq_error(m, &m->eqs[k], SNX_EINVAL, what);
+            }
+    return 0;
 }
 
 /* Depth-first search for a cycle through subexpressions; colour: 0 new, 1 on the
@@ -142,7 +164,8 @@ int sim_model_enter(const sim_model *m, sim_scope *sc, int array_base, int acces
     for (int k = 0; k < m->n_eqs; k++) {
         const sim_eq *eq = &m->eqs[k];
         sim_sym s = { .dim = eq->dim };
-        if (eq->kind == SIM_EQ_SUBEXPR && !subexprs)
+        /* a summed variable is an output into another group, never read here */
+        if (eq->kind == SIM_EQ_SUBEXPR && (!subexprs || (eq->flags & SIM_EQ_SUMMED)))
             continue;
         if (eq->kind == SIM_EQ_SUBEXPR) {
             s.kind = SIM_SYM_SUBEXPR;

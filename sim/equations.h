@@ -23,6 +23,9 @@ typedef struct sim_model {
  * cyclic subexpressions. */
 int sim_model_parse(sim_model *m, const char *text, const char *label);
 void sim_model_free(sim_model *m);
+/* SNX_EINVAL naming the first equation that carries one of `flags` and why it may not
+ * ("only synapse models have it"); 0 when none does. */
+int sim_model_refuse(const sim_model *m, unsigned flags, const char *why);
 /* Equation index of a name, or -1. */
 int sim_model_find(const sim_model *m, const char *name);
 /* Variable index (array id) of a name, or -1 (subexpressions are not variables). */

@@ -118,6 +118,10 @@ void sim_stmts_free(sim_stmt *stmts, int n);
 
 enum sim_eq_kind { SIM_EQ_DIFF, SIM_EQ_SUBEXPR, SIM_EQ_PARAM };
 enum { SIM_EQ_UNLESS_REFRACTORY = 1, SIM_EQ_CONSTANT = 2 };
+/* Flags of synapse models only (a neuron group refuses them): how a synaptic
+ * differential equation advances, and subexpressions summed into a pre- or
+ * postsynaptic variable. */
+enum { SIM_EQ_EVENT_DRIVEN = 16, SIM_EQ_CLOCK_DRIVEN = 32, SIM_EQ_SUMMED = 64 };
 
 typedef struct sim_eq {
     int kind;

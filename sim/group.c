@@ -69,6 +69,9 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     if (!rc)
         rc = sim_model_parse(&g->model, eqs, "equations");
     if (!rc)
+        rc = sim_model_refuse(&g->model, SIM_EQ_EVENT_DRIVEN | SIM_EQ_CLOCK_DRIVEN | SIM_EQ_SUMMED,
+                              "only synapse models have it");
+    if (!rc)
         rc = sim_net_register(net, &g->obj, &sim_group_kind, name);
     if (rc) { /* not registered: free here */
         if (strncmp(snx_errmsg(), what, strlen(what)) != 0)

@@ -357,7 +357,8 @@ int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, in
     int rc = s.eq && regs && pending ? 0 : SNX_ENOMEM;
     s.var = s.eq ? s.eq + m->n_eqs : NULL;
     for (int v = 0; !rc && v < m->n_vars; v++)
-        if (m->eqs[m->var_eq[v]].kind == SIM_EQ_DIFF) {
+        if (m->eqs[m->var_eq[v]].kind == SIM_EQ_DIFF &&
+            !(m->eqs[m->var_eq[v]].flags & SIM_EQ_EVENT_DRIVEN)) { /* advanced lazily */
             s.eq[s.n] = m->var_eq[v];
             s.var[s.n++] = v;
         }

@@ -5,8 +5,12 @@
  * an sim_object header (kind, name, network, whether it takes part in runs).
  *
  * Who does what in a step (network.c drives):
+ *   synapses_step.c  summed variables -> their target variables
  *   group_step.c     state update + threshold -> the group's spike list
- *   synapses.c       spikes -> ring buffers / event queues; on_pre code
+ *   synapses_step.c  clock-driven synaptic equations (in the same phase, after the
+ *                    groups, which were made first)
+ *   synapses_step.c  presynaptic spikes -> ring buffers / event queues; on_pre code;
+ *                    then, for every synapses object, postsynaptic spikes -> on_post
  *   group_step.c     ring buffers -> target variables; reset + refractoriness
  *   monitor_*.c      recording */
 #ifndef SIM_INTERNAL_H
@@ -36,8 +40,10 @@ typedef struct sim_object {
 
 /* The phases of a time step, in the order of sim.h's schedule. */
 enum sim_phase {
+    SIM_PHASE_SUM,       /* summed variables into their targets */
     SIM_PHASE_UPDATE,    /* state update and threshold */
-    SIM_PHASE_PROPAGATE, /* synaptic propagation */
+    SIM_PHASE_PROPAGATE, /* synaptic propagation: on_pre */
+    SIM_PHASE_PROPAGATE_POST, /* on_post */
     SIM_PHASE_DELIVER,   /* ring buffers into target variables */
     SIM_PHASE_RESET,     /* reset and refractoriness */
     SIM_PHASE_RECORD,    /* monitors */
@@ -54,7 +60,8 @@ typedef struct sim_saved {
     gsl_rng **rngs;        /* group: per-block streams */
     int n_rngs;
     sim_ring **rings;      /* group: per variable */
-    sim_event_queue *queue;
+    sim_event_queue *queue;   /* synapses: on_pre's */
+    sim_event_queue *post_queue; /* synapses: on_post's */
     size_t n_spikes, n_samples;
     int64_t *counts;
 } sim_saved;
@@ -196,17 +203,35 @@ void sim_group_destroy(snx_group *g);
 int sim_group_save(const sim_object *o, sim_saved *saved);
 int sim_group_restore(sim_object *o, const sim_saved *saved);
 
-/* ---- synapses (synapses.c, synapses_code.c) ----------------------------------------- */
+/* ---- synapses (synapses.c, synapses_code.c, synapses_model.c, synapses_step.c) ---- */
+
+/* A pathway: statements run on the synapses that the spikes of one side reach (on_pre:
+ * spikes of the presynaptic group, after the synapses' delays; on_post: spikes of the
+ * postsynaptic group), through an event queue. */
+typedef struct sim_pathway {
+    sim_src *src;
+    sim_stmt *stmts;
+    int n_stmts;
+    sim_program *prog;        /* NULL: nothing runs (no statements, or on_pre's fast path) */
+    sim_event_queue *queue;
+} sim_pathway;
+
+/* A summed variable: in every step, before the groups update, a variable of the post
+ * (or pre) group is set to the sum over each neuron's synapses of an expression. */
+typedef struct sim_summed {
+    const sim_eq *eq;         /* "I_syn_post = g*(E - v_post) : amp (summed)" */
+    snx_group *target;        /* s->post or s->pre */
+    int var;                  /* the variable of target's root */
+    sim_program *prog;        /* "_out = expr" over all synapses */
+} sim_summed;
 
 struct snx_synapses {
     sim_object obj;
     char *what;
     snx_group *pre, *post;
-    sim_model model;          /* per-synapse parameters */
+    sim_model model;          /* per-synapse parameters and equations */
     snx_namespace *ns;
-    sim_src *on_pre_src, *delay_src;
-    sim_stmt *on_pre;
-    int n_on_pre;
+    sim_src *delay_src, *post_delay_src;
     int connected;
     sim_csr csr;
     int32_t *pre_of;          /* presynaptic row of every synapse (CSR order) */
@@ -214,41 +239,72 @@ struct snx_synapses {
     double **vars;            /* per-synapse variables, CSR order */
     int32_t *delay;           /* per-synapse delays in steps, or NULL: const_delay */
     int32_t const_delay;
+    int32_t post_delay;       /* on_post's delay in steps */
     /* fast path "X += w" */
     int fast;
     int fast_var;             /* the postsynaptic variable */
     int fast_w_var;           /* the synaptic variable holding w, or -1: constant */
     double fast_w;
-    /* general path */
-    sim_event_queue *queue;
-    sim_program *on_pre_prog;
+    sim_pathway on_pre, on_post;
     double **arrays;          /* synaptic, then post root, then pre root variables */
     int n_arrays;
     int32_t *rows;            /* scratch: this step's spikes as rows (view-relative) */
     int64_t *ev_post, *ev_pre;/* scratch: root positions of the events being run */
     size_t ev_cap;
+    int64_t *by_post_row;     /* on_post: synapses of post neuron c are */
+    int64_t *by_post;         /* by_post[by_post_row[c] .. by_post_row[c + 1]) */
+    /* The model's dynamics (synapses_model.c). */
+    int lastupdate;           /* variable index of lastupdate; -1: nothing is event-driven */
+    sim_src *ed_src;          /* the generated event-driven updates ... */
+    sim_stmt *ed;             /* ... n_ed - 1 of them, then "lastupdate = t" */
+    int n_ed;
+    int method;               /* of the clock-driven equations */
+    sim_program *clock_prog;  /* clock-driven equations over all synapses, or NULL */
+    sim_summed *summed;
+    int n_summed;
+    double *summed_out;       /* scratch: one value per synapse */
+    int64_t *all_post, *all_pre; /* root positions of every synapse's ends (clock-driven
+                                    and summed code run over all synapses) */
 };
 
-/* Before a run: array table, ring buffer / event queue sized for the delays. */
+/* Before a run: array table, ring buffer / event queues sized for the delays, the
+ * lists of synapse ends (synapses_step.c). */
 int sim_synapses_prepare(snx_synapses *s);
-/* In a step: this step's presynaptic spikes in, due on_pre code run (synapses_step.c). */
+/* Phases of a step (synapses_step.c): summed variables into their targets; the
+ * clock-driven equations; this step's presynaptic spikes in and due on_pre code run;
+ * the same for postsynaptic spikes and on_post. */
+int sim_synapses_sum(snx_synapses *s);
+int sim_synapses_integrate(snx_synapses *s);
 int sim_synapses_propagate(snx_synapses *s);
+int sim_synapses_propagate_post(snx_synapses *s);
 void sim_synapses_destroy(snx_synapses *s);
 /* Snapshots of a synapses object's state (snapshot.c); check: not connected since. */
 int sim_synapses_save(const sim_object *o, sim_saved *saved);
 int sim_synapses_check_saved(const sim_object *o, const sim_saved *saved);
 int sim_synapses_restore(sim_object *o, const sim_saved *saved);
-/* A scope for synaptic code: synaptic variables (index list 0, unless !with_synaptic),
- * postsynaptic (list 1, as X_post and plain X) and presynaptic (list 2, X_pre)
- * variables, i, j, t, dt, N_pre, N_post (synapses_code.c). */
-int sim_synapses_scope(const snx_synapses *s, sim_scope *sc, int with_synaptic);
-/* Parses and checks on_pre and the constant delay; chooses the fast path or compiles
- * the general program. */
+/* How synaptic code reaches the synaptic variables: not at all (connecting), through
+ * index list 0 (pathways, initialisation), or directly, the block running over all
+ * synapses (clock-driven equations, summed variables). */
+enum { SIM_SYN_NONE, SIM_SYN_LISTED, SIM_SYN_DIRECT };
+/* A scope for synaptic code: synaptic variables (as `access` says), postsynaptic (list 1,
+ * as X_post and plain X) and presynaptic (list 2, X_pre) variables, i, j, t, dt, N_pre,
+ * N_post (synapses_code.c). */
+int sim_synapses_scope(const snx_synapses *s, sim_scope *sc, int access);
+/* Parses and checks on_pre, on_post and the constant delays; chooses the fast path or
+ * compiles the pathways' programs (with the event-driven updates first). */
 int sim_synapses_compile(snx_synapses *s, const snx_synapses_opts *o);
-/* Compiles "_out = expr" in the synaptic scope, _out being a direct array of dimension
- * `dim` at id sim_synapses_out_id(s). */
+/* Parses the synapse model (synapses_model.c), adding "lastupdate : second" when an
+ * equation is event-driven. */
+int sim_synapses_model_parse(snx_synapses *s, const char *text);
+/* The model's dynamics (synapses_model.c): checks the synapse model, finds its
+ * lastupdate, generates the event-driven updates (s->ed) and compiles the clock-driven
+ * and summed programs. Before sim_synapses_compile, which uses s->ed. */
+int sim_synapses_model_compile(snx_synapses *s, const snx_synapses_opts *o);
+void sim_synapses_model_free(snx_synapses *s);
+/* Compiles "_out = expr" in the synaptic scope (synaptic variables reached as `access`
+ * says), _out being a direct array of dimension `dim` at id sim_synapses_out_id(s). */
 int sim_synapses_out_program(snx_synapses *s, const char *expr, const char *label, snx_dim dim,
-                             int with_synaptic, sim_program **out);
+                             int access, sim_program **out);
 int sim_synapses_out_id(const snx_synapses *s);
 /* Fills s->arrays from the current state (synaptic, post root, pre root arrays). */
 void sim_synapses_fill_table(snx_synapses *s);

@@ -434,6 +434,39 @@ void sim_stmts_free(sim_stmt *stmts, int n)
 
 /* ---- equations --------------------------------------------------------------------- */
 
+/* The flags only synapse models have (checked for the model's kind by its owner). */
+static int parse_synaptic_flag(sim_src *src, int f, int h, const char *norm, sim_eq *eq)
+{
+    static const struct {
+        const char *name;
+        unsigned flag;
+        int kind;
+        const char *only;
+    } FLAGS[] = {
+        { "event-driven", SIM_EQ_EVENT_DRIVEN, SIM_EQ_DIFF, "differential equations" },
+        { "clock-driven", SIM_EQ_CLOCK_DRIVEN, SIM_EQ_DIFF, "differential equations" },
+        { "summed", SIM_EQ_SUMMED, SIM_EQ_SUBEXPR, "subexpressions (X_post = expr)" },
+    };
+    for (size_t k = 0; k < sizeof FLAGS / sizeof FLAGS[0]; k++) {
+        if (strcmp(norm, FLAGS[k].name) != 0)
+            continue;
+        if (eq->kind != FLAGS[k].kind) {
+            char what[120];
+            snprintf(what, sizeof what, "only %s can be %s, flag", FLAGS[k].only,
+                     FLAGS[k].name);
+            return sim_src_error(src, f, h - f, what);
+        }
+        unsigned driven = SIM_EQ_EVENT_DRIVEN | SIM_EQ_CLOCK_DRIVEN;
+        if ((FLAGS[k].flag & driven) && (eq->flags & driven & ~FLAGS[k].flag))
+            return sim_src_error(src, f, h - f, "an equation is either event-driven or "
+                                                "clock-driven, not both, flag");
+        eq->flags |= FLAGS[k].flag;
+        return 0;
+    }
+    return sim_src_error(src, f, h - f, "unknown flag (known: unless refractory, constant, "
+                                        "event-driven, clock-driven, summed):");
+}
+
 /* One flag, text[f..h): known, and allowed for this kind of equation. */
 static int parse_flag(sim_src *src, int f, int h, sim_eq *eq)
 {
@@ -454,7 +487,7 @@ static int parse_flag(sim_src *src, int f, int h, sim_eq *eq)
     else if (constant)
         return sim_src_error(src, f, h - f, "only parameters (X : unit) can be constant, flag");
     else
-        return sim_src_error(src, f, h - f, "unknown flag (known: unless refractory, constant):");
+        return parse_synaptic_flag(src, f, h, norm, eq);
     return 0;
 }
 

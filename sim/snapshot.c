@@ -38,6 +38,7 @@ static void free_obj(sim_saved *o)
         sim_ring_free(o->rings[k]);
     free(o->rings);
     sim_queue_free(o->queue);
+    sim_queue_free(o->post_queue);
     free(o->counts);
 }
 
@@ -94,8 +95,10 @@ int sim_synapses_save(const sim_object *obj, sim_saved *o)
     const snx_synapses *s = (const snx_synapses *)obj;
     int rc = copy_arrays(o, s->vars, s->vars ? s->model.n_vars : 0,
                          (int64_t)snx_synapses_count(s));
-    if (!rc && s->queue)
-        rc = sim_queue_copy(s->queue, &o->queue);
+    if (!rc && s->on_pre.queue)
+        rc = sim_queue_copy(s->on_pre.queue, &o->queue);
+    if (!rc && s->on_post.queue)
+        rc = sim_queue_copy(s->on_post.queue, &o->post_queue);
     return rc;
 }
 
@@ -203,16 +206,23 @@ int sim_synapses_check_saved(const sim_object *obj, const sim_saved *o)
     return 0;
 }
 
+/* A queue made after the snapshot held nothing then. */
+static int restore_queue(sim_event_queue *q, const sim_event_queue *saved)
+{
+    if (q && saved)
+        return sim_queue_restore(q, saved);
+    if (q)
+        sim_queue_clear(q);
+    return 0;
+}
+
 int sim_synapses_restore(sim_object *obj, const sim_saved *o)
 {
     snx_synapses *s = (snx_synapses *)obj;
     for (int k = 0; k < o->n_arrays; k++)
         memcpy(s->vars[k], o->arrays[k], (size_t)o->length * sizeof(double));
-    if (o->queue && s->queue)
-        return sim_queue_restore(s->queue, o->queue);
-    if (s->queue)
-        sim_queue_clear(s->queue);
-    return 0;
+    return restore_queue(s->on_pre.queue, o->queue) ||
+           restore_queue(s->on_post.queue, o->post_queue) ? snx_errcode() : 0;
 }
 
 /* A monitor made after the snapshot (saved NULL) had recorded nothing then. */

@@ -12,16 +12,6 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-static int check_model(snx_synapses *s)
-{
-    for (int k = 0; k < s->model.n_eqs; k++)
-        if (s->model.eqs[k].kind != SIM_EQ_PARAM)
-            return snx_error(SNX_EINVAL, "%s: the synapse model may only declare per-synapse "
-                                         "parameters (X : unit), not \"%s\"",
-                             s->what, s->model.eqs[k].name);
-    return 0;
-}
-
 snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, snx_group *post,
                                const snx_synapses_opts *opts)
 {
@@ -32,21 +22,17 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
         snx_error(SNX_EINVAL, "%s: pre and post must be groups of this network", what);
         return NULL;
     }
-    if (!o.on_pre) {
-        snx_error(SNX_EINVAL, "%s: on_pre statements are required (e.g. \"V += w\")", what);
-        return NULL;
-    }
     snx_synapses *s = snx_calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->pre = pre;
     s->post = post;
     s->fast_w_var = -1;
+    s->lastupdate = -1;
     int rc = (s->what = snx_strdup(what)) ? 0 : SNX_ENOMEM;
     if (!rc && !(s->ns = o.ns ? snx_namespace_copy(o.ns) : snx_namespace_new()))
         rc = SNX_ENOMEM;
-    rc = rc ? rc : sim_model_parse(&s->model, o.model, "synapse model");
-    rc = rc ? rc : check_model(s);
+    rc = rc ? rc : sim_synapses_model_parse(s, o.model);
     rc = rc ? rc : sim_net_register(net, &s->obj, &sim_synapses_kind, name);
     if (rc) {
         snx_error_context("%s", what);
@@ -56,8 +42,10 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
     s->n_arrays = s->model.n_vars + pre->root->model.n_vars + post->root->model.n_vars;
     if (!(s->arrays = snx_calloc((size_t)s->n_arrays + 2, sizeof *s->arrays)))
         rc = SNX_ENOMEM;
-    if (!rc && !(s->rows = snx_malloc((size_t)pre->n * sizeof *s->rows)))
+    size_t n_rows = (size_t)(pre->n > post->n ? pre->n : post->n); /* either side's spikes */
+    if (!rc && !(s->rows = snx_malloc(n_rows * sizeof *s->rows)))
         rc = SNX_ENOMEM;
+    rc = rc ? rc : sim_synapses_model_compile(s, &o);
     rc = rc ? rc : sim_synapses_compile(s, &o);
     if (rc) {
         snx_net_delete(net, name);
@@ -78,11 +66,18 @@ void sim_synapses_destroy(snx_synapses *s)
     free(s->pre_of);
     free(s->user_order);
     free(s->delay);
-    sim_queue_free(s->queue);
-    sim_program_free(s->on_pre_prog);
-    sim_stmts_free(s->on_pre, s->n_on_pre);
-    sim_src_free(s->on_pre_src);
+    sim_pathway *paths[] = { &s->on_pre, &s->on_post };
+    for (size_t k = 0; k < 2; k++) {
+        sim_queue_free(paths[k]->queue);
+        sim_program_free(paths[k]->prog);
+        sim_stmts_free(paths[k]->stmts, paths[k]->n_stmts);
+        sim_src_free(paths[k]->src);
+    }
+    sim_synapses_model_free(s);
     sim_src_free(s->delay_src);
+    sim_src_free(s->post_delay_src);
+    free(s->by_post_row);
+    free(s->by_post);
     sim_model_free(&s->model);
     snx_namespace_free(s->ns);
     free(s->arrays);
@@ -230,7 +225,8 @@ int snx_synapses_connect_cond(snx_synapses *s, const char *cond, double p)
     ctx.pre_pos = snx_malloc(n * sizeof *ctx.pre_pos);
     ctx.out = snx_malloc(n * sizeof *ctx.out);
     rc = ctx.post_pos && ctx.pre_pos && ctx.out ? 0 : SNX_ENOMEM;
-    rc = rc ? rc : sim_synapses_out_program(s, cond, "condition", SNX_DIMENSIONLESS, 0, &ctx.prog);
+    rc = rc ? rc : sim_synapses_out_program(s, cond, "condition", SNX_DIMENSIONLESS,
+                                            SIM_SYN_NONE, &ctx.prog);
     sim_csr csr = { 0 };
     if (!rc) {
         for (size_t k = 0; k < n; k++)
@@ -374,7 +370,8 @@ int snx_synapses_init(snx_synapses *s, const char *var, const char *expr)
     snx_dim dim = k == SIM_DELAY_VAR ? SECOND : sim_model_var_eq(&s->model, k)->dim;
     double *out = k == SIM_DELAY_VAR ? snx_malloc((size_t)(n ? n : 1) * sizeof *out) : s->vars[k];
     sim_program *p = NULL;
-    int rc = out ? sim_synapses_out_program(s, expr, "initialisation", dim, 1, &p) : SNX_ENOMEM;
+    int rc = out ? sim_synapses_out_program(s, expr, "initialisation", dim,
+                                                     SIM_SYN_LISTED, &p) : SNX_ENOMEM;
     rc = rc ? rc : synapse_lists(s, &syn, &post, &pre);
     if (!rc) {
         sim_synapses_fill_table(s);
@@ -397,7 +394,10 @@ int snx_synapses_init(snx_synapses *s, const char *var, const char *expr)
 /* ---- the synapses kind ---------------------------------------------------------------- */
 
 static int prepare(sim_object *o) { return sim_synapses_prepare((snx_synapses *)o); }
+static int sum(sim_object *o) { return sim_synapses_sum((snx_synapses *)o); }
+static int integrate(sim_object *o) { return sim_synapses_integrate((snx_synapses *)o); }
 static int propagate(sim_object *o) { return sim_synapses_propagate((snx_synapses *)o); }
+static int propagate_post(sim_object *o) { return sim_synapses_propagate_post((snx_synapses *)o); }
 
 static bool refers_to(const sim_object *o, const sim_object *other)
 {
@@ -410,7 +410,8 @@ static void destroy(sim_object *o) { sim_synapses_destroy((snx_synapses *)o); }
 const sim_kind sim_synapses_kind = {
     .noun = "synapses",
     .what = "a synapses object",
-    .step = { [SIM_PHASE_PROPAGATE] = propagate },
+    .step = { [SIM_PHASE_SUM] = sum, [SIM_PHASE_UPDATE] = integrate,
+              [SIM_PHASE_PROPAGATE] = propagate, [SIM_PHASE_PROPAGATE_POST] = propagate_post },
     .prepare = prepare,
     .refers_to = refers_to,
     .structural = true,

@@ -245,7 +245,8 @@ static void test_synapses(void **state)
     snx_group *a = must_group(net, "a", 4, eqs, OPTS(.threshold = "V > 1", .reset = "V = 0"));
     snx_group *b = must_group(net, "b", 3, eqs, NULL);
     snx_group *o = must_group(other, "o", 3, eqs, NULL);
-    BAD_NULL(snx_synapses_new(net, "s", a, b, NULL), SNX_EINVAL, "on_pre");
+    BAD_NULL(snx_synapses_new(net, "s", a, b, &(snx_synapses_opts){ .on_post = "V = " }),
+             SNX_EPARSE, "on_post");
     BAD_NULL(snx_synapses_new(net, "s", a, o, &(snx_synapses_opts){ .on_pre = "V += 1" }),
              SNX_EINVAL, "network");
     BAD_NULL(snx_synapses_new(net, "s", a, NULL, &(snx_synapses_opts){ .on_pre = "V += 1" }),

@@ -245,8 +245,10 @@ static void test_synapse_errors(void **state)
     snx_group *g = must_group(net, "g", 4, "x : 1\nc : 1 (constant)", NULL);
     snx_group *h = must_group(net, "h", 3, "x : 1", NULL);
     snx_synapses_opts o = { .on_pre = "x += 1" };
-    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ 0 }));
-    assert_errmsg_contains("on_pre statements are required");
+    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ .on_pre = "x += 1",
+                                                                      .on_post = "xx = 1" }));
+    assert_int_equal(snx_errcode(), SNX_ENOTFOUND);
+    assert_errmsg_contains("on_post");
     assert_null(snx_synapses_new(net, "s", g, NULL, &o));
     assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ .on_pre = "xx += 1" }));
     assert_int_equal(snx_errcode(), SNX_ENOTFOUND);
@@ -264,8 +266,8 @@ static void test_synapse_errors(void **state)
     assert_errmsg_contains("is not a constant");
     assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ .on_pre = "x += 1", .delay = "-1*ms" }));
     assert_errmsg_contains("negative");
-    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ .model = "dw/dt = 1*Hz : 1", .on_pre = "x += 1" }));
-    assert_errmsg_contains("only declare per-synapse parameters");
+    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ .model = "dw/dt = 1*Hz : 1 (unless refractory)", .on_pre = "x += 1" }));
+    assert_errmsg_contains("flag (unless refractory): synapses are never refractory");
     snx_synapses *s = snx_synapses_new(net, "s", g, h, &(snx_synapses_opts){ .model = "w : 1", .on_pre = "x += w" });
     assert_non_null(s);
     assert_fails(snx_synapses_set_array(s, "w", (double[]){ 1 }, 1), SNX_ESTATE, "connect before");

@@ -241,21 +241,42 @@ SNX_API bool snx_group_is_refractory(const snx_group *g, int32_t i);
 SNX_API snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char *rates);
 
 /* ---- synapses -------------------------------------------------------------------------
- * on_pre statements run when a presynaptic spike arrives. Names: the synapses' own
- * variables (model), then postsynaptic variables (plain or with _post), presynaptic
- * variables with _pre, i (pre index), j (post index), t, dt, constants. The common
- * form "X += w" (X postsynaptic, w a constant or a per-synapse variable) takes a fast
- * path through per-target ring buffers. */
+ * A synapses object connects pre to post and runs code when spikes reach synapses:
+ * on_pre when a presynaptic spike arrives (after the synapse's delay), on_post when
+ * the postsynaptic neuron spikes (after post_delay). Names in that code: the synapses'
+ * own variables (model), then postsynaptic variables (plain or with _post), presynaptic
+ * variables with _pre, i (pre index), j (post index), t, dt, constants.
+ *
+ * The model declares, one per line (see docs/MODELS.md):
+ *   w : 1                                      a per-synapse parameter
+ *   dApre/dt = -Apre/taupre : 1 (event-driven) advanced only when on_pre or on_post
+ *       runs for the synapse, exactly, from its last update; must be dX/dt = A + B*X
+ *       with A, B constants. Adds the variable lastupdate (s), the time of that update.
+ *       Read between events, such a variable holds its value at the last update.
+ *   dg/dt = -g/tau : siemens (clock-driven)    integrated every step with `method`
+ *       (no flag means clock-driven, as in Brian2)
+ *   I_syn_post = g*(E - v_post) : amp (summed) in every step, before the groups
+ *       update, the post group's parameter I_syn is set to the sum over each neuron's
+ *       synapses (0 without synapses); X_pre sums into the pre group
+ * Order within a step (Brian2's): summed variables; groups update, then clock-driven
+ * synaptic equations; on_pre of every synapses object, then on_post of every one.
+ * The common static form "X += w" (X postsynaptic, w a constant or a per-synapse
+ * parameter, no on_post, no synaptic equations) takes a fast path through per-target
+ * ring buffers. */
 typedef struct snx_synapses_opts {
-    const char *model;       /* per-synapse parameters, e.g. "w : 1"; NULL: none */
-    const char *on_pre;      /* statements, e.g. "y_e += J"; required */
+    const char *model;       /* per-synapse variables and equations; NULL: none */
+    const char *on_pre;      /* statements, e.g. "y_e += J"; NULL: no pre pathway */
+    const char *on_post;     /* statements run on postsynaptic spikes; NULL: none */
     const char *delay;       /* constant delay expression ("2*ms"); NULL: 0 */
+    const char *post_delay;  /* constant delay of on_post; NULL: 0 */
+    const char *method;      /* of the clock-driven equations; NULL: "euler" */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
 } snx_synapses_opts;
 
 /* Synapses from pre to post (groups or views of net), owned by net, not yet connected.
- * NULL with the code's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND, SNX_EINVAL (no on_pre,
- * groups of another network), SNX_ENAME/SNX_EEXIST (name). */
+ * NULL with the code's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND, SNX_EINVAL (groups of
+ * another network, an event-driven equation without an exact solution, a summed
+ * variable whose target is not a parameter), SNX_ENAME/SNX_EEXIST (name). */
 SNX_API snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre,
                                snx_group *post, const snx_synapses_opts *opts);
 
