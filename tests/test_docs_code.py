@@ -1,4 +1,4 @@
-"""The code in README.md and docs/GUIDE.md compiles and runs.
+"""The code in README.md, docs/GUIDE.md and docs/MODELS.md compiles and runs.
 
 README.md: every ```c block that holds `int main(` is a whole program; each is
 compiled against the library just built (with the project's warning flags) and run in
@@ -18,8 +18,14 @@ later blocks read what earlier ones wrote:
     first line is "# not run"; it must exit 0. Blocks that import pandas are skipped,
     with a note, when that python3 has no pandas (Debian: python3-pandas);
   - ```sh, ```text and the rest are not run.
-In both files a ```c block without `int main(` is a fragment and must say so in its
-first line ("/* fragment ..."), so that no whole program escapes the test by mistake.
+docs/MODELS.md (the model language): every ```c block with `int main(` is a whole
+program, compiled and run in a scratch folder of its own; it must exit 0. When the
+next block is fenced ```output, the program's stdout must be what it shows ("..."
+stands for any number of lines, as in the guide's console blocks): the error messages
+quoted there are the engine's own.
+In all three files a ```c block without `int main(` is a fragment and must say so in
+its first line ("/* fragment ..."), so that no whole program escapes the test by
+mistake.
 """
 import glob
 import os
@@ -213,9 +219,42 @@ def guide():
           "blocks" % counts)
 
 
+# ---- docs/MODELS.md ----------------------------------------------------------------
+
+def models():
+    path = os.path.join(ROOT, "docs", "MODELS.md")
+    all_blocks = blocks(path)
+    n = checked = 0
+    for k, (lang, code, line) in enumerate(all_blocks):
+        at = where(path, line)
+        if lang == "output" and (k == 0 or all_blocks[k - 1][0] != "c"):
+            raise AssertionError("%s: an output block must follow a C program" % at)
+        if lang != "c":
+            continue
+        if "int main(" not in code:
+            check_fragment(path, code, line)
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            exe = compile_program(code, folder, program_name(code, k))
+            p = subprocess.run([exe], cwd=folder, capture_output=True, text=True)
+        assert p.returncode == 0, "%s: exit %d\n%s%s" % (at, p.returncode, p.stdout, p.stderr)
+        if k + 1 < len(all_blocks) and all_blocks[k + 1][0] == "output":
+            expected = all_blocks[k + 1][1].splitlines()
+            actual = p.stdout.splitlines()
+            assert matches(expected, actual), "%s printed\n%s\nbut docs/MODELS.md shows\n%s" % (
+                at, "\n".join(actual), "\n".join(expected))
+            checked += 1
+        print("%s: ok" % at)
+        n += 1
+    assert n >= 15 and checked >= 15, \
+        "docs/MODELS.md: %d programs, %d with output: is the fence syntax intact?" % (n, checked)
+    print("docs/MODELS.md: %d programs, %d outputs compared" % (n, checked))
+
+
 def main():
     readme()
     guide()
+    models()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,13 @@ stored itself; here the file is read again with h5py alone:
   - plot_analysis (the tutorial's analysis) writes a PNG; without the file it fails
     with a message;
   - lif --pipeline stores trajectory FiringRatePipeline with the same frame.
+basics/ex07_brian_network (pypet's example 07, AdEx neurons) stores 4 runs, N x tauw
+explored; here its file is read with h5py: N and tauw per run as explored, each run's
+spike monitor (all N neurons, every one firing, times within the 500 ms recorded and
+in order) and vm trace (neurons 1-3, 50000 samples, in volts) with units; the trace
+shows vm = Vr of its neuron exactly in the samples of that neuron's spikes (the reset)
+and nowhere else, never above the threshold Vcut; the faster adaptation
+(tauw = 30 ms) fires faster for both N.
 Every example program answers --help (exit 0, usage on stdout) and refuses an
 unknown option (exit 2).
 """
@@ -101,12 +108,56 @@ def check_pipeline(work, frame):
     assert os.path.getsize(png) > 10000
 
 
+def check_ex07(work):
+    exe = os.path.join(BUILD, "examples", "basics", "ex07_brian_network")
+    run([exe], work)
+    with h5py.File(os.path.join(work, "hdf5", "example_07.hdf5"), "r") as f:
+        traj = f["Example_07_BRIAN"]
+        par = traj["parameters"]
+        Ns = par["Net/N/explored_data"][:]
+        tauws = par["Net/tauw/explored_data"][:]
+        assert list(Ns) == [50, 50, 60, 60], Ns
+        assert np.allclose(tauws, [0.030, 0.040, 0.030, 0.040], rtol=0, atol=1e-15), tauws
+        assert par["Net/tauw/explored_data"].attrs["unit"] == "s"
+        assert par["Net/C/data"].attrs["display_unit"] == "pF"
+        assert abs(par["Net/C/data"][()] - 281e-12) < 1e-24
+        vcut = par["Net/Vcut/data"][()]
+        assert abs(vcut - -0.0404) < 1e-12, vcut
+        assert par["reset/data"].asstr()[()] == "vm=Vr;w+=b"
+        runs = traj["overview/runs"][:]
+        assert len(runs) == 4 and runs["completed"].all()
+        rates = []
+        for k, (N, tauw) in enumerate(zip(Ns, tauws)):
+            r = traj["results/runs/run_%08d" % k]
+            sp, st = r["SpikeMonitor"], r["StateMonitorV"]
+            assert sp["monitor_type"].asstr()[()] == "spikes"
+            i, t = sp["i"][:], sp["t"][:]
+            assert sp["t"].attrs["unit"] == "s" and len(i) == len(t) == sp["nspikes"][()]
+            assert list(sp["record"][:]) == list(range(N)) and sp["count"].shape == (N,)
+            assert np.array_equal(np.bincount(i, minlength=N), sp["count"][:])
+            assert (sp["count"][:] > 0).all(), "run %d: a neuron never fired" % k
+            assert t.min() >= 0.1 and t.max() < 0.6 and (np.diff(t) >= 0).all()
+            assert list(st["record"][:]) == [1, 2, 3]
+            assert st["vm"].shape == (3, 50000) and st["t"].shape == (50000,), st["vm"].shape
+            assert st["vm"].attrs["unit"] == "V" and st["t"].attrs["unit"] == "s"
+            vm, ts = st["vm"][:], st["t"][:]
+            assert vm.max() <= vcut, vm.max()
+            for row, n in enumerate([1, 2, 3]):
+                Vr = -48.3e-3 + n * 0.6e-3 / (N - 1)     # linspace(-48.3 mV, -47.7 mV, N)
+                at_Vr = np.flatnonzero(np.abs(vm[row] - Vr) < 1e-12)
+                steps = np.round((t[i == n] - ts[0]) / 1e-5).astype(int)
+                assert np.array_equal(at_Vr, steps), "run %d, neuron %d" % (k, n)
+            rates.append(len(i) / (N * 0.5))
+        assert rates[0] > rates[1] and rates[2] > rates[3], rates
+    return rates
+
+
 def programs():
     found = sorted(p for p in glob.glob(os.path.join(BUILD, "examples", "*", "*"))
                    if os.access(p, os.X_OK) and not p.endswith(".d") and os.path.isfile(p))
     names = [os.path.basename(p) for p in found]
     for needed in ("lif", "plot_analysis", "ex05_custom_parameter", "ex06_presetting",
-                   "ex14_links", "clusternet", "plotff"):
+                   "ex07_brian_network", "ex14_links", "clusternet", "plotff"):
         assert needed in names, needed
     return found
 
@@ -122,6 +173,9 @@ def check_help(work):
 def main():
     with tempfile.TemporaryDirectory() as work:
         check_help(work)
+    with tempfile.TemporaryDirectory() as work:
+        rates = check_ex07(work)
+    with tempfile.TemporaryDirectory() as work:
         out = run([LIF], work).stdout
         assert "every spike count is the engine's rule's" in out, out
         with h5py.File(os.path.join(work, "hdf5", "FiringRate.hdf5"), "r") as f:
@@ -129,8 +183,8 @@ def main():
             check_runs(f["FiringRate"], frame)
         check_plot(work)
         check_pipeline(work, frame)
-    print("lif, plot_analysis and lif --pipeline checked; --help of %d programs"
-          % len(programs()))
+    print("lif, plot_analysis and lif --pipeline checked; ex07's 4 runs (%s Hz); --help of "
+          "%d programs" % (", ".join("%.1f" % r for r in rates), len(programs())))
 
 
 if __name__ == "__main__":
