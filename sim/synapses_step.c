@@ -179,10 +179,14 @@ static int run_due(snx_synapses *s, sim_pathway *p)
             return SNX_ENOMEM;
     }
     if (n) {
-        for (size_t k = 0; k < n; k++) {
-            s->ev_post[k] = (int64_t)s->post->start + s->csr.targets[syn[k]];
-            s->ev_pre[k] = (int64_t)s->pre->start + s->pre_of[syn[k]];
-        }
+        /* Only the lists the code reads: for on_post the synapses lie scattered over
+         * the CSR arrays, and every list costs a cache miss per event. */
+        if (p->prog->n_idx > 1)
+            for (size_t k = 0; k < n; k++)
+                s->ev_post[k] = (int64_t)s->post->start + s->csr.targets[syn[k]];
+        if (p->prog->n_idx > 2)
+            for (size_t k = 0; k < n; k++)
+                s->ev_pre[k] = (int64_t)s->pre->start + s->pre_of[syn[k]];
         rc = sim_exec_indexed(s->obj.net, p->prog, s->arrays, syn, s->ev_post, s->ev_pre,
                               (int64_t)n);
     }
