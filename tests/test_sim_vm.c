@@ -151,7 +151,8 @@ static void test_every_operator_matches_scalar_semantics(void **state)
     }
     /* Functions and unary operators. */
     const char *un[] = { "-", "not ", "abs", "floor", "ceil", "sign", "sqrt", "exp", "log",
-                         "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh" };
+                         "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin",
+                         "arccos", "arctan", "expm1", "log1p", "exprel", "int" };
     for (size_t k = 0; k < sizeof un / sizeof un[0]; k++) {
         snprintf(expr, sizeof expr, "%s(y)", un[k]);
         sim_program *p = compile(&e, expr);

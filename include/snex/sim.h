@@ -176,9 +176,11 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
  *   X : unit [(constant)]                       per-neuron parameter
  * Units name only the dimension ("1", "volt", "mV", "Hz", "amp", ...); values are SI.
  * Expressions: + - * / % ** , unary -, parentheses, < <= > >= == !=, and or not,
- * exp log log10 sqrt abs sin cos tan tanh sinh cosh floor ceil sign min max clip,
- * numbers with units (5*ms), t, dt, i (index in the group), N (group size), rand(),
- * randn(). Statements (reset, on_pre): X = e, X += e, X -= e, X *= e, X /= e,
+ * exp log log10 expm1 log1p sqrt abs sin cos tan arcsin arccos arctan tanh sinh cosh
+ * floor ceil sign min max clip, int(x) (truncates toward zero, dimensionless),
+ * exprel(x) ((exp(x) - 1)/x, 1 at 0, exact near 0), timestep(t, dt) (Brian's
+ * int((t + dt/1000)/dt)), numbers with units (5*ms), t, dt, i (index in the group),
+ * N (group size), rand(), randn(). Statements (reset, on_pre): X = e, X += e, X -= e, X *= e, X /= e,
  * separated by newlines or ';'. */
 
 /* A C state update for what the language cannot express: called in the state-update
