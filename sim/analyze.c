@@ -188,7 +188,8 @@ int sim_analyze_stmt(sim_stmt *st, const sim_src *src, const sim_scope *sc)
                                      "in \"%.*s\" (%s)",
                          sc->what, src->label, line, col, st->target, st->end - st->start,
                          src->text + st->start,
-                         target.kind == SIM_SYM_ARRAY ? "a constant parameter" : "not a variable");
+                         target.kind != SIM_SYM_ARRAY ? "not a variable"
+                         : target.why_readonly ? target.why_readonly : "a constant parameter");
     int rc = sim_analyze(st->expr, sc);
     if (rc)
         return rc;

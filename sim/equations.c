@@ -11,7 +11,8 @@
 #include "snex/util.h"
 
 static const char *const RESERVED[] = { "t", "dt", "i", "j", "N", "N_pre", "N_post",
-                                        "True", "False", "inf", "pi", "delay", NULL };
+                                        "True", "False", "inf", "pi", "delay", "lastspike",
+                                        "not_refractory", "t_in_timesteps", NULL };
 
 static int eq_error(const sim_model *m, const sim_eq *eq, int code, const char *what)
 {
@@ -24,7 +25,7 @@ static int eq_error(const sim_model *m, const sim_eq *eq, int code, const char *
 static int check_name(const sim_model *m, const sim_eq *eq)
 {
     const char *n = eq->name;
-    char what[160];
+    char what[256];
     size_t len = strlen(n);
     int bad = n[0] == '_' || (len > 4 && !strcmp(n + len - 4, "_pre")) ||
               (len > 5 && !strcmp(n + len - 5, "_post"));
@@ -34,8 +35,9 @@ static int check_name(const sim_model *m, const sim_eq *eq)
         bad = !strcmp(*f, n);
     if (!bad)
         return 0;
-    snprintf(what, sizeof what, "\"%s\" is a reserved name (t, dt, i, j, N, function "
-                                "names, a leading '_', a _pre or _post ending)", n);
+    snprintf(what, sizeof what, "\"%s\" is a reserved name (t, dt, i, j, N, lastspike, "
+                                "not_refractory, function names, a leading '_', a _pre or "
+                                "_post ending)", n);
     return eq_error(m, eq, SNX_ENAME, what);
 }
 

@@ -11,19 +11,26 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-static int alloc_state(snx_group *g, int refractory)
+static int alloc_state(snx_group *g, bool refractory, bool threshold)
 {
-    int n_arrays = g->model.n_vars + (refractory ? 1 : 0);
-    g->arrays = snx_calloc((size_t)n_arrays + 1, sizeof *g->arrays);
+    g->until_id = refractory ? g->model.n_vars : -1;
+    g->lastspike_id = threshold ? g->model.n_vars + refractory : -1;
+    g->n_arrays = g->model.n_vars + refractory + threshold;
+    g->arrays = snx_calloc((size_t)g->n_arrays + 1, sizeof *g->arrays);
     if (!g->arrays)
         return SNX_ENOMEM;
-    for (int k = 0; k < n_arrays; k++)
+    for (int k = 0; k < g->n_arrays; k++)
         if (!(g->arrays[k] = snx_calloc((size_t)g->n, sizeof(double))))
             return SNX_ENOMEM;
     if (refractory) {
-        g->until = g->arrays[g->model.n_vars];
+        g->until = g->arrays[g->until_id];
         for (int32_t k = 0; k < g->n; k++)
             g->until[k] = -INFINITY; /* never spiked: free to integrate */
+    }
+    if (threshold) {
+        g->lastspike = g->arrays[g->lastspike_id];
+        for (int32_t k = 0; k < g->n; k++)
+            g->lastspike[k] = SIM_NEVER_SPIKED;
     }
     g->n_blocks = (int)((g->n + SIM_BLOCK - 1) / SIM_BLOCK);
     g->spikes = snx_malloc(((size_t)g->n_blocks * SIM_BLOCK) * sizeof *g->spikes);
@@ -80,7 +87,7 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     g->id = net->n_groups_made++;
     g->cfn = o.update;
     g->cctx = o.update_ctx;
-    rc = alloc_state(g, o.refractory != NULL);
+    rc = alloc_state(g, o.refractory != NULL, o.threshold != NULL);
     if (!rc)
         find_dynamic(g);
     if (!rc)
@@ -104,7 +111,7 @@ void sim_group_destroy(snx_group *g)
     }
     free(g->views);
     if (g->arrays)
-        for (int k = 0; k < g->model.n_vars + (g->until ? 1 : 0); k++)
+        for (int k = 0; k < g->n_arrays; k++)
             free(g->arrays[k]);
     free(g->arrays);
     if (g->rings)
@@ -123,6 +130,7 @@ void sim_group_destroy(snx_group *g)
     sim_src_free(g->thr_src);
     sim_src_free(g->reset_src);
     sim_src_free(g->ref_src);
+    sim_src_free(g->notref_src);
     sim_model_free(&g->model);
     snx_namespace_free(g->ns);
     free(g->spikes);

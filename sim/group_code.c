@@ -39,10 +39,48 @@ int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_c
     rc = rc ? rc : sim_model_enter(&root->model, sc, 0, access, "", respect_constant, 1);
     if (!rc && root->until)
         rc = sim_scope_add(sc, "_refractory_until",
-                           (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = root->model.n_vars,
+                           (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = root->until_id,
                                       .access = access, .writable = 1 });
+    if (!rc && root->lastspike)
+        rc = sim_scope_add(sc, "lastspike",
+                           (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = root->lastspike_id,
+                                      .access = access, .dim = SECOND,
+                                      .why_readonly = "the engine sets it at each spike" });
+    /* not_refractory: derived from `until` (1 without refractoriness, as in Brian). */
+    if (!rc)
+        rc = sim_scope_add(sc, "not_refractory",
+                           root->notref ? (sim_sym){ .kind = SIM_SYM_SUBEXPR, .expr = root->notref }
+                                        : (sim_sym){ .kind = SIM_SYM_CONST, .value = 1 });
     if (rc)
         sim_scope_clear(sc);
+    return rc;
+}
+
+bool sim_group_engine_var(const snx_group *g, const char *name, snx_dim *dim)
+{
+    if (!strcmp(name, "lastspike") && g->root->lastspike) {
+        *dim = SECOND;
+        return true;
+    }
+    if (!strcmp(name, "not_refractory")) {
+        *dim = SNX_DIMENSIONLESS;
+        return true;
+    }
+    return false;
+}
+
+/* The expression behind not_refractory, analysed in the group's scope (which then has
+ * `until` but no not_refractory yet). */
+static int notref_expr(snx_group *g)
+{
+    sim_scope sc;
+    if (!(g->notref_src = sim_src_new("_step >= _refractory_until", "not_refractory")))
+        return SNX_ENOMEM;
+    if (!(g->notref = sim_parse_expr(g->notref_src)))
+        return snx_errcode();
+    int rc = sim_group_scope(g, &sc, SIM_DIRECT, 1);
+    rc = rc ? rc : sim_analyze(g->notref, &sc);
+    sim_scope_clear(&sc);
     return rc;
 }
 
@@ -136,7 +174,7 @@ static int compile_step(snx_group *g, const sim_scope *sc, int update, int thres
     int rc = 0;
     if (update)
         rc = sim_integrate(c, &g->model, g->method, g->obj.net->dt,
-                           g->until ? g->model.n_vars : -1);
+                           g->until_id);
     if (!rc && threshold && g->thr && !simple_threshold(g, sc)) {
         sim_opnd mask;
         if (!sim_compile_expr(c, g->thr, &mask) && !sim_to_temp(c, &mask))
@@ -166,7 +204,8 @@ int sim_group_compile(snx_group *g, const snx_group_opts *o)
 {
     sim_scope direct = { 0 }, spiking = { 0 };
     sim_stmt ref_st = { 0 };
-    int rc = sim_group_scope(g, &direct, SIM_DIRECT, 1);
+    int rc = g->until ? notref_expr(g) : 0;
+    rc = rc ? rc : sim_group_scope(g, &direct, SIM_DIRECT, 1);
     rc = rc ? rc : sim_group_scope(g, &spiking, 0, 1);
     rc = rc ? rc : sim_model_check(&g->model, &direct);
     if (!rc && o->threshold)

@@ -33,6 +33,8 @@ typedef struct sim_sym {
     double shift;         /* INDEX: added to the integer (e.g. minus a view's start) */
     const sim_ast *expr;  /* SUBEXPR */
     int writable;         /* ARRAY: statements may assign it */
+    const char *why_readonly; /* ARRAY, not writable: why, for messages (NULL: "a
+                                 constant parameter") */
     int held;             /* ARRAY: an (unless refractory) state variable */
 } sim_sym;
 

@@ -71,7 +71,7 @@ static int copy_arrays(sim_saved *o, double *const *src, int n, int64_t len)
 int sim_group_save(const sim_object *obj, sim_saved *o)
 {
     const snx_group *g = (const snx_group *)obj;
-    int n = g->model.n_vars + (g->until ? 1 : 0);
+    int n = g->n_arrays;
     int rc = copy_arrays(o, g->arrays, n, g->n);
     if (!rc && g->block_rng) {
         o->n_rngs = g->n_blocks;

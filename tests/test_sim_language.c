@@ -83,12 +83,123 @@ static void test_other_brian_functions(void **state)
     snx_net_free(net);
 }
 
+/* ---- lastspike and not_refractory ------------------------------------------------------ */
+
+/* Neuron k spikes in the steps where step % period == phase (phase -1: never). */
+static snx_group *scheduled(snx_net *net, const char *eqs, const char *reset,
+                            const char *refractory)
+{
+    char all[512];
+    snprintf(all, sizeof all, "period : 1\nphase : 1\n%s", eqs);
+    return must_group(net, "g", 3, all,
+                      OPTS(.threshold = "timestep(t, dt) % period == phase", .reset = reset,
+                           .refractory = refractory));
+}
+
+static void test_lastspike(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    snx_group *g = scheduled(net, "since = t - lastspike : second\nseen : second\nn : 1",
+                             "seen = lastspike; n += 1", NULL);
+    assert_ok(snx_group_set_array(g, "period", (double[]){ 5, 1, 3 }, 3));
+    assert_ok(snx_group_set_array(g, "phase", (double[]){ 2, -1, 0 }, 3));
+    snx_monitor *m = snx_monitor_state(net, "m", g, "lastspike, since", NULL);
+    assert_non_null(m);
+    assert_int_equal(snx_monitor_var_dim(m, 0).e[2], 1); /* seconds */
+    assert_ok(snx_net_run(net, 20 * DT));
+    const double *ls = snx_monitor_values(m, "lastspike"), *since = snx_monitor_values(m, "since");
+    for (int s = 0; s < 20; s++) {
+        /* neuron 0 spikes in steps 2, 7, 12, 17; neuron 1 never; neuron 2 every third */
+        double want0 = s < 2 ? -1e4 : ((s - 2) / 5 * 5 + 2) * DT, want2 = (s / 3 * 3) * DT;
+        assert_true(ls[s * 3 + 0] == want0);
+        assert_true(ls[s * 3 + 1] == -1e4); /* Brian's value before any spike */
+        assert_true(ls[s * 3 + 2] == want2);
+        /* Monitors compute subexpressions after the step's spikes. */
+        assert_close(since[s * 3 + 0], s * DT - want0, 1e-12);
+    }
+    /* The reset sees the spike's own time, as Brian's (the threshold sets lastspike). */
+    assert_true(snx_group_var(g, "seen")[0] == 17 * DT);
+    assert_close(snx_group_var(g, "n")[0], 4, 0);
+    assert_close(snx_group_var(g, "n")[1], 0, 0);
+    /* The engine keeps it: code cannot assign it. */
+    assert_group_fails(net, "v : 1", OPTS(.threshold = "v > 1", .reset = "lastspike = 0*ms"),
+                       SNX_EINVAL, "cannot assign to \"lastspike\"",
+                       "the engine sets it at each spike");
+    assert_group_fails(net, "lastspike : second", NULL, SNX_ENAME,
+                       "\"lastspike\" is a reserved name");
+    snx_net_free(net);
+}
+
+static void test_not_refractory(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    snx_namespace_set(snx_net_namespace(net), "tau", 10 * DT, (snx_dim){ { 0, 0, 1 } });
+    /* Neuron 0 is scheduled to spike in the odd steps. Refractory 3 steps: a spike in
+     * step 1 makes steps 2 and 3 refractory, so the spike of step 3 does not happen;
+     * the one of step 5 does. v grows by 0.1 per step in which the neuron is not
+     * refractory (Brian's int(not_refractory)). Neurons 1, 2 never spike. */
+    snx_group *g = scheduled(net, "dv/dt = int(not_refractory)/tau : 1\nr0 : 1",
+                             "r0 = not_refractory", "3*dt");
+    assert_ok(snx_group_set_array(g, "period", (double[]){ 2, 1, 1 }, 3));
+    assert_ok(snx_group_set_array(g, "phase", (double[]){ 1, -1, -1 }, 3));
+    snx_monitor *m = snx_monitor_state(net, "m", g, "not_refractory", NULL);
+    snx_monitor *sp = snx_monitor_spikes(net, "sp", g, NULL, 0);
+    assert_non_null(m);
+    assert_ok(snx_net_run(net, 10 * DT));
+    const double *nr = snx_monitor_values(m, "not_refractory");
+    /* Spikes in steps 1, 5, 9; refractory samples: the spike's step and the two after. */
+    const double want[10] = { 1, 0, 0, 0, 1, 0, 0, 0, 1, 0 };
+    for (int s = 0; s < 10; s++) {
+        assert_close(nr[s * 3 + 0], want[s], 0);
+        assert_close(nr[s * 3 + 1], 1, 0);
+    }
+    assert_int_equal(snx_monitor_n_spikes(sp), 3);
+    assert_close(snx_monitor_spike_t(sp)[1], 5 * DT, 1e-12);
+    /* Integrating steps 0, 1, 4, 5, 8, 9 for neuron 0; all ten for neuron 1. */
+    assert_close(snx_group_var(g, "v")[0], 0.6, 1e-12);
+    assert_close(snx_group_var(g, "v")[1], 1.0, 1e-12);
+    /* The reset runs after the spike made the neuron refractory. */
+    assert_close(snx_group_var(g, "r0")[0], 0, 0);
+    /* Without refractoriness not_refractory is always 1 (and folds). */
+    snx_group *h = must_group(net, "h", 2, "x : 1", NULL);
+    assert_ok(snx_group_init(h, "x", "not_refractory + int(not_refractory)"));
+    assert_close(snx_group_var(h, "x")[1], 2, 0);
+    snx_net_free(net);
+}
+
+static void test_lastspike_in_snapshots(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    snx_group *g = scheduled(net, "", NULL, NULL);
+    assert_ok(snx_group_init(g, "period", "4"));
+    assert_ok(snx_group_init(g, "phase", "i"));
+    snx_monitor *m = snx_monitor_state(net, "m", g, "lastspike", NULL);
+    assert_ok(snx_net_run(net, 6 * DT));
+    snx_snapshot *snap = snx_net_snapshot(net);
+    assert_ok(snx_net_run(net, 4 * DT)); /* steps 6..9: new spikes in 8 and 9 */
+    assert_ok(snx_net_restore(net, snap));
+    /* One step more: steps 8 and 9 are undone, so neurons 0 and 1 show steps 4 and 5. */
+    assert_ok(snx_net_run(net, DT));
+    const double *ls = snx_monitor_values(m, "lastspike") + 6 * 3;
+    assert_true(ls[0] == 4 * DT);
+    assert_true(ls[1] == 5 * DT);
+    assert_true(ls[2] == 6 * DT);
+    snx_snapshot_free(snap);
+    snx_net_free(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_int_truncates_toward_zero),
         cmocka_unit_test(test_exprel),
         cmocka_unit_test(test_other_brian_functions),
+        cmocka_unit_test(test_lastspike),
+        cmocka_unit_test(test_not_refractory),
+        cmocka_unit_test(test_lastspike_in_snapshots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

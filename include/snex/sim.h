@@ -180,8 +180,18 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
  * floor ceil sign min max clip, int(x) (truncates toward zero, dimensionless),
  * exprel(x) ((exp(x) - 1)/x, 1 at 0, exact near 0), timestep(t, dt) (Brian's
  * int((t + dt/1000)/dt)), numbers with units (5*ms), t, dt, i (index in the group),
- * N (group size), rand(), randn(). Statements (reset, on_pre): X = e, X += e, X -= e, X *= e, X /= e,
- * separated by newlines or ';'. */
+ * N (group size), rand(), randn(). Statements (reset, on_pre): X = e, X += e,
+ * X -= e, X *= e, X /= e, separated by newlines or ';'.
+ * Values the engine keeps, readable in a group's equations, threshold, reset,
+ * initialisation and state monitors (not assignable):
+ *   lastspike        groups with a threshold: the time (s) of the neuron's last spike,
+ *                    set when the threshold fires (so the reset and the synapses of
+ *                    that step see the new value); -1e4 s before the first spike,
+ *                    Brian's value (finite, so t - lastspike stays a number)
+ *   not_refractory   1 when the neuron is not refractory, else 0 (0 from its spike on:
+ *                    in the reset and the step's samples); always 1 in a group without
+ *                    refractoriness. Brian's idiom dv/dt = ... * int(not_refractory)
+ *                    works. */
 
 /* A C state update for what the language cannot express: called in the state-update
  * phase after the equations (if any), with the time at the start of the step. Use
