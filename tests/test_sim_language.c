@@ -191,6 +191,58 @@ static void test_lastspike_in_snapshots(void **state)
     snx_net_free(net);
 }
 
+/* ---- refractoriness as a condition --------------------------------------------------- */
+
+static void test_refractory_condition(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    snx_namespace_set(snx_net_namespace(net), "tau", 10 * DT, (snx_dim){ { 0, 0, 1 } });
+    /* v rises 0.1 per step unless refractory; w falls 0.1 per step always. A spike sets
+     * w to w_reset; the neuron stays refractory while w > 0.25, tested at the start of
+     * each step (Brian: not_refractory = not_refractory or not (w > 0.25)). Neuron 0
+     * (w_reset 1) spikes in step 4, is refractory in steps 5..12 (w 1, 0.9, ..., 0.3 at
+     * their starts), integrates from step 13 and spikes again in step 17. Neuron 1
+     * (w_reset 0) fails the condition at once: never refractory after its spike, it
+     * spikes every fifth step. */
+    snx_group *g = must_group(net, "g", 2,
+                              "dv/dt = 1/tau : 1 (unless refractory)\n"
+                              "dw/dt = -1/tau : 1\nw_reset : 1",
+                              OPTS(.threshold = "v > 0.45", .reset = "v = 0; w = w_reset",
+                                   .refractory = "w > 0.25"));
+    assert_ok(snx_group_set_array(g, "w_reset", (double[]){ 1, 0 }, 2));
+    snx_monitor *m = snx_monitor_state(net, "m", g, "not_refractory", NULL);
+    snx_monitor *sp = snx_monitor_spikes(net, "sp", g, NULL, 0);
+    assert_ok(snx_net_run(net, 20 * DT));
+    const int32_t want_i[] = { 0, 1, 1, 1, 0, 1 };
+    const int want_step[] = { 4, 4, 9, 14, 17, 19 };
+    assert_int_equal(snx_monitor_n_spikes(sp), 6);
+    for (int k = 0; k < 6; k++) {
+        assert_int_equal(snx_monitor_spike_i(sp)[k], want_i[k]);
+        assert_close(snx_monitor_spike_t(sp)[k], want_step[k] * DT, 1e-12);
+    }
+    const double *nr = snx_monitor_values(m, "not_refractory");
+    for (int s = 0; s < 20; s++) {
+        double want0 = (s >= 4 && s <= 12) || s >= 17 ? 0 : 1;
+        double want1 = s == 4 || s == 9 || s == 14 || s == 19 ? 0 : 1;
+        assert_close(nr[s * 2], want0, 0);
+        assert_close(nr[s * 2 + 1], want1, 0);
+    }
+    /* Until the next step tests the condition, a neuron that spiked is refractory. */
+    assert_true(snx_group_is_refractory(g, 0));
+    assert_true(snx_group_is_refractory(g, 1));
+    assert_ok(snx_net_run(net, DT));
+    assert_true(snx_group_is_refractory(g, 0)); /* w = 0.9 at the start of step 20 */
+    assert_false(snx_group_is_refractory(g, 1));
+    /* Neither a time nor a condition. */
+    assert_group_fails(net, "v : 1", OPTS(.threshold = "v > 1", .refractory = "v*2"),
+                       SNX_EINVAL, "refractory \"v*2\" is dimensionless but not a condition");
+    assert_group_fails(net, "v : volt", OPTS(.threshold = "v > 1*mV", .refractory = "v"),
+                       SNX_EDIM, "must be a time (dimension s) or a condition",
+                       "has dimension V");
+    snx_net_free(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_lastspike),
         cmocka_unit_test(test_not_refractory),
         cmocka_unit_test(test_lastspike_in_snapshots),
+        cmocka_unit_test(test_refractory_condition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -204,7 +204,15 @@ typedef struct snx_group_opts {
     const char *reset;       /* statements run for neurons that spiked, e.g. "V = 0" */
     const char *refractory;  /* time expression, e.g. "5*ms" or "tau_ref" (per neuron),
                                 evaluated when the neuron spikes; a constant below 0 is
-                                an SNX_EINVAL error, a per-neuron value below 0 acts as 0 */
+                                an SNX_EINVAL error, a per-neuron value below 0 acts as 0.
+                                Or a condition (a comparison or and/or/not), e.g.
+                                "v > v_th", as in Brian: a neuron is refractory from its
+                                spike until the first step that starts from a state in
+                                which the condition is false; it is tested at the start
+                                of each step, before the state update (so a condition
+                                false right after the reset means no refractoriness).
+                                Anything else: SNX_EDIM, or SNX_EINVAL (dimensionless
+                                but not a condition) */
     const char *method;      /* "euler" (default), "rk2", "rk4", "exponential_euler" */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
     snx_update_fn update;    /* optional C state update */
