@@ -117,7 +117,7 @@ int sim_parse_stmts(sim_src *src, sim_stmt **out, int *n);
 void sim_stmts_free(sim_stmt *stmts, int n);
 
 enum sim_eq_kind { SIM_EQ_DIFF, SIM_EQ_SUBEXPR, SIM_EQ_PARAM };
-enum { SIM_EQ_UNLESS_REFRACTORY = 1, SIM_EQ_CONSTANT = 2 };
+enum { SIM_EQ_UNLESS_REFRACTORY = 1, SIM_EQ_CONSTANT = 2, SIM_EQ_SHARED = 4 };
 
 typedef struct sim_eq {
     int kind;

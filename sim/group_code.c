@@ -217,7 +217,7 @@ static int simple_threshold(snx_group *g, const sim_scope *sc)
     if (t->kind != SIM_AST_OP || t->is_const ||
         (t->fn != SIM_FN_GT && t->fn != SIM_FN_GE && t->fn != SIM_FN_LT && t->fn != SIM_FN_LE) ||
         t->args[0]->kind != SIM_AST_NAME || !t->args[1]->is_const ||
-        sim_scope_lookup(sc, t->args[0]->name, &v) || v.kind != SIM_SYM_ARRAY)
+        sim_scope_lookup(sc, t->args[0]->name, &v) || v.kind != SIM_SYM_ARRAY || v.shared)
         return 0;
     g->thr_var = v.slot;
     g->thr_fn = t->fn;

@@ -186,6 +186,8 @@ struct snx_group {
  * relative to g, t, dt, lastspike and not_refractory; constants from the group's and
  * the network's namespaces (group_code.c). */
 int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_constant);
+/* Elements of array k of root group g: 1 for a shared variable, else g->n (group.c). */
+int64_t sim_group_array_length(const snx_group *g, int k);
 /* Whether `name` is a value the engine keeps for g's neurons besides its variables
  * (lastspike, not_refractory), which monitors may record; sets its dimension. */
 bool sim_group_engine_var(const snx_group *g, const char *name, snx_dim *dim);

@@ -75,7 +75,9 @@ static int add_var(snx_monitor *m, char *name)
     }
     if (!engine)
         m->var_dims[k] = model->eqs[eq].dim;
-    m->var_array[k] = engine ? -1 : sim_model_var(model, name);
+    /* Shared variables through the program too, which broadcasts their one value. */
+    m->var_array[k] = engine || (model->eqs[eq].flags & SIM_EQ_SHARED)
+                          ? -1 : sim_model_var(model, name);
     int rc = m->var_array[k] < 0 ? subexpr_program(m, name, &m->var_prog[k]) : 0;
     m->n_vars++;
     return rc;

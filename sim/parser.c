@@ -434,6 +434,35 @@ void sim_stmts_free(sim_stmt *stmts, int n)
 
 /* ---- equations --------------------------------------------------------------------- */
 
+/* The flags snex knows, and the kinds of equation (bits 1 << SIM_EQ_...) that may
+ * carry them. Whether a kind of object supports them is checked later (equations.c). */
+static const struct {
+    const char *name;
+    unsigned flag;
+    int kinds;
+    const char *elsewhere; /* the message for another kind */
+} FLAGS[] = {
+    { "unless refractory", SIM_EQ_UNLESS_REFRACTORY, 1 << SIM_EQ_DIFF,
+      "only differential equations can be held during refractoriness, flag" },
+    { "constant", SIM_EQ_CONSTANT, 1 << SIM_EQ_PARAM,
+      "only parameters (X : unit) can be constant, flag" },
+    { "shared", SIM_EQ_SHARED, 1 << SIM_EQ_PARAM | 1 << SIM_EQ_SUBEXPR,
+      "only parameters and subexpressions can be shared (as in Brian's neuron groups), flag" },
+};
+
+/* Brian's flags that snex refuses, with what to do instead. */
+static const struct {
+    const char *name, *why;
+} UNSUPPORTED_FLAGS[] = {
+    { "linked", "linked variables are not supported (copy the value in a C update, "
+                "snx_group_opts.update):" },
+    { "constant over dt", "subexpressions constant over dt are not supported (use a "
+                          "parameter set by the reset or a C update):" },
+    { "event-driven", "event-driven synaptic equations are not supported:" },
+    { "clock-driven", "clock-driven synaptic equations are not supported:" },
+    { "summed", "summed variables are not supported:" },
+};
+
 /* One flag, text[f..h): known, and allowed for this kind of equation. */
 static int parse_flag(sim_src *src, int f, int h, sim_eq *eq)
 {
@@ -443,19 +472,19 @@ static int parse_flag(sim_src *src, int f, int h, sim_eq *eq)
         if (!(isspace((unsigned char)src->text[i]) && nn > 0 && norm[nn - 1] == ' '))
             norm[nn++] = isspace((unsigned char)src->text[i]) ? ' ' : src->text[i];
     norm[nn] = '\0';
-    int unless = !strcmp(norm, "unless refractory"), constant = !strcmp(norm, "constant");
-    if (unless && eq->kind == SIM_EQ_DIFF)
-        eq->flags |= SIM_EQ_UNLESS_REFRACTORY;
-    else if (constant && eq->kind == SIM_EQ_PARAM)
-        eq->flags |= SIM_EQ_CONSTANT;
-    else if (unless)
-        return sim_src_error(src, f, h - f, "only differential equations can be held during "
-                                            "refractoriness, flag");
-    else if (constant)
-        return sim_src_error(src, f, h - f, "only parameters (X : unit) can be constant, flag");
-    else
-        return sim_src_error(src, f, h - f, "unknown flag (known: unless refractory, constant):");
-    return 0;
+    for (size_t k = 0; k < sizeof FLAGS / sizeof FLAGS[0]; k++) {
+        if (strcmp(norm, FLAGS[k].name))
+            continue;
+        if (!(FLAGS[k].kinds & 1 << eq->kind))
+            return sim_src_error(src, f, h - f, FLAGS[k].elsewhere);
+        eq->flags |= FLAGS[k].flag;
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof UNSUPPORTED_FLAGS / sizeof UNSUPPORTED_FLAGS[0]; k++)
+        if (!strcmp(norm, UNSUPPORTED_FLAGS[k].name))
+            return sim_src_error(src, f, h - f, UNSUPPORTED_FLAGS[k].why);
+    return sim_src_error(src, f, h - f,
+                         "unknown flag (known: unless refractory, constant, shared):");
 }
 
 /* The comma-separated flags in text[a..b) (inside the parentheses). */

@@ -19,6 +19,7 @@ int sim_scope_init(sim_scope *sc, const char *what, const snx_namespace *ns0,
     sc->ns[0] = ns0;
     sc->ns[1] = ns1;
     sc->what = what;
+    sc->shared_code = false;
     return sc->syms ? 0 : SNX_ENOMEM;
 }
 

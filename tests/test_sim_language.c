@@ -243,6 +243,100 @@ static void test_refractory_condition(void **state)
     snx_net_free(net);
 }
 
+/* ---- (shared) --------------------------------------------------------------------------- */
+
+static void test_shared_parameter(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    snx_group *g = must_group(net, "g", 300,
+                              "dv/dt = rate + (i + 1)*slope*t : 1\n"
+                              "rate : Hz (shared)\nslope : Hz/second (constant, shared)\n"
+                              "twice = 2*rate : Hz (shared)\nv_th : 1 (shared)",
+                              OPTS(.threshold = "v > v_th", .reset = "v = 0"));
+    snx_group *view = snx_group_slice(g, 100, 200);
+    /* One value for the group: set through the group or a view. */
+    assert_ok(snx_group_set(view, "rate", 100));
+    assert_ptr_equal(snx_group_var(view, "rate"), snx_group_var(g, "rate"));
+    assert_ok(snx_group_init(g, "slope", "0*Hz/second"));
+    assert_ok(snx_group_init(g, "v_th", "0.5 + 0.5*rand()")); /* drawn once */
+    double th = snx_group_var(g, "v_th")[0];
+    assert_true(th >= 0.5 && th < 1);
+    snx_monitor *m = snx_monitor_state(net, "m", view, "rate, twice, v",
+                                       &(snx_state_monitor_opts){ .neurons = (int32_t[]){ 0, 99 },
+                                                                  .n_neurons = 2 });
+    snx_monitor *sp = snx_monitor_spikes(net, "sp", g, NULL, 0);
+    assert_ok(snx_net_run(net, 10 * DT));
+    /* 10 steps of 100 Hz * 0.1 ms: every neuron at 0.1, read in equations as a scalar. */
+    for (int32_t k = 0; k < 300; k++)
+        assert_close(snx_group_var(g, "v")[k], 0.1, 1e-12);
+    /* Monitors record the value for every recorded neuron. */
+    assert_close(snx_monitor_values(m, "rate")[9 * 2 + 1], 100, 0);
+    assert_close(snx_monitor_values(m, "twice")[9 * 2 + 0], 200, 0);
+    /* The shared threshold (a scalar operand of the threshold's code). */
+    assert_ok(snx_group_set(g, "v_th", 0.15));
+    assert_ok(snx_net_run(net, 6 * DT));
+    assert_int_equal(snx_monitor_n_spikes(sp), 300);
+    /* Snapshots keep the one value. */
+    snx_snapshot *snap = snx_net_snapshot(net);
+    assert_ok(snx_group_set(g, "rate", 7));
+    assert_ok(snx_net_restore(net, snap));
+    assert_close(snx_group_var(g, "rate")[0], 100, 0);
+    snx_snapshot_free(snap);
+    snx_net_free(net);
+}
+
+static void test_shared_refusals(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    snx_group *g = must_group(net, "g", 4, "v : 1\nrate : Hz (shared)", NULL);
+    assert_fails(snx_group_set_array(g, "rate", (double[]){ 1, 2, 3, 4 }, 4), SNX_EINVAL,
+                 "\"rate\" is shared (one value for the whole group), so it takes no array");
+    assert_fails(snx_group_init(g, "rate", "v*Hz"), SNX_EINVAL,
+                 "shared variable \"rate\" cannot be set from \"v\", which differs between neurons");
+    assert_fails(snx_group_init(g, "rate", "i*Hz"), SNX_EINVAL, "cannot be set from \"i\"");
+    /* Per-neuron code: Brian's "cannot write shared variable in per-neuron code". */
+    assert_group_fails(net, "v : 1\nrate : Hz (shared)",
+                       OPTS(.threshold = "v > 1", .reset = "v = 0; rate += 1*Hz"), SNX_EINVAL,
+                       "reset, line 1, column 8: cannot write shared variable \"rate\" in "
+                       "per-neuron code \"rate += 1*Hz\"");
+    snx_group *post = must_group(net, "post", 2, "v : 1\nJ : 1 (shared)", NULL);
+    assert_null(snx_synapses_new(net, "s", g, post, &(snx_synapses_opts){ .on_pre = "J += 1" }));
+    assert_int_equal(snx_errcode(), SNX_EINVAL);
+    assert_errmsg_contains("cannot write shared variable \"J\"");
+    assert_null(snx_synapses_new(net, "s", g, post,
+                                 &(snx_synapses_opts){ .model = "w : 1 (shared)", .on_pre = "v += w" }));
+    assert_int_equal(snx_errcode(), SNX_EPARSE);
+    assert_errmsg_contains("(shared) variables are supported in neuron groups only");
+    /* Shared subexpressions use shared values only; differential equations cannot be
+     * shared (as in Brian's neuron groups). */
+    assert_group_fails(net, "v : 1\nrate : Hz (shared)\nbad = v*rate : Hz (shared)", NULL,
+                       SNX_EINVAL, "line 3", "shared subexpression \"bad\" refers to \"v\"");
+    assert_group_fails(net, "noise = rand() : 1 (shared)", NULL, SNX_EINVAL,
+                       "refers to \"rand()\"");
+    assert_group_fails(net, "dv/dt = -v/ms : 1 (shared)", NULL, SNX_EPARSE,
+                       "only parameters and subexpressions can be shared", "\"shared\"");
+    snx_net_free(net);
+}
+
+static void test_shared_read_by_synapses(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    snx_group *pre = must_group(net, "pre", 2, "", OPTS(.threshold = "timestep(t, dt) == 0"));
+    snx_group *post = must_group(net, "post", 3, "v : 1\nJ : 1 (shared)", NULL);
+    snx_synapses *s = snx_synapses_new(net, "s", pre, post,
+                                       &(snx_synapses_opts){ .on_pre = "v += J_post + 0*i" });
+    assert_non_null(s);
+    assert_ok(snx_synapses_connect_all(s, NULL));
+    assert_ok(snx_group_set(post, "J", 0.25));
+    assert_ok(snx_net_run(net, 2 * DT));
+    for (int32_t k = 0; k < 3; k++)
+        assert_close(snx_group_var(post, "v")[k], 0.5, 0);
+    snx_net_free(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +347,9 @@ int main(void)
         cmocka_unit_test(test_not_refractory),
         cmocka_unit_test(test_lastspike_in_snapshots),
         cmocka_unit_test(test_refractory_condition),
+        cmocka_unit_test(test_shared_parameter),
+        cmocka_unit_test(test_shared_refusals),
+        cmocka_unit_test(test_shared_read_by_synapses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

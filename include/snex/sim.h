@@ -172,8 +172,14 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
 /* ---- neuron groups --------------------------------------------------------------------
  * Equations, one per line:
  *   dX/dt = expr : unit [(unless refractory)]   differential equation
- *   X = expr : unit                             subexpression (computed once per step)
- *   X : unit [(constant)]                       per-neuron parameter
+ *   X = expr : unit [(shared)]                  subexpression (computed once per step)
+ *   X : unit [(constant)] [(shared)]            per-neuron parameter
+ * Flags combine as "(constant, shared)". (shared), as in Brian: one value for the
+ * whole group (stored once). A shared subexpression may use only shared variables, t
+ * and constants (no rand()). Code that runs per neuron or per synapse (reset, on_pre)
+ * reads shared variables but cannot assign them; snx_group_set and snx_group_init set
+ * the one value (init from shared values, t and constants only, rand() drawn once).
+ * State monitors record a shared variable's value for every recorded neuron.
  * Units name only the dimension ("1", "volt", "mV", "Hz", "amp", ...); values are SI.
  * Expressions: + - * / % ** , unary -, parentheses, < <= > >= == !=, and or not,
  * exp log log10 expm1 log1p sqrt abs sin cos tan arcsin arccos arctan tanh sinh cosh
@@ -237,14 +243,17 @@ SNX_API const char *snx_group_name(const snx_group *g); /* a view's: "g[a:b]" */
 /* var = expr for every neuron of g: "V", "mu_min + rand()*(mu_max - mu_min)". The
  * expression may use the group's variables, i, N and constants; it is evaluated once.
  * init and set may change (constant) parameters; reset and on_pre code may not.
+ * For a (shared) variable (of g's group, also through a view) both set its one value;
+ * init then refuses (SNX_EINVAL) an expression that differs between neurons.
  * Errors: SNX_ENOTFOUND (no such variable; the message lists them), and for init the
  * expression's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND. */
 SNX_API int snx_group_init(snx_group *g, const char *var, const char *expr);
 SNX_API int snx_group_set(snx_group *g, const char *var, double value_si);
-/* Copies n values (n must be the size of g: SNX_EINVAL otherwise). */
+/* Copies n values (n must be the size of g: SNX_EINVAL otherwise; SNX_EINVAL for a
+ * shared variable, which has one value: use snx_group_set). */
 SNX_API int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
 /* The variable's array, the group's (its first element is neuron 0 of g; writable);
- * NULL with SNX_ENOTFOUND if there is none. */
+ * for a shared variable, its one value. NULL with SNX_ENOTFOUND if there is none. */
 SNX_API double *snx_group_var(snx_group *g, const char *var);
 /* The names of the group's state variables and parameters, in equation order;
  * var_name is NULL with SNX_EINVAL for k out of range (or g NULL). */
