@@ -128,7 +128,9 @@ static int op_dim(sim_ast *e)
         for (int k = 0; k < e->n_args; k++)
             if (!snx_dim_is_dimensionless(e->args[k]->dim)) {
                 char why[96];
-                snprintf(why, sizeof why, "%s() needs a dimensionless argument",
+                snprintf(why, sizeof why, sim_fn_is_binary(e->fn)
+                                              ? "both operands of %s must be dimensionless"
+                                              : "%s() needs a dimensionless argument",
                          sim_fn_spelling(e->fn));
                 return dim_error1(e, e->args[k], why);
             }

@@ -20,10 +20,19 @@ enum sim_dim_rule {
     SIM_DR_POW,   /* base ** dimensionless constant integer exponent */
     SIM_DR_BOOL,  /* dimensionless operands, truth result (and, or, not) */
     SIM_DR_KEEP,  /* unary, result has the operand's dimension (-x, abs, floor, ceil) */
-    SIM_DR_PURE,  /* unary, dimensionless in and out (exp, log, sin, ...) */
+    SIM_DR_PURE,  /* dimensionless in and out (exp, log, sin, ..., and //, floor
+                     division, which Brian allows on dimensionless values only) */
     SIM_DR_SIGN,  /* unary, any operand, dimensionless result */
     SIM_DR_SQRT,  /* unary, halves even exponents */
 };
+
+/* a % b as in Python and Brian: the result takes the sign of b (-1 % 3 == 2), computed
+ * through fmod, which is exact. */
+static inline double sim_mod(double a, double b)
+{
+    double r = fmod(a, b);
+    return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+}
 
 /* Binary operations: X(NAME, spelling, dim rule, loop, value of a OP b), where loop is
  * SIMD for plain arithmetic the compiler vectorises, and PLAIN for library calls
@@ -35,7 +44,8 @@ enum sim_dim_rule {
     X(SUB, "-", SIM_DR_SAME, SIMD, a - b)                                       \
     X(MUL, "*", SIM_DR_MUL, SIMD, a * b)                                        \
     X(DIV, "/", SIM_DR_DIV, SIMD, a / b)                                        \
-    X(MOD, "%", SIM_DR_SAME, PLAIN, fmod(a, b))                                  \
+    X(MOD, "%", SIM_DR_SAME, PLAIN, sim_mod(a, b))                               \
+    X(FLOORDIV, "//", SIM_DR_PURE, PLAIN, floor(a / b))                          \
     X(POW, "**", SIM_DR_POW, PLAIN, pow(a, b))                                   \
     X(LT, "<", SIM_DR_CMP, SIMD, (double)(a < b))                               \
     X(LE, "<=", SIM_DR_CMP, SIMD, (double)(a <= b))                             \

@@ -1,5 +1,5 @@
 /* The parser: recursive descent with Python's precedence, lowest first:
- *   or < and < not < comparisons (no chaining) < + - < * / % < unary + - < ** < atoms
+ *   or < and < not < comparisons (no chaining) < + - < * / // % < unary + - < ** < atoms
  * ** is right-associative and binds tighter than a unary minus on its left
  * (-x**2 == -(x**2)), while its exponent may carry a sign (2**-1).
  * Every error goes through sim_src_error, so it carries line, column and text. */
@@ -139,7 +139,11 @@ static sim_ast *parse_call(parser *ps, sim_token name_tok)
     int n_args;
     int fn = sim_fn_lookup(name, &n_args);
     if (fn < 0) {
-        sim_src_error(ps->src, name_tok.start, len, "unknown function");
+        /* Brian's poisson() draws integers from a distribution per element and step:
+         * not in the operator table, so say so rather than "unknown". */
+        sim_src_error(ps->src, name_tok.start, len,
+                      strcmp(name, "poisson") ? "unknown function"
+                                              : "Brian's poisson() is not supported:");
         return NULL;
     }
     sim_ast *args[3] = { NULL, NULL, NULL };
@@ -253,6 +257,7 @@ typedef struct {
 static const binop ADDITIVE[] = { { SIM_TOK_PLUS, SIM_FN_ADD }, { SIM_TOK_MINUS, SIM_FN_SUB }, { 0, 0 } };
 static const binop MULTIPLICATIVE[] = { { SIM_TOK_STAR, SIM_FN_MUL },
                                         { SIM_TOK_SLASH, SIM_FN_DIV },
+                                        { SIM_TOK_FLOORDIV, SIM_FN_FLOORDIV },
                                         { SIM_TOK_PERCENT, SIM_FN_MOD },
                                         { 0, 0 } };
 static const binop COMPARISON[] = { { SIM_TOK_LT, SIM_FN_LT },   { SIM_TOK_LE, SIM_FN_LE },
@@ -461,6 +466,7 @@ static const struct {
     { "event-driven", "event-driven synaptic equations are not supported:" },
     { "clock-driven", "clock-driven synaptic equations are not supported:" },
     { "summed", "summed variables are not supported:" },
+    { "point current", "point currents (of Brian's SpatialNeuron) are not supported:" },
 };
 
 /* One flag, text[f..h): known, and allowed for this kind of equation. */
@@ -538,6 +544,10 @@ static int parse_unit_and_flags(sim_src *src, int a, int b, sim_eq *eq)
                 return rc;
         }
     }
+    if (unit_end - a == 7 && (!strncmp(t + a, "boolean", 7) || !strncmp(t + a, "integer", 7)))
+        return sim_src_error(src, a, unit_end - a, "boolean and integer variables are not "
+                                                   "supported (declare \": 1\"; comparisons "
+                                                   "give 1 and 0, int() truncates):");
     char *unit = snx_strndup(t + a, (size_t)(unit_end - a));
     if (!unit)
         return SNX_ENOMEM;

@@ -64,6 +64,18 @@ static void test_exprel(void **state)
 static void test_other_brian_functions(void **state)
 {
     (void)state;
+    /* % and // as in Python and Brian: the remainder takes the divisor's sign. */
+    snx_net *n1 = test_net(1);
+    snx_group *h = must_group(n1, "h", 1, "y : 1\nz : 1", NULL);
+    assert_ok(snx_group_init(h, "y", "(-1 % 3) + 10*(1 % -3) + 100*(7.5 % 2)"));
+    assert_close(snx_group_var(h, "y")[0], 2 - 20 + 150, 0);
+    assert_ok(snx_group_init(h, "z", "-7 // 2"));
+    assert_close(snx_group_var(h, "z")[0], -4, 0);
+    assert_ok(snx_group_init(h, "z", "(y - 133) // 2")); /* the VM's: -1 // 2 */
+    assert_close(snx_group_var(h, "z")[0], -1, 0);
+    assert_fails(snx_group_init(h, "z", "5*ms // ms"), SNX_EDIM,
+                 "both operands of // must be dimensionless");
+    snx_net_free(n1);
     assert_close(vm_and_folded("arcsin", 0.5), asin(0.5), 0);
     assert_close(vm_and_folded("arccos", 0.5), acos(0.5), 0);
     assert_close(vm_and_folded("arctan", -2), atan(-2), 0);
@@ -337,6 +349,62 @@ static void test_shared_read_by_synapses(void **state)
     snx_net_free(net);
 }
 
+/* ---- what snex refuses ------------------------------------------------------------------ */
+
+static void test_brian_constructs_refused(void **state)
+{
+    (void)state;
+    snx_net *net = test_net(1);
+    /* Flags. */
+    assert_group_fails(net, "x : 1 (linked)", NULL, SNX_EPARSE, "column 8",
+                       "linked variables are not supported", "\"linked\"");
+    assert_group_fails(net, "x = 2*t/ms : 1 (constant over dt)", NULL, SNX_EPARSE,
+                       "subexpressions constant over dt are not supported");
+    assert_group_fails(net, "dv/dt = -v/ms : 1 (point current)", NULL, SNX_EPARSE,
+                       "point currents (of Brian's SpatialNeuron) are not supported");
+    snx_group *g = must_group(net, "g", 2, "v : 1", OPTS(.threshold = "v > 1"));
+    const char *syn_flags[][2] = {
+        { "dw/dt = -w/ms : 1 (event-driven)", "event-driven synaptic equations are not supported" },
+        { "dw/dt = -w/ms : 1 (clock-driven)", "clock-driven synaptic equations are not supported" },
+        { "s = w : 1 (summed)", "summed variables are not supported" },
+    };
+    for (size_t k = 0; k < 3; k++) {
+        char model[128];
+        snprintf(model, sizeof model, "w : 1\n%s", syn_flags[k][0]);
+        assert_null(snx_synapses_new(net, "s", g, g,
+                                     &(snx_synapses_opts){ .model = model, .on_pre = "v += 1" }));
+        assert_int_equal(snx_errcode(), SNX_EPARSE);
+        assert_errmsg_contains(syn_flags[k][1]);
+    }
+    /* Types. */
+    assert_group_fails(net, "b : boolean", NULL, SNX_EPARSE,
+                       "boolean and integer variables are not supported", "\"boolean\"");
+    assert_group_fails(net, "n : integer", NULL, SNX_EPARSE, "\"integer\"");
+    /* Names and functions. */
+    assert_group_fails(net, "x = t_in_timesteps : 1", NULL, SNX_ENOTFOUND,
+                       "unsupported name \"t_in_timesteps\" at line 1, column 5",
+                       "write timestep(t, dt)");
+    assert_group_fails(net, "t_in_timesteps : 1", NULL, SNX_ENAME, "is a reserved name");
+    assert_group_fails(net, "x = (t - lastupdate)/ms : 1", NULL, SNX_ENOTFOUND,
+                       "Brian's lastupdate (of event-driven synapses) is not supported");
+    assert_group_fails(net, "x = (t - lastspike)/ms : 1", NULL, SNX_ENOTFOUND,
+                       "lastspike exists only in neuron groups with a threshold");
+    assert_group_fails(net, "x = poisson(2) : 1", NULL, SNX_EPARSE,
+                       "Brian's poisson() is not supported");
+    const char *syn_names[][2] = {
+        { "v += lastspike_pre/second", "synaptic code cannot read lastspike" },
+        { "v += not_refractory_post", "synaptic code cannot read not_refractory" },
+        { "v += N_incoming", "Brian's N_incoming is not supported" },
+        { "v += N_outgoing", "Brian's N_outgoing is not supported" },
+    };
+    for (size_t k = 0; k < 4; k++) {
+        assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){ .on_pre = syn_names[k][0] }));
+        assert_int_equal(snx_errcode(), SNX_ENOTFOUND);
+        assert_errmsg_contains(syn_names[k][1]);
+    }
+    snx_net_free(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_shared_parameter),
         cmocka_unit_test(test_shared_refusals),
         cmocka_unit_test(test_shared_read_by_synapses),
+        cmocka_unit_test(test_brian_constructs_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

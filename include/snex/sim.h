@@ -181,7 +181,9 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
  * the one value (init from shared values, t and constants only, rand() drawn once).
  * State monitors record a shared variable's value for every recorded neuron.
  * Units name only the dimension ("1", "volt", "mV", "Hz", "amp", ...); values are SI.
- * Expressions: + - * / % ** , unary -, parentheses, < <= > >= == !=, and or not,
+ * Expressions: + - * / // % ** (// and % as in Python and Brian: -7 // 2 == -4,
+ * -1 % 3 == 2; // on dimensionless values), unary -, parentheses, < <= > >= == !=,
+ * and or not,
  * exp log log10 expm1 log1p sqrt abs sin cos tan arcsin arccos arctan tanh sinh cosh
  * floor ceil sign min max clip, int(x) (truncates toward zero, dimensionless),
  * exprel(x) ((exp(x) - 1)/x, 1 at 0, exact near 0), timestep(t, dt) (Brian's
