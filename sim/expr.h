@@ -86,6 +86,8 @@ struct sim_ast {
 
 sim_ast *sim_ast_num(sim_src *src, double value, int start, int end);
 sim_ast *sim_ast_name(sim_src *src, const char *name, int start, int end);
+/* NULL when out of memory, or when an argument the operation needs is NULL (so a
+ * tree built of nested calls fails at its root). */
 sim_ast *sim_ast_op(sim_src *src, int fn, sim_ast *a, sim_ast *b, sim_ast *c, int start,
                     int end);
 /* The node's source text, for messages. */

@@ -113,7 +113,8 @@ static int parse_condition(snx_group *g, const char *text, const sim_scope *sc)
  * first. Exact: cond is 0 or 1, and _step + 1e300 rounds to 1e300. */
 #define UNTIL_CONDITION 1e300
 
-/* st := "_refractory_until = expr", the text of the user's refractory in messages. */
+/* st := "_refractory_until = expr", the text of the user's refractory in messages;
+ * expr NULL: out of memory (sim_ast_op passes a failed allocation up). */
 static int until_stmt(const snx_group *g, sim_ast *expr, const sim_scope *sc, sim_stmt *st)
 {
     if (!expr || !(st->target = snx_strdup("_refractory_until")))
@@ -169,8 +170,8 @@ static int condition_stmts(snx_group *g, const sim_scope *spiking, const sim_sco
     sim_ast *bound = sim_ast_op(src, SIM_FN_ADD, sim_ast_name(src, "_step", a, b), later, NULL,
                                 a, b);
     sim_ast *until = sim_ast_name(src, "_refractory_until", a, b);
-    return rc ? rc : until_stmt(g, until ? sim_ast_op(src, SIM_FN_MIN, until, bound, NULL, a, b)
-                                         : NULL, direct, step_st);
+    return rc ? rc : until_stmt(g, sim_ast_op(src, SIM_FN_MIN, until, bound, NULL, a, b),
+                                direct, step_st);
 }
 
 /* The refractory option: a time (today's periods) or a condition (Brian's

@@ -51,6 +51,11 @@ sim_ast *sim_ast_name(sim_src *src, const char *name, int start, int end)
 sim_ast *sim_ast_op(sim_src *src, int fn, sim_ast *a, sim_ast *b, sim_ast *c, int start,
                     int end)
 {
+    /* A missing argument is a node whose allocation failed: fail too, so that code
+     * building a tree of calls needs to check only its root. */
+    int want = sim_fn_is_binary(fn) ? 2 : sim_fn_is_unary(fn) ? 1 : fn == SIM_FN_CLIP ? 3 : 0;
+    if ((want > 0 && !a) || (want > 1 && !b) || (want > 2 && !c))
+        return NULL;
     sim_ast *e = node_new(src, SIM_AST_OP, start, end);
     if (!e)
         return NULL;
