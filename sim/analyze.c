@@ -128,7 +128,9 @@ static int op_dim(sim_ast *e)
         for (int k = 0; k < e->n_args; k++)
             if (!snx_dim_is_dimensionless(e->args[k]->dim)) {
                 char why[96];
-                snprintf(why, sizeof why, "%s() needs a dimensionless argument",
+                snprintf(why, sizeof why, sim_fn_is_binary(e->fn)
+                                              ? "both operands of %s must be dimensionless"
+                                              : "%s() needs a dimensionless argument",
                          sim_fn_spelling(e->fn));
                 return dim_error1(e, e->args[k], why);
             }
@@ -176,6 +178,51 @@ int sim_analyze(sim_ast *e, const sim_scope *sc)
     return rc;
 }
 
+bool sim_expr_is_shared(const sim_ast *e, const sim_scope *sc, bool allow_random,
+                        const sim_ast **offender)
+{
+    sim_sym s;
+    bool shared = true;
+    if (e->kind == SIM_AST_NAME && !sim_scope_lookup(sc, e->name, &s)) {
+        if (s.kind == SIM_SYM_SUBEXPR) /* cycles were refused when the model was parsed */
+            return sim_expr_is_shared(s.expr, sc, allow_random, offender);
+        shared = s.kind == SIM_SYM_CONST || s.kind == SIM_SYM_SCALAR ||
+                 (s.kind == SIM_SYM_ARRAY && s.shared);
+    } else if (e->kind == SIM_AST_OP) {
+        shared = allow_random || (e->fn != SIM_FN_RAND && e->fn != SIM_FN_RANDN);
+        for (int k = 0; shared && k < e->n_args; k++)
+            if (!sim_expr_is_shared(e->args[k], sc, allow_random, offender))
+                return false;
+    }
+    if (!shared)
+        *offender = e;
+    return shared;
+}
+
+/* A shared target: only code that runs once may assign it, from shared values. */
+static int check_shared_target(const sim_stmt *st, const sim_src *src, const sim_scope *sc)
+{
+    int line, col;
+    sim_src_position(src, st->start, &line, &col);
+    const sim_ast *bad = NULL;
+    if (!sc->shared_code)
+        return snx_error(SNX_EINVAL, "%s: %s, line %d, column %d: cannot write shared "
+                                     "variable \"%s\" in per-neuron code \"%.*s\" (a shared "
+                                     "variable has one value for the whole group; set it with "
+                                     "snx_group_set or snx_group_init)",
+                         sc->what, src->label, line, col, st->target, st->end - st->start,
+                         src->text + st->start);
+    if (sim_expr_is_shared(st->expr, sc, true, &bad))
+        return 0;
+    const char *tb;
+    int lb;
+    sim_ast_text(bad, &tb, &lb);
+    return snx_error(SNX_EINVAL, "%s: %s, line %d: shared variable \"%s\" cannot be set from "
+                                 "\"%.*s\", which differs between neurons, in \"%.*s\"",
+                     sc->what, src->label, line, st->target, lb, tb, st->end - st->start,
+                     src->text + st->start);
+}
+
 int sim_analyze_stmt(sim_stmt *st, const sim_src *src, const sim_scope *sc)
 {
     sim_sym target;
@@ -188,8 +235,13 @@ int sim_analyze_stmt(sim_stmt *st, const sim_src *src, const sim_scope *sc)
                                      "in \"%.*s\" (%s)",
                          sc->what, src->label, line, col, st->target, st->end - st->start,
                          src->text + st->start,
-                         target.kind == SIM_SYM_ARRAY ? "a constant parameter" : "not a variable");
+                         target.kind != SIM_SYM_ARRAY ? "not a variable"
+                         : target.why_readonly ? target.why_readonly : "a constant parameter");
+    if (target.shared && !sc->shared_code)
+        return check_shared_target(st, src, sc);
     int rc = sim_analyze(st->expr, sc);
+    if (!rc && target.shared)
+        rc = check_shared_target(st, src, sc);
     if (rc)
         return rc;
     int scaling = st->op == SIM_MUL_BY || st->op == SIM_DIV_BY;

@@ -15,6 +15,13 @@ int sim_analyze(sim_ast *e, const sim_scope *sc);
  * its dimension (dimensionless for *= and /=). Analyses the value. */
 int sim_analyze_stmt(sim_stmt *st, const sim_src *src, const sim_scope *sc);
 
+/* Whether analysed e has one value for all elements (neurons): every name it reads is
+ * a constant, a runtime scalar (t), a shared variable or a subexpression of such, and
+ * it draws no random numbers unless allow_random. If not, *offender is the first node
+ * that varies (a name, or the call of rand()). */
+bool sim_expr_is_shared(const sim_ast *e, const sim_scope *sc, bool allow_random,
+                        const sim_ast **offender);
+
 /* Formats "<label>, line L" for node e, for the start of messages. */
 void sim_ast_where(const sim_ast *e, char *buf, size_t size);
 

@@ -128,8 +128,8 @@ sim_opnd sim_const(sim_compiler *c, double value)
             o.v = SIM_N_RT + (unsigned)i;
             return o;
         }
-    if (c->n_consts + SIM_N_RT >= 0xffff)
-        c->rc = snx_error(SNX_EINVAL, "program too large: more than 65000 constants");
+    if (c->n_consts + SIM_N_RT >= SIM_ARRAY_BIT) /* above: shared variables (program.h) */
+        c->rc = snx_error(SNX_EINVAL, "program too large: more than 32000 constants");
     else if (snx_grow(&c->consts, &c->cap_consts, c->n_consts + 1, sizeof *c->consts))
         c->rc = SNX_ENOMEM;
     if (c->rc)
@@ -317,6 +317,11 @@ static int compile_name(sim_compiler *c, const sim_ast *e, sim_opnd *out)
         *out = (sim_opnd){ SIM_OPND_SCAL, (unsigned)s.slot, 0, 0, 0 };
         return 0;
     case SIM_SYM_ARRAY:
+        if (s.shared) { /* one value, whatever the access: a scalar operand */
+            sim_opnd_array(c, s.slot);
+            *out = (sim_opnd){ SIM_OPND_SCAL, SIM_ARRAY_BIT | (unsigned)s.slot, 0, 0, 0 };
+            return c->rc;
+        }
         if (s.access == SIM_DIRECT) {
             *out = sim_opnd_array(c, s.slot);
             return c->rc;

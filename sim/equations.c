@@ -11,7 +11,8 @@
 #include "snex/util.h"
 
 static const char *const RESERVED[] = { "t", "dt", "i", "j", "N", "N_pre", "N_post",
-                                        "True", "False", "inf", "pi", "delay", NULL };
+                                        "True", "False", "inf", "pi", "delay", "lastspike",
+                                        "not_refractory", "t_in_timesteps", NULL };
 
 static int eq_error(const sim_model *m, const sim_eq *eq, int code, const char *what)
 {
@@ -24,7 +25,7 @@ static int eq_error(const sim_model *m, const sim_eq *eq, int code, const char *
 static int check_name(const sim_model *m, const sim_eq *eq)
 {
     const char *n = eq->name;
-    char what[160];
+    char what[256];
     size_t len = strlen(n);
     /* A summed variable names its target in the other group: "I_syn_post". */
     int suffixed = (len > 4 && !strcmp(n + len - 4, "_pre")) ||
@@ -36,8 +37,9 @@ static int check_name(const sim_model *m, const sim_eq *eq)
         bad = !strcmp(*f, n);
     if (!bad)
         return 0;
-    snprintf(what, sizeof what, "\"%s\" is a reserved name (t, dt, i, j, N, function "
-                                "names, a leading '_', a _pre or _post ending)", n);
+    snprintf(what, sizeof what, "\"%s\" is a reserved name (t, dt, i, j, N, lastspike, "
+                                "not_refractory, function names, a leading '_', a _pre or "
+                                "_post ending)", n);
     return eq_error(m, eq, SNX_ENAME, what);
 }
 
@@ -94,10 +96,13 @@ static int find_cycle(const sim_model *m, int k, char *colour, const sim_ast *e)
     return 0;
 }
 
-static int check_structure(sim_model *m)
+static int check_structure(sim_model *m, bool allow_shared)
 {
     for (int k = 0; k < m->n_eqs; k++) {
         int rc = check_name(m, &m->eqs[k]);
+        if (!rc && !allow_shared && (m->eqs[k].flags & SIM_EQ_SHARED))
+            rc = eq_error(m, &m->eqs[k], SNX_EPARSE, "(shared) variables are supported in "
+                                                     "neuron groups only");
         if (rc)
             return rc;
     }
@@ -112,14 +117,14 @@ static int check_structure(sim_model *m)
     return rc;
 }
 
-int sim_model_parse(sim_model *m, const char *text, const char *label)
+static int model_parse(sim_model *m, const char *text, const char *label, bool allow_shared)
 {
     *m = (sim_model){ 0 };
     if (!(m->src = sim_src_new(text, label)))
         return SNX_ENOMEM;
     int rc = sim_parse_eqs(m->src, &m->eqs, &m->n_eqs);
     if (!rc)
-        rc = check_structure(m);
+        rc = check_structure(m, allow_shared);
     if (!rc && !(m->var_eq = snx_calloc((size_t)m->n_eqs + 1, sizeof *m->var_eq)))
         rc = SNX_ENOMEM;
     for (int k = 0; !rc && k < m->n_eqs; k++)
@@ -128,6 +133,16 @@ int sim_model_parse(sim_model *m, const char *text, const char *label)
     if (rc)
         sim_model_free(m);
     return rc;
+}
+
+int sim_model_parse(sim_model *m, const char *text, const char *label)
+{
+    return model_parse(m, text, label, false);
+}
+
+int sim_model_parse_neurons(sim_model *m, const char *text, const char *label)
+{
+    return model_parse(m, text, label, true);
 }
 
 void sim_model_free(sim_model *m)
@@ -163,7 +178,7 @@ int sim_model_enter(const sim_model *m, sim_scope *sc, int array_base, int acces
     int var = 0;
     for (int k = 0; k < m->n_eqs; k++) {
         const sim_eq *eq = &m->eqs[k];
-        sim_sym s = { .dim = eq->dim };
+        sim_sym s = { .dim = eq->dim, .shared = !!(eq->flags & SIM_EQ_SHARED) };
         /* a summed variable is an output into another group, never read here */
         if (eq->kind == SIM_EQ_SUBEXPR && (!subexprs || (eq->flags & SIM_EQ_SUMMED)))
             continue;
@@ -197,6 +212,17 @@ int sim_model_check(sim_model *m, const sim_scope *sc)
                                      m->src->text + eq->start);
         if (rc)
             return rc;
+        const sim_ast *bad;
+        if ((eq->flags & SIM_EQ_SHARED) && !sim_expr_is_shared(eq->expr, sc, false, &bad)) {
+            char what[300];
+            const char *tb;
+            int lb;
+            sim_ast_text(bad, &tb, &lb);
+            snprintf(what, sizeof what, "shared subexpression \"%s\" refers to \"%.*s\", "
+                     "which differs between neurons (a shared subexpression may use only "
+                     "shared variables, t and constants)", eq->name, lb, tb);
+            return eq_error(m, eq, SNX_EINVAL, what);
+        }
         snx_dim want = eq->dim;
         if (eq->kind == SIM_EQ_DIFF) {
             snx_unit sec;

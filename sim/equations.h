@@ -19,9 +19,11 @@ typedef struct sim_model {
     int *var_eq;  /* variable k -> its equation */
 } sim_model;
 
-/* Parses equations (NULL or "" is an empty model), rejects reserved names and
- * cyclic subexpressions. */
+/* Parses equations (NULL or "" is an empty model), rejects reserved names, cyclic
+ * subexpressions and (shared) variables, which only neuron groups support
+ * (sim_model_parse_neurons). */
 int sim_model_parse(sim_model *m, const char *text, const char *label);
+int sim_model_parse_neurons(sim_model *m, const char *text, const char *label);
 void sim_model_free(sim_model *m);
 /* SNX_EINVAL naming the first equation that carries one of `flags` and why it may not
  * ("only synapse models have it"); 0 when none does. */
@@ -32,13 +34,15 @@ int sim_model_find(const sim_model *m, const char *name);
 int sim_model_var(const sim_model *m, const char *name);
 const sim_eq *sim_model_var_eq(const sim_model *m, int var);
 
-/* Adds the variables (array ids array_base + k, accessed with `access`) and, with
- * `subexprs`, the subexpressions to sc, each name as name + suffix ("" or "_post").
+/* Adds the variables (array ids array_base + k, accessed with `access`; shared ones
+ * are one-element arrays) and, with `subexprs`, the subexpressions to sc, each name as
+ * name + suffix ("" or "_post").
  * Variables are writable unless flagged (constant) and `respect_constant` is set. */
 int sim_model_enter(const sim_model *m, sim_scope *sc, int array_base, int access,
                     const char *suffix, int respect_constant, int subexprs);
 /* Analyses every right-hand side in sc and checks its dimension against the
- * declaration: dX/dt has X's dimension per second, X = e has X's dimension. */
+ * declaration: dX/dt has X's dimension per second, X = e has X's dimension; a shared
+ * subexpression must have one value for all neurons. */
 int sim_model_check(sim_model *m, const sim_scope *sc);
 
 /* Integration methods. */

@@ -36,6 +36,7 @@ int sim_src_error(const sim_src *src, int offset, int len, const char *what);
 enum sim_tok_kind {
     SIM_TOK_EOF, SIM_TOK_NEWLINE, SIM_TOK_NUMBER, SIM_TOK_NAME,
     SIM_TOK_PLUS, SIM_TOK_MINUS, SIM_TOK_STAR, SIM_TOK_SLASH, SIM_TOK_POW, SIM_TOK_PERCENT,
+    SIM_TOK_FLOORDIV,
     SIM_TOK_LPAREN, SIM_TOK_RPAREN, SIM_TOK_COMMA, SIM_TOK_COLON, SIM_TOK_SEMI,
     SIM_TOK_LT, SIM_TOK_LE, SIM_TOK_GT, SIM_TOK_GE, SIM_TOK_EQEQ, SIM_TOK_NE,
     SIM_TOK_ASSIGN, SIM_TOK_ADD_ASSIGN, SIM_TOK_SUB_ASSIGN, SIM_TOK_MUL_ASSIGN,
@@ -85,6 +86,8 @@ struct sim_ast {
 
 sim_ast *sim_ast_num(sim_src *src, double value, int start, int end);
 sim_ast *sim_ast_name(sim_src *src, const char *name, int start, int end);
+/* NULL when out of memory, or when an argument the operation needs is NULL (so a
+ * tree built of nested calls fails at its root). */
 sim_ast *sim_ast_op(sim_src *src, int fn, sim_ast *a, sim_ast *b, sim_ast *c, int start,
                     int end);
 /* The node's source text, for messages. */
@@ -117,7 +120,7 @@ int sim_parse_stmts(sim_src *src, sim_stmt **out, int *n);
 void sim_stmts_free(sim_stmt *stmts, int n);
 
 enum sim_eq_kind { SIM_EQ_DIFF, SIM_EQ_SUBEXPR, SIM_EQ_PARAM };
-enum { SIM_EQ_UNLESS_REFRACTORY = 1, SIM_EQ_CONSTANT = 2 };
+enum { SIM_EQ_UNLESS_REFRACTORY = 1, SIM_EQ_CONSTANT = 2, SIM_EQ_SHARED = 4 };
 /* Flags of synapse models only (a neuron group refuses them): how a synaptic
  * differential equation advances, and subexpressions summed into a pre- or
  * postsynaptic variable. */

@@ -11,19 +11,26 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-static int alloc_state(snx_group *g, int refractory)
+static int alloc_state(snx_group *g, bool refractory, bool threshold)
 {
-    int n_arrays = g->model.n_vars + (refractory ? 1 : 0);
-    g->arrays = snx_calloc((size_t)n_arrays + 1, sizeof *g->arrays);
+    g->until_id = refractory ? g->model.n_vars : -1;
+    g->lastspike_id = threshold ? g->model.n_vars + refractory : -1;
+    g->n_arrays = g->model.n_vars + refractory + threshold;
+    g->arrays = snx_calloc((size_t)g->n_arrays + 1, sizeof *g->arrays);
     if (!g->arrays)
         return SNX_ENOMEM;
-    for (int k = 0; k < n_arrays; k++)
-        if (!(g->arrays[k] = snx_calloc((size_t)g->n, sizeof(double))))
+    for (int k = 0; k < g->n_arrays; k++)
+        if (!(g->arrays[k] = snx_calloc((size_t)sim_group_array_length(g, k), sizeof(double))))
             return SNX_ENOMEM;
     if (refractory) {
-        g->until = g->arrays[g->model.n_vars];
+        g->until = g->arrays[g->until_id];
         for (int32_t k = 0; k < g->n; k++)
             g->until[k] = -INFINITY; /* never spiked: free to integrate */
+    }
+    if (threshold) {
+        g->lastspike = g->arrays[g->lastspike_id];
+        for (int32_t k = 0; k < g->n; k++)
+            g->lastspike[k] = SIM_NEVER_SPIKED;
     }
     g->n_blocks = (int)((g->n + SIM_BLOCK - 1) / SIM_BLOCK);
     g->spikes = snx_malloc(((size_t)g->n_blocks * SIM_BLOCK) * sizeof *g->spikes);
@@ -33,13 +40,25 @@ static int alloc_state(snx_group *g, int refractory)
     return g->spikes && g->block_count && g->rings && g->dynamic ? 0 : SNX_ENOMEM;
 }
 
+static bool is_shared(const snx_group *g, int var)
+{
+    return sim_model_var_eq(&g->root->model, var)->flags & SIM_EQ_SHARED;
+}
+
+int64_t sim_group_array_length(const snx_group *g, int k)
+{
+    return k < g->model.n_vars && is_shared(g, k) ? 1 : g->n;
+}
+
 /* What the non-finite check looks at: the variables of differential equations, and
- * with a C update (which may change any of them) every non-constant variable. */
+ * with a C update (which may change any of them) every non-constant per-neuron
+ * variable (the check scans whole blocks of neurons). */
 static void find_dynamic(snx_group *g)
 {
     for (int v = 0; v < g->model.n_vars; v++) {
         const sim_eq *eq = sim_model_var_eq(&g->model, v);
-        if (eq->kind == SIM_EQ_DIFF || (g->cfn && !(eq->flags & SIM_EQ_CONSTANT)))
+        if (eq->kind == SIM_EQ_DIFF ||
+            (g->cfn && !(eq->flags & (SIM_EQ_CONSTANT | SIM_EQ_SHARED))))
             g->dynamic[g->n_dynamic++] = v;
     }
 }
@@ -67,7 +86,7 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     if (!rc && !(g->ns = o.ns ? snx_namespace_copy(o.ns) : snx_namespace_new()))
         rc = SNX_ENOMEM;
     if (!rc)
-        rc = sim_model_parse(&g->model, eqs, "equations");
+        rc = sim_model_parse_neurons(&g->model, eqs, "equations");
     if (!rc)
         rc = sim_model_refuse(&g->model, SIM_EQ_EVENT_DRIVEN | SIM_EQ_CLOCK_DRIVEN | SIM_EQ_SUMMED,
                               "only synapse models have it");
@@ -83,7 +102,7 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     g->id = net->n_groups_made++;
     g->cfn = o.update;
     g->cctx = o.update_ctx;
-    rc = alloc_state(g, o.refractory != NULL);
+    rc = alloc_state(g, o.refractory != NULL, o.threshold != NULL);
     if (!rc)
         find_dynamic(g);
     if (!rc)
@@ -107,7 +126,7 @@ void sim_group_destroy(snx_group *g)
     }
     free(g->views);
     if (g->arrays)
-        for (int k = 0; k < g->model.n_vars + (g->until ? 1 : 0); k++)
+        for (int k = 0; k < g->n_arrays; k++)
             free(g->arrays[k]);
     free(g->arrays);
     if (g->rings)
@@ -126,6 +145,7 @@ void sim_group_destroy(snx_group *g)
     sim_src_free(g->thr_src);
     sim_src_free(g->reset_src);
     sim_src_free(g->ref_src);
+    sim_src_free(g->notref_src);
     sim_model_free(&g->model);
     snx_namespace_free(g->ns);
     free(g->spikes);
@@ -220,7 +240,9 @@ double *snx_group_var(snx_group *g, const char *var)
         return NULL;
     }
     int k = find_var(g, var);
-    return k < 0 ? NULL : g->root->arrays[k] + g->start;
+    if (k < 0)
+        return NULL;
+    return g->root->arrays[k] + (is_shared(g, k) ? 0 : g->start);
 }
 
 int snx_group_set(snx_group *g, const char *var, double value_si)
@@ -228,7 +250,8 @@ int snx_group_set(snx_group *g, const char *var, double value_si)
     double *a = snx_group_var(g, var);
     if (!a)
         return snx_errcode();
-    for (int32_t k = 0; k < g->n; k++)
+    int32_t n = is_shared(g, find_var(g, var)) ? 1 : g->n;
+    for (int32_t k = 0; k < n; k++)
         a[k] = value_si;
     return 0;
 }
@@ -238,6 +261,10 @@ int snx_group_set_array(snx_group *g, const char *var, const double *values, siz
     double *a = snx_group_var(g, var);
     if (!a)
         return snx_errcode();
+    if (is_shared(g, find_var(g, var)))
+        return snx_error(SNX_EINVAL, "%s: \"%s\" is shared (one value for the whole group), "
+                                     "so it takes no array of values; use snx_group_set",
+                         g->obj.name, var);
     if (n != (size_t)g->n || !values)
         return snx_error(SNX_EINVAL, "%s: %zu values given for \"%s\", the group has %d",
                          g->obj.name, values ? n : 0, var, g->n);
@@ -247,16 +274,21 @@ int snx_group_set_array(snx_group *g, const char *var, const double *values, siz
 
 int snx_group_init(snx_group *g, const char *var, const char *expr)
 {
-    if (!g || find_var(g, var) < 0)
+    int k = g ? find_var(g, var) : -1;
+    if (k < 0)
         return g ? snx_errcode() : snx_error(SNX_EINVAL, "snx_group_init: group is NULL");
     sim_scope sc;
     sim_program *p = NULL;
     int rc = sim_group_scope(g, &sc, SIM_DIRECT, 0);
     if (rc)
         return rc;
+    /* A shared variable: the statement runs once, over its one element. */
+    bool shared = is_shared(g, k);
+    sc.shared_code = shared;
     rc = sim_compile_assignment(&sc, var, expr, "initialisation", &p);
     if (!rc)
-        rc = sim_exec_direct(g->obj.net, p, g->root->arrays, g->start, g->start + g->n);
+        rc = sim_exec_direct(g->obj.net, p, g->root->arrays, shared ? 0 : g->start,
+                             shared ? 1 : g->start + g->n);
     if (rc)
         snx_error_context("%s: initialising %s = \"%s\"", g->obj.name, var, expr ? expr : "");
     sim_program_free(p);

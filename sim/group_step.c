@@ -64,6 +64,10 @@ static void collect(snx_group *g, const sim_exec_ctx *x)
         }
     }
     g->block_count[b] = count;
+    /* Here rather than in the reset: synapses and resets of this step see it, as in
+     * Brian, where the threshold sets lastspike. */
+    for (int s = 0; g->lastspike && s < count; s++)
+        g->lastspike[out[s]] = x->rt[SIM_RT_T];
 }
 
 static void join_blocks(snx_group *g)

@@ -54,7 +54,7 @@ enum sim_phase {
 typedef struct sim_saved {
     uint64_t serial;
     const sim_kind *kind;
-    double **arrays;       /* group: variables (+ until); synapses: variables */
+    double **arrays;       /* group: its arrays; synapses: variables */
     int n_arrays;
     int64_t length;        /* elements per array */
     gsl_rng **rngs;        /* group: per-block streams */
@@ -152,10 +152,15 @@ struct snx_group {
     sim_model model;
     snx_namespace *ns;
     int method;
-    double **arrays;       /* model.n_vars variables, then `until` if refractory */
+    double **arrays;       /* model.n_vars variables, then `until` if refractory, then
+                              `lastspike` if there is a threshold */
+    int n_arrays;
     double *until;         /* refractory: first step in which the neuron integrates again */
-    sim_src *thr_src, *reset_src, *ref_src;
+    double *lastspike;     /* threshold: time of the neuron's last spike (s) */
+    int until_id, lastspike_id; /* their places in arrays, or -1 */
+    sim_src *thr_src, *reset_src, *ref_src, *notref_src;
     sim_ast *thr, *ref;
+    sim_ast *notref;        /* refractory: "_step >= _refractory_until", for not_refractory */
     sim_stmt *reset;
     int n_reset;
     sim_program *step_prog; /* update (and threshold, unless a C update sits between) */
@@ -179,10 +184,20 @@ struct snx_group {
     size_t n_views, cap_views;
 };
 
+/* lastspike before a neuron's first spike: Brian's value, far enough in the past for
+ * any refractory period or decay, and finite, so that t - lastspike and 0*lastspike
+ * stay numbers. */
+#define SIM_NEVER_SPIKED (-1e4)
+
 /* A scope for code about g (a group or a view): its variables at `access`, i and N
- * relative to g, t, dt; constants from the group's and the network's namespaces
- * (group_code.c). */
+ * relative to g, t, dt, lastspike and not_refractory; constants from the group's and
+ * the network's namespaces (group_code.c). */
 int sim_group_scope(const snx_group *g, sim_scope *sc, int access, int respect_constant);
+/* Elements of array k of root group g: 1 for a shared variable, else g->n (group.c). */
+int64_t sim_group_array_length(const snx_group *g, int k);
+/* Whether `name` is a value the engine keeps for g's neurons besides its variables
+ * (lastspike, not_refractory), which monitors may record; sets its dimension. */
+bool sim_group_engine_var(const snx_group *g, const char *name, snx_dim *dim);
 /* Compiles the threshold, reset and per-step programs (group_code.c). */
 int sim_group_compile(snx_group *g, const snx_group_opts *opts);
 /* Creates the per-block random streams if the per-block code uses rand() (group_step.c). */

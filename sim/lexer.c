@@ -96,7 +96,8 @@ static const struct {
     int kind;
 } PUNCT[] = {
     /* Longest first, so "**" wins over "*" and "<=" over "<". */
-    { "**", SIM_TOK_POW },        { "<=", SIM_TOK_LE },         { ">=", SIM_TOK_GE },
+    { "**", SIM_TOK_POW },        { "//", SIM_TOK_FLOORDIV },   { "<=", SIM_TOK_LE },
+    { ">=", SIM_TOK_GE },
     { "==", SIM_TOK_EQEQ },       { "!=", SIM_TOK_NE },         { "+=", SIM_TOK_ADD_ASSIGN },
     { "-=", SIM_TOK_SUB_ASSIGN }, { "*=", SIM_TOK_MUL_ASSIGN }, { "/=", SIM_TOK_DIV_ASSIGN },
     { "+", SIM_TOK_PLUS },        { "-", SIM_TOK_MINUS },       { "*", SIM_TOK_STAR },

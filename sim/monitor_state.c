@@ -1,7 +1,7 @@
 /* State monitors: chosen variables (or subexpressions) of chosen neurons, every k-th
- * step. Variables are copied straight from the arrays; a subexpression is computed by
- * a small program "_out = name" run over the recorded neurons, whose result array is
- * the sample's row. */
+ * step. Variables are copied straight from the arrays; a subexpression, or a value the
+ * engine keeps (lastspike, not_refractory), is computed by a small program
+ * "_out = name" run over the recorded neurons, whose result array is the sample's row. */
 #include "internal.h"
 
 #include <ctype.h>
@@ -46,7 +46,7 @@ static int subexpr_program(snx_monitor *m, const char *name, sim_program **out)
     int rc = sim_group_scope(g, &sc, 0, 0);
     if (rc)
         return rc;
-    int out_id = g->root->model.n_vars + 1; /* after the variables and `until` */
+    int out_id = g->root->n_arrays; /* after the group's arrays */
     rc = sim_scope_add(&sc, "_out", (sim_sym){ .kind = SIM_SYM_ARRAY, .slot = out_id,
                                                 .access = SIM_DIRECT, .writable = 1,
                                                 .dim = m->var_dims[m->n_vars] });
@@ -61,7 +61,8 @@ static int add_var(snx_monitor *m, char *name)
     int eq = sim_model_find(model, name);
     int k = m->n_vars;
     m->var_names[k] = name;
-    if (eq < 0) {
+    bool engine = eq < 0 && sim_group_engine_var(m->src, name, &m->var_dims[k]);
+    if (eq < 0 && !engine) {
         snx_buf all = { 0 };
         for (int e = 0; e < model->n_eqs; e++)
             snx_buf_printf(&all, "%s%s", e ? ", " : "", model->eqs[e].name);
@@ -72,8 +73,11 @@ static int add_var(snx_monitor *m, char *name)
         m->n_vars++; /* so that the name is freed */
         return SNX_ENOTFOUND;
     }
-    m->var_dims[k] = model->eqs[eq].dim;
-    m->var_array[k] = sim_model_var(model, name);
+    if (!engine)
+        m->var_dims[k] = model->eqs[eq].dim;
+    /* Shared variables through the program too, which broadcasts their one value. */
+    m->var_array[k] = engine || (model->eqs[eq].flags & SIM_EQ_SHARED)
+                          ? -1 : sim_model_var(model, name);
     int rc = m->var_array[k] < 0 ? subexpr_program(m, name, &m->var_prog[k]) : 0;
     m->n_vars++;
     return rc;
@@ -92,7 +96,7 @@ static int setup_vars(snx_monitor *m, const char *vars)
         m->var_array = snx_calloc(sz, sizeof *m->var_array);
         m->var_prog = snx_calloc(sz, sizeof *m->var_prog);
         m->values = snx_calloc(sz, sizeof *m->values);
-        m->table = snx_calloc((size_t)m->src->root->model.n_vars + 2, sizeof *m->table);
+        m->table = snx_calloc((size_t)m->src->root->n_arrays + 1, sizeof *m->table);
         if (!m->var_names || !m->var_dims || !m->var_array || !m->var_prog || !m->values ||
             !m->table)
             rc = SNX_ENOMEM;
@@ -150,9 +154,8 @@ static int record_state(snx_monitor *m)
                 row[r] = a[m->idx[r]];
             continue;
         }
-        int n_arrays = root->model.n_vars + (root->until ? 1 : 0);
-        memcpy(m->table, root->arrays, (size_t)n_arrays * sizeof *m->table);
-        m->table[root->model.n_vars + 1] = row;
+        memcpy(m->table, root->arrays, (size_t)root->n_arrays * sizeof *m->table);
+        m->table[root->n_arrays] = row;
         rc = sim_exec_indexed(net, m->var_prog[v], m->table, m->idx, NULL, NULL,
                               (int64_t)m->n_neurons);
     }

@@ -63,13 +63,16 @@ static const struct {
     { "sinh", SIM_FN_SINH, 1 },   { "cosh", SIM_FN_COSH, 1 },   { "floor", SIM_FN_FLOOR, 1 },
     { "ceil", SIM_FN_CEIL, 1 },   { "sign", SIM_FN_SIGN, 1 },   { "min", SIM_FN_MIN, 2 },
     { "max", SIM_FN_MAX, 2 },     { "clip", SIM_FN_CLIP, 3 },   { "rand", SIM_FN_RAND, 0 },
-    { "randn", SIM_FN_RANDN, 0 },
+    { "randn", SIM_FN_RANDN, 0 },  { "arcsin", SIM_FN_ARCSIN, 1 }, { "arccos", SIM_FN_ARCCOS, 1 },
+    { "arctan", SIM_FN_ARCTAN, 1 }, { "expm1", SIM_FN_EXPM1, 1 }, { "log1p", SIM_FN_LOG1P, 1 },
+    { "exprel", SIM_FN_EXPREL, 1 }, { "int", SIM_FN_INT, 1 },     { "timestep", SIM_FN_TIMESTEP, 2 },
 };
 
 const char *const sim_fn_names[] = { "exp",  "log",  "log10", "sqrt", "abs",  "sin",
                                      "cos",  "tan",  "tanh",  "sinh", "cosh", "floor",
                                      "ceil", "sign", "min",   "max",  "clip", "rand",
-                                     "randn", NULL };
+                                     "randn", "arcsin", "arccos", "arctan", "expm1",
+                                     "log1p", "exprel", "int", "timestep", NULL };
 
 int sim_fn_lookup(const char *name, int *n_args)
 {

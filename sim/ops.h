@@ -13,16 +13,26 @@
 /* How dimensions combine (see analyze.c). */
 enum sim_dim_rule {
     SIM_DR_SAME,  /* operands share a dimension; result has it (+, -, min, max, %) */
-    SIM_DR_CMP,   /* operands share a dimension; result is a truth value (<, ==, ...) */
+    SIM_DR_CMP,   /* operands share a dimension; result is dimensionless: a truth value
+                     (<, ==, ...) or a count of one in the other (timestep) */
     SIM_DR_MUL,   /* dimensions add (*) */
     SIM_DR_DIV,   /* dimensions subtract (/) */
     SIM_DR_POW,   /* base ** dimensionless constant integer exponent */
     SIM_DR_BOOL,  /* dimensionless operands, truth result (and, or, not) */
     SIM_DR_KEEP,  /* unary, result has the operand's dimension (-x, abs, floor, ceil) */
-    SIM_DR_PURE,  /* unary, dimensionless in and out (exp, log, sin, ...) */
+    SIM_DR_PURE,  /* dimensionless in and out (exp, log, sin, ..., and //, floor
+                     division, which Brian allows on dimensionless values only) */
     SIM_DR_SIGN,  /* unary, any operand, dimensionless result */
     SIM_DR_SQRT,  /* unary, halves even exponents */
 };
+
+/* a % b as in Python and Brian: the result takes the sign of b (-1 % 3 == 2), computed
+ * through fmod, which is exact. */
+static inline double sim_mod(double a, double b)
+{
+    double r = fmod(a, b);
+    return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+}
 
 /* Binary operations: X(NAME, spelling, dim rule, loop, value of a OP b), where loop is
  * SIMD for plain arithmetic the compiler vectorises, and PLAIN for library calls
@@ -34,7 +44,8 @@ enum sim_dim_rule {
     X(SUB, "-", SIM_DR_SAME, SIMD, a - b)                                       \
     X(MUL, "*", SIM_DR_MUL, SIMD, a * b)                                        \
     X(DIV, "/", SIM_DR_DIV, SIMD, a / b)                                        \
-    X(MOD, "%", SIM_DR_SAME, PLAIN, fmod(a, b))                                  \
+    X(MOD, "%", SIM_DR_SAME, PLAIN, sim_mod(a, b))                               \
+    X(FLOORDIV, "//", SIM_DR_PURE, PLAIN, floor(a / b))                          \
     X(POW, "**", SIM_DR_POW, PLAIN, pow(a, b))                                   \
     X(LT, "<", SIM_DR_CMP, SIMD, (double)(a < b))                               \
     X(LE, "<=", SIM_DR_CMP, SIMD, (double)(a <= b))                             \
@@ -45,9 +56,15 @@ enum sim_dim_rule {
     X(AND, "and", SIM_DR_BOOL, SIMD, (double)((a != 0) & (b != 0)))             \
     X(OR, "or", SIM_DR_BOOL, SIMD, (double)((a != 0) | (b != 0)))               \
     X(MIN, "min", SIM_DR_SAME, SIMD, (a < b ? a : b))                           \
-    X(MAX, "max", SIM_DR_SAME, SIMD, (a > b ? a : b))
+    X(MAX, "max", SIM_DR_SAME, SIMD, (a > b ? a : b))                           \
+    X(TIMESTEP, "timestep", SIM_DR_CMP, PLAIN, trunc((a + 1e-3 * b) / b))
 
-/* Unary operations: X(NAME, spelling, dim rule, loop, value of OP a). */
+/* Unary operations: X(NAME, spelling, dim rule, loop, value of OP a).
+ * Brian's spellings: arcsin, arccos, arctan; int(x) truncates toward zero (Brian casts
+ * to an integer type); exprel(x) = (exp(x) - 1)/x with exprel(0) = 1, through expm1 so
+ * that it keeps full precision near 0 (Brian's C++ code does the same).
+ * timestep(t, dt) (binary, above) is Brian's time -> step conversion: shifted by
+ * dt/1000 so that multiples of dt do not fall into the previous step, then truncated. */
 #define SIM_UNARY_OPS(X)                                                  \
     X(NEG, "-", SIM_DR_KEEP, SIMD, -a)                                          \
     X(NOT, "not", SIM_DR_BOOL, SIMD, (double)(a == 0))                          \
@@ -64,7 +81,14 @@ enum sim_dim_rule {
     X(TAN, "tan", SIM_DR_PURE, PLAIN, tan(a))                                    \
     X(SINH, "sinh", SIM_DR_PURE, PLAIN, sinh(a))                                 \
     X(COSH, "cosh", SIM_DR_PURE, PLAIN, cosh(a))                                 \
-    X(TANH, "tanh", SIM_DR_PURE, PLAIN, tanh(a))
+    X(TANH, "tanh", SIM_DR_PURE, PLAIN, tanh(a))                                 \
+    X(ARCSIN, "arcsin", SIM_DR_PURE, PLAIN, asin(a))                             \
+    X(ARCCOS, "arccos", SIM_DR_PURE, PLAIN, acos(a))                             \
+    X(ARCTAN, "arctan", SIM_DR_PURE, PLAIN, atan(a))                             \
+    X(EXPM1, "expm1", SIM_DR_PURE, PLAIN, expm1(a))                              \
+    X(LOG1P, "log1p", SIM_DR_PURE, PLAIN, log1p(a))                              \
+    X(EXPREL, "exprel", SIM_DR_PURE, PLAIN, (a == 0 ? 1.0 : expm1(a) / a))       \
+    X(INT, "int", SIM_DR_PURE, PLAIN, trunc(a))
 
 enum sim_opcode_fn {
 #define SIM_X(name, spelling, rule, loop, expr) SIM_FN_##name,

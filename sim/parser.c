@@ -1,5 +1,5 @@
 /* The parser: recursive descent with Python's precedence, lowest first:
- *   or < and < not < comparisons (no chaining) < + - < * / % < unary + - < ** < atoms
+ *   or < and < not < comparisons (no chaining) < + - < * / // % < unary + - < ** < atoms
  * ** is right-associative and binds tighter than a unary minus on its left
  * (-x**2 == -(x**2)), while its exponent may carry a sign (2**-1).
  * Every error goes through sim_src_error, so it carries line, column and text. */
@@ -51,6 +51,11 @@ sim_ast *sim_ast_name(sim_src *src, const char *name, int start, int end)
 sim_ast *sim_ast_op(sim_src *src, int fn, sim_ast *a, sim_ast *b, sim_ast *c, int start,
                     int end)
 {
+    /* A missing argument is a node whose allocation failed: fail too, so that code
+     * building a tree of calls needs to check only its root. */
+    int want = sim_fn_is_binary(fn) ? 2 : sim_fn_is_unary(fn) ? 1 : fn == SIM_FN_CLIP ? 3 : 0;
+    if ((want > 0 && !a) || (want > 1 && !b) || (want > 2 && !c))
+        return NULL;
     sim_ast *e = node_new(src, SIM_AST_OP, start, end);
     if (!e)
         return NULL;
@@ -139,7 +144,11 @@ static sim_ast *parse_call(parser *ps, sim_token name_tok)
     int n_args;
     int fn = sim_fn_lookup(name, &n_args);
     if (fn < 0) {
-        sim_src_error(ps->src, name_tok.start, len, "unknown function");
+        /* Brian's poisson() draws integers from a distribution per element and step:
+         * not in the operator table, so say so rather than "unknown". */
+        sim_src_error(ps->src, name_tok.start, len,
+                      strcmp(name, "poisson") ? "unknown function"
+                                              : "Brian's poisson() is not supported:");
         return NULL;
     }
     sim_ast *args[3] = { NULL, NULL, NULL };
@@ -253,6 +262,7 @@ typedef struct {
 static const binop ADDITIVE[] = { { SIM_TOK_PLUS, SIM_FN_ADD }, { SIM_TOK_MINUS, SIM_FN_SUB }, { 0, 0 } };
 static const binop MULTIPLICATIVE[] = { { SIM_TOK_STAR, SIM_FN_MUL },
                                         { SIM_TOK_SLASH, SIM_FN_DIV },
+                                        { SIM_TOK_FLOORDIV, SIM_FN_FLOORDIV },
                                         { SIM_TOK_PERCENT, SIM_FN_MOD },
                                         { 0, 0 } };
 static const binop COMPARISON[] = { { SIM_TOK_LT, SIM_FN_LT },   { SIM_TOK_LE, SIM_FN_LE },
@@ -434,38 +444,39 @@ void sim_stmts_free(sim_stmt *stmts, int n)
 
 /* ---- equations --------------------------------------------------------------------- */
 
-/* The flags only synapse models have (checked for the model's kind by its owner). */
-static int parse_synaptic_flag(sim_src *src, int f, int h, const char *norm, sim_eq *eq)
-{
-    static const struct {
-        const char *name;
-        unsigned flag;
-        int kind;
-        const char *only;
-    } FLAGS[] = {
-        { "event-driven", SIM_EQ_EVENT_DRIVEN, SIM_EQ_DIFF, "differential equations" },
-        { "clock-driven", SIM_EQ_CLOCK_DRIVEN, SIM_EQ_DIFF, "differential equations" },
-        { "summed", SIM_EQ_SUMMED, SIM_EQ_SUBEXPR, "subexpressions (X_post = expr)" },
-    };
-    for (size_t k = 0; k < sizeof FLAGS / sizeof FLAGS[0]; k++) {
-        if (strcmp(norm, FLAGS[k].name) != 0)
-            continue;
-        if (eq->kind != FLAGS[k].kind) {
-            char what[120];
-            snprintf(what, sizeof what, "only %s can be %s, flag", FLAGS[k].only,
-                     FLAGS[k].name);
-            return sim_src_error(src, f, h - f, what);
-        }
-        unsigned driven = SIM_EQ_EVENT_DRIVEN | SIM_EQ_CLOCK_DRIVEN;
-        if ((FLAGS[k].flag & driven) && (eq->flags & driven & ~FLAGS[k].flag))
-            return sim_src_error(src, f, h - f, "an equation is either event-driven or "
-                                                "clock-driven, not both, flag");
-        eq->flags |= FLAGS[k].flag;
-        return 0;
-    }
-    return sim_src_error(src, f, h - f, "unknown flag (known: unless refractory, constant, "
-                                        "event-driven, clock-driven, summed):");
-}
+/* The flags snex knows, and the kinds of equation (bits 1 << SIM_EQ_...) that may
+ * carry them. Whether a kind of object supports them is checked later (equations.c). */
+static const struct {
+    const char *name;
+    unsigned flag;
+    int kinds;
+    const char *elsewhere; /* the message for another kind */
+} FLAGS[] = {
+    { "unless refractory", SIM_EQ_UNLESS_REFRACTORY, 1 << SIM_EQ_DIFF,
+      "only differential equations can be held during refractoriness, flag" },
+    { "constant", SIM_EQ_CONSTANT, 1 << SIM_EQ_PARAM,
+      "only parameters (X : unit) can be constant, flag" },
+    { "shared", SIM_EQ_SHARED, 1 << SIM_EQ_PARAM | 1 << SIM_EQ_SUBEXPR,
+      "only parameters and subexpressions can be shared (as in Brian's neuron groups), flag" },
+    /* synapse models only */
+    { "event-driven", SIM_EQ_EVENT_DRIVEN, 1 << SIM_EQ_DIFF,
+      "only differential equations can be event-driven, flag" },
+    { "clock-driven", SIM_EQ_CLOCK_DRIVEN, 1 << SIM_EQ_DIFF,
+      "only differential equations can be clock-driven, flag" },
+    { "summed", SIM_EQ_SUMMED, 1 << SIM_EQ_SUBEXPR,
+      "only subexpressions (X_post = expr) can be summed, flag" },
+};
+
+/* Brian's flags that snex refuses, with what to do instead. */
+static const struct {
+    const char *name, *why;
+} UNSUPPORTED_FLAGS[] = {
+    { "linked", "linked variables are not supported (copy the value in a C update, "
+                "snx_group_opts.update):" },
+    { "constant over dt", "subexpressions constant over dt are not supported (use a "
+                          "parameter set by the reset or a C update):" },
+    { "point current", "point currents (of Brian's SpatialNeuron) are not supported:" },
+};
 
 /* One flag, text[f..h): known, and allowed for this kind of equation. */
 static int parse_flag(sim_src *src, int f, int h, sim_eq *eq)
@@ -476,19 +487,24 @@ static int parse_flag(sim_src *src, int f, int h, sim_eq *eq)
         if (!(isspace((unsigned char)src->text[i]) && nn > 0 && norm[nn - 1] == ' '))
             norm[nn++] = isspace((unsigned char)src->text[i]) ? ' ' : src->text[i];
     norm[nn] = '\0';
-    int unless = !strcmp(norm, "unless refractory"), constant = !strcmp(norm, "constant");
-    if (unless && eq->kind == SIM_EQ_DIFF)
-        eq->flags |= SIM_EQ_UNLESS_REFRACTORY;
-    else if (constant && eq->kind == SIM_EQ_PARAM)
-        eq->flags |= SIM_EQ_CONSTANT;
-    else if (unless)
-        return sim_src_error(src, f, h - f, "only differential equations can be held during "
-                                            "refractoriness, flag");
-    else if (constant)
-        return sim_src_error(src, f, h - f, "only parameters (X : unit) can be constant, flag");
-    else
-        return parse_synaptic_flag(src, f, h, norm, eq);
-    return 0;
+    for (size_t k = 0; k < sizeof FLAGS / sizeof FLAGS[0]; k++) {
+        if (strcmp(norm, FLAGS[k].name))
+            continue;
+        if (!(FLAGS[k].kinds & 1 << eq->kind))
+            return sim_src_error(src, f, h - f, FLAGS[k].elsewhere);
+        unsigned driven = SIM_EQ_EVENT_DRIVEN | SIM_EQ_CLOCK_DRIVEN;
+        if ((FLAGS[k].flag & driven) && (eq->flags & driven & ~FLAGS[k].flag))
+            return sim_src_error(src, f, h - f, "an equation is either event-driven or "
+                                                "clock-driven, not both, flag");
+        eq->flags |= FLAGS[k].flag;
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof UNSUPPORTED_FLAGS / sizeof UNSUPPORTED_FLAGS[0]; k++)
+        if (!strcmp(norm, UNSUPPORTED_FLAGS[k].name))
+            return sim_src_error(src, f, h - f, UNSUPPORTED_FLAGS[k].why);
+    return sim_src_error(src, f, h - f,
+                         "unknown flag (known: unless refractory, constant, shared, "
+                         "event-driven, clock-driven, summed):");
 }
 
 /* The comma-separated flags in text[a..b) (inside the parentheses). */
@@ -542,6 +558,10 @@ static int parse_unit_and_flags(sim_src *src, int a, int b, sim_eq *eq)
                 return rc;
         }
     }
+    if (unit_end - a == 7 && (!strncmp(t + a, "boolean", 7) || !strncmp(t + a, "integer", 7)))
+        return sim_src_error(src, a, unit_end - a, "boolean and integer variables are not "
+                                                   "supported (declare \": 1\"; comparisons "
+                                                   "give 1 and 0, int() truncates):");
     char *unit = snx_strndup(t + a, (size_t)(unit_end - a));
     if (!unit)
         return SNX_ENOMEM;

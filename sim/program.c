@@ -14,7 +14,9 @@
 
 #define VEC(o) ((o) & SIM_ARRAY_BIT ? x->arrays[(o) & ~SIM_ARRAY_BIT] + x->off \
                                     : x->regs + (size_t)(o) * SIM_BLOCK)
-#define SCAL(s) ((s) < SIM_N_RT ? x->rt[s] : p->consts[(s) - SIM_N_RT])
+#define SCAL(s) ((s) < SIM_N_RT ? x->rt[s]                                         \
+                 : (s) & SIM_ARRAY_BIT ? x->arrays[(s) & ~SIM_ARRAY_BIT][0]          \
+                                       : p->consts[(s) - SIM_N_RT])
 /* The loop every instruction is: independent iterations the compiler may vectorise.
  * Loops that call the maths library stay plain (they would not vectorise anyway). */
 #define LOOP(body)                         \
@@ -245,6 +247,8 @@ static void dump_scal(snx_buf *b, const sim_program *p, unsigned s)
         snx_buf_puts(b, " step");
     else if (s == SIM_RT_DT)
         snx_buf_puts(b, " dt");
+    else if (s & SIM_ARRAY_BIT)
+        snx_buf_printf(b, " a%u[0]", s & ~SIM_ARRAY_BIT);
     else
         snx_buf_printf(b, " #%.17g", p->consts[s - SIM_N_RT]);
 }

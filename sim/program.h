@@ -4,7 +4,9 @@
  * up to SIM_BLOCK elements (neurons, spikes or synapses). Operands are
  *   vector operands: a scratch register (SIM_BLOCK doubles), or an array of the
  *       caller's array table read at the block's position (array + off);
- *   scalar operands: a runtime scalar (t, step) or a constant of the program's pool.
+ *   scalar operands: a runtime scalar (t, step), a constant of the program's pool, or
+ *       the first element of an array of the table (a shared variable: one value for
+ *       the whole group, read once per instruction like t).
  * Arrays reached through index lists (a spike list, a synapse list, targets) are read
  * with GATHER into registers and written with SCATTER, which loops in order so that
  * repeated indices (two synapses onto one neuron) accumulate correctly.
@@ -24,7 +26,9 @@
 /* Runtime scalar slots: the time, the step number and the time step. */
 enum { SIM_RT_T, SIM_RT_STEP, SIM_RT_DT, SIM_N_RT };
 
-/* Vector operand encoding: registers are 0..n_regs-1; arrays have this bit set. */
+/* Vector operand encoding: registers are 0..n_regs-1; arrays have this bit set.
+ * Scalar operand encoding: runtime slots 0..SIM_N_RT-1, then constants; with this bit
+ * set, element 0 of that array. */
 #define SIM_ARRAY_BIT 0x8000u
 
 enum sim_vm_op {
@@ -68,7 +72,7 @@ typedef struct sim_insn {
 typedef struct sim_program {
     sim_insn *code;
     int n_code;
-    double *consts; /* scalar operand s >= SIM_N_RT is consts[s - SIM_N_RT] */
+    double *consts; /* scalar operand SIM_N_RT <= s < SIM_ARRAY_BIT is consts[s - SIM_N_RT] */
     int n_consts;
     int n_regs;
     int n_arrays;   /* array ids used: 0 .. n_arrays-1 */

@@ -19,6 +19,7 @@ int sim_scope_init(sim_scope *sc, const char *what, const snx_namespace *ns0,
     sc->ns[0] = ns0;
     sc->ns[1] = ns1;
     sc->what = what;
+    sc->shared_code = false;
     return sc->syms ? 0 : SNX_ENOMEM;
 }
 
@@ -153,6 +154,23 @@ void sim_scope_suggest(const sim_scope *sc, const char *name, char *buf, size_t 
     }
 }
 
+/* Names that Brian code uses and snex lacks: the message says so instead of guessing
+ * at close matches. */
+static const struct {
+    const char *name, *why;
+} BRIAN_ONLY[] = {
+    { "t_in_timesteps", "Brian's t_in_timesteps is not supported (write timestep(t, dt))" },
+    { "lastupdate", "lastupdate exists only in synapses with event-driven equations" },
+    { "lastspike", "lastspike exists only in neuron groups with a threshold (synaptic code "
+                   "cannot read it)" },
+    { "lastspike_pre", "synaptic code cannot read lastspike" },
+    { "lastspike_post", "synaptic code cannot read lastspike" },
+    { "not_refractory_pre", "synaptic code cannot read not_refractory" },
+    { "not_refractory_post", "synaptic code cannot read not_refractory" },
+    { "N_incoming", "Brian's N_incoming is not supported" },
+    { "N_outgoing", "Brian's N_outgoing is not supported" },
+};
+
 int sim_scope_unknown(const sim_scope *sc, const sim_src *src, const char *name, int offset)
 {
     char sugg[200];
@@ -162,6 +180,11 @@ int sim_scope_unknown(const sim_scope *sc, const sim_src *src, const char *name,
     const char *lt;
     int ll;
     sim_src_line_text(src, offset, &lt, &ll);
+    for (size_t k = 0; k < sizeof BRIAN_ONLY / sizeof BRIAN_ONLY[0]; k++)
+        if (!strcmp(BRIAN_ONLY[k].name, name))
+            return snx_error(SNX_ENOTFOUND, "%s: unsupported name \"%s\" at line %d, column "
+                                            "%d of %s \"%.*s\": %s",
+                             sc->what, name, line, col, src->label, ll, lt, BRIAN_ONLY[k].why);
     return snx_error(SNX_ENOTFOUND, "%s: unknown name \"%s\" at line %d, column %d of %s "
                                     "\"%.*s\"%s%s%s",
                      sc->what, name, line, col, src->label, ll, lt,

@@ -33,13 +33,19 @@ typedef struct sim_sym {
     double shift;         /* INDEX: added to the integer (e.g. minus a view's start) */
     const sim_ast *expr;  /* SUBEXPR */
     int writable;         /* ARRAY: statements may assign it */
+    const char *why_readonly; /* ARRAY, not writable: why, for messages (NULL: "a
+                                 constant parameter") */
     int held;             /* ARRAY: an (unless refractory) state variable */
+    int shared;           /* ARRAY: one value (element 0) for every neuron, read as a
+                             scalar; SUBEXPR: depends on shared values only */
 } sim_sym;
 
 typedef struct sim_scope {
     snx_map *syms;              /* name -> sim_sym* (owned) */
     const snx_namespace *ns[2]; /* searched in order; NULL skipped */
     const char *what;           /* who owns the code, for messages ("group \"e\"") */
+    bool shared_code;           /* statements run once, not per element: they may assign
+                                   shared variables (from shared values only) */
 } sim_scope;
 
 int sim_scope_init(sim_scope *sc, const char *what, const snx_namespace *ns0,

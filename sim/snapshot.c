@@ -54,17 +54,20 @@ void snx_snapshot_free(snx_snapshot *snap)
     free(snap);
 }
 
-static int copy_arrays(sim_saved *o, double *const *src, int n, int64_t len)
+/* Copies n arrays of len elements each, or, for a group g, of their own lengths (its
+ * shared variables have one element). */
+static int copy_arrays(sim_saved *o, double *const *src, int n, int64_t len, const snx_group *g)
 {
     o->n_arrays = n;
     o->length = len;
     if (!(o->arrays = snx_calloc((size_t)n + 1, sizeof *o->arrays)))
         return SNX_ENOMEM;
     for (int k = 0; k < n; k++) {
-        if (!(o->arrays[k] = snx_malloc((size_t)(len ? len : 1) * sizeof(double))))
+        int64_t lk = g ? sim_group_array_length(g, k) : len;
+        if (!(o->arrays[k] = snx_malloc((size_t)(lk ? lk : 1) * sizeof(double))))
             return SNX_ENOMEM;
-        if (len)
-            memcpy(o->arrays[k], src[k], (size_t)len * sizeof(double));
+        if (lk)
+            memcpy(o->arrays[k], src[k], (size_t)lk * sizeof(double));
     }
     return 0;
 }
@@ -72,8 +75,8 @@ static int copy_arrays(sim_saved *o, double *const *src, int n, int64_t len)
 int sim_group_save(const sim_object *obj, sim_saved *o)
 {
     const snx_group *g = (const snx_group *)obj;
-    int n = g->model.n_vars + (g->until ? 1 : 0);
-    int rc = copy_arrays(o, g->arrays, n, g->n);
+    int n = g->n_arrays;
+    int rc = copy_arrays(o, g->arrays, n, g->n, g);
     if (!rc && g->block_rng) {
         o->n_rngs = g->n_blocks;
         if (!(o->rngs = snx_calloc((size_t)g->n_blocks, sizeof *o->rngs)))
@@ -94,7 +97,7 @@ int sim_synapses_save(const sim_object *obj, sim_saved *o)
 {
     const snx_synapses *s = (const snx_synapses *)obj;
     int rc = copy_arrays(o, s->vars, s->vars ? s->model.n_vars : 0,
-                         (int64_t)snx_synapses_count(s));
+                         (int64_t)snx_synapses_count(s), NULL);
     if (!rc && s->on_pre.queue)
         rc = sim_queue_copy(s->on_pre.queue, &o->queue);
     if (!rc && s->on_post.queue)
@@ -184,7 +187,7 @@ int sim_group_restore(sim_object *obj, const sim_saved *o)
         return snx_error(SNX_ESTATE, "snx_net_restore: internal: streams of \"%s\" missing",
                          obj->name);
     for (int k = 0; k < o->n_arrays; k++)
-        memcpy(g->arrays[k], o->arrays[k], (size_t)g->n * sizeof(double));
+        memcpy(g->arrays[k], o->arrays[k], (size_t)sim_group_array_length(g, k) * sizeof(double));
     for (int b = 0; b < o->n_rngs; b++)
         gsl_rng_memcpy(g->block_rng[b], o->rngs[b]);
     int rc = 0;

@@ -40,7 +40,7 @@ static model build(uint64_t seed, int32_t parallel_min, int n)
                                        &(snx_synapses_opts){ .on_pre = "V -= 0.01", .delay = "1*ms" });
     assert_ok(snx_synapses_connect_p(c, 0.1, &NO_AUTAPSES));
     m.spikes = snx_monitor_spikes(m.net, "spikes", g, NULL, 0);
-    m.trace = snx_monitor_state(m.net, "trace", g, "V, ge",
+    m.trace = snx_monitor_state(m.net, "trace", g, "V, ge, lastspike",
                                 &(snx_state_monitor_opts){ .neurons = (int32_t[]){ 0, 7 },
                                                            .n_neurons = 2 });
     assert_non_null(m.spikes);
@@ -93,6 +93,9 @@ static void test_snapshot_restore_reproduces_bits(void **state)
     double *first = malloc((n1 - n0) * sizeof *first);
     memcpy(first, snx_monitor_spike_t(m.spikes) + n0, (n1 - n0) * sizeof *first);
     double v_end = snx_group_var(snx_net_group(m.net, "lif"), "V")[5];
+    size_t n_ls = (snx_monitor_n_samples(m.trace) - s0) * 2;
+    double *ls = malloc(n_ls * sizeof *ls); /* lastspike is part of the state */
+    memcpy(ls, snx_monitor_values(m.trace, "lastspike") + s0 * 2, n_ls * sizeof *ls);
     /* Restore: time, monitors and state go back; the continuation repeats exactly. */
     assert_ok(snx_net_restore(m.net, snap));
     assert_int_equal(snx_net_step(m.net), 500);
@@ -102,6 +105,8 @@ static void test_snapshot_restore_reproduces_bits(void **state)
     assert_int_equal(snx_monitor_n_spikes(m.spikes), n1);
     assert_memory_equal(snx_monitor_spike_t(m.spikes) + n0, first, (n1 - n0) * sizeof *first);
     assert_true(snx_group_var(snx_net_group(m.net, "lif"), "V")[5] == v_end);
+    assert_memory_equal(snx_monitor_values(m.trace, "lastspike") + s0 * 2, ls, n_ls * sizeof *ls);
+    free(ls);
     /* A snapshot taken before the first run works too (rings and queues come later). */
     model p = build(4, -1, 300);
     snx_snapshot *fresh = snx_net_snapshot(p.net);

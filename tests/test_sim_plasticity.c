@@ -250,7 +250,8 @@ static void test_refused_constructs(void **state)
         { "u_post = 1 : 1 (summed)", NULL, SNX_EINVAL, "which declares it otherwise" },
         { "v_pre = 1*mV : volt (summed)", NULL, SNX_EDIM,
           "summed variable \"v_pre\" has dimension V, its target \"v\" of group \"g\" has 1" },
-        { "A : 1", "lastupdate = t", SNX_ENOTFOUND, "unknown name \"lastupdate\"" },
+        { "A : 1", "lastupdate = t", SNX_ENOTFOUND,
+          "lastupdate exists only in synapses with event-driven equations" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         snx_synapses *s = snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){

@@ -122,9 +122,10 @@ static void test_every_operator_matches_scalar_semantics(void **state)
     env_init(&e);
     const double Y[N] = { -2.5, -1, 0, 0.25, 1, 2, 7.5 };
     /* Binary operators in all three forms: vector-vector, vector-scalar, scalar-vector. */
-    const char *bin[] = { "+", "-", "*", "/", "%", "**", "<", "<=", ">", ">=", "==", "!=",
-                          "and", "or" };
-    const int fn[] = { SIM_FN_ADD, SIM_FN_SUB, SIM_FN_MUL, SIM_FN_DIV, SIM_FN_MOD, SIM_FN_POW,
+    const char *bin[] = { "+", "-", "*", "/", "%", "//", "**", "<", "<=", ">", ">=", "==",
+                          "!=", "and", "or" };
+    const int fn[] = { SIM_FN_ADD, SIM_FN_SUB, SIM_FN_MUL, SIM_FN_DIV, SIM_FN_MOD,
+                       SIM_FN_FLOORDIV, SIM_FN_POW,
                        SIM_FN_LT, SIM_FN_LE, SIM_FN_GT, SIM_FN_GE, SIM_FN_EQ, SIM_FN_NE,
                        SIM_FN_AND, SIM_FN_OR };
     char expr[64];
@@ -151,7 +152,8 @@ static void test_every_operator_matches_scalar_semantics(void **state)
     }
     /* Functions and unary operators. */
     const char *un[] = { "-", "not ", "abs", "floor", "ceil", "sign", "sqrt", "exp", "log",
-                         "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh" };
+                         "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin",
+                         "arccos", "arctan", "expm1", "log1p", "exprel", "int" };
     for (size_t k = 0; k < sizeof un / sizeof un[0]; k++) {
         snprintf(expr, sizeof expr, "%s(y)", un[k]);
         sim_program *p = compile(&e, expr);

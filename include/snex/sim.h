@@ -172,14 +172,34 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
 /* ---- neuron groups --------------------------------------------------------------------
  * Equations, one per line:
  *   dX/dt = expr : unit [(unless refractory)]   differential equation
- *   X = expr : unit                             subexpression (computed once per step)
- *   X : unit [(constant)]                       per-neuron parameter
+ *   X = expr : unit [(shared)]                  subexpression (computed once per step)
+ *   X : unit [(constant)] [(shared)]            per-neuron parameter
+ * Flags combine as "(constant, shared)". (shared), as in Brian: one value for the
+ * whole group (stored once). A shared subexpression may use only shared variables, t
+ * and constants (no rand()). Code that runs per neuron or per synapse (reset, on_pre)
+ * reads shared variables but cannot assign them; snx_group_set and snx_group_init set
+ * the one value (init from shared values, t and constants only, rand() drawn once).
+ * State monitors record a shared variable's value for every recorded neuron.
  * Units name only the dimension ("1", "volt", "mV", "Hz", "amp", ...); values are SI.
- * Expressions: + - * / % ** , unary -, parentheses, < <= > >= == !=, and or not,
- * exp log log10 sqrt abs sin cos tan tanh sinh cosh floor ceil sign min max clip,
- * numbers with units (5*ms), t, dt, i (index in the group), N (group size), rand(),
- * randn(). Statements (reset, on_pre): X = e, X += e, X -= e, X *= e, X /= e,
- * separated by newlines or ';'. */
+ * Expressions: + - * / // % ** (// and % as in Python and Brian: -7 // 2 == -4,
+ * -1 % 3 == 2; // on dimensionless values), unary -, parentheses, < <= > >= == !=,
+ * and or not,
+ * exp log log10 expm1 log1p sqrt abs sin cos tan arcsin arccos arctan tanh sinh cosh
+ * floor ceil sign min max clip, int(x) (truncates toward zero, dimensionless),
+ * exprel(x) ((exp(x) - 1)/x, 1 at 0, exact near 0), timestep(t, dt) (Brian's
+ * int((t + dt/1000)/dt)), numbers with units (5*ms), t, dt, i (index in the group),
+ * N (group size), rand(), randn(). Statements (reset, on_pre): X = e, X += e,
+ * X -= e, X *= e, X /= e, separated by newlines or ';'.
+ * Values the engine keeps, readable in a group's equations, threshold, reset,
+ * initialisation and state monitors (not assignable):
+ *   lastspike        groups with a threshold: the time (s) of the neuron's last spike,
+ *                    set when the threshold fires (so the reset and the synapses of
+ *                    that step see the new value); -1e4 s before the first spike,
+ *                    Brian's value (finite, so t - lastspike stays a number)
+ *   not_refractory   1 when the neuron is not refractory, else 0 (0 from its spike on:
+ *                    in the reset and the step's samples); always 1 in a group without
+ *                    refractoriness. Brian's idiom dv/dt = ... * int(not_refractory)
+ *                    works. */
 
 /* A C state update for what the language cannot express: called in the state-update
  * phase after the equations (if any), with the time at the start of the step. Use
@@ -192,7 +212,15 @@ typedef struct snx_group_opts {
     const char *reset;       /* statements run for neurons that spiked, e.g. "V = 0" */
     const char *refractory;  /* time expression, e.g. "5*ms" or "tau_ref" (per neuron),
                                 evaluated when the neuron spikes; a constant below 0 is
-                                an SNX_EINVAL error, a per-neuron value below 0 acts as 0 */
+                                an SNX_EINVAL error, a per-neuron value below 0 acts as 0.
+                                Or a condition (a comparison or and/or/not), e.g.
+                                "v > v_th", as in Brian: a neuron is refractory from its
+                                spike until the first step that starts from a state in
+                                which the condition is false; it is tested at the start
+                                of each step, before the state update (so a condition
+                                false right after the reset means no refractoriness).
+                                Anything else: SNX_EDIM, or SNX_EINVAL (dimensionless
+                                but not a condition) */
     const char *method;      /* "euler" (default), "rk2", "rk4", "exponential_euler" */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
     snx_update_fn update;    /* optional C state update */
@@ -217,14 +245,17 @@ SNX_API const char *snx_group_name(const snx_group *g); /* a view's: "g[a:b]" */
 /* var = expr for every neuron of g: "V", "mu_min + rand()*(mu_max - mu_min)". The
  * expression may use the group's variables, i, N and constants; it is evaluated once.
  * init and set may change (constant) parameters; reset and on_pre code may not.
+ * For a (shared) variable (of g's group, also through a view) both set its one value;
+ * init then refuses (SNX_EINVAL) an expression that differs between neurons.
  * Errors: SNX_ENOTFOUND (no such variable; the message lists them), and for init the
  * expression's SNX_EPARSE, SNX_EDIM, SNX_ENOTFOUND. */
 SNX_API int snx_group_init(snx_group *g, const char *var, const char *expr);
 SNX_API int snx_group_set(snx_group *g, const char *var, double value_si);
-/* Copies n values (n must be the size of g: SNX_EINVAL otherwise). */
+/* Copies n values (n must be the size of g: SNX_EINVAL otherwise; SNX_EINVAL for a
+ * shared variable, which has one value: use snx_group_set). */
 SNX_API int snx_group_set_array(snx_group *g, const char *var, const double *values, size_t n);
 /* The variable's array, the group's (its first element is neuron 0 of g; writable);
- * NULL with SNX_ENOTFOUND if there is none. */
+ * for a shared variable, its one value. NULL with SNX_ENOTFOUND if there is none. */
 SNX_API double *snx_group_var(snx_group *g, const char *var);
 /* The names of the group's state variables and parameters, in equation order;
  * var_name is NULL with SNX_EINVAL for k out of range (or g NULL). */
