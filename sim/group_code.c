@@ -55,11 +55,11 @@ static int parse_condition(snx_group *g, const char *text, const sim_scope *sc)
     int rc = sim_analyze(g->thr, sc);
     if (rc)
         return rc;
-    if (!snx_dim_is_dimensionless(g->thr->dim)) {
+    if (!sim_dim_is_dimensionless(g->thr->dim)) {
         char d[64];
         return snx_error(SNX_EDIM, "%s: threshold \"%s\" must be a condition (dimensionless), "
                                    "but has dimension %s",
-                         g->what, text, snx_dim_format(g->thr->dim, d, sizeof d));
+                         g->what, text, sim_dim_format(g->thr->dim, d, sizeof d));
     }
     return 0;
 }
@@ -76,11 +76,11 @@ static int refractory_stmt(snx_group *g, const char *text, const sim_scope *sc, 
     int rc = sim_analyze(g->ref, sc);
     if (rc)
         return rc;
-    if (!snx_dim_equal(g->ref->dim, SECOND)) {
+    if (!sim_dim_is(g->ref->dim, SECOND)) {
         char d[64];
         return snx_error(SNX_EDIM, "%s: refractory \"%s\" must be a time (dimension s), but "
                                    "has dimension %s",
-                         g->what, text, snx_dim_format(g->ref->dim, d, sizeof d));
+                         g->what, text, sim_dim_format(g->ref->dim, d, sizeof d));
     }
     if (g->ref->is_const && !(g->ref->value >= 0))
         return snx_error(SNX_EINVAL, "%s: refractory \"%s\" is %g s; a refractory period "

@@ -179,7 +179,18 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
  * exp log log10 sqrt abs sin cos tan tanh sinh cosh floor ceil sign min max clip,
  * numbers with units (5*ms), t, dt, i (index in the group), N (group size), rand(),
  * randn(). Statements (reset, on_pre): X = e, X += e, X -= e, X *= e, X /= e,
- * separated by newlines or ';'. */
+ * separated by newlines or ';'.
+ * White noise, as in Brian: in differential equations, xi and xi_<suffix> are
+ * independent Gaussian white-noise processes per neuron, of dimension s^-1/2
+ * ("dv/dt = (mu - v)/tau + sigma*sqrt(2/tau)*xi : 1" has stationary variance
+ * sigma^2); one name used in two equations of a group is one process. Exponents in
+ * expressions may therefore be halves (sqrt(1/tau) is s^-1/2), but no variable's
+ * dimension may. Noise must enter linearly (g*xi) and additively (g free of the
+ * state variables); the group's per-block random streams draw it, so a seed gives the
+ * same bits whatever the number of threads. Only euler integrates it (Euler-Maruyama:
+ * x += f dt + g sqrt(dt) N(0, 1)); the other methods, multiplicative noise (which
+ * needs Milstein's method), nonlinear noise, and xi outside a group's differential
+ * equations are SNX_EINVAL errors naming the equation. xi and xi_* are reserved. */
 
 /* A C state update for what the language cannot express: called in the state-update
  * phase after the equations (if any), with the time at the start of the step. Use
