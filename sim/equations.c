@@ -210,12 +210,13 @@ static const struct {
     const char *name;
     int method;
 } METHODS[] = { { "euler", SIM_EULER }, { "rk2", SIM_RK2 }, { "rk4", SIM_RK4 },
-                { "exponential_euler", SIM_EXP_EULER } };
+                { "exponential_euler", SIM_EXP_EULER }, { "exact", SIM_EXACT },
+                { "linear", SIM_EXACT } };
 
 int sim_method_parse(const char *name, int *method)
 {
     if (!name) {
-        *method = SIM_EULER;
+        *method = SIM_AUTO;
         return 0;
     }
     for (size_t k = 0; k < sizeof METHODS / sizeof METHODS[0]; k++)
@@ -224,7 +225,7 @@ int sim_method_parse(const char *name, int *method)
             return 0;
         }
     return snx_error(SNX_EINVAL, "unknown integration method \"%s\" (known: euler, rk2, rk4, "
-                                 "exponential_euler)", name);
+                                 "exponential_euler, exact or linear)", name);
 }
 
 const char *sim_method_name(int method)

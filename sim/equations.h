@@ -65,9 +65,20 @@ int sim_noise_bind(sim_compiler *c, sim_noise *nz, double dt);
 /* Unbinds (c may be NULL when nothing was bound) and frees. */
 void sim_noise_free(sim_compiler *c, sim_noise *nz);
 
-/* Integration methods. */
-enum sim_method { SIM_EULER, SIM_RK2, SIM_RK4, SIM_EXP_EULER };
+/* Integration methods; SIM_AUTO (no method given) becomes exact or euler once the
+ * equations can be analysed (sim_method_resolve). */
+enum sim_method { SIM_EULER, SIM_RK2, SIM_RK4, SIM_EXP_EULER, SIM_EXACT, SIM_AUTO };
 int sim_method_parse(const char *name, int *method);
+/* The method to use: `method` itself unless SIM_AUTO, which becomes SIM_EXACT when the
+ * differential equations qualify (exact.c) and SIM_EULER otherwise (also with noise,
+ * which Euler integrates as Euler-Maruyama). sc: the scope of the state update. */
+int sim_method_resolve(const sim_model *m, const sim_scope *sc, int method);
+/* Whether the differential equations are a linear system that exact integration
+ * handles (exact.c says what qualifies). */
+bool sim_exact_qualifies(const sim_model *m, const sim_scope *sc);
+/* Emits the exact update (SNX_EINVAL naming the equation when the system does not
+ * qualify); `until` as for sim_integrate (exact.c). */
+int sim_exact(sim_compiler *c, const sim_model *m, double dt, int until);
 /* The method's name as sim_method_parse reads it. */
 const char *sim_method_name(int method);
 

@@ -169,6 +169,8 @@ int sim_group_compile(snx_group *g, const snx_group_opts *o)
     int rc = sim_group_scope(g, &direct, SIM_DIRECT, 1);
     rc = rc ? rc : sim_group_scope(g, &spiking, 0, 1);
     rc = rc ? rc : sim_model_check(&g->model, &direct);
+    if (!rc)
+        g->method = sim_method_resolve(&g->model, &direct, g->method);
     if (!rc && o->threshold)
         rc = parse_condition(g, o->threshold, &direct);
     if (!rc && o->refractory)

@@ -7,6 +7,9 @@
  *   rk4                classic fourth-order Runge-Kutta
  *   exponential_euler  for dx/dt = A + B*x (A, B free of x): x = -A/B + (x + A/B)*e^(B dt)
  *                      equations not linear in their own variable are refused
+ *   exact              linear systems with constant coefficients: x = P x + M b (exact.c)
+ * With no method given, exact is chosen where it applies and euler elsewhere, as
+ * Brian does (sim_method_resolve).
  * White noise (xi) is Euler-Maruyama: its names are bound to per-block normal numbers
  * before Euler's code is compiled (noise.c); the other methods refuse it.
  *
@@ -304,6 +307,7 @@ static int integrate(sim_compiler *c, const sim_model *m, int method, double dt,
         case SIM_RK2: rc = rk2(&s, regs, regs + m->n_eqs); break;
         case SIM_RK4: rc = rk4(&s, regs, regs + m->n_eqs, regs + 2 * m->n_eqs); break;
         case SIM_EXP_EULER: rc = exponential_euler(&s, regs); break;
+        case SIM_EXACT: rc = sim_exact(c, m, dt, until); break;
         default: rc = euler(&s, pending); break;
         }
     }
@@ -337,4 +341,14 @@ int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, in
     rc = rc ? rc : integrate(c, m, method, dt, until);
     sim_noise_free(c, &nz);
     return rc;
+}
+
+int sim_method_resolve(const sim_model *m, const sim_scope *sc, int method)
+{
+    if (method != SIM_AUTO)
+        return method;
+    sim_noise nz;
+    bool noisy = sim_noise_find(m, &nz) != 0 || nz.n > 0; /* errors: reported by euler */
+    sim_noise_free(NULL, &nz);
+    return !noisy && sim_exact_qualifies(m, sc) ? SIM_EXACT : SIM_EULER;
 }

@@ -18,7 +18,8 @@ static void test_units_and_namespace_values(void **state)
     (void)state;
     snx_net *net = net_with_constants();
     /* An RC membrane in SI: dv/dt = (E_L - v)/tau + I/C. */
-    snx_group *g = must_group(net, "rc", 1, "dv/dt = (E_L - v)/tau + I/C : volt", NULL);
+    snx_group *g = must_group(net, "rc", 1, "dv/dt = (E_L - v)/tau + I/C : volt",
+                              OPTS(.method = "euler"));
     assert_ok(snx_group_init(g, "v", "-70*mV"));
     assert_close(snx_group_var(g, "v")[0], -0.070, 1e-15);
     assert_ok(snx_net_run(net, DT));
