@@ -71,7 +71,7 @@ static double run_engine(long *spikes, bool check)
     fill_namespace(snx_net_namespace(net));
     snx_group *g = snx_group_new(net, "neurons_e", N, EQS,
                                  &(snx_group_opts){ .threshold = "V > V_th", .reset = "V = 0",
-                                                    .refractory = "5*ms" });
+                                                    .refractory = "5*ms", .method = "euler" });
     if (!g || snx_group_init(g, "mu", "1.1 + rand()*(1.2 - 1.1)") ||
         snx_group_init(g, "V", "rand()")) {
         fprintf(stderr, "bench_neuron_update: %s\n", snx_errmsg());

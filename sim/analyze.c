@@ -28,8 +28,8 @@ static int dim_error2(const sim_ast *e, const sim_ast *a, const sim_ast *b, cons
     sim_ast_text(b, &tb, &lb);
     return snx_error(SNX_EDIM, "%s: dimension mismatch in \"%.*s\" (%s): \"%.*s\" has "
                                "dimension %s but \"%.*s\" has dimension %s",
-                     where, le, te, why, la, ta, snx_dim_format(a->dim, da, sizeof da), lb,
-                     tb, snx_dim_format(b->dim, db, sizeof db));
+                     where, le, te, why, la, ta, sim_dim_format(a->dim, da, sizeof da), lb,
+                     tb, sim_dim_format(b->dim, db, sizeof db));
 }
 
 static int dim_error1(const sim_ast *e, const sim_ast *a, const char *why)
@@ -42,7 +42,7 @@ static int dim_error1(const sim_ast *e, const sim_ast *a, const char *why)
     sim_ast_text(a, &ta, &la);
     return snx_error(SNX_EDIM, "%s: dimension mismatch in \"%.*s\": %s, but \"%.*s\" has "
                                "dimension %s",
-                     where, le, te, why, la, ta, snx_dim_format(a->dim, da, sizeof da));
+                     where, le, te, why, la, ta, sim_dim_format(a->dim, da, sizeof da));
 }
 
 static int analyze_name(sim_ast *e, const sim_scope *sc)
@@ -50,7 +50,7 @@ static int analyze_name(sim_ast *e, const sim_scope *sc)
     sim_sym s;
     if (sim_scope_lookup(sc, e->name, &s))
         return sim_scope_unknown(sc, e->src, e->name, e->start);
-    e->dim = s.dim;
+    e->dim = s.kind == SIM_SYM_NOISE ? SIM_DIM_NOISE : sim_dim_of(s.dim);
     e->is_const = s.kind == SIM_SYM_CONST;
     if (e->is_const)
         e->value = s.value;
@@ -58,35 +58,30 @@ static int analyze_name(sim_ast *e, const sim_scope *sc)
 }
 
 /* Dimension of base ** exponent: the exponent is dimensionless; a base with dimension
- * needs a constant integer exponent (dimensions have integer exponents). */
+ * needs a constant exponent that leaves whole or half powers of every unit (dims.h). */
 static int pow_dim(sim_ast *e)
 {
     sim_ast *base = e->args[0], *ex = e->args[1];
-    if (!snx_dim_is_dimensionless(ex->dim))
+    if (!sim_dim_is_dimensionless(ex->dim))
         return dim_error1(e, ex, "an exponent must be dimensionless");
-    if (snx_dim_is_dimensionless(base->dim)) {
-        e->dim = SNX_DIMENSIONLESS;
+    if (sim_dim_is_dimensionless(base->dim)) {
+        e->dim = base->dim;
         return 0;
     }
-    if (!ex->is_const || ex->value != floor(ex->value))
-        return dim_error1(e, base,
-                          "a quantity with a dimension needs a constant integer exponent");
-    if (fabs(ex->value) > SNX_DIM_MAX_EXPONENT ||
-        !snx_dim_pow_checked(base->dim, (long)ex->value, &e->dim))
-        return dim_error1(e, base, "the power leaves the range of dimension exponents (at "
-                                   "most 32 in size)");
+    if (!ex->is_const)
+        return dim_error1(e, base, "a quantity with a dimension needs a constant exponent");
+    if (!sim_dim_pow(base->dim, ex->value, &e->dim))
+        return dim_error1(e, base, "the power must leave whole or half exponents of every "
+                                   "unit, within the range of dimension exponents (at most "
+                                   "32 in size)");
     return 0;
 }
 
 static int sqrt_dim(sim_ast *e)
 {
-    snx_dim d = e->args[0]->dim;
-    for (int k = 0; k < SNX_N_DIMS; k++) {
-        if (d.e[k] % 2)
-            return dim_error1(e, e->args[0], "sqrt needs even powers of every unit");
-        d.e[k] = (signed char)(d.e[k] / 2);
-    }
-    e->dim = d;
+    if (!sim_dim_pow(e->args[0]->dim, 0.5, &e->dim))
+        return dim_error1(e, e->args[0], "sqrt needs whole powers of every unit (the root "
+                                         "of a half power is no dimension)");
     return 0;
 }
 
@@ -97,14 +92,13 @@ static int op_dim(sim_ast *e)
     case SIM_DR_SAME:
     case SIM_DR_CMP:
         for (int k = 1; k < e->n_args; k++)
-            if (!snx_dim_equal(a->dim, e->args[k]->dim))
+            if (!sim_dim_equal(a->dim, e->args[k]->dim))
                 return dim_error2(e, a, e->args[k], "operands must have the same dimension");
-        e->dim = sim_fn_dim_rule(e->fn) == SIM_DR_CMP ? SNX_DIMENSIONLESS : a->dim;
+        e->dim = sim_fn_dim_rule(e->fn) == SIM_DR_CMP ? SIM_DIMENSIONLESS : a->dim;
         return 0;
     case SIM_DR_MUL:
     case SIM_DR_DIV:
-        if (!snx_dim_mul_checked(a->dim, b->dim, sim_fn_dim_rule(e->fn) == SIM_DR_MUL ? 1 : -1,
-                                 &e->dim))
+        if (!sim_dim_mul(a->dim, b->dim, sim_fn_dim_rule(e->fn) == SIM_DR_MUL ? 1 : -1, &e->dim))
             return dim_error2(e, a, b, "the result leaves the range of dimension exponents "
                                        "(at most 32 in size)");
         return 0;
@@ -112,21 +106,21 @@ static int op_dim(sim_ast *e)
         return pow_dim(e);
     case SIM_DR_BOOL:
         for (int k = 0; k < e->n_args; k++)
-            if (!snx_dim_is_dimensionless(e->args[k]->dim))
+            if (!sim_dim_is_dimensionless(e->args[k]->dim))
                 return dim_error1(e, e->args[k], "logical operands must be dimensionless");
-        e->dim = SNX_DIMENSIONLESS;
+        e->dim = SIM_DIMENSIONLESS;
         return 0;
     case SIM_DR_KEEP:
-        e->dim = a ? a->dim : SNX_DIMENSIONLESS;
+        e->dim = a ? a->dim : SIM_DIMENSIONLESS;
         return 0;
     case SIM_DR_SQRT:
         return sqrt_dim(e);
     case SIM_DR_SIGN:
-        e->dim = SNX_DIMENSIONLESS;
+        e->dim = SIM_DIMENSIONLESS;
         return 0;
     default: /* SIM_DR_PURE */
         for (int k = 0; k < e->n_args; k++)
-            if (!snx_dim_is_dimensionless(e->args[k]->dim)) {
+            if (!sim_dim_is_dimensionless(e->args[k]->dim)) {
                 char why[96];
                 snprintf(why, sizeof why, sim_fn_is_binary(e->fn)
                                               ? "both operands of %s must be dimensionless"
@@ -134,7 +128,7 @@ static int op_dim(sim_ast *e)
                          sim_fn_spelling(e->fn));
                 return dim_error1(e, e->args[k], why);
             }
-        e->dim = SNX_DIMENSIONLESS;
+        e->dim = SIM_DIMENSIONLESS;
         return 0;
     }
 }
@@ -161,7 +155,7 @@ int sim_analyze(sim_ast *e, const sim_scope *sc)
     int rc = 0;
     switch (e->kind) {
     case SIM_AST_NUM:
-        e->dim = SNX_DIMENSIONLESS;
+        e->dim = SIM_DIMENSIONLESS;
         e->is_const = 1;
         break;
     case SIM_AST_NAME:
@@ -246,7 +240,7 @@ int sim_analyze_stmt(sim_stmt *st, const sim_src *src, const sim_scope *sc)
         return rc;
     int scaling = st->op == SIM_MUL_BY || st->op == SIM_DIV_BY;
     snx_dim want = scaling ? SNX_DIMENSIONLESS : target.dim;
-    if (snx_dim_equal(st->expr->dim, want))
+    if (sim_dim_is(st->expr->dim, want))
         return 0;
     char dt[64], de[64];
     const char *te;
@@ -257,5 +251,5 @@ int sim_analyze_stmt(sim_stmt *st, const sim_src *src, const sim_scope *sc)
                      sc->what, src->label, line, st->end - st->start, src->text + st->start,
                      scaling ? "*= and /= need a dimensionless factor;" : "the target",
                      st->target, snx_dim_format(target.dim, dt, sizeof dt), le, te,
-                     snx_dim_format(st->expr->dim, de, sizeof de));
+                     sim_dim_format(st->expr->dim, de, sizeof de));
 }

@@ -507,12 +507,14 @@ static int compile_pow(sim_compiler *c, const sim_ast *e, sim_opnd *out)
     return compile_binary_args(c, SIM_FN_POW, e->args[0], b, out);
 }
 
-static int compile_random(sim_compiler *c, int fn, sim_opnd *out)
+int sim_emit_random(sim_compiler *c, int fn, double scale, sim_opnd *out)
 {
     if (sim_temp(c, out))
         return c->rc;
     c->uses_rng = 1;
-    return sim_emit(c, fn == SIM_FN_RAND ? SIM_OP_RAND : SIM_OP_RANDN, out->v, 0, 0, 0);
+    if (fn == SIM_FN_RAND)
+        return sim_emit(c, SIM_OP_RAND, out->v, 0, 0, 0);
+    return sim_emit(c, SIM_OP_RANDN, out->v, 0, sim_const(c, scale).v, 0);
 }
 
 static int compile_op(sim_compiler *c, const sim_ast *e, sim_opnd *out)
@@ -542,7 +544,7 @@ static int compile_op(sim_compiler *c, const sim_ast *e, sim_opnd *out)
         return emit_binary(c, SIM_FN_MIN, lo, v, out);
     case SIM_FN_RAND:
     case SIM_FN_RANDN:
-        return compile_random(c, e->fn, out);
+        return sim_emit_random(c, e->fn, 1.0, out);
     default:
         break;
     }

@@ -74,6 +74,9 @@ sim_opnd sim_const(sim_compiler *c, double value);
 sim_opnd sim_opnd_array(sim_compiler *c, int array_id);
 int sim_temp(sim_compiler *c, sim_opnd *out);
 void sim_release(sim_compiler *c, sim_opnd o);
+/* A new temporary of random numbers: fn SIM_FN_RAND (uniform [0, 1), scale unused) or
+ * SIM_FN_RANDN (scale times a standard normal); marks the program as using the stream. */
+int sim_emit_random(sim_compiler *c, int fn, double scale, sim_opnd *out);
 /* Makes o a vector operand (broadcasting a scalar into a new temporary). */
 int sim_to_vec(sim_compiler *c, sim_opnd *o);
 /* Makes o a register the caller owns (copying a cached register or an array). */

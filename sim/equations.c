@@ -35,10 +35,12 @@ static int check_name(const sim_model *m, const sim_eq *eq)
         bad = !strcmp(*r, n);
     for (const char *const *f = sim_fn_names; *f && !bad; f++)
         bad = !strcmp(*f, n);
+    bad = bad || sim_is_noise_name(n);
     if (!bad)
         return 0;
     snprintf(what, sizeof what, "\"%s\" is a reserved name (t, dt, i, j, N, lastspike, "
-                                "not_refractory, function names, a leading '_', a _pre or "
+                                "not_refractory, function names, xi and xi_* for noise, a "
+                                "leading '_', a _pre or "
                                 "_post ending)", n);
     return eq_error(m, eq, SNX_ENAME, what);
 }
@@ -202,11 +204,13 @@ int sim_model_enter(const sim_model *m, sim_scope *sc, int array_base, int acces
 
 int sim_model_check(sim_model *m, const sim_scope *sc)
 {
+    sim_scope noisy = *sc; /* differential equations may use white noise */
+    noisy.noise = true;
     for (int k = 0; k < m->n_eqs; k++) {
         sim_eq *eq = &m->eqs[k];
         if (eq->kind == SIM_EQ_PARAM)
             continue;
-        int rc = sim_analyze(eq->expr, sc);
+        int rc = sim_analyze(eq->expr, eq->kind == SIM_EQ_DIFF ? &noisy : sc);
         if (rc == SNX_EDIM) /* unknown-name messages already quote the line */
             return snx_error_context("equation \"%.*s\"", eq->end - eq->start,
                                      m->src->text + eq->start);
@@ -229,7 +233,7 @@ int sim_model_check(sim_model *m, const sim_scope *sc)
             snx_unit_lookup("s", &sec);
             want = snx_dim_div(eq->dim, sec.dim);
         }
-        if (snx_dim_equal(eq->expr->dim, want))
+        if (sim_dim_is(eq->expr->dim, want))
             continue;
         char what[400], dw[64], de[64], dv[64];
         const char *te;
@@ -238,28 +242,30 @@ int sim_model_check(sim_model *m, const sim_scope *sc)
         if (eq->kind == SIM_EQ_DIFF)
             snprintf(what, sizeof what, "dimension mismatch: the right-hand side \"%.*s\" "
                      "has dimension %s, but d%s/dt must have dimension %s (%s has %s)",
-                     le, te, snx_dim_format(eq->expr->dim, de, sizeof de),
+                     le, te, sim_dim_format(eq->expr->dim, de, sizeof de),
                      eq->name, snx_dim_format(want, dw, sizeof dw), eq->name,
                      snx_dim_format(eq->dim, dv, sizeof dv));
         else
             snprintf(what, sizeof what, "dimension mismatch: \"%.*s\" has dimension %s, "
                      "but %s is declared with dimension %s", le, te,
-                     snx_dim_format(eq->expr->dim, de, sizeof de), eq->name,
+                     sim_dim_format(eq->expr->dim, de, sizeof de), eq->name,
                      snx_dim_format(want, dw, sizeof dw));
         return eq_error(m, eq, SNX_EDIM, what);
     }
     return 0;
 }
 
+static const struct {
+    const char *name;
+    int method;
+} METHODS[] = { { "euler", SIM_EULER }, { "rk2", SIM_RK2 }, { "rk4", SIM_RK4 },
+                { "exponential_euler", SIM_EXP_EULER }, { "exact", SIM_EXACT },
+                { "linear", SIM_EXACT } };
+
 int sim_method_parse(const char *name, int *method)
 {
-    static const struct {
-        const char *name;
-        int method;
-    } METHODS[] = { { "euler", SIM_EULER }, { "rk2", SIM_RK2 }, { "rk4", SIM_RK4 },
-                    { "exponential_euler", SIM_EXP_EULER } };
     if (!name) {
-        *method = SIM_EULER;
+        *method = SIM_AUTO;
         return 0;
     }
     for (size_t k = 0; k < sizeof METHODS / sizeof METHODS[0]; k++)
@@ -268,5 +274,13 @@ int sim_method_parse(const char *name, int *method)
             return 0;
         }
     return snx_error(SNX_EINVAL, "unknown integration method \"%s\" (known: euler, rk2, rk4, "
-                                 "exponential_euler)", name);
+                                 "exponential_euler, exact or linear)", name);
+}
+
+const char *sim_method_name(int method)
+{
+    for (size_t k = 0; k < sizeof METHODS / sizeof METHODS[0]; k++)
+        if (METHODS[k].method == method)
+            return METHODS[k].name;
+    return "?";
 }

@@ -8,6 +8,8 @@
 #ifndef SIM_EQUATIONS_H
 #define SIM_EQUATIONS_H
 
+#include <stdbool.h>
+
 #include "analyze.h"
 #include "compiler.h"
 
@@ -28,6 +30,12 @@ void sim_model_free(sim_model *m);
 /* SNX_EINVAL naming the first equation that carries one of `flags` and why it may not
  * ("only synapse models have it"); 0 when none does. */
 int sim_model_refuse(const sim_model *m, unsigned flags, const char *why);
+/* Whether the integrators advance eq every step: a differential equation that is not
+ * event-driven (synapses advance those lazily, synapses_model.c). */
+static inline int sim_eq_stepped(const sim_eq *eq)
+{
+    return eq->kind == SIM_EQ_DIFF && !(eq->flags & SIM_EQ_EVENT_DRIVEN);
+}
 /* Equation index of a name, or -1. */
 int sim_model_find(const sim_model *m, const char *name);
 /* Variable index (array id) of a name, or -1 (subexpressions are not variables). */
@@ -45,9 +53,47 @@ int sim_model_enter(const sim_model *m, sim_scope *sc, int array_base, int acces
  * subexpression must have one value for all neurons. */
 int sim_model_check(sim_model *m, const sim_scope *sc);
 
-/* Integration methods. */
-enum sim_method { SIM_EULER, SIM_RK2, SIM_RK4, SIM_EXP_EULER };
+/* Whether e depends on the name x, directly or through subexpressions (linear.c). */
+bool sim_model_depends(const sim_model *m, const sim_ast *e, const char *x);
+/* The coefficient B of x in e = A + B*x with A and B free of x, as a new tree (NULL
+ * when B is 0); SNX_EINVAL without a message when e is not of that form, SNX_ENOMEM.
+ * Recognises sums, differences, negation, products with one factor free of x, and
+ * quotients by an expression free of x, through subexpressions (linear.c). */
+int sim_model_coefficient(const sim_model *m, const sim_ast *e, const char *x, sim_ast **coef);
+
+/* White noise of the differential equations (noise.c): the distinct names, in order of
+ * first appearance (strings of the model's trees), and, once bound, their registers. */
+typedef struct sim_noise {
+    const char **names;
+    int n, cap;
+    int first_eq;      /* the first equation with noise, or -1 */
+    sim_opnd *regs;    /* sim_noise_bind: N(0, 1)/sqrt(dt) per name, this block */
+    int n_bound;
+} sim_noise;
+/* Finds the noise names and checks that each enters its equations linearly and
+ * additively (SNX_EINVAL naming the equation otherwise). Free with sim_noise_free. */
+int sim_noise_find(const sim_model *m, sim_noise *nz);
+/* Emits one scaled RANDN per name and binds the name to it (noise.c says why). */
+int sim_noise_bind(sim_compiler *c, sim_noise *nz, double dt);
+/* Unbinds (c may be NULL when nothing was bound) and frees. */
+void sim_noise_free(sim_compiler *c, sim_noise *nz);
+
+/* Integration methods; SIM_AUTO (no method given) becomes exact or euler once the
+ * equations can be analysed (sim_method_resolve). */
+enum sim_method { SIM_EULER, SIM_RK2, SIM_RK4, SIM_EXP_EULER, SIM_EXACT, SIM_AUTO };
 int sim_method_parse(const char *name, int *method);
+/* The method to use: `method` itself unless SIM_AUTO, which becomes SIM_EXACT when the
+ * differential equations qualify (exact.c) and SIM_EULER otherwise (also with noise,
+ * which Euler integrates as Euler-Maruyama). sc: the scope of the state update. */
+int sim_method_resolve(const sim_model *m, const sim_scope *sc, int method);
+/* Whether the differential equations are a linear system that exact integration
+ * handles (exact.c says what qualifies). */
+bool sim_exact_qualifies(const sim_model *m, const sim_scope *sc);
+/* Emits the exact update (SNX_EINVAL naming the equation when the system does not
+ * qualify); `until` as for sim_integrate (exact.c). */
+int sim_exact(sim_compiler *c, const sim_model *m, double dt, int until);
+/* The method's name as sim_method_parse reads it. */
+const char *sim_method_name(int method);
 
 /* Emits the state update of every differential equation for one block: variables are
  * the direct arrays of the model in the compiler's scope, dt the time step. `until` is

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "dims.h"
 #include "snex/units.h"
 
 typedef struct sim_ast sim_ast;
@@ -79,7 +80,7 @@ struct sim_ast {
     int start, end;      /* the node's text: src->text[start..end) */
     int depth;           /* 1 for a leaf, 1 + the deepest argument's for an operation */
     /* Filled by sim_analyze (analyze.c): */
-    snx_dim dim;
+    sim_dim dim;         /* may have half exponents (dims.h) */
     int is_const;        /* value known at compile time (no variables, no rand()) */
     int analyzed;
 };

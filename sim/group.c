@@ -195,6 +195,15 @@ int32_t snx_group_offset(const snx_group *g) { return g ? g->start : 0; }
 const char *snx_group_name(const snx_group *g) { return g ? g->obj.name : NULL; }
 size_t snx_group_n_vars(const snx_group *g) { return g ? (size_t)g->root->model.n_vars : 0; }
 
+const char *snx_group_method(const snx_group *g)
+{
+    if (!g) {
+        snx_error(SNX_EINVAL, "snx_group_method: group is NULL");
+        return NULL;
+    }
+    return sim_method_name(g->root->method);
+}
+
 const char *snx_group_var_name(const snx_group *g, size_t k)
 {
     if (!g) {

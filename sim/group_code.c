@@ -95,11 +95,11 @@ static int parse_condition(snx_group *g, const char *text, const sim_scope *sc)
     int rc = sim_analyze(g->thr, sc);
     if (rc)
         return rc;
-    if (!snx_dim_is_dimensionless(g->thr->dim)) {
+    if (!sim_dim_is_dimensionless(g->thr->dim)) {
         char d[64];
         return snx_error(SNX_EDIM, "%s: threshold \"%s\" must be a condition (dimensionless), "
                                    "but has dimension %s",
-                         g->what, text, snx_dim_format(g->thr->dim, d, sizeof d));
+                         g->what, text, sim_dim_format(g->thr->dim, d, sizeof d));
     }
     return 0;
 }
@@ -186,18 +186,18 @@ static int refractory_stmts(snx_group *g, const char *text, const sim_scope *spi
     int rc = sim_analyze(g->ref, spiking);
     if (rc)
         return rc;
-    if (snx_dim_equal(g->ref->dim, SECOND))
+    if (sim_dim_is(g->ref->dim, SECOND))
         return period_stmt(g, text, spiking, st);
-    if (snx_dim_is_dimensionless(g->ref->dim) && is_condition(g->ref))
+    if (sim_dim_is_dimensionless(g->ref->dim) && is_condition(g->ref))
         return condition_stmts(g, spiking, direct, st, step_st);
     char d[64];
-    if (snx_dim_is_dimensionless(g->ref->dim))
+    if (sim_dim_is_dimensionless(g->ref->dim))
         return snx_error(SNX_EINVAL, "%s: refractory \"%s\" is dimensionless but not a "
                                      "condition: give a time (\"5*ms\") or a condition "
                                      "(\"v > v_th\": refractory while it holds)", g->what, text);
     return snx_error(SNX_EDIM, "%s: refractory \"%s\" must be a time (dimension s) or a "
                                "condition, but has dimension %s",
-                     g->what, text, snx_dim_format(g->ref->dim, d, sizeof d));
+                     g->what, text, sim_dim_format(g->ref->dim, d, sizeof d));
 }
 
 static int parse_reset(snx_group *g, const char *text, const sim_scope *sc)
@@ -271,6 +271,8 @@ int sim_group_compile(snx_group *g, const snx_group_opts *o)
     rc = rc ? rc : sim_group_scope(g, &direct, SIM_DIRECT, 1);
     rc = rc ? rc : sim_group_scope(g, &spiking, 0, 1);
     rc = rc ? rc : sim_model_check(&g->model, &direct);
+    if (!rc)
+        g->method = sim_method_resolve(&g->model, &direct, g->method);
     if (!rc && o->threshold)
         rc = parse_condition(g, o->threshold, &direct);
     if (!rc && o->refractory)

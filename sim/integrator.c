@@ -7,6 +7,11 @@
  *   rk4                classic fourth-order Runge-Kutta
  *   exponential_euler  for dx/dt = A + B*x (A, B free of x): x = -A/B + (x + A/B)*e^(B dt)
  *                      equations not linear in their own variable are refused
+ *   exact              linear systems with constant coefficients: x = P x + M b (exact.c)
+ * With no method given, exact is chosen where it applies and euler elsewhere, as
+ * Brian does (sim_method_resolve).
+ * White noise (xi) is Euler-Maruyama: its names are bound to per-block normal numbers
+ * before Euler's code is compiled (noise.c); the other methods refuse it.
  *
  * Variables flagged (unless refractory) are held while the neuron is refractory
  * (step < until): Euler and the exponential update keep the old value; the Runge-Kutta
@@ -218,79 +223,12 @@ static int rk4(stepper *s, sim_opnd *k, sim_opnd *xs, sim_opnd *acc)
 
 /* ---- exponential Euler ------------------------------------------------------------- */
 
-static int depends_on(const sim_model *m, const sim_ast *e, const char *x)
-{
-    if (e->kind == SIM_AST_NAME) {
-        if (!strcmp(e->name, x))
-            return 1;
-        int k = sim_model_find(m, e->name);
-        return k >= 0 && m->eqs[k].kind == SIM_EQ_SUBEXPR && depends_on(m, m->eqs[k].expr, x);
-    }
-    for (int a = 0; a < e->n_args; a++)
-        if (depends_on(m, e->args[a], x))
-            return 1;
-    return 0;
-}
-
-/* The coefficient B of x in e = A + B*x, as a new tree (NULL when B is 0). Returns
- * SNX_EINVAL when e is not of that form. */
-static int coefficient(const sim_model *m, const sim_ast *e, const char *x, sim_ast **coef)
-{
-    *coef = NULL;
-    if (!depends_on(m, e, x))
-        return 0;
-    sim_src *src = m->src;
-    if (e->kind == SIM_AST_NAME) {
-        int k = sim_model_find(m, e->name);
-        if (strcmp(e->name, x) != 0) /* a subexpression that depends on x */
-            return coefficient(m, m->eqs[k].expr, x, coef);
-        *coef = sim_ast_num(src, 1.0, e->start, e->end);
-        return *coef ? 0 : SNX_ENOMEM;
-    }
-    sim_ast *ca = NULL, *cb = NULL, *a = e->args[0], *b = e->args[1];
-    int rc = 0;
-    switch (e->fn) {
-    case SIM_FN_ADD:
-    case SIM_FN_SUB:
-        if ((rc = coefficient(m, a, x, &ca)) || (rc = coefficient(m, b, x, &cb)))
-            return rc;
-        if (!cb)
-            *coef = ca;
-        else if (!ca)
-            *coef = e->fn == SIM_FN_ADD ? cb : sim_ast_op(src, SIM_FN_NEG, cb, 0, 0, e->start, e->end);
-        else
-            *coef = sim_ast_op(src, e->fn, ca, cb, NULL, e->start, e->end);
-        return *coef ? 0 : SNX_ENOMEM;
-    case SIM_FN_NEG:
-        if ((rc = coefficient(m, a, x, &ca)))
-            return rc;
-        *coef = sim_ast_op(src, SIM_FN_NEG, ca, NULL, NULL, e->start, e->end);
-        return *coef ? 0 : SNX_ENOMEM;
-    case SIM_FN_MUL:
-        if (depends_on(m, a, x) && depends_on(m, b, x))
-            break;
-        if ((rc = coefficient(m, depends_on(m, a, x) ? a : b, x, &ca)))
-            return rc;
-        *coef = sim_ast_op(src, SIM_FN_MUL, depends_on(m, a, x) ? b : a, ca, NULL, e->start,
-                           e->end);
-        return *coef ? 0 : SNX_ENOMEM;
-    case SIM_FN_DIV:
-        if (depends_on(m, b, x) || (rc = coefficient(m, a, x, &ca)))
-            break;
-        *coef = sim_ast_op(src, SIM_FN_DIV, ca, b, NULL, e->start, e->end);
-        return *coef ? 0 : SNX_ENOMEM;
-    default:
-        break;
-    }
-    return rc ? rc : SNX_EINVAL;
-}
-
 /* New value of equation k's variable into *out (a register the caller owns). */
 static int exp_euler_value(stepper *s, int k, sim_opnd *out)
 {
     const sim_eq *eq = &s->m->eqs[s->eq[k]];
     sim_ast *coef;
-    int rc = coefficient(s->m, eq->expr, eq->name, &coef);
+    int rc = sim_model_coefficient(s->m, eq->expr, eq->name, &coef);
     if (rc == SNX_EINVAL) {
         int line, col;
         sim_src_position(s->m->src, eq->start, &line, &col);
@@ -348,7 +286,7 @@ static int has_held(const stepper *s)
     return 0;
 }
 
-int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, int until)
+static int integrate(sim_compiler *c, const sim_model *m, int method, double dt, int until)
 {
     stepper s = { m, c, dt, until, { 0 }, 0, NULL, NULL };
     s.eq = snx_calloc((size_t)m->n_eqs * 2 + 1, sizeof *s.eq);
@@ -357,8 +295,7 @@ int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, in
     int rc = s.eq && regs && pending ? 0 : SNX_ENOMEM;
     s.var = s.eq ? s.eq + m->n_eqs : NULL;
     for (int v = 0; !rc && v < m->n_vars; v++)
-        if (m->eqs[m->var_eq[v]].kind == SIM_EQ_DIFF &&
-            !(m->eqs[m->var_eq[v]].flags & SIM_EQ_EVENT_DRIVEN)) { /* advanced lazily */
+        if (sim_eq_stepped(&m->eqs[m->var_eq[v]])) {
             s.eq[s.n] = m->var_eq[v];
             s.var[s.n++] = v;
         }
@@ -370,6 +307,7 @@ int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, in
         case SIM_RK2: rc = rk2(&s, regs, regs + m->n_eqs); break;
         case SIM_RK4: rc = rk4(&s, regs, regs + m->n_eqs, regs + 2 * m->n_eqs); break;
         case SIM_EXP_EULER: rc = exponential_euler(&s, regs); break;
+        case SIM_EXACT: rc = sim_exact(c, m, dt, until); break;
         default: rc = euler(&s, pending); break;
         }
     }
@@ -377,4 +315,40 @@ int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, in
     free(regs);
     free(pending);
     return rc;
+}
+
+/* Only Euler integrates white noise (as Euler-Maruyama, noise.c); Brian refuses the
+ * other methods too. */
+static int refuse_noise(const sim_model *m, const sim_noise *nz, int method)
+{
+    const sim_eq *eq = &m->eqs[nz->first_eq];
+    int line, col;
+    sim_src_position(m->src, eq->start, &line, &col);
+    return snx_error(SNX_EINVAL, "%s, line %d: method \"%s\" cannot integrate the stochastic "
+                     "equation \"%.*s\" (white noise %s): use euler, which is "
+                     "Euler-Maruyama for additive noise", m->src->label, line,
+                     sim_method_name(method), eq->end - eq->start, m->src->text + eq->start,
+                     nz->names[0]);
+}
+
+int sim_integrate(sim_compiler *c, const sim_model *m, int method, double dt, int until)
+{
+    sim_noise nz;
+    int rc = sim_noise_find(m, &nz);
+    if (!rc && nz.n && method != SIM_EULER)
+        rc = refuse_noise(m, &nz, method);
+    rc = rc ? rc : sim_noise_bind(c, &nz, dt);
+    rc = rc ? rc : integrate(c, m, method, dt, until);
+    sim_noise_free(c, &nz);
+    return rc;
+}
+
+int sim_method_resolve(const sim_model *m, const sim_scope *sc, int method)
+{
+    if (method != SIM_AUTO)
+        return method;
+    sim_noise nz;
+    bool noisy = sim_noise_find(m, &nz) != 0 || nz.n > 0; /* errors: reported by euler */
+    sim_noise_free(NULL, &nz);
+    return !noisy && sim_exact_qualifies(m, sc) ? SIM_EXACT : SIM_EULER;
 }

@@ -48,10 +48,12 @@ static void run_special(const sim_program *p, const sim_exec_ctx *x, sim_insn I,
         for (int k = 0; k < n; k++)
             d[k] = gsl_rng_uniform(x->rng);
         break;
-    case SIM_OP_RANDN:
+    case SIM_OP_RANDN: {
+        const double sigma = SCAL(I.b); /* sigma 1 gives the bits of a standard normal */
         for (int k = 0; k < n; k++)
-            d[k] = gsl_ran_gaussian_ziggurat(x->rng, 1.0);
+            d[k] = gsl_ran_gaussian_ziggurat(x->rng, sigma);
         break;
+    }
     case SIM_OP_IOTA: {
         double base = (double)x->off + SCAL(I.b);
         LOOP(d[k] = base + (double)k)
@@ -274,9 +276,9 @@ char *sim_program_dump(const sim_program *p)
         } else {
             dump_vec(&b, I.d);
             int unary = len > 2 && !strcmp(name + len - 2, "_V");
-            if (I.op == SIM_OP_MOV_S || I.op == SIM_OP_IOTA) {
+            if (I.op == SIM_OP_MOV_S || I.op == SIM_OP_IOTA || I.op == SIM_OP_RANDN) {
                 dump_scal(&b, p, I.b);
-            } else if (I.op == SIM_OP_RAND || I.op == SIM_OP_RANDN) {
+            } else if (I.op == SIM_OP_RAND) {
                 /* no operands */
             } else if (I.op >= SIM_OP_EULER_V_HELD && I.op <= SIM_OP_MOV_HELD) {
                 dump_vec(&b, I.a);

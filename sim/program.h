@@ -53,7 +53,7 @@ enum sim_vm_op {
     SIM_OP_EULER_VSV_HELD,
     SIM_OP_MOV_HELD,       /* d = a where step >= e[k] */
     SIM_OP_RAND,       /* d = uniform [0, 1) */
-    SIM_OP_RANDN,      /* d = standard normal */
+    SIM_OP_RANDN,      /* d = s(b) * standard normal (s(b) = 1 for randn()) */
     SIM_OP_IOTA,       /* d = off + k + s(b) */
     SIM_OP_ITOF,       /* d = idx[a][k] + s(b) */
     SIM_OP_GATHER,     /* d = arrays[a][idx[b][k]] */

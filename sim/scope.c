@@ -20,6 +20,7 @@ int sim_scope_init(sim_scope *sc, const char *what, const snx_namespace *ns0,
     sc->ns[1] = ns1;
     sc->what = what;
     sc->shared_code = false;
+    sc->noise = false;
     return sc->syms ? 0 : SNX_ENOMEM;
 }
 
@@ -50,11 +51,20 @@ static const struct {
     { "inf", INFINITY }, { "True", 1 }, { "False", 0 },
 };
 
+bool sim_is_noise_name(const char *name)
+{
+    return !strncmp(name, "xi", 2) && (!name[2] || (name[2] == '_' && name[3]));
+}
+
 int sim_scope_lookup(const sim_scope *sc, const char *name, sim_sym *out)
 {
     const sim_sym *s = snx_map_get(sc->syms, name);
     if (s) {
         *out = *s;
+        return 0;
+    }
+    if (sc->noise && sim_is_noise_name(name)) {
+        *out = (sim_sym){ .kind = SIM_SYM_NOISE };
         return 0;
     }
     *out = (sim_sym){ .kind = SIM_SYM_CONST };
@@ -185,6 +195,11 @@ int sim_scope_unknown(const sim_scope *sc, const sim_src *src, const char *name,
             return snx_error(SNX_ENOTFOUND, "%s: unsupported name \"%s\" at line %d, column "
                                             "%d of %s \"%.*s\": %s",
                              sc->what, name, line, col, src->label, ll, lt, BRIAN_ONLY[k].why);
+    if (sim_is_noise_name(name))
+        return snx_error(SNX_EINVAL, "%s: \"%s\" at line %d, column %d of %s \"%.*s\" is "
+                                     "white noise, which only a neuron group's differential "
+                                     "equations may use", sc->what, name, line, col,
+                         src->label, ll, lt);
     return snx_error(SNX_ENOTFOUND, "%s: unknown name \"%s\" at line %d, column %d of %s "
                                     "\"%.*s\"%s%s%s",
                      sc->what, name, line, col, src->label, ll, lt,

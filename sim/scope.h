@@ -4,10 +4,13 @@
  * object's on_pre, a monitor ...). It maps names to symbols that say where a value
  * lives at run time: a constant, a runtime scalar (t), an array read at the block's
  * position or through an index list, an index (i, j), or a subexpression to expand.
- * Names not in the table fall through to the namespaces, unit names and the built-in
- * constants pi, e, inf, True, False: sim_scope_lookup searches them all, in that order. */
+ * Names not in the table fall through to white noise (where the scope allows it), the
+ * namespaces, unit names and the built-in constants pi, e, inf, True, False:
+ * sim_scope_lookup searches them all, in that order. */
 #ifndef SIM_SCOPE_H
 #define SIM_SCOPE_H
+
+#include <stdbool.h>
 
 #include "expr.h"
 #include "snex/map.h"
@@ -19,6 +22,7 @@ enum sim_sym_kind {
     SIM_SYM_ARRAY,   /* a double array of the program's array table */
     SIM_SYM_INDEX,   /* an integer position as a double */
     SIM_SYM_SUBEXPR, /* expands to its defining expression */
+    SIM_SYM_NOISE,   /* white noise xi, xi_<suffix> (dimension s^-1/2; integrator.c) */
 };
 
 #define SIM_DIRECT (-1) /* access: the array's element at the block's own position */
@@ -46,7 +50,12 @@ typedef struct sim_scope {
     const char *what;           /* who owns the code, for messages ("group \"e\"") */
     bool shared_code;           /* statements run once, not per element: they may assign
                                    shared variables (from shared values only) */
+    bool noise;                 /* xi and xi_<suffix> are white noise (only in a group's
+                                   differential equations) */
 } sim_scope;
+
+/* Whether name is a white-noise name: "xi" or "xi_" followed by more. */
+bool sim_is_noise_name(const char *name);
 
 int sim_scope_init(sim_scope *sc, const char *what, const snx_namespace *ns0,
                    const snx_namespace *ns1);

@@ -112,10 +112,10 @@ static int parse_delay(snx_synapses *s, const char *text, const char *what, sim_
     if (rc)
         return rc;
     char d[64];
-    if (!snx_dim_equal(e->dim, SECOND))
+    if (!sim_dim_is(e->dim, SECOND))
         return snx_error(SNX_EDIM, "%s: %s \"%s\" must be a time (dimension s), but has "
                                    "dimension %s", s->what, what, text,
-                         snx_dim_format(e->dim, d, sizeof d));
+                         sim_dim_format(e->dim, d, sizeof d));
     if (!e->is_const)
         return snx_error(SNX_EINVAL, "%s: %s \"%s\" is not a constant; set per-synapse delays "
                                      "with snx_synapses_init(s, \"delay\", ...)", s->what, what,

@@ -189,7 +189,7 @@ static int compile_event_driven(snx_synapses *s)
 static int has_clock_driven(const sim_model *m)
 {
     for (int k = 0; k < m->n_eqs; k++)
-        if (m->eqs[k].kind == SIM_EQ_DIFF && !(m->eqs[k].flags & SIM_EQ_EVENT_DRIVEN))
+        if (sim_eq_stepped(&m->eqs[k]))
             return 1;
     return 0;
 }
@@ -259,6 +259,8 @@ int sim_synapses_model_compile(snx_synapses *s, const snx_synapses_opts *o)
     if (rc)
         return rc;
     rc = sim_model_check(&s->model, &sc);
+    if (!rc) /* as for groups: exact when the clock-driven equations qualify */
+        s->method = sim_method_resolve(&s->model, &sc, s->method);
     sim_scope_clear(&sc);
     if (!rc && s->lastupdate >= 0)
         rc = compile_event_driven(s);

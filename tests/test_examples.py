@@ -18,12 +18,17 @@ in order) and vm trace (neurons 1-3, 50000 samples, in volts) with units; the tr
 shows vm = Vr of its neuron exactly in the samples of that neuron's spikes (the reset)
 and nowhere else, never above the threshold Vcut; the faster adaptation
 (tauw = 30 ms) fires faster for both N.
+noise (white noise xi) prints the stationary mean and variance of its population of
+Ornstein-Uhlenbeck processes: here they are parsed and checked against mu and
+Euler-Maruyama's discrete variance within 4 standard errors, for two seeds; the method
+is euler (chosen for noise), and the same seed prints the same numbers again.
 Every example program answers --help (exit 0, usage on stdout) and refuses an
 unknown option (exit 2).
 """
 import glob
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,6 +39,7 @@ import numpy as np
 BUILD = os.environ["SNX_BUILD"]
 LIF = os.path.join(BUILD, "examples", "lif", "lif")
 PLOT = os.path.join(BUILD, "examples", "lif", "plot_analysis")
+NOISE = os.path.join(BUILD, "examples", "noise", "noise")
 TAU_V = 0.010  # s
 DURATION = 1.0  # s
 
@@ -150,6 +156,22 @@ def check_ex07(work):
             rates.append(len(i) / (N * 0.5))
         assert rates[0] > rates[1] and rates[2] > rates[3], rates
     return rates
+def check_noise(work):
+    outs = []
+    for seed in ("1", "2", "1"):
+        out = run([NOISE, "--neurons", "4000", "--seed", seed], work).stdout
+        assert "method euler" in out and "variance matches" in out, out
+        mean, mu, se_mean = map(float, re.search(
+            r"mean +(\S+) +theory (\S+) +\(standard error (\S+)\)", out).groups())
+        var, sigma2, discrete, se = map(float, re.search(
+            r"variance (\S+) +theory sigma\^2 (\S+), Euler-Maruyama (\S+) +"
+            r"\(standard error (\S+)\)", out).groups())
+        assert abs(mean - mu) < 4 * se_mean, out
+        assert abs(var - discrete) < 4 * se and abs(var - sigma2) < 0.03 * sigma2, out
+        assert sigma2 == 0.01 and abs(discrete - 0.01 / (1 - 1e-4 / 2e-2)) < 1e-6, out
+        outs.append(out)
+    assert outs[0] == outs[2] and outs[0] != outs[1]
+    run([NOISE, "--neurons", "0"], work, expect=2)
 
 
 def programs():
@@ -158,6 +180,7 @@ def programs():
     names = [os.path.basename(p) for p in found]
     for needed in ("lif", "plot_analysis", "ex05_custom_parameter", "ex06_presetting",
                    "ex07_brian_network", "ex14_links", "clusternet", "plotff"):
+                   "ex14_links", "clusternet", "plotff", "noise"):
         assert needed in names, needed
     return found
 
@@ -183,8 +206,9 @@ def main():
             check_runs(f["FiringRate"], frame)
         check_plot(work)
         check_pipeline(work, frame)
-    print("lif, plot_analysis and lif --pipeline checked; ex07's 4 runs (%s Hz); --help of "
-          "%d programs" % (", ".join("%.1f" % r for r in rates), len(programs())))
+        check_noise(work)
+    print("lif, plot_analysis, lif --pipeline and noise checked; ex07's 4 runs (%s Hz); "
+          "--help of %d programs" % (", ".join("%.1f" % r for r in rates), len(programs())))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ static void test_euler_decay_is_exact_geometric(void **state)
 {
     (void)state;
     snx_group *g;
-    snx_net *net = decay_net(NULL, &g);
+    snx_net *net = decay_net("euler", &g);
     assert_ok(snx_net_run(net, 0.05)); /* 500 steps */
     assert_int_equal(snx_net_step(net), 500);
     double want = pow(1 - DT / TAU, 500);
@@ -54,7 +54,8 @@ static void test_linear_equations(void **state)
      * under Euler (the discrete sum a dt^2 (0 + 1 + ... + n-1)). */
     snx_net *net = test_net(1);
     snx_namespace_set_unit(snx_net_namespace(net), "a", 3, "Hz");
-    snx_group *g = must_group(net, "g", 2, "dx/dt = a : 1\ndy/dt = x*a : 1", NULL);
+    snx_group *g = must_group(net, "g", 2, "dx/dt = a : 1\ndy/dt = x*a : 1",
+                              OPTS(.method = "euler"));
     assert_ok(snx_net_run(net, 0.1));
     double t = 0.1, a = 3;
     assert_close(snx_group_var(g, "x")[0], a * t, 1e-12);

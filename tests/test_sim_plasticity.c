@@ -118,29 +118,43 @@ static void test_event_driven_update_happens_at_arrival(void **state)
     snx_net_free(net);
 }
 
-/* Clock-driven equations are integrated every step (Euler), reading the post group. */
+/* Clock-driven equations are integrated every step, reading the post group: with
+ * Euler when asked, exactly (the default for linear equations, as in groups) when not. */
 static void test_clock_driven_synaptic_equations(void **state)
 {
     (void)state;
     snx_net *net = test_net(1);
     snx_group *pre = must_group(net, "pre", 2, "", NULL);
     snx_group *post = must_group(net, "post", 1, "u : 1", NULL);
+    const char *model = "dg/dt = -g/(5*ms) + u_post*Hz : 1 (clock-driven)\n"
+                        "dh/dt = -h/(5*ms) : 1";
     snx_synapses *s = must_synapses(net, "s", pre, post, &(snx_synapses_opts){
-        .model = "dg/dt = -g/(5*ms) + u_post*Hz : 1 (clock-driven)\ndh/dt = -h/(5*ms) : 1" });
-    assert_ok(snx_synapses_connect_all(s, NULL));
-    assert_ok(snx_synapses_init(s, "g", "1 + i"));
-    assert_ok(snx_synapses_init(s, "h", "1"));
+        .model = model, .method = "euler" });
+    snx_synapses *x = must_synapses(net, "x", pre, post, &(snx_synapses_opts){ .model = model });
+    snx_synapses *both[] = { s, x };
+    for (int k = 0; k < 2; k++) {
+        assert_ok(snx_synapses_connect_all(both[k], NULL));
+        assert_ok(snx_synapses_init(both[k], "g", "1 + i"));
+        assert_ok(snx_synapses_init(both[k], "h", "1"));
+    }
     assert_ok(snx_group_set(post, "u", 3));
     assert_ok(snx_net_run(net, 10 * DT));
     double g[2], h[2];
     assert_ok(snx_synapses_get_array(s, "g", g, 2));
     assert_ok(snx_synapses_get_array(s, "h", h, 2));
     for (int k = 0; k < 2; k++) {
-        double x = 1 + k;
+        double v = 1 + k;
         for (int n = 0; n < 10; n++)
-            x += DT * (-x / 0.005 + 3);
-        assert_float_equal(g[k], x, 1e-14);
+            v += DT * (-v / 0.005 + 3);
+        assert_float_equal(g[k], v, 1e-14);
         assert_float_equal(h[k], pow(1 - DT / 0.005, 10), 1e-14);
+    }
+    assert_ok(snx_synapses_get_array(x, "g", g, 2));
+    assert_ok(snx_synapses_get_array(x, "h", h, 2));
+    double decay = exp(-10 * DT / 0.005); /* g relaxes to 3 Hz * 5 ms = 0.015 */
+    for (int k = 0; k < 2; k++) {
+        assert_float_equal(g[k], 0.015 + (1 + k - 0.015) * decay, 1e-14);
+        assert_float_equal(h[k], decay, 1e-14);
     }
     snx_net_free(net);
 }

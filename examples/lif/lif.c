@@ -150,7 +150,9 @@ static int simulate(snx_traj *traj, neuron_sim *s)
     snx_group *g = snx_group_new(s->net, "neuron", 1, LIF_EQUATIONS,
                                  &(snx_group_opts){ .threshold = LIF_THRESHOLD,
                                                     .reset = LIF_RESET,
-                                                    .refractory = LIF_REFRACTORY });
+                                                    .refractory = LIF_REFRACTORY,
+                                                    /* the tutorial's rule is Euler's */
+                                                    .method = "euler" });
     if (!g || snx_group_init(g, "V", "V_init") ||
         !(s->trace = snx_monitor_state(s->net, "V", g, "V", NULL)) ||
         !(s->count = snx_monitor_counts(s->net, "nspikes", g)))

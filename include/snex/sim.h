@@ -199,7 +199,29 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
  *   not_refractory   1 when the neuron is not refractory, else 0 (0 from its spike on:
  *                    in the reset and the step's samples); always 1 in a group without
  *                    refractoriness. Brian's idiom dv/dt = ... * int(not_refractory)
- *                    works. */
+ *                    works.
+ * White noise, as in Brian: in differential equations, xi and xi_<suffix> are
+ * independent Gaussian white-noise processes per neuron, of dimension s^-1/2
+ * ("dv/dt = (mu - v)/tau + sigma*sqrt(2/tau)*xi : 1" has stationary variance
+ * sigma^2); one name used in two equations of a group is one process. Exponents in
+ * expressions may therefore be halves (sqrt(1/tau) is s^-1/2), but no variable's
+ * dimension may. Noise must enter linearly (g*xi) and additively (g free of the
+ * state variables); the group's per-block random streams draw it, so a seed gives the
+ * same bits whatever the number of threads. Only euler integrates it (Euler-Maruyama:
+ * x += f dt + g sqrt(dt) N(0, 1)); the other methods, multiplicative noise (which
+ * needs Milstein's method), nonlinear noise, and xi outside a group's differential
+ * equations are SNX_EINVAL errors naming the equation. xi and xi_* are reserved.
+ * Exact integration (method "exact" or "linear"): the differential equations must form
+ * dX/dt = A X + b with every coefficient of A a constant (numbers, units, namespace
+ * values; not a per-neuron parameter) and b free of t, rand(), randn() and noise (b may
+ * use per-neuron parameters, input variables, i and subexpressions of those: they hold
+ * still during a step). Each step is then x = e^(A dt) x + int_0^dt e^(A s) ds b, the
+ * matrices computed once per group; anything else is an SNX_EINVAL error naming the
+ * equation and why. While a neuron is refractory its (unless refractory) variables keep
+ * their value and the others follow the system with the held variables' derivatives
+ * zero (as Brian's not_refractory factor), exactly. With no method given, a group
+ * uses "exact" when its equations qualify and have no noise, and "euler" otherwise
+ * (Brian's choice); snx_group_method() says which. */
 
 /* A C state update for what the language cannot express: called in the state-update
  * phase after the equations (if any), with the time at the start of the step. Use
@@ -221,7 +243,9 @@ typedef struct snx_group_opts {
                                 false right after the reset means no refractoriness).
                                 Anything else: SNX_EDIM, or SNX_EINVAL (dimensionless
                                 but not a condition) */
-    const char *method;      /* "euler" (default), "rk2", "rk4", "exponential_euler" */
+    const char *method;      /* "euler", "rk2", "rk4", "exponential_euler", "exact" (alias
+                                "linear"); NULL: "exact" when the equations qualify and
+                                have no noise, else "euler" (snx_group_method tells) */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
     snx_update_fn update;    /* optional C state update */
     void *update_ctx;
@@ -263,6 +287,10 @@ SNX_API size_t snx_group_n_vars(const snx_group *g);
 SNX_API const char *snx_group_var_name(const snx_group *g, size_t k);
 /* Whether neuron i of g is in its refractory period now (false out of range). */
 SNX_API bool snx_group_is_refractory(const snx_group *g, int32_t i);
+/* The integration method g's equations use ("euler", "rk2", "rk4",
+ * "exponential_euler", "exact"), the one chosen when none was given: a view's is its
+ * group's. A static string; NULL with SNX_EINVAL for g NULL. */
+SNX_API const char *snx_group_method(const snx_group *g);
 
 /* A Poisson spike source: n neurons spiking independently with the rate expression
  * (e.g. "10*Hz", "rate_e", "i*Hz"), evaluated once; per-neuron rates can be changed
@@ -300,7 +328,8 @@ typedef struct snx_synapses_opts {
     const char *on_post;     /* statements run on postsynaptic spikes; NULL: none */
     const char *delay;       /* constant delay expression ("2*ms"); NULL: 0 */
     const char *post_delay;  /* constant delay of on_post; NULL: 0 */
-    const char *method;      /* of the clock-driven equations; NULL: "euler" */
+    const char *method;      /* of the clock-driven equations; NULL: as for groups,
+                                "exact" when they qualify, else "euler" */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
 } snx_synapses_opts;
 
