@@ -656,6 +656,26 @@ int sim_compile_stmt(sim_compiler *c, const sim_stmt *st)
     return c->rc;
 }
 
+/* The value's dimension against the target's, checked before the statement is, so
+ * that the message speaks of the user's text, not of the statement made of it (whose
+ * target may be the internal "_out"). */
+static int check_value_dim(const sim_scope *sc, const char *target, sim_ast *e,
+                           const char *label, const char *expr)
+{
+    sim_sym t;
+    int rc = sim_analyze(e, sc);
+    if (rc || sim_scope_lookup(sc, target, &t) || sim_dim_is(e->dim, t.dim))
+        return rc;
+    char de[64], dt[64];
+    sim_dim_format(e->dim, de, sizeof de);
+    snx_dim_format(t.dim, dt, sizeof dt);
+    if (target[0] == '_')
+        return snx_error(SNX_EDIM, "%s: %s \"%s\" has dimension %s, but must have dimension %s",
+                         sc->what, label, expr, de, dt);
+    return snx_error(SNX_EDIM, "%s: %s \"%s\" has dimension %s, but %s has dimension %s",
+                     sc->what, label, expr, de, target, dt);
+}
+
 int sim_compile_assignment(const sim_scope *sc, const char *target, const char *expr,
                            const char *label, sim_program **out)
 {
@@ -668,7 +688,8 @@ int sim_compile_assignment(const sim_scope *sc, const char *target, const char *
         rc = snx_errcode();
     if (!rc) {
         st.end = st.expr->end;
-        rc = sim_analyze_stmt(&st, src, sc);
+        rc = check_value_dim(sc, target, st.expr, label, expr);
+        rc = rc ? rc : sim_analyze_stmt(&st, src, sc);
     }
     if (!rc && !(c = sim_compiler_new(sc)))
         rc = SNX_ENOMEM;

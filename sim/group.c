@@ -93,8 +93,7 @@ snx_group *snx_group_new(snx_net *net, const char *name, int32_t n, const char *
     if (!rc)
         rc = sim_net_register(net, &g->obj, &sim_group_kind, name);
     if (rc) { /* not registered: free here */
-        if (strncmp(snx_errmsg(), what, strlen(what)) != 0)
-            snx_error_context("%s", what);
+        sim_error_owner(what);
         g->obj.net = NULL;
         sim_group_destroy(g);
         return NULL;
@@ -294,12 +293,14 @@ int snx_group_init(snx_group *g, const char *var, const char *expr)
     /* A shared variable: the statement runs once, over its one element. */
     bool shared = is_shared(g, k);
     sc.shared_code = shared;
-    rc = sim_compile_assignment(&sc, var, expr, "initialisation", &p);
+    char label[200];
+    snprintf(label, sizeof label, "initialisation of %s", var);
+    rc = sim_compile_assignment(&sc, var, expr, label, &p);
     if (!rc)
         rc = sim_exec_direct(g->obj.net, p, g->root->arrays, shared ? 0 : g->start,
                              shared ? 1 : g->start + g->n);
     if (rc)
-        snx_error_context("%s: initialising %s = \"%s\"", g->obj.name, var, expr ? expr : "");
+        sim_error_owner(g->root->what);
     sim_program_free(p);
     sim_scope_clear(&sc);
     return rc;

@@ -287,8 +287,8 @@ int sim_group_compile(snx_group *g, const snx_group_opts *o)
     }
     if (!rc && (ref_st.expr || g->n_reset))
         rc = compile_reset(g, &spiking, &ref_st);
-    if (rc && strncmp(snx_errmsg(), g->what, strlen(g->what)) != 0)
-        snx_error_context("%s", g->what);
+    if (rc)
+        sim_error_owner(g->what);
     free(ref_st.target);
     free(ref_step.target);
     sim_scope_clear(&direct);

@@ -119,6 +119,9 @@ struct snx_net {
 
 /* ---- network services (network.c) ------------------------------------------------- */
 
+/* Puts "what: " before the current error message unless it already starts with it
+ * (code of an object names it itself); returns the error code. */
+int sim_error_owner(const char *what);
 /* Checks the name and enters obj (whose header is filled here) into the network. */
 int sim_net_register(snx_net *net, sim_object *obj, const sim_kind *kind, const char *name);
 /* Scratch registers for `thread`, after sim_net_reserve_regs(net, n) (not inside a

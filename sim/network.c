@@ -186,6 +186,13 @@ int sim_net_reserve_regs(snx_net *net, int n_regs)
 
 double *sim_net_regs(const snx_net *net, int thread) { return net->regs[thread]; }
 
+int sim_error_owner(const char *what)
+{
+    if (strncmp(snx_errmsg(), what, strlen(what)) != 0)
+        return snx_error_context("%s", what);
+    return snx_errcode();
+}
+
 int sim_exec_direct(snx_net *net, const sim_program *p, double *const *arrays, int64_t begin,
                     int64_t end)
 {

@@ -18,14 +18,15 @@ snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, const char
     const double *r = snx_group_var(g, "rates");
     for (int32_t k = 0; !rc && k < n; k++)
         if (!(r[k] >= 0) || !isfinite(r[k]))
-            rc = snx_error(SNX_EINVAL, "rate \"%s\" is %g Hz for neuron %d; rates must be "
-                                       "finite and >= 0", rates ? rates : "0*Hz", r[k], (int)k);
-    if (rc) {
+            rc = snx_error(SNX_EINVAL, "%s: rate \"%s\" is %g Hz for neuron %d; rates must "
+                                       "be finite and >= 0", g->what, rates ? rates : "0*Hz",
+                           r[k], (int)k);
+    if (rc) { /* the messages begin with 'group "name"': say which kind */
         char msg[1024];
         int code = snx_errcode();
         snprintf(msg, sizeof msg, "%s", snx_errmsg());
         snx_net_delete(net, name);
-        snx_error(code, "poisson group \"%s\": %s", name, msg);
+        snx_error(code, "poisson %s", msg);
         return NULL;
     }
     return g;

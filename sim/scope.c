@@ -59,6 +59,8 @@ bool sim_is_noise_name(const char *name)
 int sim_scope_lookup(const sim_scope *sc, const char *name, sim_sym *out)
 {
     const sim_sym *s = snx_map_get(sc->syms, name);
+    if (s && s->kind == SIM_SYM_HIDDEN)
+        return SNX_ENOTFOUND;
     if (s) {
         *out = *s;
         return 0;
@@ -146,7 +148,8 @@ void sim_scope_suggest(const sim_scope *sc, const char *name, char *buf, size_t 
     const char *k;
     void *v;
     for (size_t it = 0; snx_map_next(sc->syms, &it, &k, &v);)
-        consider(best, name, k);
+        if (((const sim_sym *)v)->kind != SIM_SYM_HIDDEN)
+            consider(best, name, k);
     for (int n = 0; n < 2; n++)
         for (size_t it = 0; snx_namespace_next(sc->ns[n], &it, &k);)
             consider(best, name, k);
@@ -177,6 +180,7 @@ static const struct {
     { "lastspike_post", "synaptic code cannot read lastspike" },
     { "not_refractory_pre", "synaptic code cannot read not_refractory" },
     { "not_refractory_post", "synaptic code cannot read not_refractory" },
+    { "N", "synaptic code has no N (Brian's number of synapses): write N_pre or N_post" },
     { "N_incoming", "Brian's N_incoming is not supported" },
     { "N_outgoing", "Brian's N_outgoing is not supported" },
 };

@@ -23,6 +23,8 @@ enum sim_sym_kind {
     SIM_SYM_INDEX,   /* an integer position as a double */
     SIM_SYM_SUBEXPR, /* expands to its defining expression */
     SIM_SYM_NOISE,   /* white noise xi, xi_<suffix> (dimension s^-1/2; integrator.c) */
+    SIM_SYM_HIDDEN,  /* not defined here, and hides what later levels would find (N,
+                        the unit newton, in synaptic code): lookup fails */
 };
 
 #define SIM_DIRECT (-1) /* access: the array's element at the block's own position */

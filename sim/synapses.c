@@ -35,7 +35,7 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
     rc = rc ? rc : sim_synapses_model_parse(s, o.model);
     rc = rc ? rc : sim_net_register(net, &s->obj, &sim_synapses_kind, name);
     if (rc) {
-        snx_error_context("%s", what);
+        sim_error_owner(what);
         sim_synapses_destroy(s);
         return NULL;
     }
@@ -114,7 +114,7 @@ static int adopt(snx_synapses *s, sim_csr *csr, int64_t *order, int rc)
 {
     if (rc) {
         free(order);
-        return snx_error_context("%s", s->what);
+        return sim_error_owner(s->what);
     }
     s->csr = *csr;
     s->user_order = order;
@@ -370,8 +370,10 @@ int snx_synapses_init(snx_synapses *s, const char *var, const char *expr)
     snx_dim dim = k == SIM_DELAY_VAR ? SECOND : sim_model_var_eq(&s->model, k)->dim;
     double *out = k == SIM_DELAY_VAR ? snx_malloc((size_t)(n ? n : 1) * sizeof *out) : s->vars[k];
     sim_program *p = NULL;
-    int rc = out ? sim_synapses_out_program(s, expr, "initialisation", dim,
-                                                     SIM_SYN_LISTED, &p) : SNX_ENOMEM;
+    char label[200];
+    snprintf(label, sizeof label, "initialisation of %s", var);
+    int rc = out ? sim_synapses_out_program(s, expr, label, dim, SIM_SYN_LISTED, &p)
+                 : SNX_ENOMEM;
     rc = rc ? rc : synapse_lists(s, &syn, &post, &pre);
     if (!rc) {
         sim_synapses_fill_table(s);
@@ -381,7 +383,7 @@ int snx_synapses_init(snx_synapses *s, const char *var, const char *expr)
     if (!rc && k == SIM_DELAY_VAR)
         rc = store_delays(s, out);
     if (rc)
-        snx_error_context("%s: initialising %s = \"%s\"", s->what, var, expr ? expr : "");
+        sim_error_owner(s->what);
     if (k == SIM_DELAY_VAR)
         free(out);
     sim_program_free(p);

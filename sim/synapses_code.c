@@ -42,6 +42,8 @@ int sim_synapses_scope(const snx_synapses *s, sim_scope *sc, int access)
                                                     .value = s->obj.net->dt });
     rc = rc ? rc : sim_scope_add(sc, "N_pre", (sim_sym){ .kind = SIM_SYM_CONST, .value = pre->n });
     rc = rc ? rc : sim_scope_add(sc, "N_post", (sim_sym){ .kind = SIM_SYM_CONST, .value = post->n });
+    /* N would otherwise be the newton: a dimension error far from the cause */
+    rc = rc ? rc : sim_scope_add(sc, "N", (sim_sym){ .kind = SIM_SYM_HIDDEN });
     rc = rc ? rc : sim_scope_add(sc, "i", (sim_sym){ .kind = SIM_SYM_INDEX, .slot = 2,
                                                    .shift = -(double)pre->start });
     rc = rc ? rc : sim_scope_add(sc, "j", (sim_sym){ .kind = SIM_SYM_INDEX, .slot = 1,

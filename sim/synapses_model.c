@@ -66,38 +66,6 @@ int sim_synapses_model_parse(snx_synapses *s, const char *text)
 
 /* ---- event-driven equations ------------------------------------------------------------ */
 
-static int mentions(const sim_ast *e, const char *x)
-{
-    if (e->kind == SIM_AST_NAME)
-        return !strcmp(e->name, x);
-    for (int a = 0; a < e->n_args; a++)
-        if (mentions(e->args[a], x))
-            return 1;
-    return 0;
-}
-
-/* Whether e has the form A + B*x as written (sums, negations, products with one factor
- * free of x, quotients by something free of x). */
-static int affine(const sim_ast *e, const char *x)
-{
-    if (e->kind != SIM_AST_OP || !mentions(e, x))
-        return 1;
-    switch (e->fn) {
-    case SIM_FN_ADD:
-    case SIM_FN_SUB:
-        return affine(e->args[0], x) && affine(e->args[1], x);
-    case SIM_FN_NEG:
-        return affine(e->args[0], x);
-    case SIM_FN_MUL:
-        return !(mentions(e->args[0], x) && mentions(e->args[1], x)) &&
-               affine(e->args[0], x) && affine(e->args[1], x);
-    case SIM_FN_DIV:
-        return !mentions(e->args[1], x) && affine(e->args[0], x);
-    default:
-        return 0;
-    }
-}
-
 /* The right-hand side's value with eq's variable set to x: SNX_EINVAL (no message)
  * when that is not a constant. */
 static int value_at(sim_scope *sc, const sim_eq *eq, double x, double *out)
@@ -125,12 +93,13 @@ static int event_driven_error(const snx_synapses *s, const sim_eq *eq)
 /* Appends X's update to `code` and its constants to the namespace. */
 static int event_driven_update(snx_synapses *s, const sim_eq *eq, snx_buf *code)
 {
-    if (!affine(eq->expr, eq->name))
-        return event_driven_error(s, eq);
+    sim_ast *coef; /* only whether there is one matters: A and B come from values */
+    int rc = sim_model_coefficient(&s->model, eq->expr, eq->name, &coef);
+    if (rc)
+        return rc == SNX_EINVAL ? event_driven_error(s, eq) : rc;
     sim_scope sc;
     double a, a_plus_b;
-    int rc = sim_synapses_scope(s, &sc, SIM_SYN_LISTED);
-    if (rc)
+    if ((rc = sim_synapses_scope(s, &sc, SIM_SYN_LISTED)))
         return rc;
     /* The tree was analysed with these names already: only constness can fail. */
     rc = value_at(&sc, eq, 0, &a);

@@ -179,8 +179,8 @@ def programs():
                    if os.access(p, os.X_OK) and not p.endswith(".d") and os.path.isfile(p))
     names = [os.path.basename(p) for p in found]
     for needed in ("lif", "plot_analysis", "ex05_custom_parameter", "ex06_presetting",
-                   "ex07_brian_network", "ex14_links", "clusternet", "plotff"):
-                   "ex14_links", "clusternet", "plotff", "noise"):
+                   "ex07_brian_network", "ex14_links", "clusternet", "plotff", "noise",
+                   "stdp", "plot_weights"):
         assert needed in names, needed
     return found
 

@@ -133,7 +133,7 @@ static void test_condition_and_statement_dimensions(void **state)
                        SNX_EINVAL, "cannot assign to \"I_s\"");
     snx_group *g = must_group(net, "g", 2, "V : 1", NULL);
     assert_fails(snx_group_init(g, "V", "3*mV"), SNX_EDIM, "has dimension V");
-    assert_fails(snx_group_init(g, "V", "3 +"), SNX_EPARSE, "initialisation: line 1, column 4");
+    assert_fails(snx_group_init(g, "V", "3 +"), SNX_EPARSE, "initialisation of V: line 1, column 4");
     assert_fails(snx_group_init(g, "U", "3"), SNX_ENOTFOUND, "no variable \"U\" (variables: V)");
     snx_net_free(net);
 }

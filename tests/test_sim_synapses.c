@@ -279,7 +279,16 @@ static void test_synapse_errors(void **state)
     assert_fails(snx_synapses_set_array(s, "w", (double[]){ 1 }, 1), SNX_EINVAL,
                  "1 values given for \"w\", there are 12 synapses");
     assert_fails(snx_synapses_init(s, "q", "1"), SNX_ENOTFOUND, "no per-synapse variable \"q\" (variables: delay, w)");
-    assert_fails(snx_synapses_init(s, "w", "1*mV"), SNX_EDIM, "has dimension V");
+    /* the message names the object once, the variable, and no internal name */
+    assert_fails(snx_synapses_init(s, "w", "1*mV"), SNX_EDIM,
+                 "synapses \"s\": initialisation of w \"1*mV\" has dimension V, but must "
+                 "have dimension 1");
+    assert_ptr_equal(strstr(snx_errmsg(), "synapses \"s\": "), snx_errmsg());
+    assert_null(strstr(snx_errmsg() + 1, "synapses \"s\": "));
+    assert_null(snx_synapses_new(net, "n", g, h, &(snx_synapses_opts){ .on_pre = "x += N" }));
+    assert_int_equal(snx_errcode(), SNX_ENOTFOUND);
+    assert_errmsg_contains("synaptic code has no N (Brian's number of synapses): write N_pre "
+                           "or N_post");
     assert_fails(snx_synapses_init(s, "delay", "-i*ms"), SNX_EINVAL, "negative");
     snx_synapses *c = snx_synapses_new(net, "c", g, h, &o);
     assert_fails(snx_synapses_connect_cond(c, "w > 0", 1), SNX_ENOTFOUND, "unknown name \"w\"");
