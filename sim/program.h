@@ -91,7 +91,14 @@ typedef struct sim_exec_ctx {
     double *regs;              /* n_regs * SIM_BLOCK doubles */
 } sim_exec_ctx;
 
+/* Runs p over one block with the copy of the virtual machine chosen for this CPU. */
 void sim_program_exec(const sim_program *p, const sim_exec_ctx *x);
+/* The copies (vm.c, one per instruction set the library was built for). */
+void sim_vm_exec_baseline(const sim_program *p, const sim_exec_ctx *x);
+#ifdef SIM_VM_MULTI_ISA
+void sim_vm_exec_avx2(const sim_program *p, const sim_exec_ctx *x);
+void sim_vm_exec_avx512(const sim_program *p, const sim_exec_ctx *x);
+#endif
 void sim_program_free(sim_program *p);
 /* Scratch for a program's registers (aligned); free with free(). */
 double *sim_regs_alloc(int n_regs);

@@ -91,6 +91,13 @@ SNX_API bool snx_namespace_valid_name(const char *name);
 /* Called during snx_net_run at most every report_period wall-clock seconds and once at
  * the end: fraction of this run done, simulated time, wall time since the run began. */
 typedef void (*snx_progress_fn)(double fraction, double t, double elapsed, void *ctx);
+/* The instruction set the engine's equations run with: "avx512", "avx2" or "baseline"
+ * (the library's build flags). The library carries a copy of its inner loops for each
+ * on x86-64 and takes the widest this CPU runs; all give the same bits. The
+ * environment variable SNX_ISA, read at start-up, asks for a narrower one (a wider one
+ * than the CPU runs is ignored). */
+SNX_API const char *snx_engine_isa(void);
+
 /* A ready-made reporter: one line per call on the FILE* in ctx (stderr when NULL). */
 SNX_API void snx_progress_text(double fraction, double t, double elapsed, void *ctx);
 

@@ -58,7 +58,8 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
-        printf(CLI_PROG " %s\n", snx_version()); /* the library's: they ship together */
+        /* the library's: they ship together; and which copy of the engine runs here */
+        printf(CLI_PROG " %s (engine: %s)\n", snx_version(), snx_engine_isa());
         return CLI_OK;
     }
     for (size_t k = 0; k < N_COMMANDS; k++)
