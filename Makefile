@@ -145,7 +145,18 @@ $(BUILD)/tests/%: tests/%.c $(LIB_A)
 $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(call say,LINK)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(LIB_A) $(LDLIBS)
+
+# bench_neuron_update's hand-written loop, with the library's flags and with the best
+# this machine's compiler does (the issue's two yardsticks).
+$(BUILD)/bench/bench_neuron_update: $(BUILD)/bench/neuron_loop_default.o \
+                                    $(BUILD)/bench/neuron_loop_native.o
+$(BUILD)/bench/neuron_loop_default.o: bench/neuron_loop.c bench/neuron_loop.h Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -DNEURON_LOOP=neuron_loop_default -c $< -o $@
+$(BUILD)/bench/neuron_loop_native.o: bench/neuron_loop.c bench/neuron_loop.h Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -O3 -march=native -DNEURON_LOOP=neuron_loop_native -c $< -o $@
 
 $(BUILD)/examples/basics/%: examples/basics/%.c $(LIB_A)
 	@mkdir -p $(dir $@)

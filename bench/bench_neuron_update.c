@@ -1,9 +1,10 @@
 /* neuron_update: the clustered network's neuron model (spec §3.2: V, x_e, y_e, x_i,
  * y_i, Euler, threshold V > 1, reset V = 0, 5 ms refractory) run from its equation
  * strings by the engine, against a hand-written C loop of the same model, in the same
- * process, one thread. Prints
- *   BENCH neuron_update model=clusternet neuron_steps_per_s=<a>
- *         baseline_neuron_steps_per_s=<b> ratio=<a/b>
+ * process, one thread, and against the same loop built with -O3 -march=native. Prints
+ *   BENCH neuron_update model=clusternet isa=<engine's> neuron_steps_per_s=<a>
+ *         baseline_neuron_steps_per_s=<b> ratio=<a/b> native_neuron_steps_per_s=<c>
+ *         ratio_vs_native=<a/c>
  *   BENCH finite_check model=clusternet cost=<time with the check / time without>
  * Both sides do the whole per-step neuron work: integrate, check refractoriness,
  * threshold, collect spikes, reset. There are no synapses, so x and y stay at 0; the
@@ -17,8 +18,8 @@
 
 #include "snex.h"
 
-#define N 4000
-#define STEPS 5000
+#include "neuron_loop.h"
+
 #define REPEATS 5
 
 /* §3.2 with POST = e and PRE in {i, e}. */
@@ -33,7 +34,6 @@ static const char *EQS =
     "dx_e/dt = -(normalization_e*y_e + x_e)*invtau1_e : 1\n"
     "dy_e/dt = -y_e*invtau2_e : 1\n";
 
-static const double DT = 1e-4, TAU = 15e-3, TAU1 = 1e-3, TAU2_E = 3e-3, TAU2_I = 2e-3;
 
 static double now(void)
 {
@@ -93,80 +93,27 @@ static double run_engine(long *spikes, bool check)
     return t;
 }
 
-/* The hand-written loop: constants folded by hand, one pass per step. */
-typedef struct {
-    double *V, *mu, *x_e, *y_e, *x_i, *y_i, *until;
-    int *spikes;
-} state;
-
-static double run_baseline(long *spikes)
-{
-    state s;
-    double **arrays[] = { &s.V, &s.mu, &s.x_e, &s.y_e, &s.x_i, &s.y_i, &s.until };
-    for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
-        *arrays[k] = calloc(N, sizeof(double));
-    s.spikes = malloc(N * sizeof *s.spikes);
-    srand(7);
-    for (int i = 0; i < N; i++) {
-        s.mu[i] = 1.1 + 0.1 * rand() / (double)RAND_MAX;
-        s.V[i] = rand() / (double)RAND_MAX;
-        s.until[i] = -INFINITY;
-    }
-    const double inv_tau = 1.0 / TAU, c_e = 1 / (TAU2_E - TAU1), c_i = 1 / (TAU2_I - TAU1);
-    const double norm_e = (TAU1 - TAU2_E) / TAU2_E, norm_i = (TAU1 - TAU2_I) / TAU2_I;
-    const double inv1 = 1 / TAU1, inv2_e = 1 / TAU2_E, inv2_i = 1 / TAU2_I;
-    const double ref_steps = 50, V_th = 1.0;
-    long total = 0;
-    double t0 = now();
-    for (long step = 0; step < STEPS; step++) {
-        int n_sp = 0;
-        for (int i = 0; i < N; i++) {
-            double V = s.V[i], xe = s.x_e[i], ye = s.y_e[i], xi = s.x_i[i], yi = s.y_i[i];
-            double I_syn = xe * c_e - xi * c_i;
-            double dV = inv_tau * (s.mu[i] - V) + I_syn;
-            double dxe = -(norm_e * ye + xe) * inv1, dye = -ye * inv2_e;
-            double dxi = -(norm_i * yi + xi) * inv1, dyi = -yi * inv2_i;
-            int notref = (double)step >= s.until[i];
-            if (notref)
-                V += DT * dV;
-            s.x_e[i] = xe + DT * dxe;
-            s.y_e[i] = ye + DT * dye;
-            s.x_i[i] = xi + DT * dxi;
-            s.y_i[i] = yi + DT * dyi;
-            if (V > V_th && notref)
-                s.spikes[n_sp++] = i;
-            s.V[i] = V;
-        }
-        for (int k = 0; k < n_sp; k++) { /* reset */
-            s.V[s.spikes[k]] = 0;
-            s.until[s.spikes[k]] = (double)step + ref_steps;
-        }
-        total += n_sp;
-    }
-    double t = now() - t0;
-    *spikes = total;
-    for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
-        free(*arrays[k]);
-    free(s.spikes);
-    return t;
-}
-
 int main(void)
 {
-    double best_engine = INFINITY, best_base = INFINITY, best_unchecked = INFINITY;
-    long sp_engine = 0, sp_base = 0, sp_unchecked = 0;
+    double best_engine = INFINITY, best_base = INFINITY, best_native = INFINITY;
+    double best_unchecked = INFINITY;
+    long sp_engine = 0, sp_base = 0, sp_native = 0, sp_unchecked = 0;
     for (int r = 0; r < REPEATS; r++) { /* interleaved, best of REPEATS for each */
-        double te = run_engine(&sp_engine, true), tb = run_baseline(&sp_base);
-        double tu = run_engine(&sp_unchecked, false);
+        double te = run_engine(&sp_engine, true), tb = neuron_loop_default(&sp_base);
+        double tn = neuron_loop_native(&sp_native), tu = run_engine(&sp_unchecked, false);
         best_engine = te < best_engine ? te : best_engine;
         best_base = tb < best_base ? tb : best_base;
+        best_native = tn < best_native ? tn : best_native;
         best_unchecked = tu < best_unchecked ? tu : best_unchecked;
     }
     double a = (double)N * STEPS / best_engine, b = (double)N * STEPS / best_base;
-    fprintf(stderr, "neuron_update: %d neurons x %d steps; spikes engine %ld, baseline %ld\n",
-            N, STEPS, sp_engine, sp_base);
-    printf("BENCH neuron_update model=clusternet neuron_steps_per_s=%.4g "
-           "baseline_neuron_steps_per_s=%.4g ratio=%.3f\n", a, b, a / b);
+    double c = (double)N * STEPS / best_native;
+    fprintf(stderr, "neuron_update: %d neurons x %d steps; spikes engine %ld (%s), loop %ld, "
+                    "loop -O3 -march=native %ld\n", N, STEPS, sp_engine, snx_engine_isa(),
+            sp_base, sp_native);
+    printf("BENCH neuron_update model=clusternet isa=%s neuron_steps_per_s=%.4g "
+           "baseline_neuron_steps_per_s=%.4g ratio=%.3f native_neuron_steps_per_s=%.4g "
+           "ratio_vs_native=%.3f\n", snx_engine_isa(), a, b, a / b, c, a / c);
     printf("BENCH finite_check model=clusternet cost=%.3f\n", best_engine / best_unchecked);
     return 0;
 }
