@@ -201,8 +201,8 @@ int sim_scope_unknown(const sim_scope *sc, const sim_src *src, const char *name,
                              sc->what, name, line, col, src->label, ll, lt, BRIAN_ONLY[k].why);
     if (sim_is_noise_name(name))
         return snx_error(SNX_EINVAL, "%s: \"%s\" at line %d, column %d of %s \"%.*s\" is "
-                                     "white noise, which only a neuron group's differential "
-                                     "equations may use", sc->what, name, line, col,
+                                     "white noise, which only differential equations may use "
+                                     "(a group's, or clock-driven ones of synapses)", sc->what, name, line, col,
                          src->label, ll, lt);
     return snx_error(SNX_ENOTFOUND, "%s: unknown name \"%s\" at line %d, column %d of %s "
                                     "\"%.*s\"%s%s%s",

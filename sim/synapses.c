@@ -45,9 +45,13 @@ snx_synapses *snx_synapses_new(snx_net *net, const char *name, snx_group *pre, s
     size_t n_rows = (size_t)(pre->n > post->n ? pre->n : post->n); /* either side's spikes */
     if (!rc && !(s->rows = snx_malloc(n_rows * sizeof *s->rows)))
         rc = SNX_ENOMEM;
+    if (!rc && o.post_delay && !o.on_post)
+        rc = snx_error(SNX_EINVAL, "%s: post_delay \"%s\" given without on_post", what,
+                       o.post_delay);
     rc = rc ? rc : sim_synapses_model_compile(s, &o);
     rc = rc ? rc : sim_synapses_compile(s, &o);
     if (rc) {
+        sim_error_owner(what);
         snx_net_delete(net, name);
         return NULL;
     }

@@ -118,10 +118,12 @@ static int parse_delay(snx_synapses *s, const char *text, const char *what, sim_
         return snx_error(SNX_EDIM, "%s: %s \"%s\" must be a time (dimension s), but has "
                                    "dimension %s", s->what, what, text,
                          sim_dim_format(e->dim, d, sizeof d));
+    if (!e->is_const && !strcmp(what, "delay"))
+        return snx_error(SNX_EINVAL, "%s: delay \"%s\" is not a constant; set per-synapse delays "
+                                     "with snx_synapses_init(s, \"delay\", ...)", s->what, text);
     if (!e->is_const)
-        return snx_error(SNX_EINVAL, "%s: %s \"%s\" is not a constant; set per-synapse delays "
-                                     "with snx_synapses_init(s, \"delay\", ...)", s->what, what,
-                         text);
+        return snx_error(SNX_EINVAL, "%s: %s \"%s\" is not a constant (on_post has one delay "
+                                     "for all synapses)", s->what, what, text);
     double steps = floor(e->value / s->obj.net->dt + 0.5);
     if (!(steps >= 0 && steps < INT32_MAX))
         return snx_error(SNX_EINVAL, "%s: %s %g s is negative or too large", s->what, what,

@@ -52,10 +52,11 @@ int sim_synapses_model_parse(snx_synapses *s, const char *text)
                                     "synapse's last event-driven update, kept by snex; "
                                     "choose another name");
     /* Event-driven updates need the time of the last one: a variable like any other
-     * (stored, snapshotted, readable with snx_synapses_get_array). Appended, so that line
-     * numbers in messages stay the user's. */
+     * (stored, snapshotted, readable with snx_synapses_get_array), constant for the
+     * user's code, which must not move it (only the generated "lastupdate = t" does).
+     * Appended, so that line numbers in messages stay the user's. */
     snx_buf with = { 0 };
-    snx_buf_printf(&with, "%s\nlastupdate : second", text);
+    snx_buf_printf(&with, "%s\nlastupdate : second (constant)", text);
     sim_model_free(&s->model);
     rc = with.data ? sim_model_parse(&s->model, with.data, "synapse model") : SNX_ENOMEM;
     snx_buf_free(&with);
@@ -145,8 +146,14 @@ static int compile_event_driven(snx_synapses *s)
     snx_buf_free(&code);
     rc = rc ? rc : sim_parse_stmts(s->ed_src, &s->ed, &s->n_ed);
     sim_scope sc;
+    sim_sym last;
     if (rc || (rc = sim_synapses_scope(s, &sc, SIM_SYN_LISTED)))
         return rc;
+    /* the generated code alone may write lastupdate */
+    if (!(rc = sim_scope_lookup(&sc, "lastupdate", &last))) {
+        last.writable = 1;
+        rc = sim_scope_add(&sc, "lastupdate", last);
+    }
     for (int k = 0; k < s->n_ed && !rc; k++)
         rc = sim_analyze_stmt(&s->ed[k], s->ed_src, &sc);
     sim_scope_clear(&sc);

@@ -180,7 +180,7 @@ static void test_noise_errors(void **state)
     /* only in differential equations */
     assert_group_fails(net, "dv/dt = -v/tau + n : 1\nn = xi/sqrt(tau) : Hz", NULL, SNX_EINVAL,
                        "\"xi\" at line 2, column 5 of equations", "is white noise, which "
-                       "only a neuron group's differential equations may use");
+                       "only differential equations may use (a group's, or clock-driven ones of synapses)");
     assert_group_fails(net, "dv/dt = -v/tau : 1", OPTS(.threshold = "v*sqrt(tau)*xi > 1"),
                        SNX_EINVAL, "of threshold", "is white noise");
     assert_group_fails(net, "xi_a : 1", NULL, SNX_ENAME, "\"xi_a\" is a reserved name",

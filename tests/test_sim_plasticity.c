@@ -203,6 +203,38 @@ static void test_summed_targets_must_not_overlap(void **state)
     snx_net_free(net);
 }
 
+/* White noise in a clock-driven synaptic equation: an Ornstein-Uhlenbeck process per
+ * synapse (dA = -A/tau dt + dW/sqrt(tau): stationary variance 1/2), same seed same
+ * bits. */
+static void test_noise_in_clock_driven_synaptic_equations(void **state)
+{
+    (void)state;
+    double first = 0;
+    for (int again = 0; again < 2; again++) {
+        snx_net *net = test_net(5);
+        snx_group *g = must_group(net, "g", 100, "", NULL);
+        snx_synapses *s = must_synapses(net, "s", g, g, &(snx_synapses_opts){
+            .model = "dA/dt = -A/(10*ms) + xi/sqrt(10*ms) : 1 (clock-driven)" });
+        assert_ok(snx_synapses_connect_all(s, NULL)); /* 10000 processes */
+        assert_ok(snx_net_run(net, 0.1));
+        size_t n = snx_synapses_count(s);
+        double *a = malloc(n * sizeof *a), m = 0, v = 0;
+        assert_ok(snx_synapses_get_array(s, "A", a, n));
+        for (size_t k = 0; k < n; k++)
+            m += a[k] / (double)n;
+        for (size_t k = 0; k < n; k++)
+            v += (a[k] - m) * (a[k] - m) / (double)(n - 1);
+        /* after 10 tau the variance is 1/2 to 1e-8; its sampling sd is 0.5*sqrt(2/n) */
+        assert_true(fabs(v - 0.5) < 4 * 0.5 * sqrt(2.0 / (double)n));
+        assert_true(fabs(m) < 4 * sqrt(0.5 / (double)n));
+        if (again)
+            assert_true(a[0] == first);
+        first = a[0];
+        free(a);
+        snx_net_free(net);
+    }
+}
+
 /* A snapshot keeps traces, lastupdate and post events in flight. */
 static void test_snapshot_restores_plastic_state(void **state)
 {
@@ -276,6 +308,24 @@ static void test_refused_constructs(void **state)
         assert_int_equal(snx_errcode(), cases[k].code);
         assert_errmsg_contains(cases[k].msg);
     }
+    /* the pathways may read lastupdate, only the generated updates write it */
+    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){
+        .model = "dA/dt = -A/(10*ms) : 1 (event-driven)", .on_pre = "lastupdate = 7*ms" }));
+    assert_int_equal(snx_errcode(), SNX_EINVAL);
+    assert_errmsg_contains("cannot assign to \"lastupdate\"");
+    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){
+        .on_pre = "v += 1", .post_delay = "1*ms" }));
+    assert_int_equal(snx_errcode(), SNX_EINVAL);
+    assert_errmsg_contains("synapses \"s\": post_delay \"1*ms\" given without on_post");
+    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){
+        .on_post = "v += 1", .post_delay = "rand()*ms" }));
+    assert_errmsg_contains("is not a constant (on_post has one delay for all synapses)");
+    /* messages from the model's integration name the object too */
+    assert_null(snx_synapses_new(net, "s", g, g, &(snx_synapses_opts){
+        .model = "dw/dt = -w/ms + xi/sqrt(ms) : 1", .method = "rk4" }));
+    assert_int_equal(snx_errcode(), SNX_EINVAL);
+    assert_errmsg_contains("synapses \"s\": synapse model, line 1: method \"rk4\" cannot "
+                           "integrate the stochastic equation");
     /* flags of synapse models only */
     assert_group_fails(net, "dv/dt = -v/(10*ms) : 1 (event-driven)", NULL, SNX_EINVAL,
                        "flag (event-driven): only synapse models have it");
@@ -294,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_clock_driven_synaptic_equations),
         cmocka_unit_test(test_summed_variable),
         cmocka_unit_test(test_summed_targets_must_not_overlap),
+        cmocka_unit_test(test_noise_in_clock_driven_synaptic_equations),
         cmocka_unit_test(test_snapshot_restores_plastic_state),
         cmocka_unit_test(test_refused_constructs),
     };

@@ -216,8 +216,9 @@ SNX_API void snx_snapshot_free(snx_snapshot *snap); /* NULL is fine */
  * state variables); the group's per-block random streams draw it, so a seed gives the
  * same bits whatever the number of threads. Only euler integrates it (Euler-Maruyama:
  * x += f dt + g sqrt(dt) N(0, 1)); the other methods, multiplicative noise (which
- * needs Milstein's method), nonlinear noise, and xi outside a group's differential
- * equations are SNX_EINVAL errors naming the equation. xi and xi_* are reserved.
+ * needs Milstein's method), nonlinear noise, and xi outside differential equations
+ * (of a group, or clock-driven ones of synapses) are SNX_EINVAL errors naming the
+ * equation. xi and xi_* are reserved.
  * Exact integration (method "exact" or "linear"): the differential equations must form
  * dX/dt = A X + b with every coefficient of A a constant (numbers, units, namespace
  * values; not a per-neuron parameter) and b free of t, rand(), randn() and noise (b may
@@ -320,7 +321,8 @@ SNX_API snx_group *snx_poisson_new(snx_net *net, const char *name, int32_t n, co
  *       with A, B constants. Adds the variable lastupdate (s), the time of that update.
  *       Read between events, such a variable holds its value at the last update.
  *   dg/dt = -g/tau : siemens (clock-driven)    integrated every step with `method`
- *       (no flag means clock-driven, as in Brian2)
+ *       (no flag means clock-driven, as in Brian2); white noise xi may appear, drawn
+ *       from the network's serial stream (Euler-Maruyama, as in groups)
  *   I_syn_post = g*(E - v_post) : amp (summed) in every step, before the groups
  *       update, the post group's parameter I_syn is set to the sum over each neuron's
  *       synapses (0 without synapses); X_pre sums into the pre group
