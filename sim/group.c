@@ -313,6 +313,18 @@ static int reset(sim_object *o) { return sim_group_reset((snx_group *)o); }
 static void reseed(sim_object *o) { sim_group_reseed((snx_group *)o); }
 static void destroy(sim_object *o) { sim_group_destroy((snx_group *)o); }
 
+/* Only groups that fast-path synapses deliver into have rings (made in their prepare). */
+static bool idle(const sim_object *o, int phase)
+{
+    const snx_group *g = (const snx_group *)o;
+    if (phase != SIM_PHASE_DELIVER)
+        return false;
+    for (int v = 0; v < g->model.n_vars; v++)
+        if (g->rings[v])
+            return false;
+    return true;
+}
+
 static int deliver(sim_object *o)
 {
     sim_group_deliver((snx_group *)o);
@@ -327,6 +339,7 @@ const sim_kind sim_group_kind = {
     .what = "a neuron group",
     .step = { [SIM_PHASE_UPDATE] = update, [SIM_PHASE_DELIVER] = deliver,
               [SIM_PHASE_RESET] = reset },
+    .idle = idle,
     .deactivate = deactivate,
     .reseed = reseed,
     .structural = true,

@@ -73,6 +73,9 @@ struct sim_kind {
     const char *what;      /* "a neuron group", for messages: "x" is not a neuron group */
     int (*step[SIM_N_PHASES])(sim_object *o);   /* its part in each phase of a step */
     int (*prepare)(sim_object *o);              /* before every run */
+    /* After prepare: o has nothing to do in `phase` during this run (the network then
+     * leaves it out of that phase's schedule). NULL: it always has. */
+    bool (*idle)(const sim_object *o, int phase);
     /* o cannot work without `other` (a synapses object without its groups ...) */
     bool (*refers_to)(const sim_object *o, const sim_object *other);
     void (*deactivate)(sim_object *o);          /* snx_net_remove took it out */
@@ -109,6 +112,11 @@ struct snx_net {
     snx_progress_fn report;
     void *report_ctx;
     double report_period;
+    /* Per phase, the active objects with something to do in it, in creation order:
+     * made before every run, so that a step costs nothing for idle objects (clustered
+     * networks have hundreds of projections). */
+    sim_object **schedule[SIM_N_PHASES];
+    size_t n_scheduled[SIM_N_PHASES];
     double **regs;         /* scratch registers per OpenMP thread */
     int *regs_cap;
     int n_threads;

@@ -111,6 +111,8 @@ void snx_net_free(snx_net *net)
     for (size_t k = net->n_objs; k-- > 0;)
         net->objs[k]->kind->destroy(net->objs[k]);
     free(net->objs);
+    for (int phase = 0; phase < SIM_N_PHASES; phase++)
+        free(net->schedule[phase]);
     snx_map_free(net->by_name);
     snx_namespace_free(net->ns);
     if (net->rng)
@@ -327,15 +329,32 @@ static int check_references(const snx_net *net)
     return 0;
 }
 
-/* Every phase visits the active objects in creation order. */
+/* The objects each phase visits during this run (after every prepare). */
+static int make_schedule(snx_net *net)
+{
+    for (int phase = 0; phase < SIM_N_PHASES; phase++) {
+        free(net->schedule[phase]);
+        net->n_scheduled[phase] = 0;
+        if (!(net->schedule[phase] = snx_malloc((net->n_objs + 1) * sizeof(sim_object *))))
+            return SNX_ENOMEM;
+        for (size_t k = 0; k < net->n_objs; k++) {
+            sim_object *o = net->objs[k];
+            if (o->active && o->kind->step[phase] &&
+                !(o->kind->idle && o->kind->idle(o, phase)))
+                net->schedule[phase][net->n_scheduled[phase]++] = o;
+        }
+    }
+    return 0;
+}
+
+/* Every phase visits its objects in creation order. */
 static int one_step(snx_net *net)
 {
     int rc = 0;
     for (int phase = 0; phase < SIM_N_PHASES && !rc; phase++)
-        for (size_t k = 0; k < net->n_objs && !rc; k++) {
-            sim_object *o = net->objs[k];
-            if (o->active && o->kind->step[phase])
-                rc = o->kind->step[phase](o);
+        for (size_t k = 0; k < net->n_scheduled[phase] && !rc; k++) {
+            sim_object *o = net->schedule[phase][k];
+            rc = o->kind->step[phase](o);
         }
     if (!rc)
         net->step++;
@@ -367,6 +386,7 @@ int snx_net_run(snx_net *net, double duration)
     for (size_t k = 0; k < net->n_objs && !rc; k++)
         if (net->objs[k]->active && net->objs[k]->kind->prepare)
             rc = net->objs[k]->kind->prepare(net->objs[k]);
+    rc = rc ? rc : make_schedule(net);
     double start = wall_seconds(), last = start;
     for (int64_t s = 0; s < steps && !rc; s++) {
         rc = one_step(net);

@@ -405,6 +405,18 @@ static int integrate(sim_object *o) { return sim_synapses_integrate((snx_synapse
 static int propagate(sim_object *o) { return sim_synapses_propagate((snx_synapses *)o); }
 static int propagate_post(sim_object *o) { return sim_synapses_propagate_post((snx_synapses *)o); }
 
+static bool idle(const sim_object *o, int phase)
+{
+    const snx_synapses *s = (const snx_synapses *)o;
+    switch (phase) {
+    case SIM_PHASE_SUM: return s->n_summed == 0;
+    case SIM_PHASE_UPDATE: return !s->clock_prog;
+    case SIM_PHASE_PROPAGATE: return !s->fast && !s->on_pre.prog;
+    case SIM_PHASE_PROPAGATE_POST: return !s->on_post.prog;
+    default: return false;
+    }
+}
+
 static bool refers_to(const sim_object *o, const sim_object *other)
 {
     const snx_synapses *s = (const snx_synapses *)o;
@@ -419,6 +431,7 @@ const sim_kind sim_synapses_kind = {
     .step = { [SIM_PHASE_SUM] = sum, [SIM_PHASE_UPDATE] = integrate,
               [SIM_PHASE_PROPAGATE] = propagate, [SIM_PHASE_PROPAGATE_POST] = propagate_post },
     .prepare = prepare,
+    .idle = idle,
     .refers_to = refers_to,
     .structural = true,
     .save = sim_synapses_save,
