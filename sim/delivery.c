@@ -292,7 +292,39 @@ void sim_ring_advance(sim_ring *ring)
     if (!ring)
         return;
     memset(ring_slot(ring, 0), 0, (size_t)ring->n_targets * sizeof(double));
+    sim_ring_rotate(ring);
+}
+
+void sim_ring_rotate(sim_ring *ring)
+{
     ring->cur = ring->cur == ring->max_delay ? 0 : ring->cur + 1;
+}
+
+void sim_ring_add_rows_range(sim_ring *ring, const sim_csr *csr, const int32_t *spikes,
+                             size_t n, int32_t row_shift, int32_t target_offset, double w,
+                             const double *wv, const int32_t *delay, int32_t const_delay,
+                             int32_t lo, int32_t hi)
+{
+    const int32_t *t = csr->targets;
+    size_t nt = (size_t)ring->n_targets;
+    int32_t cur = ring->cur, ns = ring->max_delay + 1;
+    double *base = ring->buf + target_offset;
+    for (size_t i = 0; i < n; i++) {
+        int32_t pre = spikes[i] - row_shift;
+        int64_t a = csr->row[pre], b = csr->row[pre + 1];
+        while (a < b) { /* the row's first target >= lo (targets ascend in a row) */
+            int64_t mid = a + (b - a) / 2;
+            if (t[mid] < lo)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        for (int64_t s = a; s < csr->row[pre + 1] && t[s] < hi; s++) {
+            int32_t slot = cur + (delay ? delay[s] : const_delay);
+            slot -= slot >= ns ? ns : 0;
+            base[(size_t)slot * nt + (size_t)t[s]] += wv ? wv[s] : w;
+        }
+    }
 }
 
 void sim_ring_clear(sim_ring *ring)

@@ -93,6 +93,19 @@ double *sim_ring_current(sim_ring *ring);
 const double *sim_ring_slot(const sim_ring *ring, int32_t delay_steps);
 /* Zeroes the current slot and makes the next one current. */
 void sim_ring_advance(sim_ring *ring);
+/* Makes the next slot current without zeroing the consumed one (for callers that
+ * zeroed it themselves, a slice each: threads). */
+void sim_ring_rotate(sim_ring *ring);
+/* For threads that share a ring by slices of its targets: the rows spikes[i] -
+ * row_shift (i < n) of csr, only their targets in [lo, hi) (relative to the projection,
+ * before target_offset), each adding wv[s] (or w when wv is NULL) with delay[s] (or
+ * const_delay when delay is NULL). A target gets its inputs in the order the other
+ * forms give them, so the sums are the same bits. Nothing is checked: the caller
+ * checked rows, delays and the slice once (a fast path of synapses_step.c). */
+void sim_ring_add_rows_range(sim_ring *ring, const sim_csr *csr, const int32_t *spikes,
+                             size_t n, int32_t row_shift, int32_t target_offset, double w,
+                             const double *wv, const int32_t *delay, int32_t const_delay,
+                             int32_t lo, int32_t hi);
 /* Zeroes every slot (pending input is dropped). */
 void sim_ring_clear(sim_ring *ring);
 /* Makes max_delay >= max_delay_steps, keeping pending input at its arrival step.

@@ -188,6 +188,49 @@ int sim_group_update(snx_group *g)
     return finite ? 0 : nonfinite_error(g, rt[SIM_RT_T], net->dt);
 }
 
+/* ---- with helper threads (network_team.c) --------------------------------------------- */
+
+bool sim_group_in_team(const snx_group *g) { return !g->cfn; }
+
+bool sim_group_update_block(snx_group *g, int b, int thread)
+{
+    snx_net *net = g->obj.net;
+    double rt[SIM_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
+    int threshold = g->mask_reg >= 0 || g->thr_var >= 0;
+    bool check = net->finite_check && g->n_dynamic > 0 &&
+                 ((net->step + 1) % SIM_CHECK_EVERY == 0 || net->step + 1 == net->run_end);
+    return run_block(g, g->step_prog, threshold, check, rt, b, thread);
+}
+
+int sim_group_update_finish(snx_group *g, bool finite)
+{
+    g->n_spikes = 0;
+    if (g->mask_reg >= 0 || g->thr_var >= 0)
+        join_blocks(g);
+    return finite ? 0 : nonfinite_error(g, snx_net_t(g->obj.net), g->obj.net->dt);
+}
+
+void sim_group_deliver_slice(snx_group *g, int32_t lo, int32_t hi)
+{
+    for (int v = 0; v < g->model.n_vars; v++) {
+        if (!g->rings[v])
+            continue;
+        double *in = sim_ring_current(g->rings[v]), *x = g->arrays[v];
+#pragma omp simd
+        for (int32_t k = lo; k < hi; k++) {
+            x[k] += in[k];
+            in[k] = 0;
+        }
+    }
+}
+
+void sim_group_rotate_rings(snx_group *g)
+{
+    for (int v = 0; v < g->model.n_vars; v++)
+        if (g->rings[v])
+            sim_ring_rotate(g->rings[v]);
+}
+
 sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay)
 {
     if (!g->rings[var])

@@ -107,6 +107,8 @@ struct snx_net {
     uint64_t n_groups_made;
     uint64_t n_objects_made;
     int32_t parallel_min;
+    int threads;           /* of each run: 1 serial, more a team (network_team.c) */
+    double report_last;    /* wall time of the last progress report */
     bool finite_check;     /* check groups' state for NaN and infinity (group_step.c) */
     int64_t run_end;       /* the step at which the current snx_net_run ends */
     snx_progress_fn report;
@@ -130,6 +132,14 @@ struct snx_net {
 /* Puts "what: " before the current error message unless it already starts with it
  * (code of an object names it itself); returns the error code. */
 int sim_error_owner(const char *what);
+/* One step, serially, from the schedules (network.c). */
+int sim_net_step(snx_net *net);
+/* A run's steps with a team of net->threads threads (network_team.c); start: the
+ * run's wall-clock start, for progress reports. */
+int sim_net_run_team(snx_net *net, int64_t steps, double start);
+/* Calls the progress reporter if report_period has passed since the last call (after
+ * step s of `steps`, run begun at wall time `start`). */
+void sim_net_report(snx_net *net, int64_t s, int64_t steps, double start);
 /* Checks the name and enters obj (whose header is filled here) into the network. */
 int sim_net_register(snx_net *net, sim_object *obj, const sim_kind *kind, const char *name);
 /* Scratch registers for `thread`, after sim_net_reserve_regs(net, n) (not inside a
@@ -221,6 +231,15 @@ sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay);
 int sim_group_update(snx_group *g);
 void sim_group_deliver(snx_group *g);
 int sim_group_reset(snx_group *g);
+/* With helper threads (network_team.c): whether g's update is handed out in blocks
+ * (not with a C update); one block of it (false when the non-finite check found
+ * something there); after all blocks, the spike list and the verdict; the ring
+ * delivery into neurons [lo, hi); the rings' rotation afterwards. */
+bool sim_group_in_team(const snx_group *g);
+bool sim_group_update_block(snx_group *g, int b, int thread);
+int sim_group_update_finish(snx_group *g, bool finite);
+void sim_group_deliver_slice(snx_group *g, int32_t lo, int32_t hi);
+void sim_group_rotate_rings(snx_group *g);
 /* The spikes of the current step that fall in view g, relative to g: [*first, *first
  * + count) of root->spikes, minus g->start. */
 size_t sim_group_view_spikes(const snx_group *g, const int32_t **first);
@@ -303,6 +322,14 @@ int sim_synapses_sum(snx_synapses *s);
 int sim_synapses_integrate(snx_synapses *s);
 int sim_synapses_propagate(snx_synapses *s);
 int sim_synapses_propagate_post(snx_synapses *s);
+/* With helper threads: whether s takes the ring-buffer fast path, and this step's
+ * spikes into the ring for the targets [lo, hi) of its post group's root only. */
+bool sim_synapses_fast(const snx_synapses *s);
+void sim_synapses_push_slice(snx_synapses *s, int32_t lo, int32_t hi);
+typedef struct sim_synapses_list {
+    snx_synapses **s;
+    size_t n;
+} sim_synapses_list;
 void sim_synapses_destroy(snx_synapses *s);
 /* Snapshots of a synapses object's state (snapshot.c); check: not connected since. */
 int sim_synapses_save(const sim_object *o, sim_saved *saved);

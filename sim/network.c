@@ -18,6 +18,7 @@
 
 #define DEFAULT_DT 1e-4
 #define DEFAULT_PARALLEL_MIN 16384
+#define MAX_THREADS 256
 /* The step counter times dt is the time; beyond 2^53 steps it no longer counts
  * exactly in a double (and no run gets there: 2^53 steps are centuries of CPU). */
 #define MAX_STEPS 9007199254740992.0
@@ -58,6 +59,20 @@ static void set_serial_seed(snx_net *net, uint64_t seed)
     gsl_rng_set(net->rng, (unsigned long)(splitmix64(seed) & 0xffffffffUL));
 }
 
+/* opts.threads, or when that is 0 the environment's SNX_THREADS (as OpenMP programs
+ * read OMP_NUM_THREADS: programs run with threads without a change), at most
+ * MAX_THREADS; 1 without either. */
+static int team_size(size_t threads)
+{
+    const char *env = getenv("SNX_THREADS");
+    if (!threads && env) {
+        char *end;
+        unsigned long v = strtoul(env, &end, 10);
+        threads = *env && !*end ? v : 1;
+    }
+    return threads > 1 ? (int)(threads < MAX_THREADS ? threads : MAX_THREADS) : 1;
+}
+
 snx_net *snx_net_new(const snx_net_opts *opts)
 {
     snx_net_opts o = opts ? *opts : (snx_net_opts){ 0 };
@@ -72,6 +87,7 @@ snx_net *snx_net_new(const snx_net_opts *opts)
     net->id = ++n_nets_made;
     net->dt = o.dt > 0 ? o.dt : DEFAULT_DT;
     net->parallel_min = o.parallel_min ? o.parallel_min : DEFAULT_PARALLEL_MIN;
+    net->threads = team_size(o.threads);
     net->finite_check = !o.no_finite_check;
     net->report = o.report;
     net->report_ctx = o.report_ctx;
@@ -155,9 +171,10 @@ int sim_net_register(snx_net *net, sim_object *obj, const sim_kind *kind, const 
 
 int sim_net_reserve_regs(snx_net *net, int n_regs)
 {
-    int threads = 1;
+    int threads = net->threads; /* a team's members, or OpenMP's threads */
 #ifdef _OPENMP
-    threads = omp_get_max_threads();
+    if (omp_get_max_threads() > threads)
+        threads = omp_get_max_threads();
 #endif
     if (threads > net->n_threads) {
         double **r = snx_realloc(net->regs, (size_t)threads * sizeof *r);
@@ -348,7 +365,7 @@ static int make_schedule(snx_net *net)
 }
 
 /* Every phase visits its objects in creation order. */
-static int one_step(snx_net *net)
+int sim_net_step(snx_net *net)
 {
     int rc = 0;
     for (int phase = 0; phase < SIM_N_PHASES && !rc; phase++)
@@ -366,6 +383,18 @@ static double wall_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void sim_net_report(snx_net *net, int64_t s, int64_t steps, double start)
+{
+    if (!net->report || (s & 15) != 15)
+        return;
+    double now = wall_seconds();
+    if (now - net->report_last >= net->report_period) {
+        net->report_last = now;
+        net->report((double)(s + 1) / (double)steps, snx_net_t(net), now - start,
+                    net->report_ctx);
+    }
 }
 
 int snx_net_run(snx_net *net, double duration)
@@ -387,17 +416,13 @@ int snx_net_run(snx_net *net, double duration)
         if (net->objs[k]->active && net->objs[k]->kind->prepare)
             rc = net->objs[k]->kind->prepare(net->objs[k]);
     rc = rc ? rc : make_schedule(net);
-    double start = wall_seconds(), last = start;
-    for (int64_t s = 0; s < steps && !rc; s++) {
-        rc = one_step(net);
-        if (net->report && (s & 15) == 15) {
-            double now = wall_seconds();
-            if (now - last >= net->report_period) {
-                last = now;
-                net->report((double)(s + 1) / (double)steps, snx_net_t(net), now - start,
-                            net->report_ctx);
-            }
-        }
+    double start = wall_seconds();
+    net->report_last = start;
+    if (!rc && net->threads > 1)
+        rc = sim_net_run_team(net, steps, start);
+    for (int64_t s = 0; s < steps && !rc && net->threads <= 1; s++) {
+        rc = sim_net_step(net);
+        sim_net_report(net, s, steps, start);
     }
     if (!rc && net->report)
         net->report(1.0, snx_net_t(net), wall_seconds() - start, net->report_ctx);

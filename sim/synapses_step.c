@@ -237,3 +237,17 @@ int sim_synapses_propagate_post(snx_synapses *s)
     rc = rc ? rc : run_due(s, &s->on_post);
     return rc ? snx_error_context("%s", s->what) : 0;
 }
+
+bool sim_synapses_fast(const snx_synapses *s) { return s->fast; }
+
+void sim_synapses_push_slice(snx_synapses *s, int32_t lo, int32_t hi)
+{
+    const int32_t *sp = NULL;
+    size_t n = s->connected ? sim_group_view_spikes(s->pre, &sp) : 0;
+    int32_t off = s->post->start;
+    if (!n || hi <= off || lo >= off + s->post->n)
+        return; /* nothing spiked, or the slice misses this projection's targets */
+    sim_ring_add_rows_range(s->post->root->rings[s->fast_var], &s->csr, sp, n, s->pre->start,
+                            off, s->fast_w, s->fast_w_var >= 0 ? s->vars[s->fast_w_var] : NULL,
+                            s->delay, s->const_delay, lo - off, hi - off);
+}

@@ -80,14 +80,17 @@ static void connect(snx_net *net, const char *name, snx_group *pre, snx_group *p
     assert_ok(snx_synapses_connect_p(s, p, NULL)); /* Brian 1 Connection: self-pairs allowed */
 }
 
-static void test_clustered_network_runs(void **state)
+enum { N_E = 2000, N_I = 500 };
+
+/* The network at scale 0.5, R_ee 2, with `threads` sharing each run. */
+static snx_net *clustered(size_t threads, snx_group **e, snx_group **i)
 {
-    (void)state;
     const double scale = 0.5, R_ee = 2.0, p_ee = 0.2;
-    const int N_e = 2000, N_i = 500, cs = 80;
+    const int N_e = N_E, N_i = N_I, cs = 80;
     const double J_ee = 0.024 / sqrt(scale), J_ie = 0.014 / sqrt(scale);
     const double J_ei = 0.045 / sqrt(scale), J_ii = 0.057 / sqrt(scale);
-    snx_net *net = test_net(2012);
+    snx_net *net = snx_net_new(&(snx_net_opts){ .seed = 2012, .threads = threads });
+    assert_non_null(net);
     fill_namespace(snx_net_namespace(net));
     snx_group *ni = neurons(net, "i", N_i, "1.0 + rand()*(1.05 - 1.0)");
     snx_group *ne = neurons(net, "e", N_e, "1.1 + rand()*(1.2 - 1.1)");
@@ -109,6 +112,17 @@ static void test_clustered_network_runs(void **state)
             connect(net, name, cluster, snx_group_slice(ne, low + cs, N_e), "y_e", J_ee, p_out);
         }
     }
+    *e = ne;
+    *i = ni;
+    return net;
+}
+
+static void test_clustered_network_runs(void **state)
+{
+    (void)state;
+    const int N_e = N_E, N_i = N_I;
+    snx_group *ne, *ni;
+    snx_net *net = clustered(1, &ne, &ni);
     assert_ok(snx_net_run(net, 0.1)); /* the initial run, unrecorded */
     snx_monitor *sp = snx_monitor_spikes(net, "spikes_e", ne, NULL, 0);
     snx_monitor *spi = snx_monitor_spikes(net, "spikes_i", ni, NULL, 0);
@@ -135,10 +149,52 @@ static void test_clustered_network_runs(void **state)
     snx_net_free(net);
 }
 
+/* A team of 2 or 3 threads gives the single thread's spikes and traces, bit for bit
+ * (blocks keep their random streams, ring inputs keep their order). */
+static void test_threads_give_the_same_bits(void **state)
+{
+    (void)state;
+    size_t n_ref = 0;
+    int32_t *i_ref = NULL;
+    double *t_ref = NULL, *v_ref = NULL;
+    for (size_t threads = 1; threads <= 3; threads++) {
+        snx_group *ne, *ni;
+        snx_net *net = clustered(threads, &ne, &ni);
+        snx_monitor *sp = snx_monitor_spikes(net, "spikes_e", ne, NULL, 0);
+        snx_monitor *st = snx_monitor_state(net, "v", ne, "V",
+                                            &(snx_state_monitor_opts){
+                                                .neurons = (int32_t[]){ 0, 1999 },
+                                                .n_neurons = 2 });
+        assert_ok(snx_net_run(net, 0.15));
+        assert_ok(snx_net_run(net, 0.05)); /* a second run reuses the team's set-up */
+        size_t n = snx_monitor_n_spikes(sp), ns = snx_monitor_n_samples(st);
+        assert_true(n > 1000);
+        if (threads == 1) {
+            n_ref = n;
+            i_ref = malloc(n * sizeof *i_ref);
+            t_ref = malloc(n * sizeof *t_ref);
+            v_ref = malloc(2 * ns * sizeof *v_ref);
+            memcpy(i_ref, snx_monitor_spike_i(sp), n * sizeof *i_ref);
+            memcpy(t_ref, snx_monitor_spike_t(sp), n * sizeof *t_ref);
+            memcpy(v_ref, snx_monitor_values(st, "V"), 2 * ns * sizeof *v_ref);
+        } else {
+            assert_int_equal(n, n_ref);
+            assert_memory_equal(snx_monitor_spike_i(sp), i_ref, n * sizeof *i_ref);
+            assert_memory_equal(snx_monitor_spike_t(sp), t_ref, n * sizeof *t_ref);
+            assert_memory_equal(snx_monitor_values(st, "V"), v_ref, 2 * ns * sizeof *v_ref);
+        }
+        snx_net_free(net);
+    }
+    free(i_ref);
+    free(t_ref);
+    free(v_ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clustered_network_runs),
+        cmocka_unit_test(test_threads_give_the_same_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

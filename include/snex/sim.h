@@ -106,7 +106,17 @@ typedef struct snx_net_opts {
     uint64_t seed;            /* all randomness derives from it: same seed, same bits */
     const snx_namespace *ns;  /* constants for every object (copied); may be NULL */
     int32_t parallel_min;     /* groups with at least this many neurons update with
-                                 OpenMP over blocks; 0: 16384; negative: never */
+                                 OpenMP over blocks; 0: 16384; negative: never (only
+                                 when threads is 0 or 1) */
+    size_t threads;           /* threads that share each run: 1, one; 0 (the default):
+                                 the environment variable SNX_THREADS, or one without it;
+                                 n > 1 (at most 256), a team of n for the whole run:
+                                 groups' updates and the fast-path delivery are shared out,
+                                 the rest runs on the calling thread; same bits as one
+                                 thread. Worth it for networks of thousands of neurons
+                                 per core, when the cores are free (docs/PERFORMANCE.md,
+                                 "Threads"); for a sweep, more worker processes are
+                                 better than threads */
     snx_progress_fn report;   /* optional progress reporter */
     void *report_ctx;
     double report_period;     /* wall seconds between reports; 0: 10 s */

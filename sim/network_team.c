@@ -1,0 +1,295 @@
+/* Running a network with helper threads (snx_net_opts.threads > 1).
+ *
+ * The calling thread drives the step as the serial loop does (network.c) and hands the
+ * large, independent parts to the team (team.c) as chunks any thread may run:
+ *
+ *   driver        summed variables
+ *   chunks        every block of every group: equations, threshold, spike collection
+ *                 (groups with a C update run whole on the driver, afterwards)
+ *   driver        spike lists joined, the non-finite verdict, clock-driven synapses
+ *   chunks        slices of every ring's targets: this step's spikes of the fast-path
+ *                 projections onto that group, in creation order; meanwhile the driver
+ *                 runs on_pre and on_post code (event queues: state, not rings)
+ *   chunks        the same slices: the rings' current slot added into the variables
+ *   driver        rings rotated, resets, monitors, the step counter, progress
+ *
+ * Nothing depends on which thread runs a chunk or how many there are: blocks keep
+ * their own random streams, a target's ring inputs come in the serial order, so a run
+ * gives the same bits with any number of threads (tests/test_sim_threads.c). */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "snex/error.h"
+#include "snex/util.h"
+#include "team.h"
+
+/* Ring slices: enough targets per chunk that claiming one costs little. */
+#define SLICE 1024
+
+typedef struct {
+    snx_group *g;
+    size_t first;     /* its first chunk */
+} group_chunks;
+
+typedef struct {
+    snx_net *net;
+    group_chunks *blocks;     /* groups updated in chunks of one block */
+    size_t n_blocks_groups, n_block_chunks;
+    bool *finite;             /* per block chunk */
+    group_chunks *slices;     /* groups with rings, in chunks of SLICE targets */
+    size_t n_slice_groups, n_slice_chunks;
+    sim_synapses_list *fast;  /* per slice group: its fast-path projections */
+    sim_synapses_list *spiking; /* and those of them with spikes in this step */
+    /* Whether the helpers help: when other processes hold the cores they rarely run,
+     * and waking them and waiting for their chunks then costs more than they give.
+     * So the driver counts the chunks they ran over WINDOW steps; below a tenth, it
+     * runs SOLO steps alone, as the serial loop does (helpers asleep, nothing
+     * published), then tries again. */
+    sim_team *team;
+    bool solo;
+    int64_t countdown;        /* steps left in this window, or in the solo stretch */
+    size_t helped, total;     /* chunks in this window: run by helpers, in all */
+    size_t last_part;         /* chunks of the part being run */
+} team_run;
+
+#define WINDOW 256
+#define SOLO 4096
+
+static bool is_group(const sim_object *o) { return o->kind == &sim_group_kind; }
+static bool is_synapses(const sim_object *o) { return o->kind == &sim_synapses_kind; }
+
+/* The group whose chunks hold chunk c, and c's index among them. */
+static size_t locate(const group_chunks *gc, size_t n, size_t c, size_t *local)
+{
+    size_t k = 0;
+    while (k + 1 < n && gc[k + 1].first <= c)
+        k++;
+    *local = c - gc[k].first;
+    return k;
+}
+
+static void update_chunk(void *ctx, size_t c, int thread)
+{
+    team_run *r = ctx;
+    size_t b;
+    size_t k = locate(r->blocks, r->n_blocks_groups, c, &b);
+    r->finite[c] = sim_group_update_block(r->blocks[k].g, (int)b, thread);
+}
+
+static void slice_bounds(const snx_group *g, size_t s, int32_t *lo, int32_t *hi)
+{
+    *lo = (int32_t)(s * SLICE);
+    *hi = *lo + SLICE < g->n ? *lo + SLICE : g->n;
+}
+
+static void push_chunk(void *ctx, size_t c, int thread)
+{
+    (void)thread;
+    team_run *r = ctx;
+    size_t s;
+    size_t k = locate(r->slices, r->n_slice_groups, c, &s);
+    int32_t lo, hi;
+    slice_bounds(r->slices[k].g, s, &lo, &hi);
+    for (size_t p = 0; p < r->spiking[k].n; p++)
+        sim_synapses_push_slice(r->spiking[k].s[p], lo, hi);
+}
+
+/* Before the push part: per ring group, the fast-path projections whose source
+ * spiked in this step (most do not, in a step of a clustered network), so that the
+ * slices do not each look at all of them. */
+static void find_spiking(team_run *r)
+{
+    for (size_t k = 0; k < r->n_slice_groups; k++) {
+        r->spiking[k].n = 0;
+        for (size_t p = 0; p < r->fast[k].n; p++) {
+            const int32_t *sp;
+            snx_synapses *syn = r->fast[k].s[p];
+            if (sim_group_view_spikes(syn->pre, &sp))
+                r->spiking[k].s[r->spiking[k].n++] = syn;
+        }
+    }
+}
+
+static void deliver_chunk(void *ctx, size_t c, int thread)
+{
+    (void)thread;
+    team_run *r = ctx;
+    size_t s;
+    size_t k = locate(r->slices, r->n_slice_groups, c, &s);
+    int32_t lo, hi;
+    slice_bounds(r->slices[k].g, s, &lo, &hi);
+    sim_group_deliver_slice(r->slices[k].g, lo, hi);
+}
+
+/* The chunk lists of this run (the schedules are made). */
+static int plan(team_run *r)
+{
+    snx_net *net = r->net;
+    size_t nu = net->n_scheduled[SIM_PHASE_UPDATE], nd = net->n_scheduled[SIM_PHASE_DELIVER];
+    r->blocks = snx_calloc(nu + 1, sizeof *r->blocks);
+    r->slices = snx_calloc(nd + 1, sizeof *r->slices);
+    r->fast = snx_calloc(nd + 1, sizeof *r->fast);
+    r->spiking = snx_calloc(nd + 1, sizeof *r->spiking);
+    if (!r->blocks || !r->slices || !r->fast || !r->spiking)
+        return SNX_ENOMEM;
+    for (size_t k = 0; k < nu; k++) {
+        sim_object *o = net->schedule[SIM_PHASE_UPDATE][k];
+        if (!is_group(o) || !sim_group_in_team((snx_group *)o))
+            continue;
+        snx_group *g = (snx_group *)o;
+        r->blocks[r->n_blocks_groups++] = (group_chunks){ g, r->n_block_chunks };
+        r->n_block_chunks += (size_t)g->n_blocks;
+    }
+    for (size_t k = 0; k < nd; k++) {
+        snx_group *g = (snx_group *)net->schedule[SIM_PHASE_DELIVER][k];
+        r->slices[r->n_slice_groups] = (group_chunks){ g, r->n_slice_chunks };
+        r->n_slice_chunks += ((size_t)g->n + SLICE - 1) / SLICE;
+        sim_synapses_list *l = &r->fast[r->n_slice_groups++];
+        for (size_t p = 0; p < net->n_scheduled[SIM_PHASE_PROPAGATE]; p++) {
+            sim_object *o = net->schedule[SIM_PHASE_PROPAGATE][p];
+            snx_synapses *s = is_synapses(o) ? (snx_synapses *)o : NULL;
+            if (!s || !sim_synapses_fast(s) || s->post->root != g)
+                continue;
+            snx_synapses **grown = realloc(l->s, (l->n + 1) * sizeof *grown);
+            if (!grown)
+                return SNX_ENOMEM;
+            l->s = grown;
+            l->s[l->n++] = s;
+        }
+        if (l->n && !(r->spiking[r->n_slice_groups - 1].s = snx_malloc(l->n * sizeof *l->s)))
+            return SNX_ENOMEM;
+    }
+    r->finite = snx_calloc(r->n_block_chunks + 1, sizeof *r->finite);
+    return r->finite ? 0 : SNX_ENOMEM;
+}
+
+static void unplan(team_run *r)
+{
+    for (size_t k = 0; r->fast && k < r->n_slice_groups; k++)
+        free(r->fast[k].s);
+    for (size_t k = 0; r->spiking && k < r->n_slice_groups; k++)
+        free(r->spiking[k].s);
+    free(r->fast);
+    free(r->spiking);
+    free(r->blocks);
+    free(r->slices);
+    free(r->finite);
+}
+
+/* A parallel part: published, then joined, counting what the helpers ran. */
+static void start_part(team_run *r, sim_chunk_fn fn, size_t n)
+{
+    sim_team_publish(r->team, fn, r, n);
+}
+
+static void finish_part(team_run *r)
+{
+    size_t n = r->last_part;
+    r->helped += n - sim_team_join(r->team);
+    r->total += n;
+}
+
+static void run_part(team_run *r, sim_chunk_fn fn, size_t n)
+{
+    r->last_part = n;
+    start_part(r, fn, n);
+    finish_part(r);
+}
+
+/* After every step: the policy's bookkeeping (see team_run). */
+static void judge_helpers(team_run *r)
+{
+    if (--r->countdown > 0)
+        return;
+    if (r->solo) {
+        r->solo = false;
+        r->countdown = WINDOW;
+    } else {
+        r->solo = r->helped * 10 < r->total;
+        r->countdown = r->solo ? SOLO : WINDOW;
+    }
+    r->helped = r->total = 0;
+}
+
+/* Every serial step of one phase but the objects handed out in chunks. */
+static int serial(snx_net *net, int phase, bool skip_chunked)
+{
+    int rc = 0;
+    for (size_t k = 0; k < net->n_scheduled[phase] && !rc; k++) {
+        sim_object *o = net->schedule[phase][k];
+        bool chunked = phase == SIM_PHASE_UPDATE
+                           ? is_group(o) && sim_group_in_team((snx_group *)o)
+                           : is_synapses(o) && sim_synapses_fast((snx_synapses *)o);
+        if (!(skip_chunked && chunked))
+            rc = o->kind->step[phase](o);
+    }
+    return rc;
+}
+
+static int one_step(team_run *r)
+{
+    snx_net *net = r->net;
+    if (r->solo) { /* the serial step itself: handing out chunks costs when no one helps */
+        int rc = sim_net_step(net);
+        judge_helpers(r);
+        return rc;
+    }
+    int rc = serial(net, SIM_PHASE_SUM, false);
+    if (rc)
+        return rc;
+    run_part(r, update_chunk, r->n_block_chunks);
+    for (size_t k = 0, c = 0; k < r->n_blocks_groups && !rc; k++) {
+        snx_group *g = r->blocks[k].g;
+        bool finite = true;
+        for (int b = 0; b < g->n_blocks; b++, c++)
+            finite &= r->finite[c];
+        rc = sim_group_update_finish(g, finite);
+    }
+    rc = rc ? rc : serial(net, SIM_PHASE_UPDATE, true);
+    if (rc)
+        return rc;
+    find_spiking(r);
+    r->last_part = r->n_slice_chunks;
+    start_part(r, push_chunk, r->n_slice_chunks);
+    rc = serial(net, SIM_PHASE_PROPAGATE, true);
+    rc = rc ? rc : serial(net, SIM_PHASE_PROPAGATE_POST, false);
+    finish_part(r);
+    if (rc)
+        return rc;
+    run_part(r, deliver_chunk, r->n_slice_chunks);
+    for (size_t k = 0; k < r->n_slice_groups; k++)
+        sim_group_rotate_rings(r->slices[k].g);
+    rc = serial(net, SIM_PHASE_RESET, false);
+    rc = rc ? rc : serial(net, SIM_PHASE_RECORD, false);
+    if (!rc)
+        net->step++;
+    judge_helpers(r);
+    return rc;
+}
+
+int sim_net_run_team(snx_net *net, int64_t steps, double start)
+{
+    team_run r = { .net = net, .countdown = WINDOW };
+    int regs = 1;
+    for (size_t k = 0; k < net->n_scheduled[SIM_PHASE_UPDATE]; k++) {
+        const sim_object *o = net->schedule[SIM_PHASE_UPDATE][k];
+        if (is_group(o) && ((const snx_group *)o)->step_prog->n_regs > regs)
+            regs = ((const snx_group *)o)->step_prog->n_regs;
+    }
+    /* every thread's registers exist before any chunk runs: nothing reallocates them
+     * while the block chunks run (the driver's serial code may grow them later, while
+     * only ring chunks, which use none, run) */
+    int rc = sim_net_reserve_regs(net, regs);
+    rc = rc ? rc : plan(&r);
+    if (!rc && !(r.team = sim_team_start(net->threads)))
+        rc = snx_error(SNX_ENOMEM, "out of memory starting %d threads", net->threads);
+    for (int64_t s = 0; s < steps && !rc; s++) {
+        rc = one_step(&r);
+        sim_net_report(net, s, steps, start);
+    }
+    sim_team_stop(r.team);
+    unplan(&r);
+    return rc;
+}
