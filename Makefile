@@ -151,6 +151,8 @@ $(EXAMPLE_BIN): $(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /
 	@mkdir -p $(dir $@)
 	$(call say,LINK)
 	$(Q)$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+# cuba shares coba's network (examples/coba/vogels_abbott.h).
+$(BUILD)/examples/cuba/cuba: examples/coba/vogels_abbott.h
 
 # The snex command (tools/snex/, one program; its plots use PLplot like plotff's).
 SNEX_TOOL := $(BUILD)/tools/snex
