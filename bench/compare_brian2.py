@@ -208,7 +208,8 @@ def snex_vogels_abbott(build, network, work):
     """coba or cuba: the example prints its loop time and rate; best of REPEATS."""
     best = None
     for _ in range(REPEATS):
-        out = run_checked([os.path.join(build, "examples", network, network)], work)
+        out = run_checked([os.path.join(build, "examples", network, network)], work,
+                          dict(os.environ, OMP_NUM_THREADS="1"))
         m = re.search(r"rate ([\d.]+) Hz.*\n.*loop ([\d.]+) s CPU, ([\d.]+) s wall", out)
         if not m:
             sys.exit("bench-compare: unexpected output of %s:\n%s" % (network, out))
