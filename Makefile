@@ -13,6 +13,8 @@
 #   make run        deps + build what the main example needs (in parallel) + run it
 #   V=1             show the full compiler commands (default: one short line each)
 #   make bench      deps + build + run every benchmark (prints BENCH lines)
+#   make bench-compare  COBA, CUBA and the clustered network in snex and in Brian2
+#                   (numpy, cpp_standalone): loop times and ratios (minutes; not CI)
 #   make faults     build + every tools/faults/*.sh (crashing runs, kill -9, full disks,
 #                   damaged files ...; docs/RELIABILITY.md), non-zero if any fails
 #   make fuzz       the fuzz targets (tools/fuzz/) built with clang's libFuzzer in
@@ -96,7 +98,7 @@ EXAMPLE_DIRS := $(filter-out basics,$(notdir $(patsubst %/,%,$(wildcard examples
 # A folder holding only plot programs has no program of its own.
 EXAMPLE_BIN := $(foreach d,$(EXAMPLE_DIRS),$(if $(call example_src,$(d)),$(BUILD)/examples/$(d)/$(d)))
 
-.PHONY: all deps test asan valgrind run bench install uninstall clean check-tests check-layers faults \
+.PHONY: all deps test asan valgrind run bench bench-compare install uninstall clean check-tests check-layers faults \
         fuzz fuzz-build
 all: $(LIB_A) $(LIB_SO) $(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(EXAMPLE_BIN) $(PLOT_BIN)
 
@@ -177,6 +179,8 @@ $(EXAMPLE_BIN): $(BUILD)/examples/%: $$(call example_src,$$(firstword $$(subst /
 	@mkdir -p $(dir $@)
 	$(call say,LINK)
 	$(Q)$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
+# cuba shares coba's network (examples/coba/vogels_abbott.h).
+$(BUILD)/examples/cuba/cuba: examples/coba/vogels_abbott.h
 
 # The snex command (tools/snex/, one program; its plots use PLplot like plotff's).
 SNEX_TOOL := $(BUILD)/tools/snex
@@ -243,6 +247,15 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+# The same networks (COBA, CUBA, the clustered network at scale 0.5 and 1.0) in snex
+# and in Brian2 (numpy and cpp_standalone), loop times and their ratios
+# (bench/compare_brian2.py; docs/PERFORMANCE.md). Not part of bench or CI: Brian2
+# compiles for minutes.
+bench-compare: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/examples/coba/coba \
+	  $(BUILD)/examples/cuba/cuba $(BUILD)/examples/clusternet/clusternet
+	@/usr/bin/python3 bench/compare_brian2.py --build $(BUILD)
 
 # Every script runs, even after one failed; each says what it checks and exits non-zero
 # on a failure.

@@ -10,92 +10,74 @@
  *                          of the measurement subrun, measured as the difference of two
  *                          runs whose measurement subruns differ by 2 s (so building,
  *                          connecting and the 100 ms initial subrun cancel out).
+ *   clusternet_memory      the longer paper-scale run's peak resident memory (the
+ *                          largest of its processes, wait4's ru_maxrss) and that over
+ *                          its synapses; and the marginal cost of a synapse: the
+ *                          difference of the peaks of the shorter runs at scale 1.0 and
+ *                          0.5 over the difference of their synapse counts. Synapse
+ *                          counts are the expected ones, exact to ~0.03 %: p_ii N_i^2 +
+ *                          (p_ei + p_ie) N_e N_i + p_ee N_e^2 (the clustered E->E
+ *                          probabilities keep p_ee N_e^2 by construction).
  *
  *   BENCH clusternet_sweep runs=8 scale=0.5 workers=2 seconds=<t>
  *   BENCH clusternet_paper_scale threads=1 seconds_per_simulated_second=<s>
+ *   BENCH clusternet_memory scale=1.0 synapses=<n> peak_rss_mib=<m>
+ *         bytes_per_synapse=<b> marginal_bytes_per_synapse=<d>
  *
  * The example runs as its own program (build/examples/clusternet/clusternet, found
  * beside this one) in a scratch folder; a failing run fails the benchmark. */
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "run_example.h"
+
+#define ME "bench_clusternet"
 
 static char g_example[PATH_MAX + 64];
 
-static double now(void)
+/* Expected synapses at a scale (examples/clusternet: p = 0.5 but E->E 0.2). */
+static double synapses(double scale)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    double ne = 4000 * scale, ni = 1000 * scale;
+    return 0.5 * ni * ni + (0.5 + 0.5) * ne * ni + 0.2 * ne * ne;
 }
 
-/* build/bench/bench_clusternet → build/examples/clusternet/clusternet */
-static void find_example(void)
+/* One run at R_ee 2.5, one worker, 100 ms initial subrun. */
+static void paper_run(const char *folder, const char *scale, const char *measurement_ms,
+                      bench_run *r)
 {
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) {
-        perror("bench_clusternet: /proc/self/exe");
-        exit(1);
-    }
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    *slash = '\0';
-    snprintf(g_example, sizeof g_example, "%s/../examples/clusternet/clusternet", self);
-    if (access(g_example, X_OK)) {
-        fprintf(stderr, "bench_clusternet: %s is missing (make all)\n", g_example);
-        exit(1);
-    }
-}
-
-/* Runs the example with args in folder (output discarded); returns wall seconds. */
-static double run_example(const char *folder, char *const args[])
-{
-    double t0 = now();
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (chdir(folder) || !freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
-            _exit(127);
-        setenv("OMP_NUM_THREADS", "1", 1);
-        execv(g_example, args);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-        fprintf(stderr, "bench_clusternet: %s failed (status %d)\n", args[1], status);
-        exit(1);
-    }
-    return now() - t0;
+    char *args[] = { g_example, "--scale", (char *)scale, "--rees", "2.5", "--workers", "1",
+                     "--initial", "100", "--measurement", (char *)measurement_ms,
+                     "--file", "paper.hdf5", NULL };
+    bench_run_example(ME, folder, args, r);
 }
 
 int main(void)
 {
-    find_example();
+    bench_find_example(ME, "clusternet", "clusternet", g_example, sizeof g_example);
     char folder[] = "/tmp/snex_bench_clusternetXXXXXX";
     if (!mkdtemp(folder)) {
-        perror("bench_clusternet: mkdtemp");
+        perror(ME ": mkdtemp");
         return 1;
     }
+    static bench_run r;
     char *sweep[] = { g_example, "--file", "sweep.hdf5", NULL };
     double best = 1e300;
     for (int rep = 0; rep < 2; rep++) {
-        double t = run_example(folder, sweep);
-        best = t < best ? t : best;
+        bench_run_example(ME, folder, sweep, &r);
+        best = r.seconds < best ? r.seconds : best;
     }
     printf("BENCH clusternet_sweep runs=8 scale=0.5 workers=2 seconds=%.3f\n", best);
     fflush(stdout);
 
-    char *shorter[] = { g_example, "--scale", "1.0", "--rees", "2.5", "--workers", "1",
-                        "--initial", "100", "--measurement", "100", "--file", "paper.hdf5", NULL };
-    char *longer[] = { g_example, "--scale", "1.0", "--rees", "2.5", "--workers", "1",
-                       "--initial", "100", "--measurement", "2100", "--file", "paper.hdf5", NULL };
-    double per_second = (run_example(folder, longer) - run_example(folder, shorter)) / 2.0;
+    paper_run(folder, "1.0", "2100", &r);
+    double longer = r.seconds, peak = (double)r.max_rss_kib * 1024;
+    paper_run(folder, "1.0", "100", &r);
+    double shorter = r.seconds, peak_short = (double)r.max_rss_kib * 1024;
     printf("BENCH clusternet_paper_scale threads=1 seconds_per_simulated_second=%.3f\n",
-           per_second);
+           (longer - shorter) / 2.0);
+    paper_run(folder, "0.5", "100", &r);
+    double marginal = (peak_short - (double)r.max_rss_kib * 1024) / (synapses(1) - synapses(0.5));
+    printf("BENCH clusternet_memory scale=1.0 synapses=%.0f peak_rss_mib=%.1f "
+           "bytes_per_synapse=%.2f marginal_bytes_per_synapse=%.2f\n",
+           synapses(1), peak / (1024 * 1024), peak / synapses(1), marginal);
     char cleanup[PATH_MAX + 16];
     snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", folder);
     return system(cleanup) == 0 ? 0 : 1;

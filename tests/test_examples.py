@@ -180,7 +180,7 @@ def programs():
     names = [os.path.basename(p) for p in found]
     for needed in ("lif", "plot_analysis", "ex05_custom_parameter", "ex06_presetting",
                    "ex07_brian_network", "ex14_links", "clusternet", "plotff", "noise",
-                   "stdp", "plot_weights"):
+                   "stdp", "plot_weights", "coba", "cuba"):
         assert needed in names, needed
     return found
 
