@@ -21,12 +21,18 @@
  *
  *   BENCH clusternet_sweep runs=8 scale=0.5 workers=2 seconds=<t>
  *   BENCH clusternet_paper_scale threads=1 seconds_per_simulated_second=<s>
+ *   BENCH clusternet_paper_scale threads=2 seconds_per_simulated_second=<s> speedup=<x>
+ *   BENCH clusternet_paper_scale_busy threads=1 seconds_per_simulated_second=<s>
+ *         threads=2 seconds_per_simulated_second=<s> ratio=<2 over 1>
+ *                          (the same, another process spinning on a core meanwhile)
  *   BENCH clusternet_memory scale=1.0 synapses=<n> peak_rss_mib=<m>
  *         bytes_per_synapse=<b> marginal_bytes_per_synapse=<d>
  *
  * The example runs as its own program (build/examples/clusternet/clusternet, found
  * beside this one) in a scratch folder; a failing run fails the benchmark. */
 #include "run_example.h"
+
+#include <signal.h>
 
 #define ME "bench_clusternet"
 
@@ -47,6 +53,18 @@ static void paper_run(const char *folder, const char *scale, const char *measure
                      "--initial", "100", "--measurement", (char *)measurement_ms,
                      "--file", "paper.hdf5", NULL };
     bench_run_example(ME, folder, args, r);
+}
+
+/* Seconds per simulated second at paper scale with SNX_THREADS=threads: the
+ * difference of a 2100 ms and a 100 ms measurement subrun, halved. */
+static double per_second(const char *folder, const char *threads, bench_run *r)
+{
+    setenv("SNX_THREADS", threads, 1);
+    paper_run(folder, "1.0", "2100", r);
+    double longer = r->seconds;
+    paper_run(folder, "1.0", "100", r);
+    unsetenv("SNX_THREADS");
+    return (longer - r->seconds) / 2.0;
 }
 
 int main(void)
@@ -71,8 +89,24 @@ int main(void)
     double longer = r.seconds, peak = (double)r.max_rss_kib * 1024;
     paper_run(folder, "1.0", "100", &r);
     double shorter = r.seconds, peak_short = (double)r.max_rss_kib * 1024;
-    printf("BENCH clusternet_paper_scale threads=1 seconds_per_simulated_second=%.3f\n",
-           (longer - shorter) / 2.0);
+    double one = (longer - shorter) / 2.0;
+    printf("BENCH clusternet_paper_scale threads=1 seconds_per_simulated_second=%.3f\n", one);
+    fflush(stdout);
+    double two = per_second(folder, "2", &r);
+    printf("BENCH clusternet_paper_scale threads=2 seconds_per_simulated_second=%.3f "
+           "speedup=%.2f\n", two, one / two);
+    fflush(stdout);
+    /* The same with the other core held by a busy process: threads must not starve. */
+    pid_t busy = fork();
+    if (busy == 0)
+        for (volatile unsigned long spin = 0;; spin++)
+            ;
+    double one_busy = per_second(folder, "1", &r), two_busy = per_second(folder, "2", &r);
+    kill(busy, SIGKILL);
+    waitpid(busy, NULL, 0);
+    printf("BENCH clusternet_paper_scale_busy threads=1 seconds_per_simulated_second=%.3f "
+           "threads=2 seconds_per_simulated_second=%.3f ratio=%.2f\n", one_busy, two_busy,
+           two_busy / one_busy);
     paper_run(folder, "0.5", "100", &r);
     double marginal = (peak_short - (double)r.max_rss_kib * 1024) / (synapses(1) - synapses(0.5));
     printf("BENCH clusternet_memory scale=1.0 synapses=%.0f peak_rss_mib=%.1f "

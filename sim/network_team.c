@@ -18,6 +18,7 @@
  * gives the same bits with any number of threads (tests/test_sim_threads.c). */
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,6 +284,11 @@ int sim_net_run_team(snx_net *net, int64_t steps, double start)
      * only ring chunks, which use none, run) */
     int rc = sim_net_reserve_regs(net, regs);
     rc = rc ? rc : plan(&r);
+    /* beyond the team's chunk numbers (some 268 M neurons in a group): serial steps */
+    if (r.n_block_chunks >= SIM_TEAM_MAX_CHUNKS || r.n_slice_chunks >= SIM_TEAM_MAX_CHUNKS) {
+        r.solo = true;
+        r.countdown = INT64_MAX;
+    }
     if (!rc && !(r.team = sim_team_start(net->threads)))
         rc = snx_error(SNX_ENOMEM, "out of memory starting %d threads", net->threads);
     for (int64_t s = 0; s < steps && !rc; s++) {

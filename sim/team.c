@@ -49,12 +49,25 @@ typedef struct {
     int thread;
 } helper;
 
-/* One thread's range of the published part, on a cache line of its own. */
+/* One thread's range of the published part, on a cache line of its own. The claim
+ * word packs the part's generation, the range's next chunk and its end, so that a
+ * helper reads them together: with the end in a word of its own, a helper still
+ * looking at the previous part could claim a chunk between the driver's writing the
+ * new end and the new claim, and run it twice (it did, under load). */
 typedef struct {
-    _Alignas(64) _Atomic uint64_t claim; /* generation << 32 | next chunk */
+    _Alignas(64) _Atomic uint64_t claim; /* CLAIM(generation, next, end) */
     atomic_size_t done;                   /* chunks of the range finished */
-    atomic_size_t end;                    /* one past its last chunk */
 } range;
+
+#define CHUNK_BITS 20
+#define CHUNK_MASK ((UINT64_C(1) << CHUNK_BITS) - 1)
+#define GEN_MASK ((UINT64_C(1) << (64 - 2 * CHUNK_BITS)) - 1)
+#define CLAIM(gen, next, end)                                                        \
+    (((uint64_t)(gen) & GEN_MASK) << (2 * CHUNK_BITS) | (uint64_t)(next) << CHUNK_BITS | \
+     (uint64_t)(end))
+#define CLAIM_GEN(c) ((c) >> (2 * CHUNK_BITS))
+#define CLAIM_NEXT(c) (((c) >> CHUNK_BITS) & CHUNK_MASK)
+#define CLAIM_END(c) ((c) & CHUNK_MASK)
 
 struct sim_team {
     int n;
@@ -63,6 +76,7 @@ struct sim_team {
     range *ranges;                /* one per thread */
     uint32_t gen_made;            /* driver only: the last generation published */
     int64_t woke_at;              /* driver only: when it last woke sleepers (ns) */
+    size_t n_chunks;              /* driver only: chunks of the published part */
     sim_chunk_fn fn;              /* the published part; valid while its chunks run */
     void *ctx;
     _Alignas(64) atomic_uint gen; /* the futex word helpers sleep on */
@@ -92,10 +106,10 @@ static size_t work_range(sim_team *t, range *r, uint32_t gen, int thread)
 {
     size_t ran = 0;
     uint64_t c = atomic_load(&r->claim);
-    while ((uint32_t)(c >> 32) == gen && (uint32_t)c < atomic_load(&r->end)) {
-        if (!atomic_compare_exchange_weak(&r->claim, &c, c + 1))
+    while (CLAIM_GEN(c) == (gen & GEN_MASK) && CLAIM_NEXT(c) < CLAIM_END(c)) {
+        if (!atomic_compare_exchange_weak(&r->claim, &c, c + (UINT64_C(1) << CHUNK_BITS)))
             continue; /* c now holds the current word */
-        t->fn(t->ctx, (uint32_t)c, thread);
+        t->fn(t->ctx, (size_t)CLAIM_NEXT(c), thread);
         atomic_fetch_add(&r->done, 1);
         ran++;
         c = atomic_load(&r->claim);
@@ -156,7 +170,6 @@ sim_team *sim_team_start(int n_threads)
     for (int k = 0; k < n; k++) {
         atomic_init(&t->ranges[k].claim, 0);
         atomic_init(&t->ranges[k].done, 0);
-        atomic_init(&t->ranges[k].end, 0);
     }
     t->n = 1;
     for (int k = 1; k < n; k++) {
@@ -175,11 +188,12 @@ void sim_team_publish(sim_team *t, sim_chunk_fn fn, void *ctx, size_t n_chunks)
     t->fn = fn;
     t->ctx = ctx;
     uint32_t gen = ++t->gen_made;
+    t->n_chunks = n_chunks;
     for (int k = 0; k < t->n; k++) {
         range *r = &t->ranges[k];
-        atomic_store(&r->end, n_chunks * (size_t)(k + 1) / (size_t)t->n);
         atomic_store(&r->done, 0);
-        atomic_store(&r->claim, (uint64_t)gen << 32 | n_chunks * (size_t)k / (size_t)t->n);
+        atomic_store(&r->claim, CLAIM(gen, n_chunks * (size_t)k / (size_t)t->n,
+                                      n_chunks * (size_t)(k + 1) / (size_t)t->n));
     }
     atomic_store(&t->gen, gen);
     if (atomic_load(&t->sleepers)) {
@@ -204,7 +218,7 @@ static size_t finished(sim_team *t)
 size_t sim_team_join(sim_team *t)
 {
     size_t mine = work(t, t->gen_made, 0);
-    size_t n = atomic_load(&t->ranges[t->n - 1].end);
+    size_t n = t->n_chunks;
     for (int k = 0; finished(t) < n; k++) {
         if (k < DRIVER_SPIN) {
             cpu_relax();

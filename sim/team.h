@@ -28,7 +28,9 @@ typedef void (*sim_chunk_fn)(void *ctx, size_t chunk, int thread);
  * many, the team is smaller (sim_team_size): chunks never depend on the team's size. */
 sim_team *sim_team_start(int n_threads);
 int sim_team_size(const sim_team *team);
-/* Makes chunks 0 .. n_chunks-1 of fn available (the driver may then do other work,
+/* The most chunks a part may have. */
+#define SIM_TEAM_MAX_CHUNKS ((size_t)1 << 20)
+/* Makes chunks 0 .. n_chunks-1 (n_chunks < SIM_TEAM_MAX_CHUNKS) of fn available (the driver may then do other work,
  * which must not touch what the chunks touch), then sim_team_join works on them too
  * and returns, when every chunk has been run, how many the driver ran. One part at a
  * time. A driver that runs chunks itself without publishing them leaves the helpers
