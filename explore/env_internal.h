@@ -2,9 +2,11 @@
  *
  * Three layers:
  *   run messages (run_message.c)  what one run added + its report, as bytes;
- *   channel (env_channel.c)       framed messages between the writer and workers;
- *                                 pipes now, MPI later (same frames, same bytes);
+ *   channel (env_channel.c)       framed messages between the writer and workers:
+ *                                 an interface with two implementations, pipes
+ *                                 (env_channel.c) and MPI (env_mpi_channel.c);
  *   executor (env_pool.c)         worker processes, dispatch, failures, signals;
+ *   MPI sweeps (env_mpi.c)        rank 0 dispatching to worker ranks' pools;
  *   env_os.c                      clocks and signal helpers they all use.
  * env.c drives them: options, storage, the environment record, post-processing. */
 #ifndef SNX_ENV_INTERNAL_H
@@ -13,6 +15,7 @@
 #include "snex/env.h"
 #include "snex/util.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,10 +66,22 @@ int env_msg_apply(snx_traj *traj, const void *buf, size_t len, env_report *r);
 
 /* ---- channel -------------------------------------------------------------------
  * A frame: "SNXF" u32 | type u32 | length u64 | payload. The writer sends RUN frames
- * (payload: run index i64) to a worker; a worker sends REPORT frames (payload: one
- * run message) back. Frames on a pipe are read incrementally (env_reader), so the
- * writer can poll many workers. */
-enum { ENV_FRAME_RUN = 1, ENV_FRAME_REPORT = 2 };
+ * (payload: run indices, i64 each) to a worker; a worker sends REPORT frames
+ * (payload: one run message) back. The other types are those of MPI sweeps
+ * (env_mpi.c). Frames on a pipe are read incrementally (env_reader), so the writer
+ * can poll many workers. */
+enum {
+    ENV_FRAME_RUN = 1,    /* run indices to run */
+    ENV_FRAME_REPORT = 2, /* one run's message */
+    ENV_FRAME_HELLO = 3,  /* MPI: a worker rank is ready (env_mpi.c says what it holds) */
+    ENV_FRAME_START = 4,  /* MPI: rank 0 accepts it (payload: the master seed) */
+    ENV_FRAME_END = 5,    /* MPI: no more runs */
+    ENV_FRAME_DONE = 6,   /* MPI: a worker rank has reported everything */
+    ENV_FRAME_STOP = 7,   /* MPI: start no new run (the first SIGINT/SIGTERM) */
+    ENV_FRAME_KILL = 8,   /* MPI: kill the running runs */
+    ENV_FRAME_BEAT = 9,   /* MPI: still alive */
+    ENV_FRAME_CLOSED = 15 /* not sent: what recv gives when a peer's stream ended */
+};
 #define ENV_FRAME_HEADER 16
 
 int env_frame_send(int fd, uint32_t type, const void *payload, size_t len);
@@ -86,6 +101,53 @@ int env_reader_fill(env_reader *rd, int fd);
  * fill) or 0 when none is complete yet; SNX_EFORMAT on garbage. */
 int env_reader_next(env_reader *rd, uint32_t *type, const void **payload, size_t *len);
 void env_reader_free(env_reader *rd);
+
+/* The channel interface: frames to and from numbered peers. The writer's pool talks
+ * to its worker processes through pipes (env_pipes, env_channel.c); in an MPI sweep,
+ * rank 0 talks to the worker ranks and each worker rank to rank 0 through MPI
+ * (env_mpi_channel.c). The same run messages travel either way. */
+typedef struct env_frame {
+    int peer;
+    uint32_t type;       /* ENV_FRAME_CLOSED: the peer's stream ended */
+    const void *payload; /* valid until the next recv or poll */
+    size_t len;
+} env_frame;
+typedef struct env_channel env_channel;
+typedef struct env_channel_ops {
+    int (*send)(env_channel *ch, int peer, uint32_t type, const void *payload, size_t len);
+    /* Waits at most timeout_ms until something can be received: 0 or an error. */
+    int (*poll)(env_channel *ch, int timeout_ms);
+    /* The next frame that arrived: 1, 0 when none is waiting, or an error. */
+    int (*recv)(env_channel *ch, env_frame *f);
+    /* No more frames to peer (a worker process then leaves when it is done). */
+    void (*close_peer)(env_channel *ch, int peer);
+} env_channel_ops;
+struct env_channel {
+    const env_channel_ops *ops;
+};
+
+/* Pipes to and from worker processes: peer k's commands go to cmd_fd, its frames
+ * come from res_fd (made non-blocking). */
+typedef struct env_pipe_peer {
+    int cmd_fd, res_fd; /* -1 when closed */
+    env_reader rd;
+} env_pipe_peer;
+typedef struct env_pipes {
+    env_channel ch;
+    env_pipe_peer *peers;
+    int n;
+    /* the last poll: its descriptors, and how far recv has drained them */
+    struct pollfd *fds;
+    int *which, nfds, cursor, filled, ended;
+} env_pipes;
+int env_pipes_init(env_pipes *c, int n);
+void env_pipes_attach(env_pipes *c, int peer, int cmd_fd, int res_fd);
+/* Closes both pipes of peer (recv has closed them already after ENV_FRAME_CLOSED). */
+void env_pipes_detach(env_pipes *c, int peer);
+/* In a forked child: closes every attached pipe (they are the parent's). */
+void env_pipes_close_all(env_pipes *c);
+/* Detaches every peer and frees the channel. */
+void env_pipes_free(env_pipes *c);
 
 /* ---- logging (env_log.c) ------------------------------------------------------ */
 /* Configures the process-wide logger; folder NULL/"" = no file. */
@@ -144,6 +206,18 @@ int env_note_locks(snx_traj *traj, lock_state *s);
 void env_restore_locks(const lock_state *s);
 void env_free_locks(lock_state *s);
 
+/* The writer's signals (env_pool.c): SIGINT/SIGTERM are counted (the first stops
+ * dispatching, a second kills the running runs), SIGPIPE ignored, SIGCHLD default. */
+typedef struct env_saved_signals {
+    struct sigaction intr, term, pipe, chld;
+} env_saved_signals;
+void env_signals_install(env_saved_signals *s, int reset_after_first);
+void env_signals_restore(const env_saved_signals *s);
+/* SIGINT/SIGTERM received since the install; the last one into *last (may be NULL). */
+int env_signals_received(int *last);
+/* Counts sig as received (a worker rank that rank 0 told to stop). */
+void env_signals_raise(int sig);
+
 /* Runs the listed runs and hands every report to on_report. */
 typedef struct env_exec {
     snx_env *env;
@@ -164,6 +238,13 @@ typedef struct env_exec {
     /* called before forking workers (closes the storage file) */
     int (*before_fork)(struct env_exec *x);
     int interrupted;   /* set when a signal stopped the phase */
+    /* MPI worker ranks: runs arrive while the pool runs. feed is called on every
+     * turn of the pool's loop and may append to todo (x->todo and x->n_todo grow;
+     * the indices already there stay); the pool ends once more_coming is false and
+     * every run given has been reported. */
+    int (*feed)(struct env_exec *x);
+    bool more_coming;
+    void *feed_data;
 } env_exec;
 
 int env_exec_pool(env_exec *x);
