@@ -181,6 +181,11 @@ int env_make_folders(const char *path);
 /* 0 when path's folder (made if missing) takes new files and an existing file at
  * path opens for writing; else SNX_EIO saying which and why. */
 int env_check_writable(const char *path);
+/* The threads of this process (1 where that cannot be known). */
+int env_threads_in_process(void);
+/* The CPUs this process may run on (its affinity mask: taskset, Slurm, mpirun's
+ * binding), at least 1. */
+size_t env_cpus_available(void);
 /* sigaction with an empty mask; the previous action into *old (may be NULL). */
 void env_set_handler(int sig, void (*handler)(int), int flags, struct sigaction *old);
 /* Short signal name: "SIGSEGV". */
@@ -233,6 +238,9 @@ typedef struct env_exec {
     int reuse_process; /* opts.stateless: a worker reuses one run process */
     int one_omp_thread; /* the writer had threads at the fork (OpenMP's pool):
                            run processes must not start OpenMP's, which hangs */
+    bool under_mpi;     /* a rank of an MPI sweep: run processes put back the default
+                           actions of the crash signals, for which Open MPI installs
+                           handlers that print a backtrace */
     /* the writer's part: apply, store, free (returns 0 or a fatal error) */
     int (*on_report)(struct env_exec *x, const void *msg, size_t len);
     /* called before forking workers (closes the storage file) */
@@ -266,6 +274,25 @@ int env_msg_encode_failure(snx_buf *out, long idx, uint64_t seed, double t0, dou
 void env_worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
                      const sigset_t *mask) __attribute__((noreturn));
 
+/* ---- MPI sweeps (env_mpi.c, env_mpi_channel.c) ------------------------------------ */
+/* Whether this process is a rank of an MPI job (started by mpirun or srun): then
+ * MPI is initialised (unless the program did) and *rank, *size say where we are;
+ * else (or built without MPI) 0 and 1. 0 or SNX_EIO. */
+int env_mpi_init(int *rank, int *size);
+/* The threads MPI_Init started in this process (not OpenMP's). */
+int env_mpi_threads(void);
+#ifdef SNX_HAVE_MPI
+/* The channel to the other ranks; frames of other phases are dropped. */
+env_channel *env_mpi_channel_new(unsigned phase);
+void env_mpi_channel_free(env_channel *ch);
+/* Rank 0 of `size`: dispatches x's runs to the worker ranks, stores their reports
+ * with x->on_report. */
+int env_mpi_dispatch(env_exec *x, int size);
+/* A worker rank: runs what rank 0 sends in its pool of x->n_workers processes and
+ * forwards every report; x's todo list is ignored. */
+int env_mpi_serve(env_exec *x, int rank);
+#endif
+
 /* ---- the environment (env.c), its record and its writer -------------------------- */
 struct snx_env {
     snx_env_opts opts;        /* strings below are our copies */
@@ -281,6 +308,7 @@ struct snx_env {
     double created;
     int resuming;
     int ran;
+    int mpi_rank, mpi_size;   /* 0 and 1 unless the program runs under mpirun */
 
     snx_postproc_fn postproc;
     void *postproc_data;

@@ -37,7 +37,6 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -376,19 +375,6 @@ static void pool_abort(pool *p)
         }
 }
 
-/* The threads of this process (1 where that cannot be known). */
-static int threads_in_process(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    if (!d)
-        return 1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n > 0 ? n : 1;
-}
-
 int env_exec_pool(env_exec *x)
 {
     x->interrupted = 0;
@@ -410,7 +396,7 @@ int env_exec_pool(env_exec *x)
     }
     env_saved_signals saved;
     env_signals_install(&saved, 0);
-    x->one_omp_thread = threads_in_process() > 1;
+    x->one_omp_thread = env_threads_in_process() - env_mpi_threads() > 1;
     if (x->one_omp_thread)
         snx_log(SNX_LOG_WARNING, "this process has threads (OpenMP ran before the runs?); "
                                  "a forked run cannot use them, so runs use one OpenMP "
