@@ -13,10 +13,10 @@
  *   of runs and a fingerprint of their parameters, which rank 0 compares with its
  *   own (a program that builds another trajectory on some rank is refused), and its
  *   number of worker processes; rank 0 answers START with the master seed.
- * - Dynamic dispatch: rank 0 keeps at most `capacity` runs in flight per rank (one
- *   per worker process while runs are long, four while they are short, so that no
- *   rank waits for rank 0 between short runs and no run waits behind a long one on
- *   a busy rank while another idles), sending indices in batches (RUN). A worker
+ * - Dynamic dispatch: rank 0 keeps a few runs in flight per rank (one per worker
+ *   process while runs are long, so that no run waits behind a long one on a busy
+ *   rank while another idles; 50 ms of work per worker process while they are short,
+ *   so that no rank waits for rank 0 between them), sending indices in batches (RUN). A worker
  *   rank's pool takes them as they come (env_exec.feed) and forwards every report
  *   as it is (REPORT); rank 0 stores it with env_on_report, exactly as on one
  *   machine -- same messages, same seeds, same file.
@@ -57,7 +57,8 @@ int env_mpi_init(int *rank, int *size)
 
 #define BEAT_INTERVAL 0.5  /* seconds between heartbeats */
 #define SHORT_RUN 0.02     /* seconds: shorter runs on average are short (as env_pool.c) */
-#define SHORT_DEPTH 4      /* runs in flight per worker process while runs are short */
+#define BUFFERED 0.05      /* seconds of short runs in flight per worker process */
+#define MAX_DEPTH 256      /* runs in flight per worker process, at most */
 
 static pid_t g_mpi_pid; /* the process that initialised MPI (0: the program did) */
 static unsigned g_phase; /* run phases so far: every rank counts the same */
@@ -167,9 +168,17 @@ static long d_take(dispatcher *d)
     return d->n_requeue ? d->requeue[--d->n_requeue] : d->x->todo[d->next++];
 }
 
-static bool short_runs(const dispatcher *d)
+/* Runs in flight per worker process: one while runs are long; while they are
+ * short, BUFFERED seconds of them, so that a rank never waits for rank 0 (a round
+ * trip through a busy rank 0 takes far longer than a trivial run). */
+static size_t depth(const dispatcher *d)
 {
-    return !d->n_reports || d->runtime_sum / (double)d->n_reports < SHORT_RUN;
+    if (!d->n_reports)
+        return 2;
+    double mean = d->runtime_sum / (double)d->n_reports;
+    if (mean >= SHORT_RUN)
+        return 1;
+    return mean * MAX_DEPTH <= BUFFERED ? MAX_DEPTH : 1 + (size_t)(BUFFERED / mean);
 }
 
 static bool live(const rank_state *r) { return r->hello && !r->done && !r->dead; }
@@ -189,10 +198,10 @@ static int report_failure(dispatcher *d, long idx, int status, const char *why)
 static int send_runs(dispatcher *d, int k)
 {
     rank_state *r = &d->r[k];
-    size_t cap = r->slots * (short_runs(d) ? SHORT_DEPTH : 1);
+    size_t cap = r->slots * depth(d);
     size_t free_slots = cap > r->n_inflight ? cap - r->n_inflight : 0;
-    /* short runs go in batches of one per worker process at least */
-    size_t batch = short_runs(d) ? r->slots : 1;
+    /* short runs go in batches of half the rank's share: fewer, larger messages */
+    size_t batch = cap > 2 * r->slots ? cap / 2 : 1;
     if (!free_slots || (free_slots < batch && r->n_inflight && d_left(d) >= batch))
         return 0;
     if (free_slots > d_left(d))
