@@ -282,8 +282,11 @@ int env_mpi_init(int *rank, int *size);
 /* The threads MPI_Init started in this process (not OpenMP's). */
 int env_mpi_threads(void);
 #ifdef SNX_HAVE_MPI
-/* The channel to the other ranks; frames of other phases are dropped. */
-env_channel *env_mpi_channel_new(unsigned phase);
+/* The channel to the other ranks; frames of other phases are dropped; a send that
+ * does not complete in `timeout` seconds fails (and sets env_mpi_abandoned: then
+ * MPI_Finalize would wait for ever and is skipped). */
+env_channel *env_mpi_channel_new(unsigned phase, double timeout);
+extern bool env_mpi_abandoned;
 void env_mpi_channel_free(env_channel *ch);
 /* Rank 0 of `size`: dispatches x's runs to the worker ranks, stores their reports
  * with x->on_report. */

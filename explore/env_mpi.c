@@ -67,7 +67,8 @@ static void finalize_at_exit(void)
 {
     int done = 0;
     /* a run process that calls exit() runs this too: never finalize from a copy */
-    if (getpid() == g_mpi_pid && MPI_Finalized(&done) == MPI_SUCCESS && !done)
+    if (getpid() == g_mpi_pid && !env_mpi_abandoned && MPI_Finalized(&done) == MPI_SUCCESS &&
+        !done)
         MPI_Finalize();
 }
 
@@ -161,6 +162,8 @@ typedef struct dispatcher {
     double kill_at;
 } dispatcher;
 
+static int send_or_give_up(dispatcher *d, int k, uint32_t type, const void *p, size_t len);
+
 static size_t d_left(const dispatcher *d) { return d->n_requeue + (d->x->n_todo - d->next); }
 
 static long d_take(dispatcher *d)
@@ -214,7 +217,7 @@ static int send_runs(dispatcher *d, int k)
         r->inflight[r->n_inflight++] = idx;
         d->batch[j] = idx;
     }
-    return d->ch->ops->send(d->ch, k, ENV_FRAME_RUN, d->batch, free_slots * sizeof *d->batch);
+    return send_or_give_up(d, k, ENV_FRAME_RUN, d->batch, free_slots * sizeof *d->batch);
 }
 
 static int dispatch(dispatcher *d)
@@ -247,7 +250,7 @@ static int on_hello(dispatcher *d, int k, const env_frame *f)
     r->slots = h.slots > 0 ? (size_t)h.slots : 1;
     snx_log(SNX_LOG_DEBUG, "MPI rank %d ready with %zu worker processes", k, r->slots);
     uint64_t seed = d->x->master_seed;
-    return d->ch->ops->send(d->ch, k, ENV_FRAME_START, &seed, sizeof seed);
+    return send_or_give_up(d, k, ENV_FRAME_START, &seed, sizeof seed);
 }
 
 static int on_report(dispatcher *d, int k, const env_frame *f)
@@ -353,6 +356,37 @@ static void check_signals(dispatcher *d)
     }
 }
 
+/* A rank silent for too long, or that takes no message: its runs in flight run
+ * elsewhere. If it is only slow it must stop too (it would wait for runs for ever):
+ * KILL and END, unless sending to it is what failed. */
+static int give_up(dispatcher *d, int k, const char *what)
+{
+    rank_state *r = &d->r[k];
+    if (!env_mpi_abandoned) {
+        if (d->ch->ops->send(d->ch, k, ENV_FRAME_KILL, NULL, 0))
+            snx_error_clear();
+        else
+            d->ch->ops->close_peer(d->ch, k);
+    }
+    r->dead = r->ended = true;
+    snx_log(SNX_LOG_WARNING, "MPI rank %d %s: given up; its %zu runs in flight run "
+                             "elsewhere", k, what, r->n_inflight);
+    char why[96];
+    snprintf(why, sizeof why, "its MPI rank %d died twice while it ran", k);
+    return take_back(d, k, why);
+}
+
+/* A send to rank k: a failure gives the rank up, the sweep goes on. */
+static int send_or_give_up(dispatcher *d, int k, uint32_t type, const void *p, size_t len)
+{
+    if (!d->ch->ops->send(d->ch, k, type, p, len))
+        return 0;
+    char what[200];
+    snprintf(what, sizeof what, "cannot be sent to (%s)", snx_errmsg());
+    snx_error_clear();
+    return give_up(d, k, what);
+}
+
 /* Heartbeats out, and ranks silent for too long given up. */
 static int check_ranks(dispatcher *d)
 {
@@ -362,24 +396,13 @@ static int check_ranks(dispatcher *d)
         rank_state *r = &d->r[k];
         if (!live(r))
             continue;
-        if (now - r->last_beat >= BEAT_INTERVAL) {
-            r->last_beat = now;
-            if (d->ch->ops->send(d->ch, k, ENV_FRAME_BEAT, NULL, 0))
-                snx_error_clear();
-        }
         if (now - r->last_heard > timeout) {
-            r->dead = true;
-            /* if it is only slow, it must stop too: it would wait for runs for ever */
-            if (d->ch->ops->send(d->ch, k, ENV_FRAME_KILL, NULL, 0))
-                snx_error_clear();
-            d->ch->ops->close_peer(d->ch, k);
-            r->ended = true;
-            snx_log(SNX_LOG_WARNING, "MPI rank %d silent for %.1f s: given up; its %zu "
-                                     "runs in flight run elsewhere", k, now - r->last_heard,
-                    r->n_inflight);
-            char why[96];
-            snprintf(why, sizeof why, "its MPI rank %d died twice while it ran", k);
-            rc = take_back(d, k, why);
+            char what[64];
+            snprintf(what, sizeof what, "silent for %.1f s", now - r->last_heard);
+            rc = give_up(d, k, what);
+        } else if (now - r->last_beat >= BEAT_INTERVAL) {
+            r->last_beat = now;
+            rc = send_or_give_up(d, k, ENV_FRAME_BEAT, NULL, 0);
         }
     }
     return rc;
@@ -436,7 +459,8 @@ static void dispatcher_free(dispatcher *d)
 int env_mpi_dispatch(env_exec *x, int size)
 {
     x->interrupted = 0;
-    dispatcher d = { .x = x, .size = size, .ch = env_mpi_channel_new(++g_phase) };
+    dispatcher d = { .x = x, .size = size,
+                     .ch = env_mpi_channel_new(++g_phase, rank_timeout(x)) };
     size_t n_runs = snx_traj_n_runs(x->traj);
     d.mine = (hello){ .n_runs = n_runs, .fingerprint = fingerprint(x->traj) };
     d.r = snx_calloc((size_t)size, sizeof *d.r);
@@ -545,7 +569,12 @@ static int forward_report(env_exec *x, const void *msg, size_t len)
 {
     server *s = x->feed_data;
     s->n_served++;
-    return s->ch->ops->send(s->ch, 0, ENV_FRAME_REPORT, msg, len);
+    int rc = s->ch->ops->send(s->ch, 0, ENV_FRAME_REPORT, msg, len);
+    if (rc && env_mpi_abandoned) {
+        s->writer_gone = true;
+        snx_error_context("rank 0 (the writer) died? Resume the sweep from its file");
+    }
+    return rc;
 }
 
 /* Waits for rank 0's START (1) or END (0). */
@@ -572,7 +601,8 @@ static int await_start(server *s, env_exec *x)
 int env_mpi_serve(env_exec *x, int rank)
 {
     x->interrupted = 0;
-    server s = { .ch = env_mpi_channel_new(++g_phase), .timeout = rank_timeout(x) };
+    server s = { .ch = env_mpi_channel_new(++g_phase, rank_timeout(x)),
+                 .timeout = rank_timeout(x) };
     if (!s.ch)
         return SNX_ENOMEM;
     hello h = { .slots = x->n_workers, .n_runs = snx_traj_n_runs(x->traj),

@@ -12,8 +12,12 @@
  * MPI offers no descriptor to poll(): poll probes (MPI_Iprobe) and sleeps 50 us
  * between probes, which costs a waiting rank little and adds at most that much
  * latency per frame. A peer that dies gives no end of stream here; env_mpi.c notices
- * silence instead (heartbeats). Only compiled with MPI (make MPI=1, or Open MPI
- * found by pkg-config). */
+ * silence instead (heartbeats). A send to a dead peer would never complete (MPI_Send
+ * spins for ever once the shared-memory queue is full, or waits for a rendezvous):
+ * sends are MPI_Isend, tested until done or until the channel's timeout, after which
+ * the send fails and the request is abandoned -- and with it MPI_Finalize, which
+ * would wait for it (env_mpi_abandoned). Only compiled with MPI (make MPI=1, or Open
+ * MPI found by pkg-config). */
 #ifdef SNX_HAVE_MPI
 #include "env_internal.h"
 #include "snex/error.h"
@@ -27,9 +31,12 @@
 #define TYPE_BITS 4
 #define PROBE_SLEEP_NS 50000L
 
+bool env_mpi_abandoned;
+
 typedef struct mpi_channel {
     env_channel ch;
     unsigned phase;
+    double timeout;  /* seconds a send may take */
     snx_buf buf;     /* the last frame received */
     int pending;     /* probe found a message: status says which */
     MPI_Status status;
@@ -52,8 +59,23 @@ static int mpi_send(env_channel *ch, int peer, uint32_t type, const void *payloa
         return snx_error(SNX_EINVAL, "MPI: a message of %zu bytes to rank %d (at most %d: "
                                      "MPI counts bytes in an int)", len, peer, INT_MAX);
     int tag = (int)(c->phase << TYPE_BITS | type);
-    int err = MPI_Send(payload, (int)len, MPI_BYTE, peer, tag, MPI_COMM_WORLD);
-    return err == MPI_SUCCESS ? 0 : mpi_fail(err, "sending to", peer);
+    MPI_Request req;
+    int err = MPI_Isend(payload, (int)len, MPI_BYTE, peer, tag, MPI_COMM_WORLD, &req);
+    double end = env_mono_now() + c->timeout;
+    for (int tests = 0; err == MPI_SUCCESS; tests++) {
+        int done = 0;
+        err = MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+        if (err == MPI_SUCCESS && done)
+            return 0;
+        if (err == MPI_SUCCESS && env_mono_now() >= end) {
+            env_mpi_abandoned = true;
+            return snx_error(SNX_EIO, "MPI: rank %d took no message for %g s (dead?)", peer,
+                             c->timeout);
+        }
+        if (tests > 100) /* a large message: let the receiver work */
+            nanosleep(&(struct timespec){ .tv_nsec = PROBE_SLEEP_NS }, NULL);
+    }
+    return mpi_fail(err, "sending to", peer);
 }
 
 static int probe(mpi_channel *c)
@@ -110,12 +132,13 @@ static void mpi_close_peer(env_channel *ch, int peer)
 static const env_channel_ops mpi_ops = { .send = mpi_send, .poll = mpi_poll,
                                          .recv = mpi_recv, .close_peer = mpi_close_peer };
 
-env_channel *env_mpi_channel_new(unsigned phase)
+env_channel *env_mpi_channel_new(unsigned phase, double timeout)
 {
     mpi_channel *c = snx_calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->ch.ops = &mpi_ops;
+    c->timeout = timeout;
     c->phase = phase % (INT_MAX >> TYPE_BITS);
     return &c->ch;
 }

@@ -10,9 +10,10 @@ equal to a reference sweep's, value for value):
   - a worker rank killed with SIGKILL under --enable-recovery: rank 0 gives it up
     after rank_timeout (3 s) and runs its runs elsewhere; the sweep finishes complete;
   - a worker rank killed without it: Open MPI ends the job; resume from the file
-    completes it;
+    (on one machine, without mpirun) completes it;
   - rank 0 (the writer) killed mid-sweep: the file opens at its last commit, resume
-    under mpirun completes it.
+    under mpirun completes it; under --enable-recovery the worker ranks give up
+    their silent writer after rank_timeout and the job ends.
 Skipped (passes, saying so) when snex was built without MPI."""
 import os
 import subprocess
@@ -27,6 +28,7 @@ COMPARE = os.path.join(ROOT, "tools", "faults", "runs_compare.py")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
 MPIRUN = ["mpirun", "--oversubscribe", "-np", "3"]
+RECOVERY = ["mpirun", "--oversubscribe", "--enable-recovery", "-np", "3"]
 
 
 def built_with_mpi():
@@ -122,8 +124,7 @@ def test_killed_run_and_worker_processes(work):
 
 
 def test_killed_worker_rank_with_recovery(work):
-    mpi = ["mpirun", "--oversubscribe", "--enable-recovery", "-np", "3"]
-    p, r = start(["rank.hdf5", "slow", "40"], mpi)
+    p, r = start(["rank.hdf5", "slow", "40"], RECOVERY)
     t0 = time.time()
     os.kill(r[2], 9)
     rc, out, err = finish(p)
@@ -133,28 +134,39 @@ def test_killed_worker_rank_with_recovery(work):
                                               compare("rank.hdf5", "clean40.hdf5", True)))
 
 
-def killed_then_resumed(name, rank):
-    p, r = start([name, "slow", "40"], MPIRUN)
-    time.sleep(0.3)
+def killed_then_resumed(name, rank, mpi, resume_mpi):
+    p, r = start([name, "slow", "40"], mpi)
+    time.sleep(0.6)
+    t0 = time.time()
     os.kill(r[rank], 9)
     rc, out, err = finish(p)
-    assert rc != 0, "mpirun went on after rank %d was killed" % rank
+    # (under --enable-recovery mpirun's exit status is 0 whatever the ranks say)
+    assert rc != 0 or mpi == RECOVERY, "mpirun went on after rank %d was killed" % rank
+    assert "run 39 ok" not in out, "the sweep finished without its writer?"
     partial = compare(name, "clean40.hdf5", False)
-    sweep([name, "clean", "40", "resume"], mpi=MPIRUN, check=0)
+    ended = time.time() - t0
+    sweep([name, "clean", "40", "resume"], mpi=resume_mpi, check=0)
     compare(name, "clean40.hdf5", True)
-    return partial
+    return partial, ended
 
 
 def test_killed_worker_rank_without_recovery(work):
-    partial = killed_then_resumed("norecovery.hdf5", 1)
+    partial, _ = killed_then_resumed("norecovery.hdf5", 1, MPIRUN, None)
     print("ok   worker rank 1 killed: Open MPI ended the job, the file opened at %s, "
-          "resume completed it" % partial)
+          "resume without mpirun completed it" % partial)
 
 
 def test_killed_writer_then_resumed(work):
-    partial = killed_then_resumed("writer.hdf5", 0)
+    partial, _ = killed_then_resumed("writer.hdf5", 0, MPIRUN, MPIRUN)
     print("ok   rank 0 (the writer) killed: the file opened at %s, resume under mpirun "
           "completed it" % partial)
+
+
+def test_killed_writer_with_recovery(work):
+    partial, ended = killed_then_resumed("writer2.hdf5", 0, RECOVERY, MPIRUN)
+    assert ended < 15, "the worker ranks took %.1f s to give up their writer" % ended
+    print("ok   rank 0 killed (--enable-recovery): the worker ranks gave up after %.1f s, "
+          "the file opened at %s, resume completed it" % (ended, partial))
 
 
 def main():
@@ -166,7 +178,8 @@ def main():
         sweep(["clean40.hdf5", "clean", "40"], check=0)
         for t in (test_equal_to_one_machine, test_killed_run_and_worker_processes,
                   test_killed_worker_rank_with_recovery,
-                  test_killed_worker_rank_without_recovery, test_killed_writer_then_resumed):
+                  test_killed_worker_rank_without_recovery, test_killed_writer_then_resumed,
+                  test_killed_writer_with_recovery):
             t(work)
 
 
