@@ -197,7 +197,7 @@ static char *storage_filename(const snx_env *env, const char *traj_name)
     return snx_strdup(env->opts.filename ? env->opts.filename : "");
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+uint64_t env_fnv1a(uint64_t h, const void *data, size_t n)
 {
     const unsigned char *p = data;
     for (size_t k = 0; k < n; k++)
@@ -211,10 +211,10 @@ static void make_identity(snx_env *env)
     uint64_t h = 0xCBF29CE484222325ull;
     const char *tname = snx_traj_name(env->traj);
     pid_t pid = getpid();
-    h = fnv1a(h, tname, strlen(tname));
-    h = fnv1a(h, &env->created, sizeof env->created);
-    h = fnv1a(h, &pid, sizeof pid);
-    h = fnv1a(h, SNX_VERSION, strlen(SNX_VERSION));
+    h = env_fnv1a(h, tname, strlen(tname));
+    h = env_fnv1a(h, &env->created, sizeof env->created);
+    h = env_fnv1a(h, &pid, sizeof pid);
+    h = env_fnv1a(h, SNX_VERSION, strlen(SNX_VERSION));
     snprintf(env->hexsha, sizeof env->hexsha, "%016llx", (unsigned long long)h);
     memcpy(env->short_sha, env->hexsha, 7);
     env->short_sha[7] = '\0';

@@ -181,6 +181,8 @@ int env_make_folders(const char *path);
 /* 0 when path's folder (made if missing) takes new files and an existing file at
  * path opens for writing; else SNX_EIO saying which and why. */
 int env_check_writable(const char *path);
+/* FNV-1a of data, continuing from h (0xCBF29CE484222325 to start): identities. */
+uint64_t env_fnv1a(uint64_t h, const void *data, size_t n);
 /* The threads of this process (1 where that cannot be known). */
 int env_threads_in_process(void);
 /* The CPUs this process may run on (its affinity mask: taskset, Slurm, mpirun's

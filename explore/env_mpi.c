@@ -107,23 +107,15 @@ typedef struct hello {
     uint64_t fingerprint; /* of the runs' parameters */
 } hello;
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t k = 0; k < n; k++)
-        h = (h ^ p[k]) * 0x100000001B3ull;
-    return h;
-}
-
 /* The parameter summaries of up to 64 runs spread over the trajectory. */
 static uint64_t fingerprint(snx_traj *traj)
 {
     size_t n = snx_traj_n_runs(traj), step = n > 64 ? n / 64 : 1;
-    uint64_t h = fnv1a(0xCBF29CE484222325ull, &n, sizeof n);
+    uint64_t h = env_fnv1a(0xCBF29CE484222325ull, &n, sizeof n);
     for (size_t k = 0; k < n; k += step) {
         char *s = snx_traj_parameter_summary(traj, (long)k);
         if (s)
-            h = fnv1a(h, s, strlen(s) + 1);
+            h = env_fnv1a(h, s, strlen(s) + 1);
         free(s);
     }
     snx_error_clear();
