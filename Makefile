@@ -5,6 +5,8 @@
 # plots what examples/clusternet/clusternet stored).
 #
 #   make            build the libraries, examples, tests and benchmarks
+#   MPI=1 / MPI=0   build MPI sweeps (docs/CLUSTER.md) or not; default: when Open MPI
+#                   is installed (pkg-config ompi-c)
 #   make deps       install missing Debian packages (apt-get, only when missing)
 #   make test       deps + build + check-layers + run every test (non-zero on any failure)
 #   make check-layers  link each module's tests against that module and those below
@@ -51,14 +53,25 @@ endif
 PKGS := hdf5 gsl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# MPI sweeps: explore/env_mpi*.c under SNX_HAVE_MPI. Without Open MPI nothing of it
+# is built and nothing new is needed; with it, every program linked with libsnex
+# also links libmpi (snex.pc says so: Requires.private ompi-c).
+MPI ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
+ifeq ($(MPI),1)
+MPI_CFLAGS := $(shell pkg-config --cflags ompi-c) -DSNX_HAVE_MPI
+MPI_LIBS := $(shell pkg-config --libs ompi-c)
+PC_REQUIRES := hdf5 gsl ompi-c
+else
+PC_REQUIRES := hdf5 gsl
+endif
 PLOT_CFLAGS = $(shell pkg-config --cflags plplot 2>/dev/null)
 PLOT_LIBS = $(shell pkg-config --libs plplot 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 CFLAGS += $(if $(VM_ISAS),-DSIM_VM_MULTI_ISA)
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -fPIC -fopenmp \
-          -Iinclude $(PKG_CFLAGS) -DSNX_VERSION=\"$(VERSION)\"
-LDLIBS += $(PKG_LIBS) -lm -fopenmp
+          -Iinclude $(PKG_CFLAGS) $(MPI_CFLAGS) -DSNX_VERSION=\"$(VERSION)\"
+LDLIBS += $(PKG_LIBS) $(MPI_LIBS) -lm -fopenmp
 ifeq ($(SANITIZE),1)
 CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -190,6 +203,14 @@ $(SNEX_TOOL): $(wildcard tools/snex/*.c tools/snex/*.h) examples/clusternet/pngp
 	$(call say,LINK)
 	$(Q)$(CC) $(CFLAGS) $(PLOT_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB_A) $(PLOT_LIBS) $(LDLIBS)
 
+# The sweep tools/faults/runs.sh and tests/test_env_mpi.py break in every way they can.
+RUNS_SWEEP := $(BUILD)/tools/runs_sweep
+all: $(RUNS_SWEEP)
+$(RUNS_SWEEP): tools/faults/runs_sweep.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(call say,LINK)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
 install: install-snex
 .PHONY: install-snex
 install-snex: $(SNEX_TOOL)
@@ -217,7 +238,7 @@ $(BUILD)/layers/core/%: tests/%.c $(call layer_obj,core)
 $(BUILD)/layers/sim/%: tests/%.c $(call layer_obj,core sim)
 	$(LAYER_LINK) $(shell pkg-config --libs gsl 2>/dev/null) -lm -fopenmp
 $(BUILD)/layers/explore/%: tests/%.c $(call layer_obj,core explore)
-	$(LAYER_LINK) -lm -fopenmp
+	$(LAYER_LINK) -lm -fopenmp $(MPI_LIBS)
 
 check-layers: $(LAYER_BIN)
 	@! grep -nE '#include [<"](snex\.h|snex/(traj|env|service|storage|network)\.h|hdf5\.h)' \
@@ -299,7 +320,7 @@ install: $(LIB_A) $(LIB_SO)
 	ln -sf libsnex.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsnex.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@RPATH@|$(PC_RPATH)|g' tools/snex.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/snex.pc
+	    -e 's|@RPATH@|$(PC_RPATH)|g' -e 's|@REQUIRES@|$(PC_REQUIRES)|g' tools/snex.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/snex.pc
 	install -d $(DESTDIR)$(DOCDIR) $(addprefix $(DESTDIR)$(DOCDIR)/,$(sort $(dir $(EXAMPLE_FILES))))
 	install -m 644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
 	$(foreach d,$(sort $(dir $(EXAMPLE_FILES))),\
@@ -319,4 +340,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-valgrind build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(addsuffix .d,$(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(PLOT_BIN) $(LAYER_BIN))
+-include $(LIB_OBJ:.o=.d) $(addsuffix .d,$(TEST_BIN) $(BENCH_BIN) $(BASICS_BIN) $(PLOT_BIN) $(LAYER_BIN) $(RUNS_SWEEP))

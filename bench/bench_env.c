@@ -7,10 +7,17 @@
  *   env_trivial    10^5 runs that store nothing and return their index; 2 workers, no
  *                  file: the cost of the process machinery itself (fork per run,
  *                  messages, bookkeeping).
+ *   env_mpi_trivial  (built with MPI) the same 10^5 runs as an MPI sweep: this
+ *                  program again under `mpirun --oversubscribe -np 3`, rank 0 writing,
+ *                  ranks 1 and 2 with one reused run process each: how many runs per
+ *                  second rank 0 dispatches and takes in (docs/CLUSTER.md).
  *
  * Each prints one line:
  *   BENCH env_example18 runs=2500 workers=2 seconds=<t>
  *   BENCH env_trivial runs=100000 workers=2 seconds=<t> us_per_run=<u>
+ *   BENCH env_mpi_trivial ranks=3 runs=100000 runs_per_s=<r> rank0_cpu_us_per_run=<c>
+ *     (c: rank 0's own CPU time per run, so 10^6/c is what rank 0 alone could take in
+ *     when the machine is not also running the workers)
  * The stored example 18 file is loaded again and every z checked; every trivial run's
  * return value is checked; a wrong answer fails the benchmark. */
 #include "snex.h"
@@ -18,8 +25,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+static double cpu_now(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           1e-6 * (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 static double now(void)
 {
@@ -101,11 +117,12 @@ static int trivial(snx_traj *traj, void *data, snx_value *result)
     return 0;
 }
 
-static double trivial_once(long n, int stateless)
+/* *writer: whether this process wrote (false on an MPI worker rank). */
+static double trivial_once(long n, int stateless, size_t workers, bool *writer)
 {
     double t0 = now();
     snx_env *env = snx_env_new(&(snx_env_opts){
-        .trajectory = "trivial", .storage = SNX_ENV_NO_STORAGE, .n_workers = 2,
+        .trajectory = "trivial", .storage = SNX_ENV_NO_STORAGE, .n_workers = workers,
         .stateless = stateless,
         .log_level = SNX_LOG_WARNING, .log_folder = "", .progress = SNX_PROGRESS_OFF });
     snx_traj *traj = env ? snx_env_traj(env) : NULL;
@@ -121,8 +138,11 @@ static double trivial_once(long n, int stateless)
     if (snx_env_run(env, trivial, NULL))
         die("trivial: running");
     double dt = now() - t0;
-    size_t m;
+    size_t m = (size_t)n;
     const snx_run_result *res = snx_env_results(env, &m);
+    *writer = snx_env_writer(env);
+    if (!*writer) /* an MPI worker rank: rank 0 checks */
+        m = 0, n = 0;
     for (size_t k = 0; k < m; k++)
         if (res[k].status || snx_value_int(&res[k].value) != (int64_t)k)
             die("trivial: a wrong return value");
@@ -132,7 +152,28 @@ static double trivial_once(long n, int stateless)
     return dt;
 }
 
-/* bench_env [example18|trivial [runs]]: both by default. */
+/* Runs this program under mpirun as env_mpi_trivial's ranks (as root, Open MPI wants
+ * its two variables). */
+static void mpi_trivial(long runs)
+{
+#ifdef SNX_HAVE_MPI
+    char self[4096], cmd[4200];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        die("finding this program");
+    self[n] = '\0';
+    setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
+    setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
+    snprintf(cmd, sizeof cmd, "mpirun --oversubscribe -np 3 '%s' mpi_rank %ld", self, runs);
+    fflush(stdout);
+    if (system(cmd) != 0)
+        die("env_mpi_trivial: mpirun failed");
+#else
+    (void)runs; /* built without MPI: no line */
+#endif
+}
+
+/* bench_env [example18|trivial|mpi_trivial [runs]]: all by default. */
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : "";
@@ -158,13 +199,26 @@ int main(int argc, char **argv)
          * the trajectory), on a tenth of the runs; first, while this process is
          * small: a fork copies the page tables of all the memory a process holds. */
         long n_fresh = trivial_runs / 10 > 0 ? trivial_runs / 10 : 1;
-        double f = trivial_once(n_fresh, 0);
-        double t = trivial_once(trivial_runs, 1);
+        bool writer;
+        double f = trivial_once(n_fresh, 0, 2, &writer);
+        double t = trivial_once(trivial_runs, 1, 2, &writer);
         printf("BENCH env_trivial runs=%ld workers=2 seconds=%.2f us_per_run=%.1f\n",
                trivial_runs, t, 1e6 * t / (double)trivial_runs);
         printf("BENCH env_trivial_fresh_process runs=%ld workers=2 seconds=%.2f "
                "us_per_run=%.1f ratio_vs_reused=%.1f\n", n_fresh, f,
                1e6 * f / (double)n_fresh, (f / (double)n_fresh) / (t / (double)trivial_runs));
+    }
+    if (!*only || strcmp(only, "mpi_trivial") == 0)
+        mpi_trivial(trivial_runs);
+    if (strcmp(only, "mpi_rank") == 0) { /* a rank of mpi_trivial's job */
+        bool writer;
+        double c0 = cpu_now();
+        double t = trivial_once(trivial_runs, 1, 1, &writer);
+        double cpu = cpu_now() - c0;
+        if (writer)
+            printf("BENCH env_mpi_trivial ranks=3 runs=%ld runs_per_s=%.0f "
+                   "rank0_cpu_us_per_run=%.1f\n", trivial_runs, (double)trivial_runs / t,
+                   1e6 * cpu / (double)trivial_runs);
     }
     return 0;
 }

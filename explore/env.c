@@ -114,6 +114,28 @@ static int copy_opts(snx_env *env, const snx_env_opts *opts)
     return 0;
 }
 
+static bool mpi_worker(const snx_env *env) { return env->mpi_size > 1 && env->mpi_rank > 0; }
+
+/* Under mpirun: n_workers is per rank, by default one per CPU the rank may use (its
+ * binding); a worker rank keeps its trajectory in memory and leaves the file, the
+ * resume and the log file name to rank 0. */
+static int join_mpi(snx_env *env, const snx_env_opts *opts)
+{
+    int rc = env_mpi_init(&env->mpi_rank, &env->mpi_size);
+    if (rc || env->mpi_size < 2)
+        return rc;
+    if (!opts || !opts->n_workers)
+        env->opts.n_workers = env_cpus_available();
+    if (env->opts.single_process)
+        return snx_error(SNX_EINVAL, "environment: single_process under mpirun (%d ranks): "
+                                     "start the program without mpirun", env->mpi_size);
+    if (mpi_worker(env)) {
+        env->storage = &snx_env_no_storage;
+        env->opts.resume = 0;
+    }
+    return 0;
+}
+
 static int check_opts(const snx_env_opts *o)
 {
     if (o->compression < -1 || o->compression > 9)
@@ -122,6 +144,9 @@ static int check_opts(const snx_env_opts *o)
     if (o->n_workers > ENV_MAX_WORKERS)
         return snx_error(SNX_EINVAL, "environment: %zu worker processes (at most %d)",
                          o->n_workers, ENV_MAX_WORKERS);
+    if (!(o->rank_timeout >= 0) || isinf(o->rank_timeout))
+        return snx_error(SNX_EINVAL, "environment: rank timeout %g s (0 for 10 s, else a "
+                                     "finite number of seconds)", o->rank_timeout);
     if (!(o->run_timeout >= 0) || isinf(o->run_timeout))
         return snx_error(SNX_EINVAL, "environment: run timeout %g s (0 for none, else a "
                                      "finite number of seconds)", o->run_timeout);
@@ -172,7 +197,7 @@ static char *storage_filename(const snx_env *env, const char *traj_name)
     return snx_strdup(env->opts.filename ? env->opts.filename : "");
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+uint64_t env_fnv1a(uint64_t h, const void *data, size_t n)
 {
     const unsigned char *p = data;
     for (size_t k = 0; k < n; k++)
@@ -186,10 +211,10 @@ static void make_identity(snx_env *env)
     uint64_t h = 0xCBF29CE484222325ull;
     const char *tname = snx_traj_name(env->traj);
     pid_t pid = getpid();
-    h = fnv1a(h, tname, strlen(tname));
-    h = fnv1a(h, &env->created, sizeof env->created);
-    h = fnv1a(h, &pid, sizeof pid);
-    h = fnv1a(h, SNX_VERSION, strlen(SNX_VERSION));
+    h = env_fnv1a(h, tname, strlen(tname));
+    h = env_fnv1a(h, &env->created, sizeof env->created);
+    h = env_fnv1a(h, &pid, sizeof pid);
+    h = env_fnv1a(h, SNX_VERSION, strlen(SNX_VERSION));
     snprintf(env->hexsha, sizeof env->hexsha, "%016llx", (unsigned long long)h);
     memcpy(env->short_sha, env->hexsha, 7);
     env->short_sha[7] = '\0';
@@ -284,6 +309,8 @@ snx_env *snx_env_new(const snx_env_opts *opts)
         rc = resume_from_environment(env);
     if (!rc)
         rc = check_opts(&env->opts);
+    if (!rc)
+        rc = join_mpi(env, opts);
     if (!rc && !env->storage)
         rc = snx_error(SNX_ENOSERVICE,
                        "environment: no storage backend: name one in snx_env_opts.storage "
@@ -301,9 +328,13 @@ snx_env *snx_env_new(const snx_env_opts *opts)
         free(env->filename);
         env->filename = snx_strdup("");
     }
+    char log_name[200]; /* a worker rank's log is its own: <trajectory>.rank<k>.log */
+    snprintf(log_name, sizeof log_name, "%s", env->traj ? snx_traj_name(env->traj) : "");
+    if (mpi_worker(env))
+        snprintf(log_name + strlen(log_name), sizeof log_name - strlen(log_name), ".rank%d",
+                 env->mpi_rank);
     if (!rc)
-        rc = env_log_open(env->opts.log_level, env->opts.log_folder, snx_traj_name(env->traj),
-                          &env->log_path);
+        rc = env_log_open(env->opts.log_level, env->opts.log_folder, log_name, &env->log_path);
     if (!rc && !env->log_path)
         env->log_path = snx_strdup("");
     if (rc || !env->filename || !env->log_path) {
@@ -352,6 +383,7 @@ const char *snx_env_log_path(const snx_env *env) { return env->log_path; }
 size_t snx_env_n_completed(const snx_env *env) { return env->n_completed; }
 size_t snx_env_n_failed(const snx_env *env) { return env->n_failed; }
 int snx_env_interrupted(const snx_env *env) { return env->interrupted; }
+bool snx_env_writer(const snx_env *env) { return !mpi_worker(env); }
 
 const snx_run_result *snx_env_results(const snx_env *env, size_t *n)
 {
@@ -411,6 +443,18 @@ static int grow_results(snx_env *env)
     return 0;
 }
 
+static int run_mpi(snx_env *env, env_exec *x)
+{
+#ifdef SNX_HAVE_MPI
+    return env->mpi_rank == 0 ? env_mpi_dispatch(x, env->mpi_size)
+                              : env_mpi_serve(x, env->mpi_rank);
+#else
+    (void)x;
+    return snx_error(SNX_ESTATE, "environment: %d MPI ranks, but snex was built without MPI",
+                     env->mpi_size);
+#endif
+}
+
 static int run_phase(snx_env *env, snx_run_fn run, void *data)
 {
     int rc = grow_results(env);
@@ -423,23 +467,26 @@ static int run_phase(snx_env *env, snx_run_fn run, void *data)
     for (size_t k = 0; k < env->n_results; k++)
         if (env->results[k].status == SNX_ENODATA && !env->results[k].error)
             todo[n_todo++] = (long)k;
-    if (!n_todo) {
+    bool mpi = env->mpi_size > 1;
+    if (!n_todo && !mpi) { /* (over MPI the worker ranks wait to hear it) */
         free(todo);
         return 0;
     }
     const snx_env_opts *o = &env->opts;
-    snx_log(SNX_LOG_INFO, "running %zu run%s%s", n_todo, n_todo == 1 ? "" : "s",
-            o->single_process ? " in this process" : "");
+    if (!mpi_worker(env))
+        snx_log(SNX_LOG_INFO, "running %zu run%s%s", n_todo, n_todo == 1 ? "" : "s",
+                o->single_process ? " in this process" : "");
     env_exec x = { .env = env, .traj = env->traj, .run = run, .run_data = data, .todo = todo,
                    .n_todo = n_todo, .n_workers = (int)o->n_workers, .run_timeout = o->run_timeout,
                    .grace_period = o->grace_period, .memory_limit = env->memory_limit,
                    .master_seed = o->seed, .reuse_process = o->stateless,
+                   .under_mpi = mpi,
                    .on_report = env_on_report, .before_fork = env_close_storage };
     env->phase_done = env->phase_failed = 0;
     env->keep_run_data = !snx_traj_has_storage(env->traj);
-    env_progress_start(&env->progress, o->progress, n_todo);
+    env_progress_start(&env->progress, mpi_worker(env) ? SNX_PROGRESS_OFF : o->progress, n_todo);
     rc = o->single_process ? env_exec_single(&x, o->restore, o->restore_data)
-                           : env_exec_pool(&x);
+                           : mpi ? run_mpi(env, &x) : env_exec_pool(&x);
     env_progress_end(&env->progress);
     if (x.interrupted)
         env->interrupted = x.interrupted;
@@ -462,7 +509,7 @@ static int store_expansion(snx_env *env)
 
 static int store_trajectory(snx_env *env)
 {
-    if (!snx_traj_has_storage(env->traj))
+    if (!snx_traj_has_storage(env->traj) || mpi_worker(env))
         return 0;
     int rc = snx_traj_store(env->traj, NULL);
     return rc ? snx_error_context("storing trajectory \"%s\"", snx_traj_name(env->traj)) : 0;
@@ -475,6 +522,11 @@ static int postprocess(snx_env *env, int *expanded)
     int rc = env->postproc(env->traj, env->results, env->n_results, env->postproc_data);
     if (rc)
         return snx_error_context("post-processing");
+    if (snx_traj_n_runs(env->traj) > before && env->mpi_size > 1)
+        return snx_error(SNX_ESTATE, "post-processing expanded the trajectory to %zu runs: "
+                                     "not in an MPI sweep (the worker ranks cannot see the "
+                                     "new runs); expand before snx_env_run, or run the "
+                                     "expansion without mpirun", snx_traj_n_runs(env->traj));
     if (snx_traj_n_runs(env->traj) > before) {
         *expanded = 1;
         snx_log(SNX_LOG_INFO, "post-processing expanded the trajectory to %zu runs",
@@ -502,6 +554,8 @@ static void list_failures(const snx_env *env, snx_buf *b, size_t max)
 
 static int finish(snx_env *env, int rc, double t0)
 {
+    if (mpi_worker(env)) /* what its runs gave is rank 0's to report */
+        return rc ? rc : env->interrupted ? snx_error(SNX_ESTATE, "interrupted") : 0;
     size_t n = env->n_results, not_run = n - env->n_completed - env->n_failed;
     double secs = env_now() - t0;
     char timing[160];
@@ -553,8 +607,8 @@ int snx_env_run(snx_env *env, snx_run_fn run, void *user_data)
         rc = store_trajectory(env);
     while (!rc) {
         rc = run_phase(env, run, user_data);
-        if (rc || env->interrupted || !env->postproc)
-            break;
+        if (rc || env->interrupted || !env->postproc || mpi_worker(env))
+            break; /* post-processing is rank 0's: it has the results */
         int expanded;
         rc = postprocess(env, &expanded);
         if (!expanded)

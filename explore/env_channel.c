@@ -1,14 +1,21 @@
-/* The channel between the writer and its workers: framed messages over pipes.
+/* The channel between the writer and its workers: framed messages over pipes, and
+ * the pipe implementation of the channel interface (env_internal.h).
  *
  * A frame is "SNXF" u32 | type u32 | payload length u64 | payload. The writer polls
  * many workers' pipes and assembles frames incrementally (env_reader), so that a
  * slow or large message never blocks the others; a worker reads its commands with
- * blocking calls. Nothing here knows what a payload means, which is what lets an
- * MPI transport later carry the same frames (one MPI message per frame). */
+ * blocking calls. Nothing here knows what a payload means, which is what lets the
+ * MPI transport (env_mpi_channel.c) carry the same payloads, one MPI message each.
+ *
+ * env_pipes: poll waits for any worker's pipe; recv then drains the ready pipes one
+ * by one, reading each once per poll (a worker that writes without pause cannot
+ * starve the others), and gives a peer's end of stream as one ENV_FRAME_CLOSED
+ * after its last whole frame. */
 #include "env_internal.h"
 #include "snex/error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -150,4 +157,127 @@ void env_reader_free(env_reader *rd)
 {
     snx_buf_free(&rd->buf);
     rd->start = 0;
+}
+
+/* ---- env_pipes: the channel interface over pipes ------------------------------ */
+
+static int pipes_send(env_channel *ch, int peer, uint32_t type, const void *payload, size_t len)
+{
+    env_pipes *c = (env_pipes *)ch;
+    int fd = c->peers[peer].cmd_fd;
+    return fd < 0 ? snx_error(SNX_EIO, "channel: worker %d takes no more commands", peer)
+                  : env_frame_send(fd, type, payload, len);
+}
+
+static int pipes_poll(env_channel *ch, int timeout_ms)
+{
+    env_pipes *c = (env_pipes *)ch;
+    c->nfds = c->cursor = c->filled = 0;
+    int n_open = 0;
+    for (int k = 0; k < c->n; k++)
+        if (c->peers[k].res_fd >= 0) {
+            c->fds[n_open] = (struct pollfd){ .fd = c->peers[k].res_fd, .events = POLLIN };
+            c->which[n_open++] = k;
+        }
+    int n = poll(c->fds, (nfds_t)n_open, timeout_ms);
+    if (n < 0 && errno != EINTR)
+        return snx_error(SNX_EIO, "channel: poll failed: %s", strerror(errno));
+    c->nfds = n > 0 ? n_open : 0;
+    return 0;
+}
+
+static int pipes_recv(env_channel *ch, env_frame *f)
+{
+    env_pipes *c = (env_pipes *)ch;
+    while (c->cursor < c->nfds) {
+        int peer = c->which[c->cursor];
+        env_pipe_peer *pp = &c->peers[peer];
+        if (!c->fds[c->cursor].revents || pp->res_fd < 0) {
+            c->cursor++;
+            continue;
+        }
+        if (!c->filled) {
+            int end = env_reader_fill(&pp->rd, pp->res_fd);
+            if (end < 0)
+                return end;
+            c->filled = 1;
+            c->ended = end == 1;
+        }
+        int got = env_reader_next(&pp->rd, &f->type, &f->payload, &f->len);
+        if (got < 0)
+            return got;
+        f->peer = peer;
+        if (got)
+            return 1;
+        c->cursor++;
+        c->filled = 0;
+        if (c->ended) {
+            env_pipes_detach(c, peer);
+            *f = (env_frame){ .peer = peer, .type = ENV_FRAME_CLOSED };
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void pipes_close_peer(env_channel *ch, int peer)
+{
+    env_pipes *c = (env_pipes *)ch;
+    if (c->peers[peer].cmd_fd >= 0)
+        close(c->peers[peer].cmd_fd);
+    c->peers[peer].cmd_fd = -1;
+}
+
+static const env_channel_ops pipes_ops = { .send = pipes_send, .poll = pipes_poll,
+                                           .recv = pipes_recv, .close_peer = pipes_close_peer };
+
+int env_pipes_init(env_pipes *c, int n)
+{
+    *c = (env_pipes){ .ch = { &pipes_ops }, .n = n };
+    c->peers = snx_calloc((size_t)n, sizeof *c->peers);
+    c->fds = snx_calloc((size_t)n, sizeof *c->fds);
+    c->which = snx_calloc((size_t)n, sizeof *c->which);
+    if (!c->peers || !c->fds || !c->which) {
+        env_pipes_free(c);
+        return SNX_ENOMEM;
+    }
+    for (int k = 0; k < n; k++)
+        c->peers[k] = (env_pipe_peer){ .cmd_fd = -1, .res_fd = -1 };
+    return 0;
+}
+
+void env_pipes_attach(env_pipes *c, int peer, int cmd_fd, int res_fd)
+{
+    fcntl(res_fd, F_SETFL, fcntl(res_fd, F_GETFL) | O_NONBLOCK);
+    c->peers[peer] = (env_pipe_peer){ .cmd_fd = cmd_fd, .res_fd = res_fd };
+}
+
+void env_pipes_detach(env_pipes *c, int peer)
+{
+    env_pipe_peer *pp = &c->peers[peer];
+    pipes_close_peer(&c->ch, peer);
+    if (pp->res_fd >= 0)
+        close(pp->res_fd);
+    pp->res_fd = -1;
+    env_reader_free(&pp->rd);
+}
+
+void env_pipes_close_all(env_pipes *c)
+{
+    for (int k = 0; k < c->n; k++) {
+        if (c->peers[k].cmd_fd >= 0)
+            close(c->peers[k].cmd_fd);
+        if (c->peers[k].res_fd >= 0)
+            close(c->peers[k].res_fd);
+    }
+}
+
+void env_pipes_free(env_pipes *c)
+{
+    for (int k = 0; c->peers && k < c->n; k++)
+        env_pipes_detach(c, k);
+    free(c->peers);
+    free(c->fds);
+    free(c->which);
+    *c = (env_pipes){ 0 };
 }

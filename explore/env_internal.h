@@ -2,9 +2,11 @@
  *
  * Three layers:
  *   run messages (run_message.c)  what one run added + its report, as bytes;
- *   channel (env_channel.c)       framed messages between the writer and workers;
- *                                 pipes now, MPI later (same frames, same bytes);
+ *   channel (env_channel.c)       framed messages between the writer and workers:
+ *                                 an interface with two implementations, pipes
+ *                                 (env_channel.c) and MPI (env_mpi_channel.c);
  *   executor (env_pool.c)         worker processes, dispatch, failures, signals;
+ *   MPI sweeps (env_mpi.c)        rank 0 dispatching to worker ranks' pools;
  *   env_os.c                      clocks and signal helpers they all use.
  * env.c drives them: options, storage, the environment record, post-processing. */
 #ifndef SNX_ENV_INTERNAL_H
@@ -13,6 +15,7 @@
 #include "snex/env.h"
 #include "snex/util.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,10 +66,22 @@ int env_msg_apply(snx_traj *traj, const void *buf, size_t len, env_report *r);
 
 /* ---- channel -------------------------------------------------------------------
  * A frame: "SNXF" u32 | type u32 | length u64 | payload. The writer sends RUN frames
- * (payload: run index i64) to a worker; a worker sends REPORT frames (payload: one
- * run message) back. Frames on a pipe are read incrementally (env_reader), so the
- * writer can poll many workers. */
-enum { ENV_FRAME_RUN = 1, ENV_FRAME_REPORT = 2 };
+ * (payload: run indices, i64 each) to a worker; a worker sends REPORT frames
+ * (payload: one run message) back. The other types are those of MPI sweeps
+ * (env_mpi.c). Frames on a pipe are read incrementally (env_reader), so the writer
+ * can poll many workers. */
+enum {
+    ENV_FRAME_RUN = 1,    /* run indices to run */
+    ENV_FRAME_REPORT = 2, /* one run's message */
+    ENV_FRAME_HELLO = 3,  /* MPI: a worker rank is ready (env_mpi.c says what it holds) */
+    ENV_FRAME_START = 4,  /* MPI: rank 0 accepts it (payload: the master seed) */
+    ENV_FRAME_END = 5,    /* MPI: no more runs */
+    ENV_FRAME_DONE = 6,   /* MPI: a worker rank has reported everything */
+    ENV_FRAME_STOP = 7,   /* MPI: start no new run (the first SIGINT/SIGTERM) */
+    ENV_FRAME_KILL = 8,   /* MPI: kill the running runs */
+    ENV_FRAME_BEAT = 9,   /* MPI: still alive */
+    ENV_FRAME_CLOSED = 15 /* not sent: what recv gives when a peer's stream ended */
+};
 #define ENV_FRAME_HEADER 16
 
 int env_frame_send(int fd, uint32_t type, const void *payload, size_t len);
@@ -86,6 +101,53 @@ int env_reader_fill(env_reader *rd, int fd);
  * fill) or 0 when none is complete yet; SNX_EFORMAT on garbage. */
 int env_reader_next(env_reader *rd, uint32_t *type, const void **payload, size_t *len);
 void env_reader_free(env_reader *rd);
+
+/* The channel interface: frames to and from numbered peers. The writer's pool talks
+ * to its worker processes through pipes (env_pipes, env_channel.c); in an MPI sweep,
+ * rank 0 talks to the worker ranks and each worker rank to rank 0 through MPI
+ * (env_mpi_channel.c). The same run messages travel either way. */
+typedef struct env_frame {
+    int peer;
+    uint32_t type;       /* ENV_FRAME_CLOSED: the peer's stream ended */
+    const void *payload; /* valid until the next recv or poll */
+    size_t len;
+} env_frame;
+typedef struct env_channel env_channel;
+typedef struct env_channel_ops {
+    int (*send)(env_channel *ch, int peer, uint32_t type, const void *payload, size_t len);
+    /* Waits at most timeout_ms until something can be received: 0 or an error. */
+    int (*poll)(env_channel *ch, int timeout_ms);
+    /* The next frame that arrived: 1, 0 when none is waiting, or an error. */
+    int (*recv)(env_channel *ch, env_frame *f);
+    /* No more frames to peer (a worker process then leaves when it is done). */
+    void (*close_peer)(env_channel *ch, int peer);
+} env_channel_ops;
+struct env_channel {
+    const env_channel_ops *ops;
+};
+
+/* Pipes to and from worker processes: peer k's commands go to cmd_fd, its frames
+ * come from res_fd (made non-blocking). */
+typedef struct env_pipe_peer {
+    int cmd_fd, res_fd; /* -1 when closed */
+    env_reader rd;
+} env_pipe_peer;
+typedef struct env_pipes {
+    env_channel ch;
+    env_pipe_peer *peers;
+    int n;
+    /* the last poll: its descriptors, and how far recv has drained them */
+    struct pollfd *fds;
+    int *which, nfds, cursor, filled, ended;
+} env_pipes;
+int env_pipes_init(env_pipes *c, int n);
+void env_pipes_attach(env_pipes *c, int peer, int cmd_fd, int res_fd);
+/* Closes both pipes of peer (recv has closed them already after ENV_FRAME_CLOSED). */
+void env_pipes_detach(env_pipes *c, int peer);
+/* In a forked child: closes every attached pipe (they are the parent's). */
+void env_pipes_close_all(env_pipes *c);
+/* Detaches every peer and frees the channel. */
+void env_pipes_free(env_pipes *c);
 
 /* ---- logging (env_log.c) ------------------------------------------------------ */
 /* Configures the process-wide logger; folder NULL/"" = no file. */
@@ -119,6 +181,13 @@ int env_make_folders(const char *path);
 /* 0 when path's folder (made if missing) takes new files and an existing file at
  * path opens for writing; else SNX_EIO saying which and why. */
 int env_check_writable(const char *path);
+/* FNV-1a of data, continuing from h (0xCBF29CE484222325 to start): identities. */
+uint64_t env_fnv1a(uint64_t h, const void *data, size_t n);
+/* The threads of this process (1 where that cannot be known). */
+int env_threads_in_process(void);
+/* The CPUs this process may run on (its affinity mask: taskset, Slurm, mpirun's
+ * binding), at least 1. */
+size_t env_cpus_available(void);
 /* sigaction with an empty mask; the previous action into *old (may be NULL). */
 void env_set_handler(int sig, void (*handler)(int), int flags, struct sigaction *old);
 /* Short signal name: "SIGSEGV". */
@@ -144,6 +213,18 @@ int env_note_locks(snx_traj *traj, lock_state *s);
 void env_restore_locks(const lock_state *s);
 void env_free_locks(lock_state *s);
 
+/* The writer's signals (env_pool.c): SIGINT/SIGTERM are counted (the first stops
+ * dispatching, a second kills the running runs), SIGPIPE ignored, SIGCHLD default. */
+typedef struct env_saved_signals {
+    struct sigaction intr, term, pipe, chld;
+} env_saved_signals;
+void env_signals_install(env_saved_signals *s, int reset_after_first);
+void env_signals_restore(const env_saved_signals *s);
+/* SIGINT/SIGTERM received since the install; the last one into *last (may be NULL). */
+int env_signals_received(int *last);
+/* Counts sig as received (a worker rank that rank 0 told to stop). */
+void env_signals_raise(int sig);
+
 /* Runs the listed runs and hands every report to on_report. */
 typedef struct env_exec {
     snx_env *env;
@@ -159,11 +240,21 @@ typedef struct env_exec {
     int reuse_process; /* opts.stateless: a worker reuses one run process */
     int one_omp_thread; /* the writer had threads at the fork (OpenMP's pool):
                            run processes must not start OpenMP's, which hangs */
+    bool under_mpi;     /* a rank of an MPI sweep: run processes put back the default
+                           actions of the crash signals, for which Open MPI installs
+                           handlers that print a backtrace */
     /* the writer's part: apply, store, free (returns 0 or a fatal error) */
     int (*on_report)(struct env_exec *x, const void *msg, size_t len);
     /* called before forking workers (closes the storage file) */
     int (*before_fork)(struct env_exec *x);
     int interrupted;   /* set when a signal stopped the phase */
+    /* MPI worker ranks: runs arrive while the pool runs. feed is called on every
+     * turn of the pool's loop and may append to todo (x->todo and x->n_todo grow;
+     * the indices already there stay); the pool ends once more_coming is false and
+     * every run given has been reported. */
+    int (*feed)(struct env_exec *x);
+    bool more_coming;
+    void *feed_data;
 } env_exec;
 
 int env_exec_pool(env_exec *x);
@@ -185,6 +276,28 @@ int env_msg_encode_failure(snx_buf *out, long idx, uint64_t seed, double t0, dou
 void env_worker_main(const env_exec *x, int cmd_fd, int res_fd, pid_t writer,
                      const sigset_t *mask) __attribute__((noreturn));
 
+/* ---- MPI sweeps (env_mpi.c, env_mpi_channel.c) ------------------------------------ */
+/* Whether this process is a rank of an MPI job (started by mpirun or srun): then
+ * MPI is initialised (unless the program did) and *rank, *size say where we are;
+ * else (or built without MPI) 0 and 1. 0 or SNX_EIO. */
+int env_mpi_init(int *rank, int *size);
+/* The threads MPI_Init started in this process (not OpenMP's). */
+int env_mpi_threads(void);
+#ifdef SNX_HAVE_MPI
+/* The channel to the other ranks; frames of other phases are dropped; a send that
+ * does not complete in `timeout` seconds fails (and sets env_mpi_abandoned: then
+ * MPI_Finalize would wait for ever and is skipped). */
+env_channel *env_mpi_channel_new(unsigned phase, double timeout);
+extern bool env_mpi_abandoned;
+void env_mpi_channel_free(env_channel *ch);
+/* Rank 0 of `size`: dispatches x's runs to the worker ranks, stores their reports
+ * with x->on_report. */
+int env_mpi_dispatch(env_exec *x, int size);
+/* A worker rank: runs what rank 0 sends in its pool of x->n_workers processes and
+ * forwards every report; x's todo list is ignored. */
+int env_mpi_serve(env_exec *x, int rank);
+#endif
+
 /* ---- the environment (env.c), its record and its writer -------------------------- */
 struct snx_env {
     snx_env_opts opts;        /* strings below are our copies */
@@ -200,6 +313,7 @@ struct snx_env {
     double created;
     int resuming;
     int ran;
+    int mpi_rank, mpi_size;   /* 0 and 1 unless the program runs under mpirun */
 
     snx_postproc_fn postproc;
     void *postproc_data;

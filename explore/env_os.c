@@ -1,9 +1,13 @@
 /* What the Environment's files need of the operating system beyond plain calls:
- * clocks, signal handlers, signal names. Its own file so that env.c, env_log.c,
- * env_pool.c and env_worker.c share it without reaching into each other. */
+ * clocks, signal handlers, signal names, threads and CPUs. Its own file so that
+ * env.c, env_log.c, env_pool.c, env_worker.c and env_mpi.c share it without reaching
+ * into each other. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "env_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -108,4 +112,27 @@ int env_check_writable(const char *path)
     snx_buf_free(&probe);
     free(dir);
     return rc;
+}
+
+int env_threads_in_process(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return 1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n > 0 ? n : 1;
+}
+
+size_t env_cpus_available(void)
+{
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+#endif
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
 }

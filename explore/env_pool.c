@@ -37,7 +37,6 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -61,11 +60,7 @@ static void on_writer_signal(int sig)
     g_last_signal = sig;
 }
 
-typedef struct saved_signals {
-    struct sigaction intr, term, pipe, chld;
-} saved_signals;
-
-static void writer_signals_install(saved_signals *s, int reset_after_first)
+void env_signals_install(env_saved_signals *s, int reset_after_first)
 {
     g_signals = 0;
     g_last_signal = 0;
@@ -76,7 +71,7 @@ static void writer_signals_install(saved_signals *s, int reset_after_first)
     env_set_handler(SIGCHLD, SIG_DFL, 0, &s->chld);
 }
 
-static void writer_signals_restore(const saved_signals *s)
+void env_signals_restore(const env_saved_signals *s)
 {
     sigaction(SIGINT, &s->intr, NULL);
     sigaction(SIGTERM, &s->term, NULL);
@@ -84,12 +79,20 @@ static void writer_signals_restore(const saved_signals *s)
     sigaction(SIGCHLD, &s->chld, NULL);
 }
 
+int env_signals_received(int *last)
+{
+    if (last)
+        *last = g_last_signal;
+    return g_signals;
+}
+
+void env_signals_raise(int sig) { on_writer_signal(sig); }
+
 /* ---- the writer's side of the pool ------------------------------------------------ */
 
 typedef struct worker {
     pid_t pid;
-    int cmd_fd, res_fd;
-    env_reader rd;
+    bool commands_open; /* the worker takes more runs */
     long queue[PIPELINE]; /* runs sent and not yet reported, oldest first */
     size_t n_queued;
 } worker;
@@ -97,6 +100,7 @@ typedef struct worker {
 typedef struct pool {
     env_exec *x;
     worker *w;
+    env_pipes ch; /* peer k is worker k */
     int n;
     long *requeue; /* runs to dispatch again (their worker died before starting them) */
     size_t n_requeue, next;
@@ -113,7 +117,7 @@ static int spawn_worker(pool *p, worker *w)
     int rc = x->before_fork ? x->before_fork(x) : 0;
     if (rc)
         return rc;
-    int cmd[2], res[2];
+    int cmd[2], res[2], k = (int)(w - p->w);
     if (pipe2(cmd, O_CLOEXEC))
         return snx_error(SNX_EIO, "environment: cannot create a pipe: %s", strerror(errno));
     if (pipe2(res, O_CLOEXEC)) {
@@ -134,11 +138,7 @@ static int spawn_worker(pool *p, worker *w)
     if (pid == 0) {
         close(cmd[1]);
         close(res[0]);
-        for (int k = 0; k < p->n; k++) /* the other workers' pipes */
-            if (p->w[k].pid > 0 && &p->w[k] != w) {
-                close(p->w[k].cmd_fd);
-                close(p->w[k].res_fd);
-            }
+        env_pipes_close_all(&p->ch); /* the other workers' pipes */
         env_worker_main(x, cmd[0], res[1], writer, &old);
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
@@ -149,17 +149,16 @@ static int spawn_worker(pool *p, worker *w)
         close(res[0]);
         return snx_error(SNX_EIO, "environment: cannot fork a worker: %s", strerror(errno));
     }
-    fcntl(res[0], F_SETFL, fcntl(res[0], F_GETFL) | O_NONBLOCK);
-    *w = (worker){ .pid = pid, .cmd_fd = cmd[1], .res_fd = res[0] };
+    env_pipes_attach(&p->ch, k, cmd[1], res[0]);
+    *w = (worker){ .pid = pid, .commands_open = true };
     snx_log(SNX_LOG_DEBUG, "worker process %ld started", (long)pid);
     return 0;
 }
 
-static void close_commands(worker *w)
+static void close_commands(pool *p, worker *w)
 {
-    if (w->cmd_fd >= 0)
-        close(w->cmd_fd);
-    w->cmd_fd = -1;
+    p->ch.ch.ops->close_peer(&p->ch.ch, (int)(w - p->w));
+    w->commands_open = false;
 }
 
 static long take_next(pool *p)
@@ -189,21 +188,22 @@ static void dispatch(pool *p)
     for (size_t level = 1; level <= depth && !p->stopping; level++)
         for (int k = 0; k < p->n && n_left(p); k++) {
             worker *w = &p->w[k];
-            if (w->pid <= 0 || w->cmd_fd < 0 || w->n_queued >= level)
+            if (w->pid <= 0 || !w->commands_open || w->n_queued >= level)
                 continue;
             long idx = take_next(p);
             int64_t v = idx;
-            if (env_frame_send(w->cmd_fd, ENV_FRAME_RUN, &v, 8)) {
+            if (p->ch.ch.ops->send(&p->ch.ch, k, ENV_FRAME_RUN, &v, 8)) {
+                snx_error_clear();
                 p->requeue[p->n_requeue++] = idx; /* the worker is gone; its EOF follows */
-                close_commands(w);
+                close_commands(p, w);
                 continue;
             }
             w->queue[w->n_queued++] = idx;
         }
-    if (!p->stopping && !n_left(p))
+    if (!p->stopping && !n_left(p) && !p->x->more_coming)
         for (int k = 0; k < p->n; k++)
             if (p->w[k].pid > 0)
-                close_commands(&p->w[k]); /* nothing more: workers leave when done */
+                close_commands(p, &p->w[k]); /* nothing more: workers leave when done */
 }
 
 static int handle_report(pool *p, worker *w, const void *msg, size_t len)
@@ -232,9 +232,7 @@ static int worker_ended(pool *p, worker *w)
     int status = 0;
     while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
         ;
-    close_commands(w);
-    close(w->res_fd);
-    env_reader_free(&w->rd);
+    env_pipes_detach(&p->ch, (int)(w - p->w));
     int normal = WIFEXITED(status) && WEXITSTATUS(status) == EXIT_STOPPED;
     int rc = 0;
     size_t first_unstarted = 0;
@@ -288,7 +286,7 @@ static void check_signals(pool *p)
                 grace > 0 ? "; running runs may finish (a second signal kills them)" : "");
         signal_workers(p, SIGUSR2);
         for (int k = 0; k < p->n; k++)
-            close_commands(&p->w[k]);
+            close_commands(p, &p->w[k]);
         p->kill_at = grace > 0 ? env_mono_now() + grace : env_mono_now();
     }
     if (g_signals > 1 && !p->killed)
@@ -304,26 +302,15 @@ static void kill_if_due(pool *p)
     }
 }
 
-/* Reads one worker's pipe and handles every complete frame. */
-static int service_worker(pool *p, worker *w)
+/* Handles one frame of a worker: a report, or the end of its stream. */
+static int handle_frame(pool *p, const env_frame *f)
 {
-    int end = env_reader_fill(&w->rd, w->res_fd);
-    if (end < 0)
-        return end;
-    uint32_t type;
-    const void *payload;
-    size_t len;
-    int got;
-    while ((got = env_reader_next(&w->rd, &type, &payload, &len)) == 1) {
-        int rc = type == ENV_FRAME_REPORT
-                     ? handle_report(p, w, payload, len)
-                     : snx_error(SNX_EFORMAT, "environment: unexpected frame from a worker");
-        if (rc)
-            return rc;
-    }
-    if (got < 0)
-        return got;
-    return end == 1 ? worker_ended(p, w) : 0;
+    worker *w = &p->w[f->peer];
+    if (f->type == ENV_FRAME_CLOSED)
+        return worker_ended(p, w);
+    if (f->type != ENV_FRAME_REPORT)
+        return snx_error(SNX_EFORMAT, "environment: unexpected frame from a worker");
+    return handle_report(p, w, f->payload, f->len);
 }
 
 /* Replaces dead workers while runs are left. */
@@ -338,36 +325,40 @@ static int respawn(pool *p)
     return 0;
 }
 
+static bool any_worker(const pool *p)
+{
+    for (int k = 0; k < p->n; k++)
+        if (p->w[k].pid > 0)
+            return true;
+    return false;
+}
+
 static int pool_loop(pool *p)
 {
-    struct pollfd *fds = snx_calloc((size_t)p->n, sizeof *fds);
-    int *which = snx_calloc((size_t)p->n, sizeof *which);
-    int rc = fds && which ? 0 : SNX_ENOMEM;
+    env_channel *ch = &p->ch.ch;
+    env_exec *x = p->x;
+    int rc = 0;
     while (!rc) {
         check_signals(p);
         kill_if_due(p);
+        if (x->feed && (rc = x->feed(x)))
+            break;
         if (!p->stopping && (rc = respawn(p)))
             break;
         dispatch(p);
-        int nfds = 0;
-        for (int k = 0; k < p->n; k++)
-            if (p->w[k].pid > 0) {
-                fds[nfds] = (struct pollfd){ .fd = p->w[k].res_fd, .events = POLLIN };
-                which[nfds++] = k;
-            }
-        if (!nfds)
+        bool waiting = x->feed && x->more_coming && !p->stopping;
+        if (!any_worker(p) && !waiting)
             break;
-        int n = poll(fds, (nfds_t)nfds, 100);
-        if (n < 0 && errno != EINTR) {
-            rc = snx_error(SNX_EIO, "environment: poll failed: %s", strerror(errno));
+        /* runs that arrive from elsewhere (feed) are looked for every millisecond */
+        if ((rc = ch->ops->poll(ch, x->feed ? 1 : 100)))
             break;
-        }
-        for (int k = 0; n > 0 && k < nfds && !rc; k++)
-            if (fds[k].revents)
-                rc = service_worker(p, &p->w[which[k]]);
+        env_frame f;
+        int got;
+        while (!rc && (got = ch->ops->recv(ch, &f)) == 1)
+            rc = handle_frame(p, &f);
+        if (!rc && got < 0)
+            rc = got;
     }
-    free(fds);
-    free(which);
     return rc;
 }
 
@@ -377,48 +368,35 @@ static void pool_abort(pool *p)
     signal_workers(p, SIGUSR1);
     for (int k = 0; k < p->n; k++)
         if (p->w[k].pid > 0) {
-            close_commands(&p->w[k]);
-            close(p->w[k].res_fd);
-            env_reader_free(&p->w[k].rd);
+            env_pipes_detach(&p->ch, k);
             while (waitpid(p->w[k].pid, NULL, 0) < 0 && errno == EINTR)
                 ;
             p->w[k].pid = 0;
         }
 }
 
-/* The threads of this process (1 where that cannot be known). */
-static int threads_in_process(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    if (!d)
-        return 1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n > 0 ? n : 1;
-}
-
 int env_exec_pool(env_exec *x)
 {
     x->interrupted = 0;
-    if (!x->n_todo)
+    if (!x->n_todo && !x->feed)
         return 0;
     pool p = { .x = x, .n = x->n_workers };
-    if ((size_t)p.n > x->n_todo)
+    if ((size_t)p.n > x->n_todo && !x->feed)
         p.n = (int)x->n_todo;
     if (p.n < 1)
         p.n = 1;
     p.w = snx_calloc((size_t)p.n, sizeof *p.w);
-    p.requeue = snx_calloc(x->n_todo, sizeof *p.requeue);
-    if (!p.w || !p.requeue) {
+    /* requeued runs come from the workers' queues: at most n_todo, or with a feed
+     * the queues' size */
+    p.requeue = snx_calloc(x->feed ? (size_t)p.n * PIPELINE : x->n_todo, sizeof *p.requeue);
+    if (!p.w || !p.requeue || env_pipes_init(&p.ch, p.n)) {
         free(p.w);
         free(p.requeue);
         return SNX_ENOMEM;
     }
-    saved_signals saved;
-    writer_signals_install(&saved, 0);
-    x->one_omp_thread = threads_in_process() > 1;
+    env_saved_signals saved;
+    env_signals_install(&saved, 0);
+    x->one_omp_thread = env_threads_in_process() - env_mpi_threads() > 1;
     if (x->one_omp_thread)
         snx_log(SNX_LOG_WARNING, "this process has threads (OpenMP ran before the runs?); "
                                  "a forked run cannot use them, so runs use one OpenMP "
@@ -435,7 +413,8 @@ int env_exec_pool(env_exec *x)
         pool_abort(&p);
         snx_error(code ? code : rc, "%s", msg);
     }
-    writer_signals_restore(&saved);
+    env_signals_restore(&saved);
+    env_pipes_free(&p.ch);
     free(p.w);
     free(p.requeue);
     return rc;
@@ -448,8 +427,8 @@ int env_exec_single(env_exec *x, int (*restore)(void *), void *restore_data)
     x->interrupted = 0;
     lock_state locks = { 0 };
     int rc = env_note_locks(x->traj, &locks);
-    saved_signals saved;
-    writer_signals_install(&saved, 1);
+    env_saved_signals saved;
+    env_signals_install(&saved, 1);
     snx_buf msg = { 0 };
     char name[SNX_RUN_NAME_BUF];
     for (size_t k = 0; !rc && k < x->n_todo; k++) {
@@ -474,7 +453,7 @@ int env_exec_single(env_exec *x, int (*restore)(void *), void *restore_data)
         if (!rc)
             rc = x->on_report(x, msg.data, msg.len);
     }
-    writer_signals_restore(&saved);
+    env_signals_restore(&saved);
     snx_buf_free(&msg);
     env_free_locks(&locks);
     return rc;

@@ -239,6 +239,11 @@ static void enter_run_process(const env_exec *x, pid_t worker)
     env_set_handler(SIGUSR1, SIG_DFL, 0, NULL);
     env_set_handler(SIGUSR2, SIG_DFL, 0, NULL);
     env_set_handler(SIGPIPE, SIG_DFL, 0, NULL);
+    if (x->under_mpi) { /* a crash is the run's own, reported by its worker */
+        const int crash[] = { SIGABRT, SIGBUS, SIGFPE, SIGSEGV };
+        for (size_t k = 0; k < sizeof crash / sizeof crash[0]; k++)
+            env_set_handler(crash[k], SIG_DFL, 0, NULL);
+    }
     die_with_parent(worker);
 }
 

@@ -41,7 +41,9 @@ PYTHON = "/usr/bin/python3"
 def pkg_libs():
     out = subprocess.run(["pkg-config", "--libs", "hdf5", "gsl"], capture_output=True,
                          text=True, check=True).stdout.split()
-    return out + ["-lm", "-fopenmp"]
+    # a libsnex.a built with MPI sweeps (Open MPI installed) needs libmpi
+    mpi = subprocess.run(["pkg-config", "--libs", "ompi-c"], capture_output=True, text=True)
+    return out + (mpi.stdout.split() if mpi.returncode == 0 else []) + ["-lm", "-fopenmp"]
 
 
 def cflags():

@@ -4,6 +4,8 @@
  * expansion, the pipeline form, re-running one run, and the environment record. */
 #include "env_test.h"
 
+#include <math.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -621,6 +623,14 @@ static void test_option_errors(void **state)
     (void)state;
     assert_null(snx_env_new(&(snx_env_opts){ .compression = 10, .log_folder = "" }));
     assert_errmsg_contains("compression 10");
+    assert_null(snx_env_new(&(snx_env_opts){ .rank_timeout = -1, .log_folder = "" }));
+    assert_errmsg_contains("environment: rank timeout -1 s (0 for 10 s, else a finite");
+    assert_null(snx_env_new(&(snx_env_opts){ .rank_timeout = NAN, .log_folder = "" }));
+    assert_errmsg_contains("rank timeout nan s");
+    snx_env *alone = snx_env_new(&(snx_env_opts){ .storage = SNX_ENV_NO_STORAGE,
+                                                  .log_folder = "" });
+    assert_true(snx_env_writer(alone)); /* without mpirun: the one process writes */
+    snx_env_free(alone);
     snx_traj *t = snx_traj_new("adopted", NULL);
     assert_null(snx_env_new(&(snx_env_opts){ .traj = t, .resume = 1, .log_folder = "" }));
     assert_errmsg_contains("resume");

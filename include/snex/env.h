@@ -147,7 +147,9 @@ typedef struct snx_env_opts {
                                runs them again. */
 
     /* runs */
-    size_t n_workers;       /* worker processes; 0 = one per core (at most 4096) */
+    size_t n_workers;       /* worker processes; 0 = one per core (at most 4096).
+                               Under mpirun: per rank, 0 = one per CPU the rank may
+                               run on (its binding) */
     double run_timeout;     /* seconds; a longer run is killed and failed (0 = none:
                                simulations legitimately run for days, and a default
                                would kill them; NaN, infinite or negative: SNX_EINVAL) */
@@ -161,6 +163,10 @@ typedef struct snx_env_opts {
                                AddressSanitizer, which reserves terabytes);
                                SNX_ENV_NO_LIMIT: none. Not in single-process mode. */
     uint64_t seed;          /* the master seed */
+    double rank_timeout;    /* MPI sweeps (docs/CLUSTER.md): seconds of silence after
+                               which a rank is given up (its runs in flight run
+                               elsewhere) or, on a worker rank, rank 0 (0 = 10 s; NaN,
+                               infinite or negative: SNX_EINVAL) */
 
     /* single-process mode (no fork; for debuggers): runs execute one after the
      * other in the calling process. The environment restores the trajectory after
@@ -273,6 +279,11 @@ SNX_API size_t snx_env_n_completed(const snx_env *env);
 SNX_API size_t snx_env_n_failed(const snx_env *env);
 /* The signal (SIGINT or SIGTERM) that stopped the last snx_env_run, or 0. */
 SNX_API int snx_env_interrupted(const snx_env *env);
+/* Whether this process is the sweep's writer: true, except on the worker ranks
+ * (1..N-1) of an MPI sweep (docs/CLUSTER.md), whose snx_env_run runs runs for rank 0
+ * and returns 0 with no results of its own. Report or analyse results where it is
+ * true. */
+SNX_API bool snx_env_writer(const snx_env *env);
 
 /* ---- seeds ------------------------------------------------------------------- */
 /* The seed of run idx: SplitMix64's output for the state master + (idx + 1) * gamma

@@ -22,7 +22,8 @@ fi
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -fopenmp $SAN"
 for p in files_write files_dump; do
     ${CC:-cc} $CFLAGS -I"$ROOT/include" $(pkg-config --cflags hdf5 gsl) -o "$WORK/$p" \
-        "$ROOT/tools/faults/$p.c" "$LIB" $(pkg-config --libs hdf5 gsl) -lm
+        "$ROOT/tools/faults/$p.c" "$LIB" $(pkg-config --libs hdf5 gsl) \
+        $(pkg-config --silence-errors --libs ompi-c) -lm
 done
 
 # A python3 that has h5py: Debian's first.

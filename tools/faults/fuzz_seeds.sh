@@ -23,7 +23,8 @@ for src in tools/fuzz/fuzz_*.c; do
     # shellcheck disable=SC2046
     if ! ${CC:-cc} -O1 -g -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror $SAN \
          -I"$ROOT/include" $(pkg-config --cflags hdf5 gsl) -o "$WORK/$t" "$src" \
-         tools/fuzz/replay.c "$LIB" $(pkg-config --libs hdf5 gsl) -lm -fopenmp; then
+         tools/fuzz/replay.c "$LIB" $(pkg-config --libs hdf5 gsl) \
+         $(pkg-config --silence-errors --libs ompi-c) -lm -fopenmp; then
         echo "FAIL fuzz_seeds: $t does not build"
         failures=$((failures + 1))
         continue

@@ -42,7 +42,7 @@ SWEEP=$WORK/runs_sweep
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -I"$ROOT/include" \
    -o "$SWEEP" "$ROOT/tools/faults/runs_sweep.c" "$ROOT/$BUILD/libsnex.a" \
-   $(pkg-config --libs hdf5 gsl) -lm -fopenmp || { echo "FAIL runs: cannot build runs_sweep"; exit 1; }
+   $(pkg-config --libs hdf5 gsl) $(pkg-config --silence-errors --libs ompi-c) -lm -fopenmp || { echo "FAIL runs: cannot build runs_sweep"; exit 1; }
 compare() { "$PY" "$ROOT/tools/faults/runs_compare.py" "$@"; }
 cd "$WORK" || exit 1
 start=$(date +%s)

@@ -1,0 +1,194 @@
+"""MPI sweeps (docs/CLUSTER.md) under `mpirun --oversubscribe -np 3` on this machine:
+rank 0 writes, ranks 1 and 2 run two worker processes each. With
+$SNX_BUILD/tools/runs_sweep (tools/faults/runs_sweep.c) and
+tools/faults/runs_compare.py (h5py: every completed run's datasets, columns and seed
+equal to a reference sweep's, value for value):
+
+  - 200 runs over MPI equal the single-machine sweep bit for bit;
+  - a run process and a worker process killed with SIGKILL mid-sweep: their runs fail
+    alone with their reasons, the others complete, resume completes the sweep;
+  - a worker rank killed with SIGKILL under --enable-recovery: rank 0 gives it up
+    after rank_timeout (3 s) and runs its runs elsewhere; the sweep finishes complete;
+  - a worker rank killed without it: Open MPI ends the job; resume from the file
+    (on one machine, without mpirun) completes it;
+  - rank 0 (the writer) killed mid-sweep: the file opens at its last commit, resume
+    under mpirun completes it; under --enable-recovery the worker ranks give up
+    their silent writer after rank_timeout and the job ends.
+Skipped (passes, saying so) when snex was built without MPI."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.abspath(os.environ["SNX_BUILD"])
+SWEEP = os.path.join(BUILD, "tools", "runs_sweep")
+COMPARE = os.path.join(ROOT, "tools", "faults", "runs_compare.py")
+# Under ASan the ranks check for leaks like every test: Open MPI's own are
+# suppressed (tools/lsan-mpi.supp says how).
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1",
+           OMPI_MCA_mca_base_component_disable_dlclose="1",
+           PMIX_MCA_mca_base_component_disable_dlclose="1",
+           LSAN_OPTIONS="suppressions=%s:fast_unwind_on_malloc=0" %
+           os.path.join(ROOT, "tools", "lsan-mpi.supp"))
+MPIRUN = ["mpirun", "--oversubscribe", "-np", "3"]
+RECOVERY = ["mpirun", "--oversubscribe", "--enable-recovery", "-np", "3"]
+
+
+def built_with_mpi():
+    nm = subprocess.run(["nm", os.path.join(BUILD, "libsnex.a")], capture_output=True,
+                        text=True)
+    return " U MPI_Init_thread" in nm.stdout and subprocess.run(
+        ["sh", "-c", "command -v mpirun"], capture_output=True).returncode == 0
+
+
+def compare(path, clean, everything):
+    out = subprocess.run([sys.executable, COMPARE, path, clean] +
+                         (["--all"] if everything else []), capture_output=True, text=True)
+    assert out.returncode == 0, "%s differs from %s: %s" % (path, clean, out.stdout + out.stderr)
+    return out.stdout.strip()
+
+
+def sweep(args, mpi=None, check=None):
+    cmd = (mpi or []) + [SWEEP] + args
+    out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=120)
+    if check is not None:
+        assert out.returncode == check, "%s: exit %d, expected %d: %s" % (
+            " ".join(cmd), out.returncode, check, (out.stdout + out.stderr)[-2000:])
+    return out
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def ranks(mpirun_pid):
+    """{rank: pid} of the job mpirun started on this machine."""
+    out = {}
+    for pid in children(mpirun_pid):
+        try:
+            with open("/proc/%d/environ" % pid, "rb") as f:
+                env = dict(v.split(b"=", 1) for v in f.read().split(b"\0") if b"=" in v)
+        except OSError:
+            continue
+        if b"OMPI_COMM_WORLD_RANK" in env:
+            out[int(env[b"OMPI_COMM_WORLD_RANK"])] = pid
+    return out
+
+
+def start(args, mpi):
+    p = subprocess.Popen(mpi + [SWEEP] + args, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=ENV)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        r = ranks(p.pid)
+        # running: every worker rank has its worker processes, which run runs
+        if len(r) == 3 and all(children(r[k]) and any(children(w) for w in children(r[k]))
+                               for k in (1, 2)):
+            return p, r
+        time.sleep(0.02)
+    p.kill()
+    raise AssertionError("the MPI sweep did not start its runs in 20 s")
+
+
+def finish(p):
+    out, err = p.communicate(timeout=120)
+    return p.returncode, out, err
+
+
+def test_equal_to_one_machine(work):
+    sweep(["one.hdf5", "clean", "200"], check=0)
+    t0 = time.time()
+    sweep(["mpi.hdf5", "clean", "200"], mpi=MPIRUN, check=0)
+    print("ok   200 runs on 3 ranks equal the single-machine sweep (%s, %.1f s)" %
+          (compare("mpi.hdf5", "one.hdf5", True), time.time() - t0))
+
+
+def test_killed_run_and_worker_processes(work):
+    p, r = start(["procs.hdf5", "slow", "40"], MPIRUN)
+    time.sleep(0.3) # mid-run: runs take 150 ms, one after the other
+    run_process = [c for w in children(r[1]) for c in children(w)][0]
+    worker = [w for w in children(r[2]) if children(w)][0] # one that runs a run
+    os.kill(run_process, 9)
+    os.kill(worker, 9)
+    rc, out, err = finish(p)
+    assert rc != 0, "the sweep did not notice its killed processes: %s" % out
+    failed = [l for l in out.splitlines() if "failed" in l]
+    assert any("killed by signal SIGKILL" in l for l in failed), out + err
+    assert any("its worker process was killed by SIGKILL" in l for l in failed), out + err
+    assert len(failed) == 2, "expected 2 failed runs: %s" % failed
+    partial = compare("procs.hdf5", "clean40.hdf5", False)
+    sweep(["procs.hdf5", "clean", "40", "resume"], mpi=MPIRUN, check=0)
+    compare("procs.hdf5", "clean40.hdf5", True)
+    print("ok   a killed run process and a killed worker process fail their runs alone "
+          "(%s); resume completes the sweep" % partial)
+
+
+def test_killed_worker_rank_with_recovery(work):
+    p, r = start(["rank.hdf5", "slow", "40"], RECOVERY)
+    t0 = time.time()
+    os.kill(r[2], 9)
+    rc, out, err = finish(p)
+    assert "run 39 ok" in out, "rank 0 did not finish the sweep: exit %d %s" % (rc, err[-800:])
+    print("ok   worker rank 2 killed (--enable-recovery): rank 0 gave it up and finished "
+          "the sweep alone in %.1f s (%s)" % (time.time() - t0,
+                                              compare("rank.hdf5", "clean40.hdf5", True)))
+
+
+def killed_then_resumed(name, rank, mpi, resume_mpi):
+    p, r = start([name, "slow", "40"], mpi)
+    time.sleep(0.6)
+    t0 = time.time()
+    os.kill(r[rank], 9)
+    rc, out, err = finish(p)
+    # (under --enable-recovery mpirun's exit status is 0 whatever the ranks say)
+    assert rc != 0 or mpi == RECOVERY, "mpirun went on after rank %d was killed" % rank
+    assert "run 39 ok" not in out, "the sweep finished without its writer?"
+    partial = compare(name, "clean40.hdf5", False)
+    ended = time.time() - t0
+    sweep([name, "clean", "40", "resume"], mpi=resume_mpi, check=0)
+    compare(name, "clean40.hdf5", True)
+    return partial, ended
+
+
+def test_killed_worker_rank_without_recovery(work):
+    partial, _ = killed_then_resumed("norecovery.hdf5", 1, MPIRUN, None)
+    print("ok   worker rank 1 killed: Open MPI ended the job, the file opened at %s, "
+          "resume without mpirun completed it" % partial)
+
+
+def test_killed_writer_then_resumed(work):
+    partial, _ = killed_then_resumed("writer.hdf5", 0, MPIRUN, MPIRUN)
+    print("ok   rank 0 (the writer) killed: the file opened at %s, resume under mpirun "
+          "completed it" % partial)
+
+
+def test_killed_writer_with_recovery(work):
+    partial, ended = killed_then_resumed("writer2.hdf5", 0, RECOVERY, MPIRUN)
+    assert ended < 15, "the worker ranks took %.1f s to give up their writer" % ended
+    print("ok   rank 0 killed (--enable-recovery): the worker ranks gave up after %.1f s, "
+          "the file opened at %s, resume completed it" % (ended, partial))
+
+
+def main():
+    if not built_with_mpi():
+        print("skip test_env_mpi: snex built without MPI, or no mpirun")
+        return
+    with tempfile.TemporaryDirectory() as work:
+        os.chdir(work)
+        sweep(["clean40.hdf5", "clean", "40"], check=0)
+        for t in (test_equal_to_one_machine, test_killed_run_and_worker_processes,
+                  test_killed_worker_rank_with_recovery,
+                  test_killed_worker_rank_without_recovery, test_killed_writer_then_resumed,
+                  test_killed_writer_with_recovery):
+            t(work)
+
+
+if __name__ == "__main__":
+    main()
