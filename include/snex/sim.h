@@ -110,12 +110,13 @@ typedef struct snx_net_opts {
                                  when threads is 0 or 1) */
     size_t threads;           /* threads that share each run: 1, one; 0 (the default):
                                  the environment variable SNX_THREADS, or one without it;
-                                 n > 1 (at most 256), a team of n for the whole run:
-                                 groups' updates and the fast-path delivery are shared out,
-                                 the rest runs on the calling thread; same bits as one
-                                 thread. Worth it for networks of thousands of neurons
-                                 per core, when the cores are free (docs/PERFORMANCE.md,
-                                 "Threads"); for a sweep, more worker processes are
+                                 n > 1 (at most 256), n - 1 helper threads for the
+                                 whole run: groups' blocks and the fast-path delivery
+                                 are shared out, the rest runs on the calling thread;
+                                 same bits as one thread, and no busy-waiting when other
+                                 processes hold the cores. On the development machine
+                                 it gains little so far (docs/PERFORMANCE.md,
+                                 "Threads"): for a sweep, more worker processes are
                                  better than threads */
     snx_progress_fn report;   /* optional progress reporter */
     void *report_ctx;
