@@ -209,6 +209,7 @@ int sim_group_update_finish(snx_group *g, bool finite)
     return finite ? 0 : nonfinite_error(g, snx_net_t(g->obj.net), g->obj.net->dt);
 }
 
+/* The slot is zeroed in the same pass that reads it (not by a memset after). */
 void sim_group_deliver_slice(snx_group *g, int32_t lo, int32_t hi)
 {
     for (int v = 0; v < g->model.n_vars; v++) {
@@ -241,17 +242,8 @@ sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay)
 
 void sim_group_deliver(snx_group *g)
 {
-    for (int v = 0; v < g->model.n_vars; v++) {
-        if (!g->rings[v])
-            continue;
-        const double *in = sim_ring_current(g->rings[v]);
-        double *x = g->arrays[v];
-        const int32_t n = g->n;
-#pragma omp simd
-        for (int32_t k = 0; k < n; k++)
-            x[k] += in[k];
-        sim_ring_advance(g->rings[v]);
-    }
+    sim_group_deliver_slice(g, 0, g->n);
+    sim_group_rotate_rings(g);
 }
 
 int sim_group_reset(snx_group *g)
