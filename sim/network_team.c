@@ -85,7 +85,11 @@ static void slice_bounds(const snx_group *g, size_t s, int32_t *lo, int32_t *hi)
     *hi = *lo + SLICE < g->n ? *lo + SLICE : g->n;
 }
 
-static void push_chunk(void *ctx, size_t c, int thread)
+/* A slice of a group's targets: this step's spikes of every fast-path projection onto
+ * the group into the slice of its rings, then the slice of the rings' current slot
+ * into the variables. One thread does both, so the slice's ring and variables stay
+ * in its cache. */
+static void deliver_chunk(void *ctx, size_t c, int thread)
 {
     (void)thread;
     team_run *r = ctx;
@@ -95,6 +99,7 @@ static void push_chunk(void *ctx, size_t c, int thread)
     slice_bounds(r->slices[k].g, s, &lo, &hi);
     for (size_t p = 0; p < r->spiking[k].n; p++)
         sim_synapses_push_slice(r->spiking[k].s[p], lo, hi);
+    sim_group_deliver_slice(r->slices[k].g, lo, hi);
 }
 
 /* Before the push part: per ring group, the fast-path projections whose source
@@ -113,16 +118,6 @@ static void find_spiking(team_run *r)
     }
 }
 
-static void deliver_chunk(void *ctx, size_t c, int thread)
-{
-    (void)thread;
-    team_run *r = ctx;
-    size_t s;
-    size_t k = locate(r->slices, r->n_slice_groups, c, &s);
-    int32_t lo, hi;
-    slice_bounds(r->slices[k].g, s, &lo, &hi);
-    sim_group_deliver_slice(r->slices[k].g, lo, hi);
-}
 
 /* The chunk lists of this run (the schedules are made). */
 static int plan(team_run *r)
@@ -251,14 +246,13 @@ static int one_step(team_run *r)
     rc = rc ? rc : serial(net, SIM_PHASE_UPDATE, true);
     if (rc)
         return rc;
-    find_spiking(r);
-    r->last_part = r->n_slice_chunks;
-    start_part(r, push_chunk, r->n_slice_chunks);
+    /* on_pre and on_post code first: it writes variables, not rings, and the
+     * delivery below adds the rings into the variables after it, as in a serial step */
     rc = serial(net, SIM_PHASE_PROPAGATE, true);
     rc = rc ? rc : serial(net, SIM_PHASE_PROPAGATE_POST, false);
-    finish_part(r);
     if (rc)
         return rc;
+    find_spiking(r);
     run_part(r, deliver_chunk, r->n_slice_chunks);
     for (size_t k = 0; k < r->n_slice_groups; k++)
         sim_group_rotate_rings(r->slices[k].g);
