@@ -86,6 +86,14 @@ int sim_method_parse(const char *name, int *method);
  * differential equations qualify (exact.c) and SIM_EULER otherwise (also with noise,
  * which Euler integrates as Euler-Maruyama). sc: the scope of the state update. */
 int sim_method_resolve(const sim_model *m, const sim_scope *sc, int method);
+/* The first name in e (or the subexpressions it uses) whose value changes within a
+ * step: t, rand(), randn(), white noise; NULL when there is none (exact.c). */
+const char *sim_model_varying(const sim_model *m, const sim_ast *e);
+/* Whether every differential equation is dX/dt = A + B*X with A and B free of every
+ * state variable and of what changes within a step, but not necessarily constants
+ * (per-neuron parameters): then each variable follows its own exponential, and
+ * exponential Euler is that exact solution (exact.c). */
+bool sim_uncoupled_linear(const sim_model *m);
 /* Whether the differential equations are a linear system that exact integration
  * handles (exact.c says what qualifies). */
 bool sim_exact_qualifies(const sim_model *m, const sim_scope *sc);

@@ -56,20 +56,18 @@ static int not_linear(const sim_model *m, const sim_eq *eq, const char *why, con
                      eq->end - eq->start, m->src->text + eq->start);
 }
 
-/* The first name that changes within a step (t, rand(), randn(), noise) in e or the
- * subexpressions it uses, or NULL. */
-static const char *varying(const sim_model *m, const sim_ast *e)
+const char *sim_model_varying(const sim_model *m, const sim_ast *e)
 {
     if (e->kind == SIM_AST_NAME) {
         if (!strcmp(e->name, "t") || sim_is_noise_name(e->name))
             return e->name;
         int k = sim_model_find(m, e->name);
-        return k >= 0 && m->eqs[k].kind == SIM_EQ_SUBEXPR ? varying(m, m->eqs[k].expr) : NULL;
+        return k >= 0 && m->eqs[k].kind == SIM_EQ_SUBEXPR ? sim_model_varying(m, m->eqs[k].expr) : NULL;
     }
     if (e->kind == SIM_AST_OP && (e->fn == SIM_FN_RAND || e->fn == SIM_FN_RANDN))
         return e->fn == SIM_FN_RAND ? "rand()" : "randn()";
     for (int a = 0; a < e->n_args; a++) {
-        const char *v = varying(m, e->args[a]);
+        const char *v = sim_model_varying(m, e->args[a]);
         if (v)
             return v;
     }
@@ -120,7 +118,7 @@ static int linear_system(const sim_model *m, const sim_scope *sc, linsys *ls)
     int rc = 0;
     for (int i = 0; i < ls->n && !rc; i++) {
         const sim_eq *eq = &m->eqs[ls->eq[i]];
-        const char *v = varying(m, eq->expr);
+        const char *v = sim_model_varying(m, eq->expr);
         if (v)
             return not_linear(m, eq, "it uses %s, which changes within a step", v);
         for (int j = 0; j < ls->n && !rc; j++)
@@ -135,6 +133,30 @@ bool sim_exact_qualifies(const sim_model *m, const sim_scope *sc)
     bool ok = linear_system(m, sc, &ls) == 0 && ls.n > 0;
     linsys_free(&ls);
     return ok;
+}
+
+bool sim_uncoupled_linear(const sim_model *m)
+{
+    int n = 0;
+    for (int v = 0; v < m->n_vars; v++) {
+        const sim_eq *eq = &m->eqs[m->var_eq[v]];
+        if (!sim_eq_stepped(eq))
+            continue;
+        sim_ast *coef;
+        if (sim_model_varying(m, eq->expr) ||
+            sim_model_coefficient(m, eq->expr, eq->name, &coef))
+            return false;
+        for (int w = 0; w < m->n_vars; w++) {
+            const sim_eq *other = &m->eqs[m->var_eq[w]];
+            if (!sim_eq_stepped(other))
+                continue;
+            if ((w != v && sim_model_depends(m, eq->expr, other->name)) ||
+                (coef && sim_model_depends(m, coef, other->name)))
+                return false;
+        }
+        n++;
+    }
+    return n > 0;
 }
 
 /* e^X of the m x m matrix X (row-major) into out, in long double: Taylor's series of

@@ -5,7 +5,8 @@
  *   euler              x += dt*f(x)                       (the reference, as BRIAN)
  *   rk2                midpoint: x += dt*f(x + dt/2*f(x))
  *   rk4                classic fourth-order Runge-Kutta
- *   exponential_euler  for dx/dt = A + B*x (A, B free of x): x = -A/B + (x + A/B)*e^(B dt)
+ *   exponential_euler  for dx/dt = A + B*x (A, B free of x): x = x e^(B dt) + A dt
+ *                      exprel(B dt), i.e. -A/B + (x + A/B)*e^(B dt) without dividing by B
  *                      equations not linear in their own variable are refused
  *   exact              linear systems with constant coefficients: x = P x + M b (exact.c)
  * With no method given, exact is chosen where it applies and euler elsewhere, as
@@ -250,12 +251,17 @@ static int exp_euler_value(stepper *s, int k, sim_opnd *out)
     }
     if (sim_compile_expr(c, coef, &B) || sim_to_temp(c, &B) || sim_temp(c, &t))
         return snx_errcode();
-    sim_emit(c, SIM_OP_DIV_VV, A.v, A.v, B.v, 0);                       /* A/B */
-    sim_emit(c, SIM_OP_MUL_VS, B.v, B.v, sim_const(c, s->dt).v, 0);     /* B dt */
-    sim_emit(c, SIM_OP_EXP_V, B.v, B.v, 0, 0);                          /* e^(B dt) */
-    sim_emit(c, SIM_OP_ADD_VV, t.v, x.v, A.v, 0);                       /* x + A/B */
-    sim_emit(c, SIM_OP_MUL_VV, t.v, t.v, B.v, 0);
-    rc = sim_emit(c, SIM_OP_SUB_VV, t.v, t.v, A.v, 0); /* sticky: any failure above */
+    /* x e^(B dt) + A dt exprel(B dt), the same as -A/B + (x + A/B) e^(B dt), but
+     * without dividing by B: a per-neuron B may be 0 for some neurons (then it is the
+     * Euler step), and near 0 the division loses digits */
+    sim_opnd dt = sim_const(c, s->dt);
+    sim_emit(c, SIM_OP_MUL_VS, B.v, B.v, dt.v, 0);                      /* B dt */
+    sim_emit(c, SIM_OP_EXP_V, t.v, B.v, 0, 0);                          /* e^(B dt) */
+    sim_emit(c, SIM_OP_EXPREL_V, B.v, B.v, 0, 0);                       /* exprel(B dt) */
+    sim_emit(c, SIM_OP_MUL_VV, t.v, t.v, x.v, 0);                       /* x e^(B dt) */
+    sim_emit(c, SIM_OP_MUL_VS, A.v, A.v, dt.v, 0);
+    sim_emit(c, SIM_OP_MUL_VV, A.v, A.v, B.v, 0);                       /* A dt exprel */
+    rc = sim_emit(c, SIM_OP_ADD_VV, t.v, t.v, A.v, 0); /* sticky: any failure above */
     sim_release(c, A);
     sim_release(c, B);
     *out = t;
@@ -350,5 +356,11 @@ int sim_method_resolve(const sim_model *m, const sim_scope *sc, int method)
     sim_noise nz;
     bool noisy = sim_noise_find(m, &nz) != 0 || nz.n > 0; /* errors: reported by euler */
     sim_noise_free(NULL, &nz);
-    return !noisy && sim_exact_qualifies(m, sc) ? SIM_EXACT : SIM_EULER;
+    if (noisy)
+        return SIM_EULER;
+    if (sim_exact_qualifies(m, sc))
+        return SIM_EXACT;
+    /* per-neuron coefficients, each variable on its own: Brian's "exact" solves these
+     * symbolically; exponential Euler's formula is that solution */
+    return sim_uncoupled_linear(m) ? SIM_EXP_EULER : SIM_EULER;
 }

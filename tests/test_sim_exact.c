@@ -126,7 +126,10 @@ static void test_automatic_choice(void **state)
         /* AdEx's exponential term */
         { "dv/dt = (-v + D*exp((v - E)/D))/tau1 : volt", NULL, "euler" },
         { "dv/dt = -v/tau1 + xi/sqrt(tau1) : 1", NULL, "euler" },
-        { "dv/dt = -v/tau : 1\ntau : second", NULL, "euler" }, /* per-neuron coefficient */
+        /* per-neuron coefficients, each variable on its own: exponential Euler's
+         * formula is the exact solution; coupled through one, no closed form here */
+        { "dv/dt = -v/tau : 1\ntau : second", NULL, "exponential_euler" },
+        { "dv/dt = (w - v)/tau : 1\ndw/dt = -w/tau1 : 1\ntau : second", NULL, "euler" },
         { "dv/dt = sin(w0*t)/tau1 : 1", NULL, "euler" },
         { "dv/dt = randn()/tau1 : 1", NULL, "euler" },
         { "v : 1", NULL, "euler" },
@@ -143,6 +146,31 @@ static void test_automatic_choice(void **state)
     }
     assert_null(snx_group_method(NULL));
     assert_int_equal(snx_errcode(), SNX_EINVAL);
+    snx_net_free(net);
+}
+
+/* Heterogeneous time constants (tau per neuron, some inputs 0): the automatic choice
+ * follows each neuron's exponential to rounding error, also where the coefficient of a
+ * neuron is 0 (a division by it would give NaN). */
+static void test_per_neuron_coefficients(void **state)
+{
+    (void)state;
+    snx_net *net = exact_net();
+    snx_group *g = must_group(net, "g", 4, "dv/dt = (mu - v)/tau + k*v/tau1 : 1\n"
+                                           "tau : second\nmu : 1\nk : 1", NULL);
+    assert_string_equal(snx_group_method(g), "exponential_euler");
+    assert_ok(snx_group_init(g, "tau", "(1 + i)*5*ms"));
+    assert_ok(snx_group_init(g, "mu", "0.5*i"));
+    assert_ok(snx_group_init(g, "k", "(i == 0)*1")); /* neuron 0: its coefficient is 0 */
+    assert_ok(snx_group_set(g, "v", 1));
+    assert_ok(snx_net_run(net, 0.1));
+    const double *v = snx_group_var(g, "v");
+    for (int i = 0; i < 4; i++) {
+        double tau = (1 + i) * 5e-3, mu = 0.5 * i, b = -1 / tau + (i == 0) / TAU1;
+        double want = b == 0 ? 1 + mu / tau * 0.1
+                             : -mu / tau / b + (1 + mu / tau / b) * exp(b * 0.1);
+        assert_float_equal(v[i], want, 1e-12 * fabs(want) + 1e-15);
+    }
     snx_net_free(net);
 }
 
@@ -179,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_lif_membrane_per_neuron_input),
         cmocka_unit_test(test_held_variable_drives_free_one),
         cmocka_unit_test(test_automatic_choice),
+        cmocka_unit_test(test_per_neuron_coefficients),
         cmocka_unit_test(test_exact_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

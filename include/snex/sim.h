@@ -264,7 +264,10 @@ typedef struct snx_group_opts {
                                 but not a condition) */
     const char *method;      /* "euler", "rk2", "rk4", "exponential_euler", "exact" (alias
                                 "linear"); NULL: "exact" when the equations qualify and
-                                have no noise, else "euler" (snx_group_method tells) */
+                                have no noise; "exponential_euler" when each is linear
+                                in its own variable alone, with per-neuron coefficients
+                                (its formula is then the exact solution); else "euler"
+                                (snx_group_method tells) */
     const snx_namespace *ns; /* constants searched before the network's (copied) */
     snx_update_fn update;    /* optional C state update */
     void *update_ctx;
