@@ -88,6 +88,15 @@ def main():
         assert sp["i"].dtype == np.int64 and sp["t"].attrs["unit"] == "s"
         tr = kept["results/runs/run_00000003/monitors/trace"]
         assert tr["V"].shape == (3, len(tr["t"]))
+        # the benchmark, small: 3 million spikes through a 4 MiB bound, checked by it
+        bench = os.path.join(BUILD, "bench", "bench_monitor_stream")
+        r = subprocess.run([bench, "3e6", tmp], capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stdout + r.stderr
+        fields = dict(f.split("=") for f in r.stdout.split()[2:])
+        assert int(fields["spikes"]) >= 3000000
+        assert 0 < float(fields["run_rss_mb"]) < 64, r.stdout
+        assert 0 < float(fields["writer_rss_mb"]) < 128, r.stdout
+        print("ok   " + r.stdout.strip())
     return 0
 
 
