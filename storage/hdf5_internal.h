@@ -188,6 +188,10 @@ int h5_check_unit(const char *unit, const char *si);
  * shape dims (rank ndim), extendible along axis 0 when `extendible`. */
 hid_t h5_dcpl(const h5_filters *f, hid_t type, int ndim, const hsize_t *dims, size_t elem_size,
               int extendible);
+/* Creates dataset `name` of mtype in space with dcpl (both closed here), writes buf
+ * (unless NULL) and the `type` (and unit) attributes of the value `like`. */
+int h5_create_dataset(hid_t loc, const char *name, hid_t mtype, hid_t space, hid_t dcpl,
+                      const void *buf, const snx_value *like);
 /* Creation properties for a chunked dataset with chunks of about `chunk` (halved
  * along the longest axis until at most H5_CHUNK_BYTES) and the filters. */
 hid_t h5_dcpl_chunked(const h5_filters *f, hid_t type, int ndim, const hsize_t *chunk,

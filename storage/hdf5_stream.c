@@ -108,26 +108,10 @@ static int create_item(h5s *s, hid_t g, const char *item, const snx_value *piece
     maxdims[ndim - 1] = H5S_UNLIMITED;
     h5_filters f = h5_filters_of(s);
     size_t elem = H5Tget_size(k->mtype);
-    hid_t space = H5Screate_simple(ndim, dims, maxdims);
-    hid_t dcpl = h5_dcpl_chunked(&f, k->mtype, ndim, dims, elem);
-    hid_t ds = space >= 0 && dcpl >= 0
-                   ? H5Dcreate2(g, item, k->mtype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
-                   : H5I_INVALID_HID;
-    int rc = 0;
-    if (ds < 0 || (piece->u.a.len &&
-                   H5Dwrite(ds, k->mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, piece->u.a.data) < 0))
-        rc = h5_error(SNX_EIO, "cannot write the first piece of item \"%s\"", item);
-    if (!rc)
-        rc = h5_write_str_attr(ds, H5N_TYPE, snx_type_name(piece->type));
-    if (!rc && piece->unit)
-        rc = h5_write_unit_attrs(ds, piece);
-    if (ds >= 0)
-        H5Dclose(ds);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
-    return rc;
+    int rc = h5_create_dataset(g, item, k->mtype, H5Screate_simple(ndim, dims, maxdims),
+                               h5_dcpl_chunked(&f, k->mtype, ndim, dims, elem),
+                               piece->u.a.len ? piece->u.a.data : NULL, piece);
+    return rc ? snx_error_context("the first piece of item \"%s\"", item) : 0;
 }
 
 /* SNX_ETYPE unless the piece continues the dataset: same type, unit and rank,

@@ -359,19 +359,14 @@ int h5_write_unit_attrs(hid_t obj, const snx_value *v)
     return rc ? rc : h5_write_str_attr(obj, H5N_DISPLAY_UNIT, unit_of(v));
 }
 
-/* Creates `name` (rank dims of mtype), writes buf and the type/unit attributes of
- * the value `like`. */
-static int write_dataset(hid_t loc, const char *name, hid_t mtype, size_t elem_size, int rank,
-                         const hsize_t *dims, const void *buf, const snx_value *like,
-                         const h5_filters *f)
+int h5_create_dataset(hid_t loc, const char *name, hid_t mtype, hid_t space, hid_t dcpl,
+                      const void *buf, const snx_value *like)
 {
-    hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
-    hid_t dcpl = h5_dcpl(f, mtype, rank, dims, elem_size, 0);
     hid_t ds = space >= 0 && dcpl >= 0
                    ? H5Dcreate2(loc, name, mtype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                    : H5I_INVALID_HID;
     int rc = 0;
-    if (ds < 0 || H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    if (ds < 0 || (buf && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
         rc = h5_error(SNX_EIO, "cannot write dataset \"%s\"", name);
     if (!rc)
         rc = h5_write_str_attr(ds, H5N_TYPE, snx_type_name(like->type));
@@ -384,6 +379,17 @@ static int write_dataset(hid_t loc, const char *name, hid_t mtype, size_t elem_s
     if (space >= 0)
         H5Sclose(space);
     return rc;
+}
+
+/* Creates `name` (rank dims of mtype), writes buf and the type/unit attributes of
+ * the value `like`. */
+static int write_dataset(hid_t loc, const char *name, hid_t mtype, size_t elem_size, int rank,
+                         const hsize_t *dims, const void *buf, const snx_value *like,
+                         const h5_filters *f)
+{
+    hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
+    return h5_create_dataset(loc, name, mtype, space, h5_dcpl(f, mtype, rank, dims, elem_size, 0),
+                             buf, like);
 }
 
 /* ---- tables ----------------------------------------------------------------------------- */
