@@ -89,12 +89,14 @@ static int run(snx_traj *traj, void *data, snx_value *result)
     return rc;
 }
 
-static snx_env *new_env(const char *file, bool resume)
+/* log: write a DEBUG log (sweep.log, here), which says when each run is stored */
+static snx_env *new_env(const char *file, bool resume, bool log)
 {
     snx_env *env = snx_env_new(&(snx_env_opts){ .trajectory = "sweep", .filename = file,
-                                                .n_workers = 2, .seed = 7, .log_folder = "",
-                                                .log_level = SNX_LOG_OFF, .resume = resume,
-                                                .commit_interval = -1 });
+                                                .n_workers = 2, .seed = 7,
+                                                .log_folder = log ? "." : "",
+                                                .log_level = log ? SNX_LOG_DEBUG : SNX_LOG_OFF,
+                                                .resume = resume, .commit_interval = -1 });
     if (!env)
         print_error("snx_env_new: %s\n", snx_errmsg());
     assert_non_null(env);
@@ -107,7 +109,7 @@ static int sweep(const char *file, ctx c, bool resume)
 {
     if (!resume)
         unlink(file);
-    snx_env *env = new_env(file, resume);
+    snx_env *env = new_env(file, resume, c.marker != NULL);
     int rc = snx_env_run(env, run, &c);
     snx_env_free(env);
     return rc;
@@ -147,6 +149,18 @@ static char *dump(const char *file)
     }
     snx_traj_free(t);
     return snx_buf_take(&b);
+}
+
+static bool log_says(const char *file, const char *text)
+{
+    FILE *f = fopen(file, "r");
+    char line[1024];
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, text) != NULL;
+    if (f)
+        fclose(f);
+    return found;
 }
 
 static bool has_streams(const char *file)
@@ -201,17 +215,19 @@ static void test_writer_killed_mid_stream_then_resume(void **state)
     (void)state;
     unlink("stream_killed.hdf5");
     unlink("stream_marker");
+    unlink("sweep.log");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr))
+            _exit(1);
         sweep("stream_killed.hdf5", (ctx){ .stream = true, .crash_run = -1,
-                                           .marker = "stream_marker", .linger = 3 }, false);
+                                           .marker = "stream_marker", .linger = 60 }, false);
         _exit(0);
     }
-    struct stat st;
-    for (int k = 0; k < 2000 && stat("stream_marker", &st); k++)
-        nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
-    nanosleep(&(struct timespec){ .tv_sec = 1, .tv_nsec = 500000000 }, NULL); /* run 0 stored */
+    /* until run 0 is stored (and committed) while run 1, streamed, lingers */
+    for (int k = 0; k < 6000 && !log_says("sweep.log", "run_00000000 completed"); k++)
+        nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     assert_true(has_streams("stream_killed.hdf5")); /* committed with run 0 */
@@ -224,6 +240,7 @@ static void test_writer_killed_mid_stream_then_resume(void **state)
     assert_false(has_streams("stream_killed.hdf5"));
     assert_same("stream_killed.hdf5", "stream_kept.hdf5");
     unlink("stream_marker");
+    unlink("sweep.log");
 }
 
 static void test_stream_errors(void **state)
