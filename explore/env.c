@@ -361,6 +361,7 @@ void snx_env_free(snx_env *env)
         free((char *)env->results[k].error);
     }
     free(env->results);
+    env_forget_refusals(env);
     if (env->own_traj)
         snx_traj_free(env->traj);
     if (env->log_path)
@@ -484,6 +485,10 @@ static int run_phase(snx_env *env, snx_run_fn run, void *data)
                    .on_report = env_on_report, .before_fork = env_close_storage };
     env->phase_done = env->phase_failed = 0;
     env->keep_run_data = !snx_traj_has_storage(env->traj);
+    /* Pieces of streamed items go to a storage that takes them, from run processes
+     * (in single-process mode a run keeps its items whole) */
+    if (!env->keep_run_data && !o->single_process && snx_traj_storage_streams(env->traj))
+        x.on_piece = env_on_piece;
     env_progress_start(&env->progress, mpi_worker(env) ? SNX_PROGRESS_OFF : o->progress, n_todo);
     rc = o->single_process ? env_exec_single(&x, o->restore, o->restore_data)
                            : mpi ? run_mpi(env, &x) : env_exec_pool(&x);

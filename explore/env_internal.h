@@ -64,6 +64,27 @@ int env_msg_peek(const void *buf, size_t len, long *idx, int *status, double *ru
  * bytes are not a valid message. */
 int env_msg_apply(snx_traj *traj, const void *buf, size_t len, env_report *r);
 
+/* A piece of a streamed item (snx_traj_stream_item), sent by a run process ahead of
+ * its run message, on the same pipe, and from its worker to the writer as a STREAM
+ * frame:
+ *   header "SNXP" u32 | version u16 | byte-order mark u16 | length u64
+ *   idx i64 | attempt f64 (the run's start time: pieces of an earlier execution of
+ *   the same run are told apart) | result full name str | item str | value (an int or
+ *   double array). */
+typedef struct env_piece {
+    long idx;
+    double attempt;
+    char *full_name, *item; /* owned */
+    snx_value value;        /* owned */
+} env_piece;
+int env_piece_encode(snx_buf *out, long idx, double attempt, const char *full_name,
+                     const char *item, const snx_value *piece);
+/* Whether buf[0..len) starts with a complete piece; its length in *piece_len. */
+int env_piece_complete(const void *buf, size_t len, size_t *piece_len);
+/* Decodes exactly one piece (SNX_EFORMAT otherwise); the caller clears *p. */
+int env_piece_decode(const void *buf, size_t len, env_piece *p);
+void env_piece_clear(env_piece *p);
+
 /* ---- channel -------------------------------------------------------------------
  * A frame: "SNXF" u32 | type u32 | length u64 | payload. The writer sends RUN frames
  * (payload: run indices, i64 each) to a worker; a worker sends REPORT frames
@@ -80,6 +101,7 @@ enum {
     ENV_FRAME_STOP = 7,   /* MPI: start no new run (the first SIGINT/SIGTERM) */
     ENV_FRAME_KILL = 8,   /* MPI: kill the running runs */
     ENV_FRAME_BEAT = 9,   /* MPI: still alive */
+    ENV_FRAME_PIECE = 10, /* a piece of a streamed item of a running run */
     ENV_FRAME_CLOSED = 15 /* not sent: what recv gives when a peer's stream ended */
 };
 #define ENV_FRAME_HEADER 16
@@ -245,6 +267,9 @@ typedef struct env_exec {
                            handlers that print a backtrace */
     /* the writer's part: apply, store, free (returns 0 or a fatal error) */
     int (*on_report)(struct env_exec *x, const void *msg, size_t len);
+    /* the writer's part for a piece of a streamed item (NULL: runs do not stream;
+     * run processes then install no sink) */
+    int (*on_piece)(struct env_exec *x, const void *piece, size_t len);
     /* called before forking workers (closes the storage file) */
     int (*before_fork)(struct env_exec *x);
     int interrupted;   /* set when a signal stopped the phase */
@@ -319,6 +344,8 @@ struct snx_env {
     void *postproc_data;
 
     snx_run_result *results;  /* one per run, in run order */
+    struct env_refusal *refused; /* runs whose pieces the storage refused (env_writer.c) */
+    size_t n_refused;
     size_t n_results;
     size_t n_completed, n_failed, n_earlier;
     int interrupted;
@@ -339,6 +366,9 @@ int env_add_end_time(snx_env *env);
  * what an earlier execution of run idx left there. */
 int env_on_report(env_exec *x, const void *msg, size_t len);
 int env_on_report_keep(env_exec *x, const void *msg, size_t len);
+/* A piece of a streamed item: kept aside by the storage until its run is stored. */
+int env_on_piece(env_exec *x, const void *piece, size_t len);
+void env_forget_refusals(snx_env *env);
 int env_close_storage(env_exec *x);
 int env_forget_run(snx_traj *traj, long idx);
 

@@ -299,6 +299,8 @@ static int on_frame(dispatcher *d, const env_frame *f)
         return on_hello(d, k, f);
     case ENV_FRAME_REPORT:
         return on_report(d, k, f);
+    case ENV_FRAME_PIECE: /* the writer checks that its run is one in flight */
+        return d->x->on_piece ? d->x->on_piece(d->x, f->payload, f->len) : 0;
     case ENV_FRAME_BEAT:
         return 0;
     case ENV_FRAME_DONE:
@@ -569,6 +571,12 @@ static int forward_report(env_exec *x, const void *msg, size_t len)
     return rc;
 }
 
+static int forward_piece(env_exec *x, const void *piece, size_t len)
+{
+    server *s = x->feed_data;
+    return s->ch->ops->send(s->ch, 0, ENV_FRAME_PIECE, piece, len);
+}
+
 /* Waits for rank 0's START (1) or END (0). */
 static int await_start(server *s, env_exec *x)
 {
@@ -608,6 +616,7 @@ int env_mpi_serve(env_exec *x, int rank)
         x->feed_data = &s;
         x->more_coming = true;
         x->on_report = forward_report;
+        x->on_piece = x->on_piece ? forward_piece : NULL;
         s.last_beat = env_mono_now();
         rc = env_exec_pool(x);
         x->todo = NULL;

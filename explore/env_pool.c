@@ -308,6 +308,8 @@ static int handle_frame(pool *p, const env_frame *f)
     worker *w = &p->w[f->peer];
     if (f->type == ENV_FRAME_CLOSED)
         return worker_ended(p, w);
+    if (f->type == ENV_FRAME_PIECE && p->x->on_piece && w->n_queued)
+        return p->x->on_piece(p->x, f->payload, f->len);
     if (f->type != ENV_FRAME_REPORT)
         return snx_error(SNX_EFORMAT, "environment: unexpected frame from a worker");
     return handle_report(p, w, f->payload, f->len);

@@ -6,6 +6,7 @@
  * is env_pool.c. */
 #define _GNU_SOURCE /* pipe2, prctl */
 #include "env_internal.h"
+#include "traj_internal.h"
 #include "snex/error.h"
 #include "snex/util.h"
 
@@ -119,6 +120,40 @@ int env_execute_run(snx_traj *traj, snx_run_fn run, void *run_data, long idx, ui
     return enc;
 }
 
+/* ---- streamed items: pieces go down the run's pipe ahead of its message ---------- */
+
+typedef struct piece_sink {
+    int fd;
+    long idx;
+    double attempt; /* the run's start: tells this execution's pieces from others' */
+    snx_buf buf;
+} piece_sink;
+
+static int send_piece(void *ctx, const char *full_name, const char *item, const snx_value *piece)
+{
+    piece_sink *ps = ctx;
+    ps->buf.len = 0;
+    int rc = env_piece_encode(&ps->buf, ps->idx, ps->attempt, full_name, item, piece);
+    if (!rc && env_write_all(ps->fd, ps->buf.data, ps->buf.len))
+        rc = snx_error(SNX_EIO, "cannot send a piece of item \"%s\" of \"%s\" to the writer",
+                       item, full_name);
+    return rc;
+}
+
+/* Runs run idx (as env_execute_run) with its pieces going to out_fd when the sweep
+ * streams. */
+static int execute_streaming(const env_exec *x, long idx, uint64_t seed, int out_fd,
+                             snx_buf *msg, int keep_nodes)
+{
+    piece_sink ps = { .fd = out_fd, .idx = idx, .attempt = env_now() };
+    if (x->on_piece)
+        traj_set_stream_sink(x->traj, send_piece, &ps);
+    int rc = env_execute_run(x->traj, x->run, x->run_data, idx, seed, msg, keep_nodes);
+    traj_set_stream_sink(x->traj, NULL, NULL);
+    snx_buf_free(&ps.buf);
+    return rc;
+}
+
 static volatile sig_atomic_t g_stop;        /* worker: start no new run */
 static volatile pid_t g_child;              /* worker: the running run child */
 
@@ -151,20 +186,46 @@ static void die_with_parent(pid_t parent)
 typedef struct run_outcome {
     snx_buf msg;      /* the child's message */
     int timed_out;
+    int channel_lost; /* a piece could not be passed on to the writer */
     int reaped;       /* status holds the child's end */
     int status;       /* waitpid status */
 } run_outcome;
 
 #define CHILD_CHECK_MS 50 /* how often a child that sends nothing is checked on */
 
+/* Passes the pieces of streamed items at the front of buf on to the writer, as they
+ * come, so that neither the run nor its worker holds more than one. */
+static int pass_pieces(int res_fd, snx_buf *buf)
+{
+    size_t len, start = 0;
+    if (!buf->data)
+        return 0;
+    while (env_piece_complete(buf->data + start, buf->len - start, &len)) {
+        if (env_frame_send(res_fd, ENV_FRAME_PIECE, buf->data + start, len))
+            return -1;
+        start += len;
+    }
+    if (start) {
+        memmove(buf->data, buf->data + start, buf->len - start);
+        buf->len -= start;
+    }
+    return 0;
+}
+
 /* Reads the child's message until it is whole, the pipe closes, or the child is
  * gone -- a process the run left behind may hold the pipe open for ever -- killing
- * the child at the deadline. */
-static void collect_child(int fd, pid_t pid, double deadline, run_outcome *o)
+ * the child at the deadline. Pieces ahead of the message go on to res_fd. */
+static void collect_child(int fd, int res_fd, pid_t pid, double deadline, run_outcome *o)
 {
     size_t whole;
     int draining = 0; /* the child is gone: read what it left, then stop */
-    while (!env_msg_complete(o->msg.data, o->msg.len, &whole)) {
+    for (;;) {
+        if (pass_pieces(res_fd, &o->msg)) {
+            o->channel_lost = 1;
+            return;
+        }
+        if (env_msg_complete(o->msg.data, o->msg.len, &whole))
+            break;
         int wait_ms = draining ? 0 : CHILD_CHECK_MS;
         if (deadline > 0 && !draining) {
             double left = deadline - env_mono_now();
@@ -254,7 +315,7 @@ static void run_child(const env_exec *x, long idx, uint64_t seed, int out_fd, pi
     char name[SNX_RUN_NAME_BUF];
     env_log_set_tag(snx_run_name(name, idx));
     snx_buf msg = { 0 };
-    int rc = env_execute_run(x->traj, x->run, x->run_data, idx, seed, &msg, 1);
+    int rc = execute_streaming(x, idx, seed, out_fd, &msg, 1);
     fflush(NULL); /* what the run printed; _exit would drop it */
     if (!rc)
         rc = env_write_all(out_fd, msg.data, msg.len);
@@ -286,8 +347,8 @@ static void reused_child(const env_exec *x, int in_fd, int out_fd, pid_t worker)
         }
         msg.len = 0;
         env_log_set_tag(snx_run_name(name, (long)idx));
-        int rc = env_execute_run(x->traj, x->run, x->run_data, (long)idx,
-                                 snx_env_seed(x->master_seed, (long)idx), &msg, 0);
+        int rc = execute_streaming(x, (long)idx, snx_env_seed(x->master_seed, (long)idx),
+                                   out_fd, &msg, 0);
         env_restore_locks(&locks);
         fflush(NULL); /* what the run printed, before its report */
         if (rc || env_write_all(out_fd, msg.data, msg.len))
@@ -398,7 +459,11 @@ static int worker_run(const env_exec *x, long idx, int cmd_fd, int res_fd, snx_b
         return env_msg_encode_failure(report, idx, seed, t0, env_now(), SNX_EIO, why);
     g_child = pid;
     run_outcome o = { .status = 0 };
-    collect_child(from, pid, deadline, &o);
+    collect_child(from, res_fd, pid, deadline, &o);
+    if (o.channel_lost) { /* the writer is gone: so are we */
+        kill(pid, SIGKILL);
+        _exit(EXIT_CHANNEL);
+    }
     size_t msg_len = 0;
     int whole = env_msg_complete(o.msg.data, o.msg.len, &msg_len) && msg_len == o.msg.len;
     if (!x->reuse_process) {

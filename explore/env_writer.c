@@ -137,6 +137,79 @@ static int unstore_run(snx_traj *traj)
     return rc;
 }
 
+/* ---- pieces of streamed items ------------------------------------------------------ */
+
+/* A run whose piece the storage refused (a piece unlike the ones before it): the run
+ * fails when its report comes, with this reason. */
+typedef struct env_refusal {
+    long idx;
+    char *why;
+} env_refusal;
+
+static env_refusal *find_refusal(snx_env *env, long idx)
+{
+    for (size_t k = 0; k < env->n_refused; k++)
+        if (env->refused[k].idx == idx)
+            return &env->refused[k];
+    return NULL;
+}
+
+static void drop_refusal(snx_env *env, env_refusal *r)
+{
+    free(r->why);
+    *r = env->refused[--env->n_refused];
+}
+
+void env_forget_refusals(snx_env *env)
+{
+    while (env->n_refused)
+        drop_refusal(env, &env->refused[0]);
+    free(env->refused);
+    env->refused = NULL;
+}
+
+static int note_refusal(snx_env *env, long idx)
+{
+    if (find_refusal(env, idx))
+        return 0; /* the first reason stands */
+    env_refusal *r = snx_realloc(env->refused, (env->n_refused + 1) * sizeof *r);
+    if (!r)
+        return SNX_ENOMEM;
+    env->refused = r;
+    snx_buf b = { 0 };
+    snx_buf_printf(&b, "a piece of its streamed items could not be stored: %s", snx_errmsg());
+    r[env->n_refused++] = (env_refusal){ .idx = idx, .why = snx_buf_take(&b) };
+    return 0;
+}
+
+int env_on_piece(env_exec *x, const void *msg, size_t len)
+{
+    snx_env *env = x->env;
+    env_piece p;
+    int rc = env_piece_decode(msg, len, &p);
+    if (rc)
+        return rc;
+    if (p.idx < 0 || (size_t)p.idx >= env->n_results || env->results[p.idx].status != SNX_ENODATA)
+        rc = snx_error(SNX_EFORMAT, "environment: a piece of a streamed item of run %ld, which "
+                                    "is not running", p.idx);
+    else if (!find_refusal(env, p.idx) &&
+             (rc = snx_traj_store_piece(env->traj, p.idx, p.attempt, p.full_name, p.item,
+                                        &p.value)) &&
+             rc != SNX_EIO && rc != SNX_ENOMEM) /* the run's fault: it fails alone */
+        rc = note_refusal(env, p.idx);
+    env_piece_clear(&p);
+    return rc;
+}
+
+/* The run did not complete: what it streamed goes, and so does a refusal. */
+static int discard_pieces(env_exec *x, long idx)
+{
+    env_refusal *r = find_refusal(x->env, idx);
+    if (r)
+        drop_refusal(x->env, r);
+    return x->on_piece ? snx_traj_discard_pieces(x->env->traj, idx) : 0;
+}
+
 int env_on_report(env_exec *x, const void *msg, size_t len)
 {
     snx_env *env = x->env;
@@ -160,6 +233,11 @@ int env_on_report(env_exec *x, const void *msg, size_t len)
     /* Completed only once stored: a run whose data the storage refuses fails (and
      * runs again on resume); one the storage cannot write (I/O, memory) stops the
      * sweep, since the next runs would fare no better. */
+    env_refusal *refusal = rep.status == 0 ? find_refusal(env, idx) : NULL;
+    if (refusal) {
+        snx_error(SNX_ERUN, "%s", refusal->why);
+        fail_report(&rep, SNX_ERUN, "its results could not be stored");
+    }
     int completed = rep.status == 0;
     int store = completed && snx_traj_has_storage(traj) && !env->keep_run_data;
     char *summary = snx_traj_parameter_summary(traj, idx);
@@ -180,6 +258,10 @@ int env_on_report(env_exec *x, const void *msg, size_t len)
         }
     }
     free(summary);
+    if (!completed) {
+        int dropped = discard_pieces(x, idx);
+        rc = rc ? rc : dropped;
+    }
     if (snx_traj_in_run(traj))
         snx_traj_end_run(traj);
     if (!env->keep_run_data) {

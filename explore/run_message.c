@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define MSG_MAGIC 0x52584E53u /* "SNXR" */
+#define PIECE_MAGIC 0x50584E53u /* "SNXP": a piece of a streamed item */
 #define MSG_VERSION 1
 #define MSG_BOM 0x0102
 #define MSG_HEADER 16
@@ -152,6 +153,24 @@ int env_msg_encode(snx_buf *out, snx_traj *traj, const env_report *r)
         rc = put_u32(out, (uint32_t)n) ? SNX_ENOMEM : 0;
     for (size_t k = 0; !rc && k < n; k++)
         rc = put_node(out, snx_traj_run_added(traj, k));
+    if (rc) {
+        out->len = start;
+        return rc;
+    }
+    patch_length(out, start);
+    return 0;
+}
+
+int env_piece_encode(snx_buf *out, long idx, double attempt, const char *full_name,
+                     const char *item, const snx_value *piece)
+{
+    uint16_t version = MSG_VERSION, bom = MSG_BOM;
+    size_t start = out->len;
+    int rc = put_u32(out, PIECE_MAGIC) || put(out, &version, 2) || put(out, &bom, 2) ||
+             put_u64(out, 0) || put_u64(out, (uint64_t)(int64_t)idx) || put_f64(out, attempt) ||
+             put_str(out, full_name) || put_str(out, item) ? SNX_ENOMEM : 0;
+    if (!rc)
+        rc = put_value(out, piece);
     if (rc) {
         out->len = start;
         return rc;
@@ -364,8 +383,8 @@ static int format_error(const char *what)
     return snx_error(SNX_EFORMAT, "run message: %s", what);
 }
 
-/* Checks the header; the message length in *len_out. */
-static int read_header(reader *r, size_t avail, size_t *len_out)
+/* Checks the header (of a message with that magic); its length in *len_out. */
+static int read_header_of(reader *r, size_t avail, uint32_t want, size_t *len_out)
 {
     uint32_t magic = get_u32(r);
     uint16_t version, bom;
@@ -374,8 +393,9 @@ static int read_header(reader *r, size_t avail, size_t *len_out)
     uint64_t len = get_u64(r);
     if (r->bad)
         return format_error("truncated header");
-    if (magic != MSG_MAGIC)
-        return format_error("bad magic (not a run message)");
+    if (magic != want)
+        return format_error(want == MSG_MAGIC ? "bad magic (not a run message)"
+                                              : "bad magic (not a piece of a streamed item)");
     if (bom != MSG_BOM)
         return format_error("written with another byte order");
     if (version != MSG_VERSION)
@@ -387,7 +407,13 @@ static int read_header(reader *r, size_t avail, size_t *len_out)
     return 0;
 }
 
-int env_msg_complete(const void *buf, size_t len, size_t *msg_len)
+static int read_header(reader *r, size_t avail, size_t *len_out)
+{
+    return read_header_of(r, avail, MSG_MAGIC, len_out);
+}
+
+/* Whether buf starts with a complete message of that magic. */
+static int complete_of(const void *buf, size_t len, uint32_t want, size_t *msg_len)
 {
     const unsigned char *b = buf;
     uint32_t magic;
@@ -399,11 +425,21 @@ int env_msg_complete(const void *buf, size_t len, size_t *msg_len)
     memcpy(&version, b + 4, 2);
     memcpy(&bom, b + 6, 2);
     memcpy(&total, b + 8, 8);
-    if (magic != MSG_MAGIC || version != MSG_VERSION || bom != MSG_BOM ||
+    if (magic != want || version != MSG_VERSION || bom != MSG_BOM ||
         total < MSG_HEADER || total > len)
         return 0;
     *msg_len = (size_t)total;
     return 1;
+}
+
+int env_msg_complete(const void *buf, size_t len, size_t *msg_len)
+{
+    return complete_of(buf, len, MSG_MAGIC, msg_len);
+}
+
+int env_piece_complete(const void *buf, size_t len, size_t *piece_len)
+{
+    return complete_of(buf, len, PIECE_MAGIC, piece_len);
 }
 
 int env_msg_peek(const void *buf, size_t len, long *idx, int *status, double *runtime)
@@ -523,4 +559,35 @@ int env_msg_apply(snx_traj *traj, const void *buf, size_t len, env_report *rep)
     if (!rc && r.p != r.end)
         return format_error("trailing bytes");
     return rc;
+}
+
+int env_piece_decode(const void *buf, size_t len, env_piece *p)
+{
+    *p = (env_piece){ .value = snx_none() };
+    reader r = { buf, (const unsigned char *)buf + len, 0 };
+    size_t piece_len = 0;
+    int rc = read_header_of(&r, len, PIECE_MAGIC, &piece_len);
+    if (rc)
+        return rc;
+    if (piece_len != len)
+        return format_error("a piece followed by other bytes");
+    p->idx = (long)(int64_t)get_u64(&r);
+    p->attempt = get_f64(&r);
+    rc = get_str(&r, &p->full_name);
+    rc = rc ? rc : get_str(&r, &p->item);
+    rc = rc ? rc : get_value(&r, &p->value);
+    if (rc == -1 || (!rc && (r.bad || r.p != r.end || !p->full_name || !p->item ||
+                (p->value.type != SNX_T_INT_ARRAY && p->value.type != SNX_T_DOUBLE_ARRAY))))
+        rc = format_error("a malformed piece of a streamed item");
+    if (rc)
+        env_piece_clear(p);
+    return rc;
+}
+
+void env_piece_clear(env_piece *p)
+{
+    free(p->full_name);
+    free(p->item);
+    snx_value_clear(&p->value);
+    p->full_name = p->item = NULL;
 }

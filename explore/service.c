@@ -71,6 +71,31 @@ int snx_traj_store_node(snx_traj *t, snx_node *node, const snx_store_opts *opts)
     return rc;
 }
 
+int snx_traj_store_piece(snx_traj *t, long idx, double attempt, const char *full_name,
+                         const char *item, const snx_value *piece)
+{
+    int rc = need_service(t, "store_piece", t->storage_ops && t->storage_ops->append_piece);
+    if (!rc && (idx < 0 || (size_t)idx >= t->n_runs))
+        rc = snx_error(SNX_EINVAL, "store_piece: no run %ld (the trajectory has %zu)", idx,
+                       t->n_runs);
+    if (!rc && (!full_name || !item || !piece))
+        rc = snx_error(SNX_EINVAL, "store_piece: NULL %s",
+                       !full_name ? "result name" : !item ? "item name" : "piece");
+    return rc ? rc : t->storage_ops->append_piece(t->storage_self, t, idx, attempt, full_name,
+                                                  item, piece);
+}
+
+int snx_traj_discard_pieces(snx_traj *t, long idx)
+{
+    int rc = need_service(t, "discard_pieces", t->storage_ops && t->storage_ops->discard_pieces);
+    return rc ? rc : t->storage_ops->discard_pieces(t->storage_self, t, idx);
+}
+
+bool snx_traj_storage_streams(const snx_traj *t)
+{
+    return t && t->storage_ops && t->storage_ops->append_piece && t->storage_ops->discard_pieces;
+}
+
 int snx_traj_store_run(snx_traj *t, long idx)
 {
     int rc = need_service(t, "store_run", t->storage_ops && t->storage_ops->store_run);

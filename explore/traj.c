@@ -202,6 +202,24 @@ static char **prefixed(snx_traj *t, char **comps, snx_branch branch, int wildcar
     return out;
 }
 
+char *traj_result_full_name(snx_traj *t, const char *name)
+{
+    int wildcard = 0;
+    char **comps = traj_split_name(t, name, &wildcard);
+    char **full = comps ? prefixed(t, comps, SNX_BRANCH_RESULTS, wildcard) : NULL;
+    snx_buf b = { 0 };
+    int rc = full ? 0 : -1;
+    for (size_t k = 0; !rc && full[k]; k++)
+        rc = snx_buf_printf(&b, "%s%s", k ? "." : "", full[k]);
+    traj_free_components(comps);
+    traj_free_components(full);
+    if (rc) {
+        snx_buf_free(&b);
+        return NULL;
+    }
+    return snx_buf_take(&b);
+}
+
 static int fill_leaf(snx_traj *t, snx_node *leaf, snx_value *value)
 {
     if (leaf->kind == SNX_NODE_PARAMETER) {

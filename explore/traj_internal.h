@@ -91,6 +91,10 @@ typedef struct traj_link {
     snx_node *target;
 } traj_link;
 
+/* Sends a piece of item `item` of result `full_name` (stream.c). */
+typedef int (*traj_stream_fn)(void *ctx, const char *full_name, const char *item,
+                              const snx_value *piece);
+
 struct snx_traj {
     char *name;
     char *comment;
@@ -125,6 +129,10 @@ struct snx_traj {
 
     int status;
     char status_msg[512];
+
+    /* where snx_traj_stream_item sends pieces (stream.c); NULL: nowhere */
+    traj_stream_fn stream_sink;
+    void *stream_ctx;
 };
 
 /* naming.c */
@@ -173,6 +181,13 @@ int traj_refuse_in_run(const snx_traj *traj, const char *what);
 snx_node_kind traj_leaf_kind(snx_branch branch);
 /* 0 if a leaf of `kind` may hold `value` (parameters hold no tables). */
 int traj_check_leaf_value(snx_node_kind kind, const snx_value *value, const char *name);
+
+/* The full name snx_traj_add_result(name) would give its result (malloc'ed), or NULL
+ * with the error set. */
+char *traj_result_full_name(snx_traj *traj, const char *name);
+
+/* stream.c: the Environment's run process sets where pieces go (sink NULL: nowhere). */
+void traj_set_stream_sink(snx_traj *traj, traj_stream_fn sink, void *ctx);
 
 /* runs.c */
 int traj_grow_runs(snx_traj *traj, size_t n_runs);

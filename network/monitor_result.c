@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network_internal.h"
 #include "snex/error.h"
 #include "snex/network.h"
 #include "snex/util.h"
@@ -30,7 +31,7 @@ static const char *net_kind_name(snx_monitor_kind kind)
 
 /* A double array carrying a unit: the array value's `unit` field (data in SI, as
  * value.h says), set after construction because the constructors take none. */
-static snx_value net_double_array_unit(int ndim, const size_t *shape, const double *data,
+snx_value net_double_array_unit(int ndim, const size_t *shape, const double *data,
                                        const char *unit)
 {
     snx_value v = snx_double_array_nd(ndim, shape, data);
@@ -42,7 +43,7 @@ static snx_value net_double_array_unit(int ndim, const size_t *shape, const doub
 }
 
 /* Neuron indices (int32 in the engine) as an int64 array value. */
-static snx_value net_index_array(const int32_t *idx, size_t n)
+snx_value net_index_array(const int32_t *idx, size_t n)
 {
     int64_t *wide = snx_malloc(n * sizeof *wide);
     if (!wide)
@@ -56,12 +57,21 @@ static snx_value net_index_array(const int32_t *idx, size_t n)
 
 /* The SI unit of a dimension, written so that snx_unit_parse reads it back to the
  * same dimension: snx_dim_format's "m^2 kg s^-3" with '*' for the spaces. */
-static void net_dim_unit(snx_dim dim, char *buf, size_t size)
+void net_dim_unit(snx_dim dim, char *buf, size_t size)
 {
     snx_dim_format(dim, buf, size);
     for (char *p = buf; *p; p++)
         if (*p == ' ')
             *p = '*';
+}
+
+double *net_traces(const double *rows, size_t n_samples, size_t n_neurons)
+{
+    double *traces = snx_malloc(n_neurons * n_samples * sizeof *traces);
+    for (size_t s = 0; traces && s < n_samples; s++)
+        for (size_t k = 0; k < n_neurons; k++)
+            traces[k * n_samples + s] = rows[s * n_neurons + k];
+    return traces;
 }
 
 /* monitor_type and source: every kind. */
@@ -104,8 +114,8 @@ static int net_put_spikes(snx_node *res, const snx_monitor *mon)
     if (!rc)
         rc = snx_result_set(res, "t",
                             net_double_array_unit(1, &n, snx_monitor_spike_t(mon), "s"));
-    if (!rc)
-        rc = net_put_counts(res, mon, (int64_t)n);
+    if (!rc) /* a streaming monitor holds only what it has not handed out */
+        rc = net_put_counts(res, mon, (int64_t)(n + snx_monitor_n_streamed(mon)));
     return rc ? rc : net_put_record(res, mon);
 }
 
@@ -140,13 +150,9 @@ static int net_put_trace(snx_node *res, const snx_monitor *mon, size_t var)
                              snx_monitor_name(mon), name);
     size_t n_neurons, n_samples = snx_monitor_n_samples(mon);
     snx_monitor_neurons(mon, &n_neurons);
-    const double *rows = snx_monitor_values(mon, name);
-    double *traces = snx_malloc(n_neurons * n_samples * sizeof *traces);
+    double *traces = net_traces(snx_monitor_values(mon, name), n_samples, n_neurons);
     if (!traces)
         return SNX_ENOMEM;
-    for (size_t s = 0; s < n_samples; s++)
-        for (size_t k = 0; k < n_neurons; k++)
-            traces[k * n_samples + s] = rows[s * n_neurons + k];
     char unit[64];
     net_dim_unit(snx_monitor_var_dim(mon, var), unit, sizeof unit);
     size_t shape[2] = { n_neurons, n_samples };
@@ -190,6 +196,8 @@ snx_node *snx_traj_add_monitor(snx_traj *traj, const char *name, const snx_monit
         snx_error(SNX_EINVAL, "snx_traj_add_monitor: NULL %s", !traj ? "trajectory" : "monitor");
         return NULL;
     }
+    if (net_check_stream_name(mon, name))
+        return NULL;
     snx_node *res = snx_traj_add_result(traj, name, snx_none(), comment);
     if (!res)
         return NULL;

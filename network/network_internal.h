@@ -49,4 +49,20 @@ int net_pristine_save(snx_manager *m);
 int net_pristine_restore(snx_manager *m);
 void net_pristine_free(net_pristine *p);
 
+/* The bridge from monitors to results (monitor_result.c), shared with streaming
+ * (monitor_stream.c). */
+/* A double array value with a unit (ERROR value when out of memory). */
+snx_value net_double_array_unit(int ndim, const size_t *shape, const double *data,
+                                const char *unit);
+/* Neuron indices (int32 in the engine) as an int64 array value. */
+snx_value net_index_array(const int32_t *idx, size_t n);
+/* The SI unit of a dimension, in a form snx_unit_parse reads back. */
+void net_dim_unit(snx_dim dim, char *buf, size_t size);
+/* Rows of one sample each ([sample × neuron], the engine's) as rows of one neuron
+ * each ([neuron × sample], the file's); malloc'ed, NULL when out of memory. */
+double *net_traces(const double *rows, size_t n_samples, size_t n_neurons);
+/* SNX_EINVAL when mon streams into a result not named `name` (its pieces would be
+ * lost); 0 otherwise (monitor_stream.c). */
+int net_check_stream_name(const snx_monitor *mon, const char *name);
+
 #endif

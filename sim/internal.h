@@ -389,6 +389,12 @@ struct snx_monitor {
     double **values;          /* per variable, n_samples * n_neurons */
     double *rates;
     int64_t *idx;             /* recorded neurons as root positions */
+    /* streaming (monitor_stream.c): blocks of `block` spikes or samples go to sink */
+    snx_monitor_sink sink;
+    void *sink_ctx;
+    void (*sink_free)(void *ctx);
+    size_t block;             /* spikes or samples per block handed out */
+    size_t n_streamed;        /* spikes or samples handed out so far */
 };
 
 /* Checks g and enters m, recording with `record`, into the network. */
@@ -402,6 +408,11 @@ int sim_monitor_new_sample(snx_monitor *m, size_t *index);
 void sim_monitor_truncate(snx_monitor *m, size_t n_spikes, size_t n_samples,
                           const int64_t *counts);
 void sim_monitor_destroy(snx_monitor *m);
+/* Hands full blocks to the monitor's sink, keeping the rest (monitor_stream.c); 0
+ * without a sink. Called after every recording step. */
+int sim_monitor_flush(snx_monitor *m);
+/* Releases the sink's context (monitor destroyed, or another sink set). */
+void sim_monitor_drop_sink(snx_monitor *m);
 /* Snapshots of how much a monitor had recorded (snapshot.c). */
 int sim_monitor_save(const sim_object *o, sim_saved *saved);
 int sim_monitor_restore(sim_object *o, const sim_saved *saved);

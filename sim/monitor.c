@@ -76,6 +76,7 @@ void sim_monitor_destroy(snx_monitor *m)
     free(m->sp_t);
     free(m->times);
     free(m->rates);
+    sim_monitor_drop_sink(m);
     free(m->obj.name);
     free(m);
 }

@@ -69,5 +69,5 @@ static int record_spikes(snx_monitor *m)
             m->sp_t[m->n_sp++] = t;
         }
     }
-    return 0;
+    return sim_monitor_flush(m);
 }

@@ -159,5 +159,5 @@ static int record_state(snx_monitor *m)
         rc = sim_exec_indexed(net, m->var_prog[v], m->table, m->idx, NULL, NULL,
                               (int64_t)m->n_neurons);
     }
-    return rc;
+    return rc ? rc : sim_monitor_flush(m);
 }

@@ -37,6 +37,7 @@
 #define H5N_COLUMNS "_columns"         /* per-run scalar results of the runs below */
 #define H5N_PRESENT "_present"         /* which rows of each column hold a value */
 #define H5N_OVERVIEW "overview"
+#define H5N_STREAMS "_streams"         /* pieces of streamed items of running runs */
 
 #define H5_SMALL_BYTES 8192   /* datasets up to this size live in the object header */
 #define H5_CHUNK_BYTES (1u << 20)
@@ -80,6 +81,11 @@ typedef struct h5s {
     size_t n_pending;
     h5_link *links;
     size_t n_links, cap_links;
+    /* streamed items (hdf5_stream.c) */
+    struct h5_staged *staged; /* runs with pieces kept aside */
+    size_t n_staged;
+    bool streams_cleaned;     /* pieces of earlier sessions dropped */
+    long storing_run;         /* the run store_run is storing, or -1 */
 } h5s;
 
 /* ---- hdf5_file.c ----------------------------------------------------------------- */
@@ -182,6 +188,14 @@ int h5_check_unit(const char *unit, const char *si);
  * shape dims (rank ndim), extendible along axis 0 when `extendible`. */
 hid_t h5_dcpl(const h5_filters *f, hid_t type, int ndim, const hsize_t *dims, size_t elem_size,
               int extendible);
+/* Creates dataset `name` of mtype in space with dcpl (both closed here), writes buf
+ * (unless NULL) and the `type` (and unit) attributes of the value `like`. */
+int h5_create_dataset(hid_t loc, const char *name, hid_t mtype, hid_t space, hid_t dcpl,
+                      const void *buf, const snx_value *like);
+/* Creation properties for a chunked dataset with chunks of about `chunk` (halved
+ * along the longest axis until at most H5_CHUNK_BYTES) and the filters. */
+hid_t h5_dcpl_chunked(const h5_filters *f, hid_t type, int ndim, const hsize_t *chunk,
+                      size_t elem_size);
 
 /* Attributes. */
 int h5_write_attr(hid_t obj, const char *name, const snx_value *v);
@@ -279,6 +293,23 @@ int h5_columns_lookup(h5s *s, const char *container, long row, const char *prefi
 /* Clears the present flags of row `row` in the columns named prefix or prefix.*
  * (every column for ""). Returns how many were set. */
 long h5_columns_clear(h5s *s, const char *container, long row, const char *prefix);
+
+/* ---- hdf5_stream.c ---------------------------------------------------------------- */
+/* Pieces of streamed items wait in <trajectory>/_streams/run_XXXXXXXX/<result full
+ * name>/<item> until their run is stored. */
+/* Appends a piece (dropping pieces of another attempt of the run first). */
+int h5_stream_append(h5s *s, long idx, double attempt, const char *full_name,
+                     const char *item, const snx_value *piece);
+/* Drops what run idx streamed. */
+int h5_stream_discard(h5s *s, long idx);
+/* Storing item `item` (value v) of result res of the run being stored into leaf group
+ * g: with pieces kept aside, appends v to them and moves the dataset into g (1); 0
+ * when the item has none (store it as usual). */
+int h5_stream_take(h5s *s, hid_t g, const snx_node *res, const char *item, const snx_value *v);
+/* Drops pieces an earlier session left behind (once per service; the trajectory
+ * group open for writing). */
+int h5_stream_clean(h5s *s);
+void h5_stream_free(h5s *s);
 
 /* ---- hdf5_overview.c ------------------------------------------------------------- */
 /* Gives the service its (empty) runs table buffer and registers its flush. */

@@ -226,7 +226,7 @@ static herr_t load_child(hid_t g, const char *name, const H5L_info_t *info, void
         c->rc = bad_name(c, name);
         if (!c->rc)
             c->rc = remember_link(c, g, name, info);
-    } else if (c->level == SNX_LOAD_NOTHING || (top && strcmp(name, H5N_OVERVIEW) == 0) ||
+    } else if (c->level == SNX_LOAD_NOTHING || (top && (strcmp(name, H5N_OVERVIEW) == 0 || strcmp(name, H5N_STREAMS) == 0)) ||
                (top && c->skip_branches && is_branch(name))) {
         return 0;
     } else if (strcmp(name, H5N_PRESENT) == 0) { /* read with _columns */

@@ -42,7 +42,7 @@ static int use_traj(h5s *s, snx_traj *traj)
 }
 
 /* Opens the group a store writes to, creating it for a trajectory never stored. */
-static int traj_for_writing(h5s *s, snx_traj *traj)
+static int open_for_writing(h5s *s, snx_traj *traj)
 {
     const char *name = snx_traj_name(traj);
     int rc = h5_open(s, 1);
@@ -60,6 +60,14 @@ static int traj_for_writing(h5s *s, snx_traj *traj)
     rc = h5_select_traj(s, name, 0, 0, &picked); /* a known format version */
     free(picked);
     return rc ? rc : h5_open_traj(s, name);
+}
+
+/* The same, and the first time a session writes, pieces an earlier one left behind
+ * (it was killed while runs streamed) go. */
+static int traj_for_writing(h5s *s, snx_traj *traj)
+{
+    int rc = open_for_writing(s, traj);
+    return rc ? rc : h5_stream_clean(s);
 }
 
 static int store_all(h5s *s, snx_traj *traj, const snx_store_opts *opts)
@@ -135,8 +143,12 @@ static int svc_store_run(void *self, snx_traj *traj, long idx)
     int rc = snx_traj_run_info(traj, idx, &info);
     if (!rc)
         rc = snx_traj_is_stored(traj) ? traj_for_writing(s, traj) : store_all(s, traj, &data);
+    s->storing_run = idx;
     if (!rc)
         rc = store_run_nodes(s, traj, idx);
+    s->storing_run = -1;
+    if (!rc) /* pieces of results the run did not add */
+        rc = h5_stream_discard(s, idx);
     if (!rc)
         rc = h5_runs_add(s, traj, idx, 1);
     if (!rc && !info.completed) {
@@ -146,6 +158,24 @@ static int svc_store_run(void *self, snx_traj *traj, long idx)
     if (!rc && h5_now() - s->last_commit >= s->opts.commit_interval)
         rc = h5_commit(s);
     return rc;
+}
+
+static int svc_append_piece(void *self, snx_traj *traj, long idx, double attempt,
+                            const char *full_name, const char *item, const snx_value *piece)
+{
+    h5s *s = self;
+    int rc = snx_traj_is_stored(traj) ? traj_for_writing(s, traj)
+                                      : store_all(s, traj, &(snx_store_opts){
+                                                               .level = SNX_STORE_DATA,
+                                                               .recursive = 1 });
+    return rc ? rc : h5_stream_append(s, idx, attempt, full_name, item, piece);
+}
+
+static int svc_discard_pieces(void *self, snx_traj *traj, long idx)
+{
+    h5s *s = self;
+    int rc = traj_for_writing(s, traj);
+    return rc ? rc : h5_stream_discard(s, idx);
 }
 
 static int read_traj_meta(h5s *s, snx_traj *traj)
@@ -262,6 +292,7 @@ static void h5s_free(h5s *s)
     free(s->links);
     h5_columns_free(s->columns);
     h5_runs_free(s->runs);
+    h5_stream_free(s);
     free(s->filename);
     free(s);
 }
@@ -294,6 +325,8 @@ static const snx_storage_ops hdf5_ops = {
     .load_missing = svc_load_missing,
     .delete_node = svc_delete,
     .free = svc_free,
+    .append_piece = svc_append_piece,
+    .discard_pieces = svc_discard_pieces,
 };
 
 /* ---- the public API ---------------------------------------------------------------- */
@@ -322,6 +355,7 @@ static h5s *h5s_new(const char *filename, const snx_hdf5_opts *opts)
     s->opts = opts_in_force(opts);
     s->truncate_pending = s->opts.overwrite_file;
     s->file = s->traj_g = H5I_INVALID_HID;
+    s->storing_run = -1;
     s->filename = snx_strdup(filename);
     if (!s->filename || h5_columns_init(s) || h5_runs_init(s)) {
         h5s_free(s);

@@ -16,7 +16,8 @@ static int is_reserved(const snx_node *n)
 {
     const char *name = snx_node_name(n);
     if (strcmp(name, H5N_COLUMNS) == 0 || strcmp(name, H5N_PRESENT) == 0 ||
-        (snx_node_depth(n) == 1 && strcmp(name, H5N_OVERVIEW) == 0))
+        (snx_node_depth(n) == 1 &&
+         (strcmp(name, H5N_OVERVIEW) == 0 || strcmp(name, H5N_STREAMS) == 0)))
         return snx_error(SNX_ENAME, "\"%s\": the name \"%s\" is reserved in snex files",
                          snx_node_full_name(n), name);
     return 0;
@@ -152,13 +153,16 @@ static int store_parameter(store_ctx *c, hid_t g, const snx_node *par)
     return rc;
 }
 
+/* An item whose pieces were streamed ahead (hdf5_stream.c) is those pieces and its
+ * value; any other is written whole. */
 static int store_result(store_ctx *c, hid_t g, const snx_node *res)
 {
     int rc = 0;
     for (size_t i = 0; !rc && i < snx_result_n_items(res); i++) {
         const char *name;
         const snx_value *v = snx_result_item_at(res, i, &name);
-        rc = write_item(c, g, name, v, replace_item(c, name));
+        rc = h5_stream_take(c->s, g, res, name, v);
+        rc = rc == 1 ? 0 : rc ? rc : write_item(c, g, name, v, replace_item(c, name));
     }
     return rc;
 }

@@ -271,6 +271,45 @@ static const char *unit_of(const snx_value *v)
 
 /* ---- dataset creation --------------------------------------------------------------- */
 
+/* Whether a dataset of `type` gets the checksum: libhdf5 refuses fletcher32 (a
+ * mandatory filter) on variable-length strings, whose contents live in the global
+ * heap anyway, out of its reach. */
+static int checksummed(const h5_filters *f, hid_t type)
+{
+    return f->fletcher32 && H5Tis_variable_str(type) <= 0 && H5Tget_class(type) != H5T_VLEN;
+}
+
+/* Chunks of `chunk` (halved along the longest axis until at most H5_CHUNK_BYTES)
+ * with the filters. */
+static herr_t set_chunks(hid_t p, const h5_filters *f, hid_t type, int ndim,
+                         const hsize_t *chunk_in, size_t elem_size)
+{
+    hsize_t chunk[SNX_MAX_NDIM + 1];
+    size_t chunk_bytes = elem_size;
+    for (int d = 0; d < ndim; d++) {
+        chunk[d] = chunk_in[d] ? chunk_in[d] : 1;
+        chunk_bytes *= chunk[d];
+    }
+    while (chunk_bytes > H5_CHUNK_BYTES) {
+        int big = 0;
+        for (int d = 1; d < ndim; d++)
+            if (chunk[d] > chunk[big])
+                big = d;
+        if (chunk[big] == 1)
+            break;
+        chunk_bytes = chunk_bytes / chunk[big] * ((chunk[big] + 1) / 2);
+        chunk[big] = (chunk[big] + 1) / 2;
+    }
+    herr_t rc = H5Pset_chunk(p, ndim, chunk);
+    if (rc >= 0 && f->complevel > 0 && f->shuffle)
+        rc = H5Pset_shuffle(p);
+    if (rc >= 0 && f->complevel > 0)
+        rc = H5Pset_deflate(p, (unsigned)f->complevel);
+    if (rc >= 0 && checksummed(f, type))
+        rc = H5Pset_fletcher32(p);
+    return rc;
+}
+
 hid_t h5_dcpl(const h5_filters *f, hid_t type, int ndim, const hsize_t *dims, size_t elem_size,
               int extendible)
 {
@@ -280,43 +319,30 @@ hid_t h5_dcpl(const h5_filters *f, hid_t type, int ndim, const hsize_t *dims, si
     size_t bytes = elem_size;
     for (int d = 0; d < ndim; d++)
         bytes *= dims[d];
-    /* libhdf5 refuses fletcher32 (a mandatory filter) on a dataset of variable-length
-     * strings, whose contents live in the global heap anyway, out of its reach. */
-    int checksum = f->fletcher32 && H5Tis_variable_str(type) <= 0 &&
-                   H5Tget_class(type) != H5T_VLEN;
-    int filtered = f->complevel > 0 || checksum;
+    int filtered = f->complevel > 0 || checksummed(f, type);
     herr_t rc = 0;
     if (!extendible && bytes <= H5_SMALL_BYTES) {
         rc = H5Pset_layout(p, H5D_COMPACT); /* in the object header: no extra block */
     } else if (extendible || filtered) {
         hsize_t chunk[SNX_MAX_NDIM + 1];
-        size_t chunk_bytes = elem_size;
-        for (int d = 0; d < ndim; d++) {
-            chunk[d] = dims[d] ? dims[d] : 1;
-            chunk_bytes *= chunk[d];
-        }
+        for (int d = 0; d < ndim; d++)
+            chunk[d] = dims[d];
         if (extendible)
-            chunk_bytes = chunk_bytes / chunk[0] * H5_ROWS_PER_CHUNK, chunk[0] = H5_ROWS_PER_CHUNK;
-        /* Halve the longest axis until a chunk is at most H5_CHUNK_BYTES. */
-        while (chunk_bytes > H5_CHUNK_BYTES) {
-            int big = 0;
-            for (int d = 1; d < ndim; d++)
-                if (chunk[d] > chunk[big])
-                    big = d;
-            if (chunk[big] == 1)
-                break;
-            chunk_bytes = chunk_bytes / chunk[big] * ((chunk[big] + 1) / 2);
-            chunk[big] = (chunk[big] + 1) / 2;
-        }
-        rc = H5Pset_chunk(p, ndim, chunk);
-        if (rc >= 0 && f->complevel > 0 && f->shuffle)
-            rc = H5Pset_shuffle(p);
-        if (rc >= 0 && f->complevel > 0)
-            rc = H5Pset_deflate(p, (unsigned)f->complevel);
-        if (rc >= 0 && checksum)
-            rc = H5Pset_fletcher32(p);
+            chunk[0] = H5_ROWS_PER_CHUNK;
+        rc = set_chunks(p, f, type, ndim, chunk, elem_size);
     }
     if (rc < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
+hid_t h5_dcpl_chunked(const h5_filters *f, hid_t type, int ndim, const hsize_t *chunk,
+                      size_t elem_size)
+{
+    hid_t p = H5Pcreate(H5P_DATASET_CREATE);
+    if (p >= 0 && set_chunks(p, f, type, ndim, chunk, elem_size) < 0) {
         H5Pclose(p);
         return H5I_INVALID_HID;
     }
@@ -333,19 +359,14 @@ int h5_write_unit_attrs(hid_t obj, const snx_value *v)
     return rc ? rc : h5_write_str_attr(obj, H5N_DISPLAY_UNIT, unit_of(v));
 }
 
-/* Creates `name` (rank dims of mtype), writes buf and the type/unit attributes of
- * the value `like`. */
-static int write_dataset(hid_t loc, const char *name, hid_t mtype, size_t elem_size, int rank,
-                         const hsize_t *dims, const void *buf, const snx_value *like,
-                         const h5_filters *f)
+int h5_create_dataset(hid_t loc, const char *name, hid_t mtype, hid_t space, hid_t dcpl,
+                      const void *buf, const snx_value *like)
 {
-    hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
-    hid_t dcpl = h5_dcpl(f, mtype, rank, dims, elem_size, 0);
     hid_t ds = space >= 0 && dcpl >= 0
                    ? H5Dcreate2(loc, name, mtype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)
                    : H5I_INVALID_HID;
     int rc = 0;
-    if (ds < 0 || H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    if (ds < 0 || (buf && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
         rc = h5_error(SNX_EIO, "cannot write dataset \"%s\"", name);
     if (!rc)
         rc = h5_write_str_attr(ds, H5N_TYPE, snx_type_name(like->type));
@@ -358,6 +379,17 @@ static int write_dataset(hid_t loc, const char *name, hid_t mtype, size_t elem_s
     if (space >= 0)
         H5Sclose(space);
     return rc;
+}
+
+/* Creates `name` (rank dims of mtype), writes buf and the type/unit attributes of
+ * the value `like`. */
+static int write_dataset(hid_t loc, const char *name, hid_t mtype, size_t elem_size, int rank,
+                         const hsize_t *dims, const void *buf, const snx_value *like,
+                         const h5_filters *f)
+{
+    hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
+    return h5_create_dataset(loc, name, mtype, space, h5_dcpl(f, mtype, rank, dims, elem_size, 0),
+                             buf, like);
 }
 
 /* ---- tables ----------------------------------------------------------------------------- */

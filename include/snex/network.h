@@ -193,7 +193,8 @@ SNX_API long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const c
 /* ---- monitors into results -------------------------------------------------- */
 
 /* Adds the monitor's data as result `name` (below the current run inside a run, as
- * snx_traj_add_result does) in the layout docs/FORMAT.md gives:
+ * snx_traj_add_result does) in the layout docs/FORMAT.md gives (a streaming monitor
+ * must be added under the name it streams to: SNX_EINVAL otherwise):
  *   spike monitor: i (int array), t (double array, s), count (per recorded neuron),
  *                  nspikes, source (group name), record (recorded neurons)
  *   state monitor: t, one 2-d array [recorded neuron × sample] per variable with its
@@ -204,6 +205,26 @@ SNX_API long snx_namespace_add_params(snx_namespace *ns, snx_traj *traj, const c
  * node or NULL (SNX_ENOMEM, SNX_EEXIST, ...). */
 SNX_API snx_node *snx_traj_add_monitor(snx_traj *traj, const char *name, const snx_monitor *mon,
                                const char *comment);
+
+/* How a monitor streams (zero = defaults). */
+typedef struct snx_stream_opts {
+    size_t max_bytes; /* recordings the run holds at most, per monitor; 0: 4 MiB */
+} snx_stream_opts;
+
+/* Streams a spike or state monitor into result `name` of the current run, so that a
+ * run recording more than memory holds keeps a bounded buffer: inside a run of the
+ * Environment with HDF5 storage (snx_traj_streams), blocks of the recording go to
+ * the writer while the network runs, and the writer appends them to the result's
+ * datasets. Call it before the network runs (a component's build or add_to_network
+ * hook), and snx_traj_add_monitor(traj, name, mon, ...) after the last subrun as
+ * usual: the stored result is then exactly what it would be without streaming (same
+ * items, types, units, shapes and values; docs/FORMAT.md). Where the trajectory does
+ * not stream (no Environment, single-process mode, no storage) the monitor keeps
+ * everything, and the result is the same. A run that fails stores none of it.
+ * Returns 0; SNX_EINVAL for a rate or count monitor or NULL arguments. A bad name
+ * fails the run when the first block is streamed (SNX_ENAME). */
+SNX_API int snx_traj_stream_monitor(snx_traj *traj, const char *name, snx_monitor *mon,
+                            const snx_stream_opts *opts);
 
 /* ---- spike trains ----------------------------------------------------------- */
 

@@ -74,6 +74,17 @@ typedef struct snx_storage_ops {
     int (*delete_node)(void *self, snx_traj *traj, snx_node *node,
                        const char *const *only_items, snx_remove_mode mode);
     void (*free)(void *self);
+    /* Streamed items (snx_traj_stream_item; both may be NULL: the Environment then
+     * does not stream). append_piece keeps `piece` of item `item` of result
+     * `full_name`, sent by the execution `attempt` (its start time) of run idx, aside
+     * (pieces of an earlier attempt are dropped first); store_run of idx then stores
+     * the result's item as the pieces followed by its own value, and drops pieces
+     * whose result the run did not add. discard_pieces drops what run idx sent (it
+     * failed). Pieces never count as stored data: a reader of a killed writer's file
+     * does not see them as results, and the next session drops them. */
+    int (*append_piece)(void *self, snx_traj *traj, long idx, double attempt,
+                        const char *full_name, const char *item, const snx_value *piece);
+    int (*discard_pieces)(void *self, snx_traj *traj, long idx);
 } snx_storage_ops;
 
 /* Attaches a service; the trajectory owns `self` from now on (ops->free on detach
@@ -89,6 +100,13 @@ SNX_API int snx_traj_store_node(snx_traj *traj, snx_node *node, const snx_store_
 SNX_API int snx_traj_store_run(snx_traj *traj, long idx);
 SNX_API int snx_traj_load(snx_traj *traj, const snx_load_opts *opts); /* NULL = defaults */
 SNX_API int snx_traj_load_node(snx_traj *traj, snx_node *node, const snx_item_opts *opts);
+/* The service's append_piece and discard_pieces (SNX_ENOSERVICE without them; see
+ * snx_storage_ops). For the Environment's writer. */
+SNX_API int snx_traj_store_piece(snx_traj *traj, long idx, double attempt, const char *full_name,
+                         const char *item, const snx_value *piece);
+SNX_API int snx_traj_discard_pieces(snx_traj *traj, long idx);
+/* Whether the attached service takes streamed pieces. */
+SNX_API bool snx_traj_storage_streams(const snx_traj *traj);
 SNX_API int snx_traj_delete_node(snx_traj *traj, snx_node *node, const char *const *only_items,
                          snx_remove_mode mode);
 /* When on, lookups that miss load the node from storage (no shortcuts), and empty

@@ -466,7 +466,40 @@ SNX_API const char *snx_monitor_var_name(const snx_monitor *m, size_t k);
 SNX_API snx_dim snx_monitor_var_dim(const snx_monitor *m, size_t k);
 /* Rate monitors: one rate (Hz) per sample. */
 SNX_API const double *snx_monitor_rates(const snx_monitor *m);
-/* Forgets everything recorded (keeps the monitor in the network). NULL is fine. */
+/* Forgets everything recorded (keeps the monitor in the network). NULL is fine.
+ * What a streaming monitor handed out stays handed out (snx_monitor_n_streamed). */
 SNX_API void snx_monitor_clear(snx_monitor *m);
+
+/* ---- streaming monitors ------------------------------------------------------------
+ * A spike or state monitor may hand its recordings out while it records, so that a
+ * long run keeps a bounded buffer: whenever `block` spikes (or samples) are held, the
+ * oldest block goes to the sink and is dropped. The accessors above then give what
+ * is still held (the spikes or samples after the first snx_monitor_n_streamed);
+ * counts stay totals. The network framework streams monitors into the file this way
+ * (snx_traj_stream_monitor, network.h). */
+typedef struct snx_monitor_block {
+    size_t n;                    /* spikes or samples in the block */
+    const int32_t *i;            /* spike monitors: n neuron indices (relative to g) */
+    const double *t;             /* n spike times, or n sample times (s) */
+    const double *const *values; /* state monitors: per variable (snx_monitor_var_name
+                                    order) n rows of n_neurons, as snx_monitor_values */
+} snx_monitor_block;
+/* Gets each block in recording order; returns 0 or a negative SNX_E code, which stops
+ * the run (snx_net_run fails with it). */
+typedef int (*snx_monitor_sink)(void *ctx, const snx_monitor *m, const snx_monitor_block *b);
+/* Makes m stream to sink, holding at most max_bytes of recordings (0: 4 MiB): blocks
+ * are the largest power of two of spikes (12 bytes each) or samples (8 bytes per
+ * recorded value and time) that fits twice into max_bytes, at least 1. free_ctx (may
+ * be NULL) is called with ctx when the monitor is freed or streams elsewhere. sink
+ * NULL stops streaming. SNX_EINVAL for a rate or count monitor (nothing to stream) or
+ * NULL m; on error free_ctx is not called. */
+SNX_API int snx_monitor_stream(snx_monitor *m, size_t max_bytes, snx_monitor_sink sink, void *ctx,
+                       void (*free_ctx)(void *ctx));
+/* The sink's context when m streams to `sink`, else NULL. */
+SNX_API void *snx_monitor_stream_ctx(const snx_monitor *m, snx_monitor_sink sink);
+/* Spikes (spike monitors) or samples (state monitors) handed out so far. */
+SNX_API size_t snx_monitor_n_streamed(const snx_monitor *m);
+/* The spikes or samples per block while streaming (0 when not streaming). */
+SNX_API size_t snx_monitor_stream_block(const snx_monitor *m);
 
 #endif

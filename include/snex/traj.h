@@ -108,6 +108,24 @@ SNX_API snx_node *snx_traj_add_derived(snx_traj *traj, const char *name, snx_val
  * for an empty result to fill with snx_result_set(). */
 SNX_API snx_node *snx_traj_add_result(snx_traj *traj, const char *name, snx_value value,
                               const char *comment);
+/* Streamed items: a large array item of a result may be sent in pieces ahead of the
+ * result, so that a run never holds all of it. Inside a run of the Environment whose
+ * storage streams (HDF5; docs/ENVIRONMENT.md, "Streaming"), each piece goes to the
+ * writer at once, which appends it to the item's dataset; the result the run adds
+ * later (snx_traj_add_result with `name`) holds the item's last piece, and the stored
+ * item is the concatenation of the pieces and that value along the last axis. Pieces
+ * are int or double arrays (with the same unit, type and extents but the last) that
+ * are not stored if the run fails or never adds the result.
+ * snx_traj_streams says whether pieces can be sent: true only inside such a run;
+ * elsewhere keep the whole item and add it with the result. */
+SNX_API bool snx_traj_streams(const snx_traj *traj);
+/* Sends `piece` (consumed, also on failure) of item `item` of result `name` (named as
+ * snx_traj_add_result names it: below the current run unless it says otherwise).
+ * SNX_ESTATE when the trajectory does not stream (snx_traj_streams), SNX_ETYPE for a
+ * piece that is not an int or double array, SNX_ENAME for bad names, or the sending's
+ * error (SNX_EIO). */
+SNX_API int snx_traj_stream_item(snx_traj *traj, const char *name, const char *item,
+                                 snx_value piece);
 /* A group (and the groups on the way) in any branch, or outside the branches. */
 SNX_API snx_node *snx_traj_add_group(snx_traj *traj, const char *name, const char *comment);
 
