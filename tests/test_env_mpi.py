@@ -97,6 +97,17 @@ def start(args, mpi):
     raise AssertionError("the MPI sweep did not start its runs in 20 s")
 
 
+def first(found, timeout=10):
+    """The first of what found() returns, once it returns something."""
+    end = time.time() + timeout
+    while time.time() < end:
+        hits = found()
+        if hits:
+            return hits[0]
+        time.sleep(0.005)
+    raise AssertionError("no such process within %d s" % timeout)
+
+
 def finish(p):
     out, err = p.communicate(timeout=120)
     return p.returncode, out, err
@@ -113,8 +124,10 @@ def test_equal_to_one_machine(work):
 def test_killed_run_and_worker_processes(work):
     p, r = start(["procs.hdf5", "slow", "40"], MPIRUN)
     time.sleep(0.3) # mid-run: runs take 150 ms, one after the other
-    run_process = [c for w in children(r[1]) for c in children(w)][0]
-    worker = [w for w in children(r[2]) if children(w)][0] # one that runs a run
+    # between two runs a worker may have no run process for a moment (slow under
+    # AddressSanitizer): look again until there is one
+    run_process = first(lambda: [c for w in children(r[1]) for c in children(w)])
+    worker = first(lambda: [w for w in children(r[2]) if children(w)]) # one running a run
     os.kill(run_process, 9)
     os.kill(worker, 9)
     rc, out, err = finish(p)
