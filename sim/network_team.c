@@ -52,7 +52,6 @@ typedef struct {
     bool solo;
     int64_t countdown;        /* steps left in this window, or in the solo stretch */
     size_t helped, total;     /* chunks in this window: run by helpers, in all */
-    size_t last_part;         /* chunks of the part being run */
 } team_run;
 
 #define WINDOW 256
@@ -175,23 +174,11 @@ static void unplan(team_run *r)
 }
 
 /* A parallel part: published, then joined, counting what the helpers ran. */
-static void start_part(team_run *r, sim_chunk_fn fn, size_t n)
-{
-    sim_team_publish(r->team, fn, r, n);
-}
-
-static void finish_part(team_run *r)
-{
-    size_t n = r->last_part;
-    r->helped += n - sim_team_join(r->team);
-    r->total += n;
-}
-
 static void run_part(team_run *r, sim_chunk_fn fn, size_t n)
 {
-    r->last_part = n;
-    start_part(r, fn, n);
-    finish_part(r);
+    sim_team_publish(r->team, fn, r, n);
+    r->helped += n - sim_team_join(r->team);
+    r->total += n;
 }
 
 /* After every step: the policy's bookkeeping (see team_run). */
