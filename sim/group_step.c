@@ -161,11 +161,23 @@ static int nonfinite_error(const snx_group *g, double t, double dt)
     return snx_error(SNX_ENUMERIC, "%s: a state variable became NaN or infinite", g->what);
 }
 
+/* Every SIM_CHECK_EVERY steps and at the last step of a run: a NaN stays NaN, so a
+ * check per step would only report it a few steps earlier, at several times the cost
+ * (docs/PERFORMANCE.md). */
+static bool check_this_step(const snx_group *g)
+{
+    const snx_net *net = g->obj.net;
+    return net->finite_check && g->n_dynamic > 0 &&
+           ((net->step + 1) % SIM_CHECK_EVERY == 0 || net->step + 1 == net->run_end);
+}
+
+static bool has_threshold(const snx_group *g) { return g->mask_reg >= 0 || g->thr_var >= 0; }
+
 int sim_group_update(snx_group *g)
 {
     snx_net *net = g->obj.net;
     double rt[SIM_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
-    int threshold = g->mask_reg >= 0 || g->thr_var >= 0;
+    int threshold = has_threshold(g);
     g->n_spikes = 0;
     int regs = g->step_prog->n_regs;
     if (g->thr_prog && g->thr_prog->n_regs > regs)
@@ -173,11 +185,7 @@ int sim_group_update(snx_group *g)
     int rc = sim_net_reserve_regs(net, regs);
     if (rc)
         return rc;
-    /* Every SIM_CHECK_EVERY steps and at the last step of a run: a NaN stays NaN, so
-     * a check per step would only report it a few steps earlier, at several times
-     * the cost (docs/PERFORMANCE.md). */
-    bool check = net->finite_check && g->n_dynamic > 0 &&
-                 ((net->step + 1) % SIM_CHECK_EVERY == 0 || net->step + 1 == net->run_end);
+    bool check = check_this_step(g);
     bool finite = run_blocks(g, g->step_prog, threshold && !g->cfn, check && !g->cfn, rt);
     if (g->cfn) {
         if ((rc = g->cfn(g, rt[SIM_RT_T], net->dt, g->cctx)))
@@ -195,16 +203,13 @@ bool sim_group_update_block(snx_group *g, int b, int thread)
 {
     snx_net *net = g->obj.net;
     double rt[SIM_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
-    int threshold = g->mask_reg >= 0 || g->thr_var >= 0;
-    bool check = net->finite_check && g->n_dynamic > 0 &&
-                 ((net->step + 1) % SIM_CHECK_EVERY == 0 || net->step + 1 == net->run_end);
-    return run_block(g, g->step_prog, threshold, check, rt, b, thread);
+    return run_block(g, g->step_prog, has_threshold(g), check_this_step(g), rt, b, thread);
 }
 
 int sim_group_update_finish(snx_group *g, bool finite)
 {
     g->n_spikes = 0;
-    if (g->mask_reg >= 0 || g->thr_var >= 0)
+    if (has_threshold(g))
         join_blocks(g);
     return finite ? 0 : nonfinite_error(g, snx_net_t(g->obj.net), g->obj.net->dt);
 }

@@ -323,9 +323,11 @@ int sim_synapses_integrate(snx_synapses *s);
 int sim_synapses_propagate(snx_synapses *s);
 int sim_synapses_propagate_post(snx_synapses *s);
 /* With helper threads: whether s takes the ring-buffer fast path, and this step's
- * spikes into the ring for the targets [lo, hi) of its post group's root only. */
+ * spikes of its presynaptic view (sp[0..n), as sim_group_view_spikes gives them) into
+ * the ring for the targets [lo, hi) of its post group's root only. */
 bool sim_synapses_fast(const snx_synapses *s);
-void sim_synapses_push_slice(snx_synapses *s, int32_t lo, int32_t hi);
+void sim_synapses_push_slice(snx_synapses *s, const int32_t *sp, size_t n, int32_t lo,
+                             int32_t hi);
 typedef struct sim_synapses_list {
     snx_synapses **s;
     size_t n;

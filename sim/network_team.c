@@ -34,6 +34,19 @@ typedef struct {
     size_t first;     /* its first chunk */
 } group_chunks;
 
+/* A fast-path projection with spikes in this step, and those spikes (found once per
+ * step, not once per slice). */
+typedef struct {
+    snx_synapses *s;
+    const int32_t *spikes;
+    size_t n;
+} spiking_projection;
+
+typedef struct {
+    spiking_projection *p;
+    size_t n;
+} spiking_list;
+
 typedef struct {
     snx_net *net;
     group_chunks *blocks;     /* groups updated in chunks of one block */
@@ -42,7 +55,7 @@ typedef struct {
     group_chunks *slices;     /* groups with rings, in chunks of SLICE targets */
     size_t n_slice_groups, n_slice_chunks;
     sim_synapses_list *fast;  /* per slice group: its fast-path projections */
-    sim_synapses_list *spiking; /* and those of them with spikes in this step */
+    spiking_list *spiking;    /* and those of them with spikes in this step */
     /* Whether the helpers help: when other processes hold the cores they rarely run,
      * and waking them and waiting for their chunks then costs more than they give.
      * So the driver counts the chunks they ran over WINDOW steps; below a tenth, it
@@ -96,8 +109,10 @@ static void deliver_chunk(void *ctx, size_t c, int thread)
     size_t k = locate(r->slices, r->n_slice_groups, c, &s);
     int32_t lo, hi;
     slice_bounds(r->slices[k].g, s, &lo, &hi);
-    for (size_t p = 0; p < r->spiking[k].n; p++)
-        sim_synapses_push_slice(r->spiking[k].s[p], lo, hi);
+    for (size_t p = 0; p < r->spiking[k].n; p++) {
+        const spiking_projection *sp = &r->spiking[k].p[p];
+        sim_synapses_push_slice(sp->s, sp->spikes, sp->n, lo, hi);
+    }
     sim_group_deliver_slice(r->slices[k].g, lo, hi);
 }
 
@@ -109,10 +124,11 @@ static void find_spiking(team_run *r)
     for (size_t k = 0; k < r->n_slice_groups; k++) {
         r->spiking[k].n = 0;
         for (size_t p = 0; p < r->fast[k].n; p++) {
-            const int32_t *sp;
             snx_synapses *syn = r->fast[k].s[p];
-            if (sim_group_view_spikes(syn->pre, &sp))
-                r->spiking[k].s[r->spiking[k].n++] = syn;
+            const int32_t *sp = NULL;
+            size_t n = syn->connected ? sim_group_view_spikes(syn->pre, &sp) : 0;
+            if (n)
+                r->spiking[k].p[r->spiking[k].n++] = (spiking_projection){ syn, sp, n };
         }
     }
 }
@@ -153,7 +169,8 @@ static int plan(team_run *r)
             l->s = grown;
             l->s[l->n++] = s;
         }
-        if (l->n && !(r->spiking[r->n_slice_groups - 1].s = snx_malloc(l->n * sizeof *l->s)))
+        spiking_list *sl = &r->spiking[r->n_slice_groups - 1];
+        if (l->n && !(sl->p = snx_malloc(l->n * sizeof *sl->p)))
             return SNX_ENOMEM;
     }
     r->finite = snx_calloc(r->n_block_chunks + 1, sizeof *r->finite);
@@ -165,7 +182,7 @@ static void unplan(team_run *r)
     for (size_t k = 0; r->fast && k < r->n_slice_groups; k++)
         free(r->fast[k].s);
     for (size_t k = 0; r->spiking && k < r->n_slice_groups; k++)
-        free(r->spiking[k].s);
+        free(r->spiking[k].p);
     free(r->fast);
     free(r->spiking);
     free(r->blocks);

@@ -240,10 +240,9 @@ int sim_synapses_propagate_post(snx_synapses *s)
 
 bool sim_synapses_fast(const snx_synapses *s) { return s->fast; }
 
-void sim_synapses_push_slice(snx_synapses *s, int32_t lo, int32_t hi)
+void sim_synapses_push_slice(snx_synapses *s, const int32_t *sp, size_t n, int32_t lo,
+                             int32_t hi)
 {
-    const int32_t *sp = NULL;
-    size_t n = s->connected ? sim_group_view_spikes(s->pre, &sp) : 0;
     int32_t off = s->post->start;
     if (!n || hi <= off || lo >= off + s->post->n)
         return; /* nothing spiked, or the slice misses this projection's targets */
