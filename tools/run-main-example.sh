@@ -9,7 +9,10 @@ BUILD=$1
 shift
 "$BUILD/examples/clusternet/clusternet" "$@"
 echo
-"$BUILD/examples/clusternet/plotff" --file hdf5/Clustered_Network.hdf5 --out plots
+# plotff prints the table clusternet printed just above, read back from the file: only
+# its own lines (what it wrote) are shown, not the table a second time.
+plotted=$("$BUILD/examples/clusternet/plotff" --file hdf5/Clustered_Network.hdf5 --out plots)
+printf '%s\n' "$plotted" | grep '^plotff:' || true
 echo
 echo "outputs:"
 echo "  $(pwd)/hdf5/Clustered_Network.hdf5   the trajectory: parameters, monitors, Fano factors"
