@@ -86,14 +86,15 @@ endif
 
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-# The engine's inner loops (sim/vm.c) once more for each wider instruction set on
-# x86-64 with GCC (which can ask the CPU for an ISA level); program.c picks one at
-# start-up (docs/PERFORMANCE.md, "Instruction sets").
+# The engine's inner loops (sim/vm.c, sim/kernels.c) once more for each wider
+# instruction set on x86-64 with GCC (which can ask the CPU for an ISA level);
+# program.c picks one set at start-up (docs/PERFORMANCE.md, "Instruction sets").
 VM_ISAS := $(if $(and $(findstring x86_64,$(shell $(CC) -dumpmachine 2>/dev/null)),\
              $(filter 0,$(shell $(CC) --version 2>/dev/null | grep -c clang))),avx2 avx512)
 VM_FLAGS_avx2 := -march=x86-64-v3
 VM_FLAGS_avx512 := -march=x86-64-v4 -mprefer-vector-width=512
-LIB_OBJ += $(VM_ISAS:%=$(BUILD)/obj/sim/vm_%.o)
+VM_SRC := vm kernels
+LIB_OBJ += $(foreach s,$(VM_SRC),$(VM_ISAS:%=$(BUILD)/obj/sim/$(s)_%.o))
 LIB_A := $(BUILD)/libsnex.a
 LIB_SO := $(BUILD)/libsnex.so
 LIB_SO_FILE := $(BUILD)/libsnex.so.$(VERSION)
@@ -125,11 +126,14 @@ $(BUILD)/obj/%.o: %.c Makefile
 	$(call say,CC)
 	$(Q)$(CC) $(CFLAGS) -fvisibility=hidden -MMD -MP -c $< -o $@
 
-# A static pattern: only these targets (a general vm_% would also "make" vm_x.d.o).
-$(VM_ISAS:%=$(BUILD)/obj/sim/vm_%.o): $(BUILD)/obj/sim/vm_%.o: sim/vm.c Makefile
-	@mkdir -p $(dir $@)
-	$(call say,CC)
-	$(Q)$(CC) $(CFLAGS) $(VM_FLAGS_$*) -DSIM_VM_ISA=$* -fvisibility=hidden -MMD -MP -c $< -o $@
+# Static patterns: only these targets (a general vm_% would also "make" vm_x.d.o).
+define isa_copy
+$(VM_ISAS:%=$(BUILD)/obj/sim/$(1)_%.o): $(BUILD)/obj/sim/$(1)_%.o: sim/$(1).c Makefile
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC)
+	$$(Q)$$(CC) $$(CFLAGS) $$(VM_FLAGS_$$*) -DSIM_VM_ISA=$$* -fvisibility=hidden -MMD -MP -c $$< -o $$@
+endef
+$(foreach s,$(VM_SRC),$(eval $(call isa_copy,$(s))))
 
 # One prelinked object: a program that uses any of libsnex.a gets all of it, as with
 # libsnex.so, so that storage/'s registration of the default backend (a

@@ -221,7 +221,10 @@ static int simple_threshold(snx_group *g, const sim_scope *sc)
         sim_scope_lookup(sc, t->args[0]->name, &v) || v.kind != SIM_SYM_ARRAY || v.shared)
         return 0;
     g->thr_var = v.slot;
-    g->thr_fn = t->fn;
+    g->thr_cmp = t->fn == SIM_FN_GT   ? SIM_CMP_GT
+                 : t->fn == SIM_FN_GE ? SIM_CMP_GE
+                 : t->fn == SIM_FN_LT ? SIM_CMP_LT
+                                      : SIM_CMP_LE;
     g->thr_value = t->args[1]->value;
     return 1;
 }

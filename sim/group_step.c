@@ -39,32 +39,16 @@ void sim_group_reseed(snx_group *g)
 }
 
 /* The spikes of block b, into the block's own segment of g->spikes: where the
- * threshold holds and the neuron is not refractory (step >= until). (A branch-free
- * pass making a mask of crossings eight neurons at a time was no faster: the branch
- * is almost never taken, and predicted.) */
-#define SCAN(cond)                                                   \
-    for (int k = 0; k < n; k++)                                      \
-        if ((cond) && (!until || step >= until[k]))                  \
-            out[count++] = base + k;
-
+ * threshold holds and the neuron is not refractory (step >= until). */
 static void collect(snx_group *g, const sim_exec_ctx *x)
 {
-    int b = (int)(x->off / SIM_BLOCK), n = x->n;
-    int32_t *out = g->spikes + x->off, base = (int32_t)x->off, count = 0;
+    int b = (int)(x->off / SIM_BLOCK);
+    int32_t *out = g->spikes + x->off;
     const double *until = g->until ? g->until + x->off : NULL;
-    const double step = x->rt[SIM_RT_STEP];
-    if (g->thr_var < 0) {
-        const double *m = x->regs + (size_t)g->mask_reg * SIM_BLOCK;
-        SCAN(m[k] != 0)
-    } else {
-        const double *v = g->arrays[g->thr_var] + x->off, c = g->thr_value;
-        switch (g->thr_fn) {
-        case SIM_FN_GT: SCAN(v[k] > c) break;
-        case SIM_FN_GE: SCAN(v[k] >= c) break;
-        case SIM_FN_LT: SCAN(v[k] < c) break;
-        default: SCAN(v[k] <= c) break;
-        }
-    }
+    const double *v = g->thr_var < 0 ? x->regs + (size_t)g->mask_reg * SIM_BLOCK
+                                     : g->arrays[g->thr_var] + x->off;
+    int count = sim_k->scan(v, g->thr_var < 0 ? SIM_CMP_NONZERO : g->thr_cmp, g->thr_value,
+                            until, x->rt[SIM_RT_STEP], (int32_t)x->off, x->n, out);
     g->block_count[b] = count;
     /* Here rather than in the reset: synapses and resets of this step see it, as in
      * Brian, where the threshold sets lastspike. */
@@ -84,21 +68,14 @@ static void join_blocks(snx_group *g)
     g->n_spikes = pos;
 }
 
-/* Whether every dynamic variable of the block [off, off + n) is finite, while the
- * block is still in cache: x*0 is 0 for a finite x and NaN for an infinite or NaN
- * one, so the sum of x*0 over the block is 0 exactly when all are finite. Floating
- * point, because SSE2 (the library's baseline) has no 64-bit integer compare: counting
- * all-ones exponents did not vectorise and cost a fifth of the spike collection. */
+/* Whether every dynamic variable of the block [off, off + n) is finite, checked
+ * while the block is still in cache. */
 static bool block_finite(const snx_group *g, int64_t off, int n)
 {
-    double acc = 0;
-    for (int d = 0; d < g->n_dynamic; d++) {
-        const double *x = g->arrays[g->dynamic[d]] + off;
-#pragma omp simd reduction(+ : acc)
-        for (int k = 0; k < n; k++)
-            acc += x[k] * 0.0;
-    }
-    return acc == 0;
+    bool finite = true;
+    for (int d = 0; d < g->n_dynamic; d++)
+        finite &= sim_k->finite(g->arrays[g->dynamic[d]] + off, n);
+    return finite;
 }
 
 /* Runs p over block b; `check`: then also checks the block's state, false when some
@@ -220,12 +197,7 @@ void sim_group_deliver_slice(snx_group *g, int32_t lo, int32_t hi)
     for (int v = 0; v < g->model.n_vars; v++) {
         if (!g->rings[v])
             continue;
-        double *in = sim_ring_current(g->rings[v]), *x = g->arrays[v];
-#pragma omp simd
-        for (int32_t k = lo; k < hi; k++) {
-            x[k] += in[k];
-            in[k] = 0;
-        }
+        sim_k->deliver(g->arrays[v] + lo, sim_ring_current(g->rings[v]) + lo, hi - lo);
     }
 }
 

@@ -24,6 +24,7 @@
 #include "connectivity.h"
 #include "delivery.h"
 #include "equations.h"
+#include "kernels.h"
 #include "program.h"
 #include "snex/map.h"
 #include "snex/sim.h"
@@ -187,8 +188,9 @@ struct snx_group {
     sim_program *step_prog; /* update (and threshold, unless a C update sits between) */
     sim_program *thr_prog;  /* threshold alone, only with a C update */
     int mask_reg;           /* register holding the spike mask after the threshold, or -1 */
-    int thr_var, thr_fn;    /* a threshold "variable OP constant" is checked while */
-    double thr_value;       /* collecting spikes, without code: thr_var >= 0 */
+    int thr_var;            /* a threshold "variable OP constant" is checked while */
+    enum sim_cmp thr_cmp;   /* collecting spikes, without code: thr_var >= 0 */
+    double thr_value;
     sim_program *reset_prog;
     snx_update_fn cfn;
     void *cctx;

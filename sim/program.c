@@ -1,6 +1,7 @@
-/* Block programs: the choice of the virtual machine's copy (vm.c) for this CPU, the
+/* Block programs: the choice of the engine loops' copy (vm.c, kernels.c) for this CPU, the
  * registers, freeing, and listings for debugging and tests. */
 #include "program.h"
+#include "kernels.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,23 +12,19 @@
 #include "snex/sim.h"
 #include "snex/util.h"
 
-/* ---- which copy of the virtual machine ---------------------------------------------- */
+/* ---- which copy of the engine's loops ------------------------------------------------ */
 
-typedef void (*vm_fn)(const sim_program *p, const sim_exec_ctx *x);
-
-static const struct {
-    const char *isa;
-    vm_fn exec;
-} VMS[] = {
+static const sim_kernels *const SETS[] = {
 #ifdef SIM_VM_MULTI_ISA
-    { "avx512", sim_vm_exec_avx512 },
-    { "avx2", sim_vm_exec_avx2 },
+    &sim_kernels_avx512,
+    &sim_kernels_avx2,
 #endif
-    { "baseline", sim_vm_exec_baseline },
+    &sim_kernels_baseline,
 };
-enum { N_VMS = sizeof VMS / sizeof VMS[0] };
+enum { N_SETS = sizeof SETS / sizeof SETS[0] };
 
-static size_t g_vm = N_VMS - 1; /* the baseline until the constructor has looked */
+/* The baseline until the constructor has looked. */
+const sim_kernels *sim_k = &sim_kernels_baseline;
 
 static bool cpu_runs(const char *isa)
 {
@@ -41,32 +38,32 @@ static bool cpu_runs(const char *isa)
     return !strcmp(isa, "baseline");
 }
 
-/* The widest copy the CPU runs, or the one SNX_ISA names (avx512, avx2, baseline) if
- * the CPU runs it: tests and benchmarks compare the copies so. Chosen once, before
+/* The widest set the CPU runs, or the one SNX_ISA names (avx512, avx2, baseline) if
+ * the CPU runs it: tests and benchmarks compare the sets so. Chosen once, before
  * main, so that threads never race on it. */
-__attribute__((constructor)) static void choose_vm(void)
+__attribute__((constructor)) static void choose_kernels(void)
 {
     const char *want = getenv("SNX_ISA");
-    for (size_t k = 0; k < N_VMS; k++)
-        if (cpu_runs(VMS[k].isa) && (!want || !strcmp(want, VMS[k].isa))) {
-            g_vm = k;
+    for (size_t k = 0; k < N_SETS; k++)
+        if (cpu_runs(SETS[k]->isa) && (!want || !strcmp(want, SETS[k]->isa))) {
+            sim_k = SETS[k];
             return;
         }
-    for (size_t k = 0; k < N_VMS; k++) /* SNX_ISA names a copy this CPU cannot run */
-        if (cpu_runs(VMS[k].isa)) {
-            g_vm = k;
+    for (size_t k = 0; k < N_SETS; k++) /* SNX_ISA names a set this CPU cannot run */
+        if (cpu_runs(SETS[k]->isa)) {
+            sim_k = SETS[k];
             return;
         }
 }
 
 void sim_program_exec(const sim_program *p, const sim_exec_ctx *x)
 {
-    VMS[g_vm].exec(p, x);
+    sim_k->exec(p, x);
 }
 
 const char *snx_engine_isa(void)
 {
-    return VMS[g_vm].isa;
+    return sim_k->isa;
 }
 
 void sim_program_free(sim_program *p)
