@@ -132,6 +132,7 @@ void sim_group_destroy(snx_group *g)
         for (int k = 0; k < g->model.n_vars; k++)
             sim_ring_free(g->rings[k]);
     free(g->rings);
+    free(g->inputs);
     if (g->block_rng)
         for (int b = 0; b < g->n_blocks; b++)
             if (g->block_rng[b])
@@ -313,11 +314,14 @@ static int reset(sim_object *o) { return sim_group_reset((snx_group *)o); }
 static void reseed(sim_object *o) { sim_group_reseed((snx_group *)o); }
 static void destroy(sim_object *o) { sim_group_destroy((snx_group *)o); }
 
-/* Only groups that fast-path synapses deliver into have rings (made in their prepare). */
+/* Only groups that fast-path synapses deliver into have rings (made in their prepare)
+ * or direct inputs. */
 static bool idle(const sim_object *o, int phase)
 {
     const snx_group *g = (const snx_group *)o;
     if (phase != SIM_PHASE_DELIVER)
+        return false;
+    if (g->n_direct_inputs)
         return false;
     for (int v = 0; v < g->model.n_vars; v++)
         if (g->rings[v])
@@ -325,11 +329,7 @@ static bool idle(const sim_object *o, int phase)
     return true;
 }
 
-static int deliver(sim_object *o)
-{
-    sim_group_deliver((snx_group *)o);
-    return 0;
-}
+static int deliver(sim_object *o) { return sim_group_deliver((snx_group *)o); }
 
 /* A removed group's spikes of its last step are not there for anyone to see. */
 static void deactivate(sim_object *o) { ((snx_group *)o)->n_spikes = 0; }

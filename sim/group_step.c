@@ -217,10 +217,17 @@ sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay)
     return g->rings[var];
 }
 
-void sim_group_deliver(snx_group *g)
+/* The direct inputs first, in creation order, then the rings: the order in which a
+ * slice gets them with helper threads (network_team.c), so the sums are the same. */
+int sim_group_deliver(snx_group *g)
 {
+    int rc = 0;
+    for (size_t k = 0; k < g->n_inputs && !rc; k++)
+        if (g->inputs[k]->direct)
+            rc = sim_synapses_push_direct(g->inputs[k]);
     sim_group_deliver_slice(g, 0, g->n);
     sim_group_rotate_rings(g);
+    return rc;
 }
 
 int sim_group_reset(snx_group *g)

@@ -203,6 +203,11 @@ struct snx_group {
     int n_blocks;
     gsl_rng **block_rng;    /* per block, when the per-block code uses rand() */
     sim_ring **rings;       /* per variable: input from fast-path synapses, or NULL */
+    /* The fast-path synapses onto g (root groups), in creation order, made before
+     * every run (network.c): those without delay add into the variable itself when g
+     * delivers, the others go through the rings. */
+    snx_synapses **inputs;
+    size_t n_inputs, n_direct_inputs, cap_inputs;
     snx_group **views;
     size_t n_views, cap_views;
 };
@@ -231,7 +236,7 @@ void sim_group_reseed(snx_group *g);
 sim_ring *sim_group_ring(snx_group *g, int var, int32_t max_delay);
 /* Phases of a step (group_step.c). */
 int sim_group_update(snx_group *g);
-void sim_group_deliver(snx_group *g);
+int sim_group_deliver(snx_group *g);
 int sim_group_reset(snx_group *g);
 /* With helper threads (network_team.c): whether g's update is handed out in blocks
  * (not with a C update); one block of it (false when the non-finite check found
@@ -289,6 +294,8 @@ struct snx_synapses {
     int32_t post_delay;       /* on_post's delay in steps */
     /* fast path "X += w" */
     int fast;
+    bool direct;              /* without delay: added into the variable itself when the
+                                 post group delivers (no ring), made by prepare */
     int fast_var;             /* the postsynaptic variable */
     int fast_w_var;           /* the synaptic variable holding w, or -1: constant */
     double fast_w;
@@ -324,16 +331,14 @@ int sim_synapses_sum(snx_synapses *s);
 int sim_synapses_integrate(snx_synapses *s);
 int sim_synapses_propagate(snx_synapses *s);
 int sim_synapses_propagate_post(snx_synapses *s);
-/* With helper threads: whether s takes the ring-buffer fast path, and this step's
- * spikes of its presynaptic view (sp[0..n), as sim_group_view_spikes gives them) into
- * the ring for the targets [lo, hi) of its post group's root only. */
+/* Whether s takes the fast path (X += w, no code); this step's spikes of its
+ * presynaptic view (sp[0..n), as sim_group_view_spikes gives them) into the ring (or,
+ * direct, the variable) for the targets [lo, hi) of its post group's root only (with
+ * helper threads); all of them into the variable (direct, at delivery). */
 bool sim_synapses_fast(const snx_synapses *s);
 void sim_synapses_push_slice(snx_synapses *s, const int32_t *sp, size_t n, int32_t lo,
                              int32_t hi);
-typedef struct sim_synapses_list {
-    snx_synapses **s;
-    size_t n;
-} sim_synapses_list;
+int sim_synapses_push_direct(snx_synapses *s);
 void sim_synapses_destroy(snx_synapses *s);
 /* Snapshots of a synapses object's state (snapshot.c); check: not connected since. */
 int sim_synapses_save(const sim_object *o, sim_saved *saved);

@@ -346,6 +346,35 @@ static int check_references(const snx_net *net)
     return 0;
 }
 
+/* Every root group's fast-path synapses, in creation order (after every prepare:
+ * it decides which are direct). */
+static int list_inputs(snx_net *net)
+{
+    for (size_t k = 0; k < net->n_objs; k++)
+        if (net->objs[k]->kind == &sim_group_kind) {
+            snx_group *g = (snx_group *)net->objs[k];
+            g->n_inputs = g->n_direct_inputs = 0;
+        }
+    for (size_t k = 0; k < net->n_objs; k++) {
+        sim_object *o = net->objs[k];
+        snx_synapses *s = o->kind == &sim_synapses_kind ? (snx_synapses *)o : NULL;
+        if (!s || !o->active || !s->fast)
+            continue;
+        snx_group *g = s->post->root;
+        if (g->n_inputs == g->cap_inputs) {
+            size_t cap = g->cap_inputs ? 2 * g->cap_inputs : 4;
+            snx_synapses **grown = realloc(g->inputs, cap * sizeof *grown);
+            if (!grown)
+                return snx_error(SNX_ENOMEM, "out of memory listing the inputs of %s", g->what);
+            g->inputs = grown;
+            g->cap_inputs = cap;
+        }
+        g->inputs[g->n_inputs++] = s;
+        g->n_direct_inputs += s->direct;
+    }
+    return 0;
+}
+
 /* The objects each phase visits during this run (after every prepare). */
 static int make_schedule(snx_net *net)
 {
@@ -415,6 +444,7 @@ int snx_net_run(snx_net *net, double duration)
     for (size_t k = 0; k < net->n_objs && !rc; k++)
         if (net->objs[k]->active && net->objs[k]->kind->prepare)
             rc = net->objs[k]->kind->prepare(net->objs[k]);
+    rc = rc ? rc : list_inputs(net);
     rc = rc ? rc : make_schedule(net);
     double start = wall_seconds();
     net->report_last = start;

@@ -7,10 +7,11 @@
  *   chunks        every block of every group: equations, threshold, spike collection
  *                 (groups with a C update run whole on the driver, afterwards)
  *   driver        spike lists joined, the non-finite verdict, clock-driven synapses
- *   chunks        slices of every ring's targets: this step's spikes of the fast-path
- *                 projections onto that group, in creation order; meanwhile the driver
- *                 runs on_pre and on_post code (event queues: state, not rings)
- *   chunks        the same slices: the rings' current slot added into the variables
+ *   driver        on_pre and on_post code (event queues)
+ *   chunks        slices of the targets of every group with fast-path inputs: this
+ *                 step's spikes of those projections, in creation order, into the
+ *                 slice of the rings or (without delay) of the variables, then the
+ *                 rings' current slot added into the variables
  *   driver        rings rotated, resets, monitors, the step counter, progress
  *
  * Nothing depends on which thread runs a chunk or how many there are: blocks keep
@@ -52,10 +53,9 @@ typedef struct {
     group_chunks *blocks;     /* groups updated in chunks of one block */
     size_t n_blocks_groups, n_block_chunks;
     bool *finite;             /* per block chunk */
-    group_chunks *slices;     /* groups with rings, in chunks of SLICE targets */
+    group_chunks *slices;     /* groups with fast-path inputs, in chunks of SLICE targets */
     size_t n_slice_groups, n_slice_chunks;
-    sim_synapses_list *fast;  /* per slice group: its fast-path projections */
-    spiking_list *spiking;    /* and those of them with spikes in this step */
+    spiking_list *spiking;    /* per slice group: its inputs with spikes in this step */
     /* Whether the helpers help: when other processes hold the cores they rarely run,
      * and waking them and waiting for their chunks then costs more than they give.
      * So the driver counts the chunks they ran over WINDOW steps; below a tenth, it
@@ -98,9 +98,9 @@ static void slice_bounds(const snx_group *g, size_t s, int32_t *lo, int32_t *hi)
 }
 
 /* A slice of a group's targets: this step's spikes of every fast-path projection onto
- * the group into the slice of its rings, then the slice of the rings' current slot
- * into the variables. One thread does both, so the slice's ring and variables stay
- * in its cache. */
+ * the group into the slice of its rings or (direct) variables, in creation order, then
+ * the slice of the rings' current slot into the variables. One thread does both, so
+ * the slice's ring and variables stay in its cache. */
 static void deliver_chunk(void *ctx, size_t c, int thread)
 {
     (void)thread;
@@ -116,15 +116,16 @@ static void deliver_chunk(void *ctx, size_t c, int thread)
     sim_group_deliver_slice(r->slices[k].g, lo, hi);
 }
 
-/* Before the push part: per ring group, the fast-path projections whose source
+/* Before the push part: per slice group, the fast-path projections whose source
  * spiked in this step (most do not, in a step of a clustered network), so that the
  * slices do not each look at all of them. */
 static void find_spiking(team_run *r)
 {
     for (size_t k = 0; k < r->n_slice_groups; k++) {
+        const snx_group *g = r->slices[k].g;
         r->spiking[k].n = 0;
-        for (size_t p = 0; p < r->fast[k].n; p++) {
-            snx_synapses *syn = r->fast[k].s[p];
+        for (size_t p = 0; p < g->n_inputs; p++) {
+            snx_synapses *syn = g->inputs[p];
             const int32_t *sp = NULL;
             size_t n = syn->connected ? sim_group_view_spikes(syn->pre, &sp) : 0;
             if (n)
@@ -141,9 +142,8 @@ static int plan(team_run *r)
     size_t nu = net->n_scheduled[SIM_PHASE_UPDATE], nd = net->n_scheduled[SIM_PHASE_DELIVER];
     r->blocks = snx_calloc(nu + 1, sizeof *r->blocks);
     r->slices = snx_calloc(nd + 1, sizeof *r->slices);
-    r->fast = snx_calloc(nd + 1, sizeof *r->fast);
     r->spiking = snx_calloc(nd + 1, sizeof *r->spiking);
-    if (!r->blocks || !r->slices || !r->fast || !r->spiking)
+    if (!r->blocks || !r->slices || !r->spiking)
         return SNX_ENOMEM;
     for (size_t k = 0; k < nu; k++) {
         sim_object *o = net->schedule[SIM_PHASE_UPDATE][k];
@@ -157,20 +157,8 @@ static int plan(team_run *r)
         snx_group *g = (snx_group *)net->schedule[SIM_PHASE_DELIVER][k];
         r->slices[r->n_slice_groups] = (group_chunks){ g, r->n_slice_chunks };
         r->n_slice_chunks += ((size_t)g->n + SLICE - 1) / SLICE;
-        sim_synapses_list *l = &r->fast[r->n_slice_groups++];
-        for (size_t p = 0; p < net->n_scheduled[SIM_PHASE_PROPAGATE]; p++) {
-            sim_object *o = net->schedule[SIM_PHASE_PROPAGATE][p];
-            snx_synapses *s = is_synapses(o) ? (snx_synapses *)o : NULL;
-            if (!s || !sim_synapses_fast(s) || s->post->root != g)
-                continue;
-            snx_synapses **grown = realloc(l->s, (l->n + 1) * sizeof *grown);
-            if (!grown)
-                return SNX_ENOMEM;
-            l->s = grown;
-            l->s[l->n++] = s;
-        }
-        spiking_list *sl = &r->spiking[r->n_slice_groups - 1];
-        if (l->n && !(sl->p = snx_malloc(l->n * sizeof *sl->p)))
+        spiking_list *sl = &r->spiking[r->n_slice_groups++];
+        if (g->n_inputs && !(sl->p = snx_malloc(g->n_inputs * sizeof *sl->p)))
             return SNX_ENOMEM;
     }
     r->finite = snx_calloc(r->n_block_chunks + 1, sizeof *r->finite);
@@ -179,11 +167,8 @@ static int plan(team_run *r)
 
 static void unplan(team_run *r)
 {
-    for (size_t k = 0; r->fast && k < r->n_slice_groups; k++)
-        free(r->fast[k].s);
     for (size_t k = 0; r->spiking && k < r->n_slice_groups; k++)
         free(r->spiking[k].p);
-    free(r->fast);
     free(r->spiking);
     free(r->blocks);
     free(r->slices);
@@ -250,8 +235,9 @@ static int one_step(team_run *r)
     rc = rc ? rc : serial(net, SIM_PHASE_UPDATE, true);
     if (rc)
         return rc;
-    /* on_pre and on_post code first: it writes variables, not rings, and the
-     * delivery below adds the rings into the variables after it, as in a serial step */
+    /* on_pre and on_post code first: the fast-path input below reaches the variables
+     * after it, as in a serial step (where it waits in the rings or, without delay, is
+     * added when the group delivers) */
     rc = serial(net, SIM_PHASE_PROPAGATE, true);
     rc = rc ? rc : serial(net, SIM_PHASE_PROPAGATE_POST, false);
     if (rc)

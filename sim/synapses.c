@@ -411,7 +411,7 @@ static bool idle(const sim_object *o, int phase)
     switch (phase) {
     case SIM_PHASE_SUM: return s->n_summed == 0;
     case SIM_PHASE_UPDATE: return !s->clock_prog;
-    case SIM_PHASE_PROPAGATE: return !s->fast && !s->on_pre.prog;
+    case SIM_PHASE_PROPAGATE: return (!s->fast && !s->on_pre.prog) || s->direct;
     case SIM_PHASE_PROPAGATE_POST: return !s->on_post.prog;
     default: return false;
     }

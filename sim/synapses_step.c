@@ -98,7 +98,8 @@ int sim_synapses_prepare(snx_synapses *s)
     if (!rc && s->connected && (s->clock_prog || s->n_summed) && !s->all_post)
         rc = list_ends(s);
     rc = rc ? rc : check_summed_targets(s);
-    if (!rc && s->fast)
+    s->direct = s->fast && max_delay == 0;
+    if (!rc && s->fast && !s->direct)
         rc = sim_group_ring(s->post->root, s->fast_var, max_delay) ? 0 : snx_errcode();
     rc = rc ? rc : prepare_queue(&s->on_pre, max_delay);
     rc = rc ? rc : prepare_queue(&s->on_post, s->post_delay);
@@ -138,9 +139,21 @@ int sim_synapses_integrate(snx_synapses *s)
     return rc ? snx_error_context("%s", s->what) : 0;
 }
 
+/* Where the fast path adds: the post group's ring or, direct, the variable itself,
+ * seen as a ring of one slot (*var describes it). */
+static sim_ring *target(const snx_synapses *s, sim_ring *var)
+{
+    const snx_group *g = s->post->root;
+    if (!s->direct)
+        return g->rings[s->fast_var];
+    *var = (sim_ring){ .n_targets = g->n, .max_delay = 0, .cur = 0,
+                       .buf = g->arrays[s->fast_var] };
+    return var;
+}
+
 static int push_ring(snx_synapses *s, const int32_t *rows, size_t n)
 {
-    sim_ring *ring = s->post->root->rings[s->fast_var];
+    sim_ring var, *ring = target(s, &var);
     int32_t off = s->post->start;
     if (s->fast_w_var < 0 && !s->delay)
         return sim_ring_add_spikes_const(ring, &s->csr, rows, n, off, s->fast_w, s->const_delay);
@@ -210,7 +223,7 @@ static size_t view_spikes(snx_synapses *s, const snx_group *g, const int32_t **o
 
 int sim_synapses_propagate(snx_synapses *s)
 {
-    if (!s->fast && !s->on_pre.prog)
+    if ((!s->fast && !s->on_pre.prog) || s->direct)
         return 0;
     const int32_t *rows;
     size_t n = view_spikes(s, s->pre, &rows);
@@ -240,13 +253,22 @@ int sim_synapses_propagate_post(snx_synapses *s)
 
 bool sim_synapses_fast(const snx_synapses *s) { return s->fast; }
 
+int sim_synapses_push_direct(snx_synapses *s)
+{
+    const int32_t *rows;
+    size_t n = view_spikes(s, s->pre, &rows);
+    int rc = n ? push_ring(s, rows, n) : 0;
+    return rc ? snx_error_context("%s", s->what) : 0;
+}
+
 void sim_synapses_push_slice(snx_synapses *s, const int32_t *sp, size_t n, int32_t lo,
                              int32_t hi)
 {
     int32_t off = s->post->start;
     if (!n || hi <= off || lo >= off + s->post->n)
         return; /* nothing spiked, or the slice misses this projection's targets */
-    sim_ring_add_rows_range(s->post->root->rings[s->fast_var], &s->csr, sp, n, s->pre->start,
+    sim_ring var;
+    sim_ring_add_rows_range(target(s, &var), &s->csr, sp, n, s->pre->start,
                             off, s->fast_w, s->fast_w_var >= 0 ? s->vars[s->fast_w_var] : NULL,
                             s->delay, s->const_delay, lo - off, hi - off);
 }
