@@ -10,6 +10,7 @@
  *   y**2, y**1, y**0.5   -> y*y, y, sqrt(y)
  * Constant subtrees arrive folded from the analyser. */
 #include "compiler.h"
+#include "peephole.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,7 @@ sim_program *sim_compiler_finish(sim_compiler *c)
     if (!p)
         return NULL;
     p->code = c->code;
-    p->n_code = (int)c->n_code;
+    p->n_code = sim_fuse_stores(c->code, (int)c->n_code);
     p->consts = c->consts;
     p->n_consts = (int)c->n_consts;
     p->n_regs = c->n_regs;

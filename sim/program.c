@@ -100,7 +100,8 @@ static const char *op_name(int op)
         SIM_UNARY_OPS(SIM_X)
 #undef SIM_X
         "MULADD_VSV", "MULADD_VVV", "EULER_V_HELD", "EULER_VS", "EULER_VS_HELD", "EULER_VSV",
-        "EULER_VSV_HELD", "MOV_HELD", "RAND", "RANDN", "IOTA", "ITOF", "GATHER",
+        "EULER_VSV_HELD", "MOV_HELD", "MUL_VS_HELD", "ADD_VS_HELD", "ADD_VV_HELD",
+        "MULADD_VSV_HELD", "RAND", "RANDN", "IOTA", "ITOF", "GATHER",
         "SCATTER_SET", "SCATTER_ADD", "SCATTER_SUB", "SCATTER_MUL", "SCATTER_DIV",
     };
     return op >= 0 && op < SIM_N_VM_OPS ? names[op] : "?";
@@ -153,15 +154,17 @@ char *sim_program_dump(const sim_program *p)
                 dump_scal(&b, p, I.b);
             } else if (I.op == SIM_OP_RAND) {
                 /* no operands */
-            } else if (I.op >= SIM_OP_EULER_V_HELD && I.op <= SIM_OP_MOV_HELD) {
+            } else if (I.op >= SIM_OP_EULER_V_HELD && I.op <= SIM_OP_MULADD_VSV_HELD) {
+                /* the updates: d, a, then b (scalar but for ADD_VV_HELD), c, until */
                 dump_vec(&b, I.a);
-                if (I.op == SIM_OP_EULER_VS || I.op == SIM_OP_EULER_VS_HELD ||
-                    I.op == SIM_OP_EULER_VSV || I.op == SIM_OP_EULER_VSV_HELD)
+                if (I.op == SIM_OP_ADD_VV_HELD)
+                    dump_vec(&b, I.b);
+                else if (I.op != SIM_OP_EULER_V_HELD && I.op != SIM_OP_MOV_HELD)
                     dump_scal(&b, p, I.b);
-                if (I.op == SIM_OP_EULER_VSV || I.op == SIM_OP_EULER_VSV_HELD)
+                if (I.op == SIM_OP_EULER_VSV || I.op == SIM_OP_EULER_VSV_HELD ||
+                    I.op == SIM_OP_MULADD_VSV_HELD)
                     dump_vec(&b, I.c);
-                if (I.op == SIM_OP_EULER_V_HELD || I.op == SIM_OP_EULER_VS_HELD ||
-                    I.op == SIM_OP_EULER_VSV_HELD || I.op == SIM_OP_MOV_HELD) {
+                if (strstr(name, "_HELD")) {
                     snx_buf_puts(&b, " until");
                     dump_vec(&b, I.e);
                 }

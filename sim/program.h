@@ -52,6 +52,11 @@ enum sim_vm_op {
     SIM_OP_EULER_VSV,      /* d += dt * (a * s(b) + c) */
     SIM_OP_EULER_VSV_HELD,
     SIM_OP_MOV_HELD,       /* d = a where step >= e[k] */
+    /* Held forms of the operations that end exact updates (peephole.c). */
+    SIM_OP_MUL_VS_HELD,    /* d = a * s(b) where step >= e[k] */
+    SIM_OP_ADD_VS_HELD,    /* d = a + s(b) where ... */
+    SIM_OP_ADD_VV_HELD,    /* d = a + b where ... */
+    SIM_OP_MULADD_VSV_HELD, /* d = a * s(b) + c where ... */
     SIM_OP_RAND,       /* d = uniform [0, 1) */
     SIM_OP_RANDN,      /* d = s(b) * standard normal (s(b) = 1 for randn()) */
     SIM_OP_IOTA,       /* d = off + k + s(b) */

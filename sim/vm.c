@@ -119,6 +119,26 @@ static void run_update(const sim_program *p, const sim_exec_ctx *x, sim_insn I, 
         HELD(d[k] + dt * (pa[k] * s + pc[k]))
         break;
     }
+    case SIM_OP_MUL_VS_HELD: {
+        const double s = SCAL(I.b);
+        HELD(pa[k] * s)
+        break;
+    }
+    case SIM_OP_ADD_VS_HELD: {
+        const double s = SCAL(I.b);
+        HELD(pa[k] + s)
+        break;
+    }
+    case SIM_OP_ADD_VV_HELD: {
+        const double *pb = VEC(I.b);
+        HELD(pa[k] + pb[k])
+        break;
+    }
+    case SIM_OP_MULADD_VSV_HELD: {
+        const double s = SCAL(I.b), *pc = VEC(I.c);
+        HELD(pa[k] * s + pc[k])
+        break;
+    }
     default: /* SIM_OP_MOV_HELD */
         HELD(pa[k])
         break;
@@ -194,6 +214,10 @@ void SIM_VM_EXEC(const sim_program *p, const sim_exec_ctx *x)
         case SIM_OP_EULER_VSV:
         case SIM_OP_EULER_VSV_HELD:
         case SIM_OP_MOV_HELD:
+        case SIM_OP_MUL_VS_HELD:
+        case SIM_OP_ADD_VS_HELD:
+        case SIM_OP_ADD_VV_HELD:
+        case SIM_OP_MULADD_VSV_HELD:
             run_update(p, x, I, n);
             break;
         default:

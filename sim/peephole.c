@@ -1,0 +1,191 @@
+/* Stores fused into the instruction that computes the stored value.
+ *
+ * The integrators compute every new value into a register before storing any (the
+ * new values of a coupled system all come from the old ones), then copy each register
+ * into its variable: MOV_V x, r, or MOV_HELD x, r where x is held while refractory.
+ * Each copy is one more pass over the block: in an exactly integrated LIF neuron a
+ * third of its passes. When the register r was made by one instruction P and read
+ * only by the copy, P can write x itself:
+ *   - in P's place (the store hoisted), if nothing between P and the copy reads or
+ *     writes x (or, held, writes the `until` array);
+ *   - in the copy's place (P sunk), if nothing between them writes what P reads.
+ * For MOV_HELD, P takes its held form (MUL_VS, ADD_VS, ADD_VV and MULADD_VSV have
+ * one). The same operations on the same values: the same bits. */
+#include "peephole.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+enum {
+#define SIM_X(name, spelling, rule, loop, expr) +1
+    N_BINARY = 0 SIM_BINARY_OPS(SIM_X),
+    N_UNARY = 0 SIM_UNARY_OPS(SIM_X),
+#undef SIM_X
+    FIRST_BINARY = SIM_OP_MOV_S + 1,
+    FIRST_UNARY = FIRST_BINARY + 3 * N_BINARY,
+};
+
+/* The vector operands an instruction reads (up to 4, in reads[]) and the one it
+ * writes (*write; none: SIM_NO_WRITE). Index lists are not vector operands. */
+#define SIM_NO_WRITE 0xffffu
+static int operands(sim_insn I, unsigned reads[4], unsigned *write)
+{
+    int n = 0;
+    *write = I.d;
+    if (I.op >= FIRST_BINARY && I.op < FIRST_UNARY) {
+        int form = (I.op - FIRST_BINARY) % 3; /* VV, VS, SV */
+        if (form != 2)
+            reads[n++] = I.a;
+        if (form != 1)
+            reads[n++] = I.b;
+        return n;
+    }
+    if (I.op >= FIRST_UNARY && I.op < FIRST_UNARY + N_UNARY) {
+        reads[n++] = I.a;
+        return n;
+    }
+    switch (I.op) {
+    case SIM_OP_MOV_V: reads[n++] = I.a; break;
+    case SIM_OP_MOV_S: case SIM_OP_RAND: case SIM_OP_RANDN: case SIM_OP_IOTA:
+    case SIM_OP_ITOF: break;
+    case SIM_OP_MULADD_VSV: reads[n++] = I.a; reads[n++] = I.c; break;
+    case SIM_OP_MULADD_VVV: reads[n++] = I.a; reads[n++] = I.b; reads[n++] = I.c; break;
+    case SIM_OP_EULER_VS: reads[n++] = I.d; reads[n++] = I.a; break;
+    case SIM_OP_EULER_VSV: reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.c; break;
+    case SIM_OP_EULER_V_HELD: case SIM_OP_EULER_VS_HELD: case SIM_OP_MOV_HELD:
+    case SIM_OP_MUL_VS_HELD: case SIM_OP_ADD_VS_HELD:
+        reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.e; break;
+    case SIM_OP_ADD_VV_HELD:
+        reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.b; reads[n++] = I.e; break;
+    case SIM_OP_EULER_VSV_HELD: case SIM_OP_MULADD_VSV_HELD:
+        reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.c; reads[n++] = I.e; break;
+    case SIM_OP_GATHER: reads[n++] = I.a | SIM_ARRAY_BIT; break;
+    default: /* the scatters: into array d, through an index list */
+        reads[n++] = I.a;
+        reads[n++] = I.d | SIM_ARRAY_BIT;
+        *write = I.d | SIM_ARRAY_BIT;
+        break;
+    }
+    return n;
+}
+
+static bool reads_operand(sim_insn I, unsigned v)
+{
+    unsigned r[4], w;
+    int n = operands(I, r, &w);
+    for (int k = 0; k < n; k++)
+        if (r[k] == v)
+            return true;
+    return false;
+}
+
+static unsigned written(sim_insn I)
+{
+    unsigned r[4], w;
+    operands(I, r, &w);
+    return w;
+}
+
+/* The held form of op, or -1. */
+static int held_form(int op)
+{
+    switch (op) {
+    case SIM_OP_MUL_VS: return SIM_OP_MUL_VS_HELD;
+    case SIM_OP_ADD_VS: return SIM_OP_ADD_VS_HELD;
+    case SIM_OP_ADD_VV: return SIM_OP_ADD_VV_HELD;
+    case SIM_OP_MULADD_VSV: return SIM_OP_MULADD_VSV_HELD;
+    default: return -1;
+    }
+}
+
+/* Whether op computes its result from its operands alone, element by element (so it
+ * may write a variable instead of a register, and run elsewhere). */
+static bool elementwise(int op)
+{
+    return (op >= FIRST_BINARY && op < FIRST_UNARY + N_UNARY) || op == SIM_OP_MULADD_VSV ||
+           op == SIM_OP_MULADD_VVV;
+}
+
+/* Whether register r is read after position j before it is written again. */
+static bool read_later(const sim_insn *code, int n, int j, unsigned r)
+{
+    for (int k = j + 1; k < n; k++) {
+        if (reads_operand(code[k], r))
+            return true;
+        if (written(code[k]) == r)
+            return false;
+    }
+    return false;
+}
+
+static bool can_hoist(const sim_insn *code, int i, int j, unsigned x, bool held,
+                      unsigned until)
+{
+    for (int k = i + 1; k < j; k++) {
+        unsigned w = written(code[k]);
+        if (reads_operand(code[k], x) || w == x || (held && w == until) ||
+            reads_operand(code[k], code[i].d) || w == code[i].d)
+            return false;
+    }
+    return true;
+}
+
+static bool can_sink(const sim_insn *code, int i, int j)
+{
+    unsigned reads[4], w;
+    int n = operands(code[i], reads, &w);
+    for (int q = 0; q < n; q++)
+        if (reads[q] == w) /* P reads its own result (r = r + ...) */
+            return false;
+    for (int k = i + 1; k < j; k++) {
+        if (reads_operand(code[k], w))
+            return false;
+        for (int q = 0; q < n; q++)
+            if (written(code[k]) == reads[q])
+                return false;
+    }
+    return true;
+}
+
+/* Fuses the copy at j into the instruction that made its register; false if none
+ * qualifies. */
+static bool fuse(sim_insn *code, int n, int j)
+{
+    const sim_insn M = code[j];
+    bool held = M.op == SIM_OP_MOV_HELD;
+    if ((M.op != SIM_OP_MOV_V && !held) || (M.a & SIM_ARRAY_BIT))
+        return false;
+    int i = j - 1;
+    while (i >= 0 && written(code[i]) != M.a)
+        i--;
+    if (i < 0 || !elementwise(code[i].op) || (held && held_form(code[i].op) < 0) ||
+        read_later(code, n, j, M.a))
+        return false;
+    sim_insn P = code[i];
+    P.d = M.d;
+    if (held) {
+        P.op = (uint16_t)held_form(P.op);
+        P.e = M.e;
+    }
+    if (can_hoist(code, i, j, M.d, held, M.e)) {
+        code[i] = P;
+        memmove(code + j, code + j + 1, (size_t)(n - j - 1) * sizeof *code);
+        return true;
+    }
+    if (can_sink(code, i, j)) {
+        code[j] = P;
+        memmove(code + i, code + i + 1, (size_t)(n - i - 1) * sizeof *code);
+        return true;
+    }
+    return false;
+}
+
+int sim_fuse_stores(sim_insn *code, int n)
+{
+    for (int j = 0; j < n; j++)
+        if (fuse(code, n, j)) {
+            n--;
+            j = -1; /* positions moved: look again from the start */
+        }
+    return n;
+}
