@@ -57,14 +57,17 @@ typedef struct {
     size_t n_slice_groups, n_slice_chunks;
     spiking_list *spiking;    /* per slice group: its inputs with spikes in this step */
     /* Whether the helpers help: when other processes hold the cores they rarely run,
-     * and waking them and waiting for their chunks then costs more than they give.
-     * So the driver counts the chunks they ran over WINDOW steps; below a tenth, it
-     * runs SOLO steps alone, as the serial loop does (helpers asleep, nothing
-     * published), then tries again. */
+     * and waking them and waiting for their chunks then costs more than they give;
+     * worse, a helper descheduled in the middle of a chunk makes the driver wait for
+     * the rest of its time slice (milliseconds, hundreds of steps). So the driver
+     * counts the chunks the helpers ran over WINDOW steps; below a tenth, or at once
+     * when a join stalled, it runs SOLO steps alone, as the serial loop does (helpers
+     * asleep, nothing published), then tries again. */
     sim_team *team;
     bool solo;
     int64_t countdown;        /* steps left in this window, or in the solo stretch */
     size_t helped, total;     /* chunks in this window: run by helpers, in all */
+    size_t stalls;            /* the team's stall count when the window began */
 } team_run;
 
 #define WINDOW 256
@@ -186,13 +189,15 @@ static void run_part(team_run *r, sim_chunk_fn fn, size_t n)
 /* After every step: the policy's bookkeeping (see team_run). */
 static void judge_helpers(team_run *r)
 {
-    if (--r->countdown > 0)
+    bool stalled = sim_team_stalls(r->team) > r->stalls;
+    r->stalls = sim_team_stalls(r->team);
+    if (--r->countdown > 0 && !(stalled && !r->solo))
         return;
     if (r->solo) {
         r->solo = false;
         r->countdown = WINDOW;
     } else {
-        r->solo = r->helped * 10 < r->total;
+        r->solo = stalled || r->helped * 10 < r->total;
         r->countdown = r->solo ? SOLO : WINDOW;
     }
     r->helped = r->total = 0;

@@ -77,6 +77,7 @@ struct sim_team {
     uint32_t gen_made;            /* driver only: the last generation published */
     int64_t woke_at;              /* driver only: when it last woke sleepers (ns) */
     size_t n_chunks;              /* driver only: chunks of the published part */
+    size_t stalls;                /* driver only: joins that had to yield */
     sim_chunk_fn fn;              /* the published part; valid while its chunks run */
     void *ctx;
     _Alignas(64) atomic_uint gen; /* the futex word helpers sleep on */
@@ -183,6 +184,8 @@ sim_team *sim_team_start(int n_threads)
 
 int sim_team_size(const sim_team *team) { return team->n; }
 
+size_t sim_team_stalls(const sim_team *team) { return team->stalls; }
+
 void sim_team_publish(sim_team *t, sim_chunk_fn fn, void *ctx, size_t n_chunks)
 {
     t->fn = fn;
@@ -219,14 +222,17 @@ size_t sim_team_join(sim_team *t)
 {
     size_t mine = work(t, t->gen_made, 0);
     size_t n = t->n_chunks;
+    bool stalled = false;
     for (int k = 0; finished(t) < n; k++) {
         if (k < DRIVER_SPIN) {
             cpu_relax();
         } else {
             sched_yield(); /* the helper running the last chunk may need this core */
+            stalled = true;
             k = 0;
         }
     }
+    t->stalls += stalled;
     return mine;
 }
 

@@ -37,6 +37,9 @@ int sim_team_size(const sim_team *team);
  * asleep (the run's policy, network_team.c, does so when they hardly help). */
 void sim_team_publish(sim_team *team, sim_chunk_fn fn, void *ctx, size_t n_chunks);
 size_t sim_team_join(sim_team *team);
+/* How many joins so far found a helper's claimed chunk unfinished after spinning
+ * (DRIVER_SPIN) and yielded: the helper was most likely descheduled mid-chunk. */
+size_t sim_team_stalls(const sim_team *team);
 /* Stops and joins the helpers, frees the team. NULL is fine. */
 void sim_team_stop(sim_team *team);
 
