@@ -223,6 +223,9 @@ static int handle_report(pool *p, worker *w, const void *msg, size_t len)
     memmove(&w->queue[0], &w->queue[1], w->n_queued * sizeof w->queue[0]);
     p->runtime_sum += runtime > 0 ? runtime : 0;
     p->n_reports++;
+    /* The worker's next run first, then the storing of this one: the worker computes
+     * while the writer writes, instead of waiting for it. */
+    dispatch(p);
     return p->x->on_report(p->x, msg, len);
 }
 
