@@ -27,13 +27,22 @@
 #include "snex/util.h"
 #include "team.h"
 
-/* Ring slices: enough targets per chunk that claiming one costs little. */
+/* Delivery slices: enough targets per chunk that claiming one costs little. */
 #define SLICE 1024
 
+/* A chunk: block `lo` of group k of the update list, or targets [lo, hi) of group k
+ * of the delivery list. */
 typedef struct {
-    snx_group *g;
-    size_t first;     /* its first chunk */
-} group_chunks;
+    uint32_t k;
+    int32_t lo, hi;
+} chunk;
+
+/* A part's chunks, thread-major: thread t's own are [bounds[t], bounds[t + 1]). */
+typedef struct {
+    chunk *c;
+    size_t n;
+    size_t *bounds;
+} chunk_plan;
 
 /* A fast-path projection with spikes in this step, and those spikes (found once per
  * step, not once per slice). */
@@ -50,12 +59,15 @@ typedef struct {
 
 typedef struct {
     snx_net *net;
-    group_chunks *blocks;     /* groups updated in chunks of one block */
-    size_t n_blocks_groups, n_block_chunks;
+    snx_group **updated;      /* groups updated in chunks of one block */
+    size_t n_updated;
+    chunk_plan blocks;
     bool *finite;             /* per block chunk */
-    group_chunks *slices;     /* groups with fast-path inputs, in chunks of SLICE targets */
-    size_t n_slice_groups, n_slice_chunks;
-    spiking_list *spiking;    /* per slice group: its inputs with spikes in this step */
+    bool *group_finite;       /* per updated group */
+    snx_group **delivered;    /* groups with fast-path inputs, in slices of targets */
+    size_t n_delivered;
+    chunk_plan slices;
+    spiking_list *spiking;    /* per delivered group: its inputs with spikes in this step */
     /* Whether the helpers help: when other processes hold the cores they rarely run,
      * and waking them and waiting for their chunks then costs more than they give;
      * worse, a helper descheduled in the middle of a chunk makes the driver wait for
@@ -76,28 +88,11 @@ typedef struct {
 static bool is_group(const sim_object *o) { return o->kind == &sim_group_kind; }
 static bool is_synapses(const sim_object *o) { return o->kind == &sim_synapses_kind; }
 
-/* The group whose chunks hold chunk c, and c's index among them. */
-static size_t locate(const group_chunks *gc, size_t n, size_t c, size_t *local)
-{
-    size_t k = 0;
-    while (k + 1 < n && gc[k + 1].first <= c)
-        k++;
-    *local = c - gc[k].first;
-    return k;
-}
-
 static void update_chunk(void *ctx, size_t c, int thread)
 {
     team_run *r = ctx;
-    size_t b;
-    size_t k = locate(r->blocks, r->n_blocks_groups, c, &b);
-    r->finite[c] = sim_group_update_block(r->blocks[k].g, (int)b, thread);
-}
-
-static void slice_bounds(const snx_group *g, size_t s, int32_t *lo, int32_t *hi)
-{
-    *lo = (int32_t)(s * SLICE);
-    *hi = *lo + SLICE < g->n ? *lo + SLICE : g->n;
+    const chunk *ch = &r->blocks.c[c];
+    r->finite[c] = sim_group_update_block(r->updated[ch->k], ch->lo, thread);
 }
 
 /* A slice of a group's targets: this step's spikes of every fast-path projection onto
@@ -108,15 +103,11 @@ static void deliver_chunk(void *ctx, size_t c, int thread)
 {
     (void)thread;
     team_run *r = ctx;
-    size_t s;
-    size_t k = locate(r->slices, r->n_slice_groups, c, &s);
-    int32_t lo, hi;
-    slice_bounds(r->slices[k].g, s, &lo, &hi);
-    for (size_t p = 0; p < r->spiking[k].n; p++) {
-        const spiking_projection *sp = &r->spiking[k].p[p];
-        sim_synapses_push_slice(sp->s, sp->spikes, sp->n, lo, hi);
-    }
-    sim_group_deliver_slice(r->slices[k].g, lo, hi);
+    const chunk *ch = &r->slices.c[c];
+    const spiking_list *l = &r->spiking[ch->k];
+    for (size_t p = 0; p < l->n; p++)
+        sim_synapses_push_slice(l->p[p].s, l->p[p].spikes, l->p[p].n, ch->lo, ch->hi);
+    sim_group_deliver_slice(r->delivered[ch->k], ch->lo, ch->hi);
 }
 
 /* Before the push part: per slice group, the fast-path projections whose source
@@ -124,8 +115,8 @@ static void deliver_chunk(void *ctx, size_t c, int thread)
  * slices do not each look at all of them. */
 static void find_spiking(team_run *r)
 {
-    for (size_t k = 0; k < r->n_slice_groups; k++) {
-        const snx_group *g = r->slices[k].g;
+    for (size_t k = 0; k < r->n_delivered; k++) {
+        const snx_group *g = r->delivered[k];
         r->spiking[k].n = 0;
         for (size_t p = 0; p < g->n_inputs; p++) {
             snx_synapses *syn = g->inputs[p];
@@ -138,52 +129,103 @@ static void find_spiking(team_run *r)
 }
 
 
-/* The chunk lists of this run (the schedules are made). */
+/* Thread t's share of g: whole blocks, the same for its update and its delivery, so
+ * that the variables a thread writes in one part are in its core's cache in the other
+ * (split otherwise, they moved between the cores' caches twice a step). */
+static void share(const snx_group *g, int t, int n_threads, int32_t *lo, int32_t *hi)
+{
+    int32_t b0 = (int32_t)((int64_t)g->n_blocks * t / n_threads);
+    int32_t b1 = (int32_t)((int64_t)g->n_blocks * (t + 1) / n_threads);
+    *lo = b0 * SIM_BLOCK;
+    *hi = (int64_t)b1 * SIM_BLOCK < g->n ? b1 * SIM_BLOCK : g->n;
+}
+
+static int add_chunk(chunk_plan *p, size_t *cap, chunk c)
+{
+    if (snx_grow(&p->c, cap, p->n + 1, sizeof *p->c))
+        return SNX_ENOMEM;
+    p->c[p->n++] = c;
+    return 0;
+}
+
+/* Every thread's share of every group: as blocks (update) or as slices of at most
+ * SLICE targets (delivery). */
+static int plan_part(chunk_plan *p, snx_group *const *groups, size_t n_groups,
+                     int n_threads, bool blocks)
+{
+    size_t cap = 0;
+    if (!(p->bounds = snx_calloc((size_t)n_threads + 1, sizeof *p->bounds)))
+        return SNX_ENOMEM;
+    for (int t = 0; t < n_threads; t++) {
+        p->bounds[t] = p->n;
+        for (size_t k = 0; k < n_groups; k++) {
+            int32_t lo, hi;
+            share(groups[k], t, n_threads, &lo, &hi);
+            int32_t step = blocks ? SIM_BLOCK : SLICE;
+            for (int32_t a = lo; a < hi; a += step) {
+                chunk c = { (uint32_t)k, blocks ? a / SIM_BLOCK : a,
+                            a + step < hi ? a + step : hi };
+                if (add_chunk(p, &cap, c))
+                    return SNX_ENOMEM;
+            }
+        }
+    }
+    p->bounds[n_threads] = p->n;
+    return 0;
+}
+
+/* The chunk lists of this run (the schedules are made, the team started). */
 static int plan(team_run *r)
 {
     snx_net *net = r->net;
     size_t nu = net->n_scheduled[SIM_PHASE_UPDATE], nd = net->n_scheduled[SIM_PHASE_DELIVER];
-    r->blocks = snx_calloc(nu + 1, sizeof *r->blocks);
-    r->slices = snx_calloc(nd + 1, sizeof *r->slices);
+    r->updated = snx_calloc(nu + 1, sizeof *r->updated);
+    r->group_finite = snx_calloc(nu + 1, sizeof *r->group_finite);
+    r->delivered = snx_calloc(nd + 1, sizeof *r->delivered);
     r->spiking = snx_calloc(nd + 1, sizeof *r->spiking);
-    if (!r->blocks || !r->slices || !r->spiking)
+    if (!r->updated || !r->group_finite || !r->delivered || !r->spiking)
         return SNX_ENOMEM;
     for (size_t k = 0; k < nu; k++) {
         sim_object *o = net->schedule[SIM_PHASE_UPDATE][k];
-        if (!is_group(o) || !sim_group_in_team((snx_group *)o))
-            continue;
-        snx_group *g = (snx_group *)o;
-        r->blocks[r->n_blocks_groups++] = (group_chunks){ g, r->n_block_chunks };
-        r->n_block_chunks += (size_t)g->n_blocks;
+        if (is_group(o) && sim_group_in_team((snx_group *)o))
+            r->updated[r->n_updated++] = (snx_group *)o;
     }
     for (size_t k = 0; k < nd; k++) {
         snx_group *g = (snx_group *)net->schedule[SIM_PHASE_DELIVER][k];
-        r->slices[r->n_slice_groups] = (group_chunks){ g, r->n_slice_chunks };
-        r->n_slice_chunks += ((size_t)g->n + SLICE - 1) / SLICE;
-        spiking_list *sl = &r->spiking[r->n_slice_groups++];
+        spiking_list *sl = &r->spiking[r->n_delivered];
+        r->delivered[r->n_delivered++] = g;
         if (g->n_inputs && !(sl->p = snx_malloc(g->n_inputs * sizeof *sl->p)))
             return SNX_ENOMEM;
     }
-    r->finite = snx_calloc(r->n_block_chunks + 1, sizeof *r->finite);
+    int n_threads = sim_team_size(r->team);
+    if (plan_part(&r->blocks, r->updated, r->n_updated, n_threads, true) ||
+        plan_part(&r->slices, r->delivered, r->n_delivered, n_threads, false))
+        return SNX_ENOMEM;
+    r->finite = snx_calloc(r->blocks.n + 1, sizeof *r->finite);
     return r->finite ? 0 : SNX_ENOMEM;
 }
 
 static void unplan(team_run *r)
 {
-    for (size_t k = 0; r->spiking && k < r->n_slice_groups; k++)
+    for (size_t k = 0; r->spiking && k < r->n_delivered; k++)
         free(r->spiking[k].p);
     free(r->spiking);
-    free(r->blocks);
-    free(r->slices);
+    free(r->updated);
+    free(r->group_finite);
+    free(r->delivered);
+    free(r->blocks.c);
+    free(r->blocks.bounds);
+    free(r->slices.c);
+    free(r->slices.bounds);
     free(r->finite);
 }
 
 /* A parallel part: published, then joined, counting what the helpers ran. */
-static void run_part(team_run *r, sim_chunk_fn fn, size_t n)
+static void run_part(team_run *r, sim_chunk_fn fn, const chunk_plan *p)
 {
-    sim_team_publish(r->team, fn, r, n);
-    r->helped += n - sim_team_join(r->team);
-    r->total += n;
+    sim_team_publish(r->team, fn, r, p->n, p->bounds);
+    r->helped += p->n - sim_team_join(r->team);
+    r->total += p->n;
 }
 
 /* After every step: the policy's bookkeeping (see team_run). */
@@ -229,14 +271,13 @@ static int one_step(team_run *r)
     int rc = serial(net, SIM_PHASE_SUM, false);
     if (rc)
         return rc;
-    run_part(r, update_chunk, r->n_block_chunks);
-    for (size_t k = 0, c = 0; k < r->n_blocks_groups && !rc; k++) {
-        snx_group *g = r->blocks[k].g;
-        bool finite = true;
-        for (int b = 0; b < g->n_blocks; b++, c++)
-            finite &= r->finite[c];
-        rc = sim_group_update_finish(g, finite);
-    }
+    run_part(r, update_chunk, &r->blocks);
+    for (size_t k = 0; k < r->n_updated; k++)
+        r->group_finite[k] = true;
+    for (size_t c = 0; c < r->blocks.n; c++)
+        r->group_finite[r->blocks.c[c].k] &= r->finite[c];
+    for (size_t k = 0; k < r->n_updated && !rc; k++)
+        rc = sim_group_update_finish(r->updated[k], r->group_finite[k]);
     rc = rc ? rc : serial(net, SIM_PHASE_UPDATE, true);
     if (rc)
         return rc;
@@ -248,9 +289,9 @@ static int one_step(team_run *r)
     if (rc)
         return rc;
     find_spiking(r);
-    run_part(r, deliver_chunk, r->n_slice_chunks);
-    for (size_t k = 0; k < r->n_slice_groups; k++)
-        sim_group_rotate_rings(r->slices[k].g);
+    run_part(r, deliver_chunk, &r->slices);
+    for (size_t k = 0; k < r->n_delivered; k++)
+        sim_group_rotate_rings(r->delivered[k]);
     rc = serial(net, SIM_PHASE_RESET, false);
     rc = rc ? rc : serial(net, SIM_PHASE_RECORD, false);
     if (!rc)
@@ -272,14 +313,14 @@ int sim_net_run_team(snx_net *net, int64_t steps, double start)
      * while the block chunks run (the driver's serial code may grow them later, while
      * only ring chunks, which use none, run) */
     int rc = sim_net_reserve_regs(net, regs);
+    if (!rc && !(r.team = sim_team_start(net->threads)))
+        rc = snx_error(SNX_ENOMEM, "out of memory starting %d threads", net->threads);
     rc = rc ? rc : plan(&r);
     /* beyond the team's chunk numbers (some 268 M neurons in a group): serial steps */
-    if (r.n_block_chunks >= SIM_TEAM_MAX_CHUNKS || r.n_slice_chunks >= SIM_TEAM_MAX_CHUNKS) {
+    if (r.blocks.n >= SIM_TEAM_MAX_CHUNKS || r.slices.n >= SIM_TEAM_MAX_CHUNKS) {
         r.solo = true;
         r.countdown = INT64_MAX;
     }
-    if (!rc && !(r.team = sim_team_start(net->threads)))
-        rc = snx_error(SNX_ENOMEM, "out of memory starting %d threads", net->threads);
     for (int64_t s = 0; s < steps && !rc; s++) {
         rc = one_step(&r);
         sim_net_report(net, s, steps, start);

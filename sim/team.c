@@ -186,7 +186,8 @@ int sim_team_size(const sim_team *team) { return team->n; }
 
 size_t sim_team_stalls(const sim_team *team) { return team->stalls; }
 
-void sim_team_publish(sim_team *t, sim_chunk_fn fn, void *ctx, size_t n_chunks)
+void sim_team_publish(sim_team *t, sim_chunk_fn fn, void *ctx, size_t n_chunks,
+                      const size_t *bounds)
 {
     t->fn = fn;
     t->ctx = ctx;
@@ -195,8 +196,9 @@ void sim_team_publish(sim_team *t, sim_chunk_fn fn, void *ctx, size_t n_chunks)
     for (int k = 0; k < t->n; k++) {
         range *r = &t->ranges[k];
         atomic_store(&r->done, 0);
-        atomic_store(&r->claim, CLAIM(gen, n_chunks * (size_t)k / (size_t)t->n,
-                                      n_chunks * (size_t)(k + 1) / (size_t)t->n));
+        size_t first = bounds ? bounds[k] : n_chunks * (size_t)k / (size_t)t->n;
+        size_t end = bounds ? bounds[k + 1] : n_chunks * (size_t)(k + 1) / (size_t)t->n;
+        atomic_store(&r->claim, CLAIM(gen, first, end));
     }
     atomic_store(&t->gen, gen);
     if (atomic_load(&t->sleepers)) {

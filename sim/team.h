@@ -30,12 +30,15 @@ sim_team *sim_team_start(int n_threads);
 int sim_team_size(const sim_team *team);
 /* The most chunks a part may have. */
 #define SIM_TEAM_MAX_CHUNKS ((size_t)1 << 20)
-/* Makes chunks 0 .. n_chunks-1 (n_chunks < SIM_TEAM_MAX_CHUNKS) of fn available (the driver may then do other work,
- * which must not touch what the chunks touch), then sim_team_join works on them too
- * and returns, when every chunk has been run, how many the driver ran. One part at a
- * time. A driver that runs chunks itself without publishing them leaves the helpers
- * asleep (the run's policy, network_team.c, does so when they hardly help). */
-void sim_team_publish(sim_team *team, sim_chunk_fn fn, void *ctx, size_t n_chunks);
+/* Makes chunks 0 .. n_chunks-1 (n_chunks < SIM_TEAM_MAX_CHUNKS) of fn available (the
+ * driver may then do other work, which must not touch what the chunks touch), then
+ * sim_team_join works on them too and returns, when every chunk has been run, how
+ * many the driver ran. Thread t runs [bounds[t], bounds[t + 1]) first (bounds: team
+ * size + 1 entries, 0 .. n_chunks; NULL: equal shares). One part at a time. A driver
+ * that runs chunks itself without publishing them leaves the helpers asleep (the
+ * run's policy, network_team.c, does so when they hardly help). */
+void sim_team_publish(sim_team *team, sim_chunk_fn fn, void *ctx, size_t n_chunks,
+                      const size_t *bounds);
 size_t sim_team_join(sim_team *team);
 /* How many joins so far found a helper's claimed chunk unfinished after spinning
  * (DRIVER_SPIN) and yielded: the helper was most likely descheduled mid-chunk. */
