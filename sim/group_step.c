@@ -49,7 +49,7 @@ static void collect(snx_group *g, const sim_exec_ctx *x)
                                      : g->arrays[g->thr_var] + x->off;
     int count = sim_k->scan(v, g->thr_var < 0 ? SIM_CMP_NONZERO : g->thr_cmp, g->thr_value,
                             until, x->rt[SIM_RT_STEP], (int32_t)x->off, x->n, out);
-    g->block_count[b] = count;
+    g->block_count[b].n = count;
     /* Here rather than in the reset: synapses and resets of this step see it, as in
      * Brian, where the threshold sets lastspike. */
     for (int s = 0; g->lastspike && s < count; s++)
@@ -60,10 +60,10 @@ static void join_blocks(snx_group *g)
 {
     size_t pos = 0;
     for (int b = 0; b < g->n_blocks; b++) {
-        if (g->block_count[b] && pos != (size_t)b * SIM_BLOCK)
-            memmove(g->spikes + pos, g->spikes + (size_t)b * SIM_BLOCK,
-                    (size_t)g->block_count[b] * sizeof *g->spikes);
-        pos += (size_t)g->block_count[b];
+        size_t n = (size_t)g->block_count[b].n;
+        if (n && pos != (size_t)b * SIM_BLOCK)
+            memmove(g->spikes + pos, g->spikes + (size_t)b * SIM_BLOCK, n * sizeof *g->spikes);
+        pos += n;
     }
     g->n_spikes = pos;
 }

@@ -164,6 +164,13 @@ int sim_exec_indexed(snx_net *net, const sim_program *p, double *const *arrays,
 
 /* ---- groups (group.c, group_code.c, group_step.c) --------------------------------- */
 
+/* A block's spike count, alone on its cache line: a group's blocks run on different
+ * threads, which would otherwise write one line back and forth every step. */
+typedef struct {
+    int32_t n;
+    char pad[60];
+} sim_block_count;
+
 struct snx_group {
     sim_object obj;        /* a view is not registered: obj.net is set, obj.name is "g[a:b]" */
     snx_group *root;       /* the group itself, or the group a view looks into */
@@ -197,7 +204,7 @@ struct snx_group {
     int32_t *spikes;        /* spikes of the current step, ascending */
     size_t n_spikes;
     int64_t *spike_idx;     /* the same as an index list, for the reset program */
-    int32_t *block_count;   /* per block, during the update */
+    sim_block_count *block_count; /* per block, during the update */
     int *dynamic;           /* variables the non-finite check looks at (group_step.c) */
     int n_dynamic;
     int n_blocks;

@@ -62,7 +62,8 @@ typedef struct {
     snx_group **updated;      /* groups updated in chunks of one block */
     size_t n_updated;
     chunk_plan blocks;
-    bool *finite;             /* per block chunk */
+    bool *finite;             /* per block chunk; written only when false, so that
+                                 helpers do not share its cache line every step */
     bool *group_finite;       /* per updated group */
     snx_group **delivered;    /* groups with fast-path inputs, in slices of targets */
     size_t n_delivered;
@@ -92,7 +93,8 @@ static void update_chunk(void *ctx, size_t c, int thread)
 {
     team_run *r = ctx;
     const chunk *ch = &r->blocks.c[c];
-    r->finite[c] = sim_group_update_block(r->updated[ch->k], ch->lo, thread);
+    if (!sim_group_update_block(r->updated[ch->k], ch->lo, thread))
+        r->finite[c] = false;
 }
 
 /* A slice of a group's targets: this step's spikes of every fast-path projection onto
@@ -201,8 +203,11 @@ static int plan(team_run *r)
     if (plan_part(&r->blocks, r->updated, r->n_updated, n_threads, true) ||
         plan_part(&r->slices, r->delivered, r->n_delivered, n_threads, false))
         return SNX_ENOMEM;
-    r->finite = snx_calloc(r->blocks.n + 1, sizeof *r->finite);
-    return r->finite ? 0 : SNX_ENOMEM;
+    if (!(r->finite = snx_malloc((r->blocks.n + 1) * sizeof *r->finite)))
+        return SNX_ENOMEM;
+    for (size_t c = 0; c < r->blocks.n; c++)
+        r->finite[c] = true;
+    return 0;
 }
 
 static void unplan(team_run *r)
