@@ -332,7 +332,7 @@ static bool idle(const sim_object *o, int phase)
 static int deliver(sim_object *o) { return sim_group_deliver((snx_group *)o); }
 
 /* A removed group's spikes of its last step are not there for anyone to see. */
-static void deactivate(sim_object *o) { ((snx_group *)o)->n_spikes = 0; }
+static void deactivate(sim_object *o) { sim_group_set_n_spikes((snx_group *)o, 0); }
 
 const sim_kind sim_group_kind = {
     .noun = "group",

@@ -65,7 +65,7 @@ static void join_blocks(snx_group *g)
             memmove(g->spikes + pos, g->spikes + (size_t)b * SIM_BLOCK, n * sizeof *g->spikes);
         pos += n;
     }
-    g->n_spikes = pos;
+    sim_group_set_n_spikes(g, pos);
 }
 
 /* Whether every dynamic variable of the block [off, off + n) is finite, checked
@@ -155,7 +155,7 @@ int sim_group_update(snx_group *g)
     snx_net *net = g->obj.net;
     double rt[SIM_N_RT] = { snx_net_t(net), (double)net->step, net->dt };
     int threshold = has_threshold(g);
-    g->n_spikes = 0;
+    sim_group_set_n_spikes(g, 0);
     int regs = g->step_prog->n_regs;
     if (g->thr_prog && g->thr_prog->n_regs > regs)
         regs = g->thr_prog->n_regs;
@@ -185,7 +185,7 @@ bool sim_group_update_block(snx_group *g, int b, int thread)
 
 int sim_group_update_finish(snx_group *g, bool finite)
 {
-    g->n_spikes = 0;
+    sim_group_set_n_spikes(g, 0);
     if (has_threshold(g))
         join_blocks(g);
     return finite ? 0 : nonfinite_error(g, snx_net_t(g->obj.net), g->obj.net->dt);
@@ -255,15 +255,20 @@ static size_t lower_bound(const int32_t *a, size_t n, int32_t key)
     return lo;
 }
 
-size_t sim_group_view_spikes(const snx_group *g, const int32_t **first)
+/* A view's share is looked up once per change of the root's list: a step's
+ * projections from one view (a cluster's, in the clustered network) share it. */
+size_t sim_group_view_spikes(snx_group *g, const int32_t **first)
 {
     const snx_group *r = g->root;
     if (g == r) {
         *first = r->spikes;
         return r->n_spikes;
     }
-    size_t a = lower_bound(r->spikes, r->n_spikes, g->start);
-    size_t b = lower_bound(r->spikes, r->n_spikes, g->start + g->n);
-    *first = r->spikes + a;
-    return b - a;
+    if (g->view_gen != r->spike_gen) {
+        g->view_first = lower_bound(r->spikes, r->n_spikes, g->start);
+        g->view_n = lower_bound(r->spikes, r->n_spikes, g->start + g->n) - g->view_first;
+        g->view_gen = r->spike_gen;
+    }
+    *first = r->spikes + g->view_first;
+    return g->view_n;
 }

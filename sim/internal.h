@@ -202,7 +202,10 @@ struct snx_group {
     snx_update_fn cfn;
     void *cctx;
     int32_t *spikes;        /* spikes of the current step, ascending */
-    size_t n_spikes;
+    size_t n_spikes;        /* set with sim_group_set_n_spikes */
+    uint64_t spike_gen;     /* root: counts the changes of its spike list */
+    uint64_t view_gen;      /* a view: its spikes [view_first, + view_n) of the */
+    size_t view_first, view_n; /* root's list, found when spike_gen was view_gen */
     int64_t *spike_idx;     /* the same as an index list, for the reset program */
     sim_block_count *block_count; /* per block, during the update */
     int *dynamic;           /* variables the non-finite check looks at (group_step.c) */
@@ -256,7 +259,13 @@ void sim_group_deliver_slice(snx_group *g, int32_t lo, int32_t hi);
 void sim_group_rotate_rings(snx_group *g);
 /* The spikes of the current step that fall in view g, relative to g: [*first, *first
  * + count) of root->spikes, minus g->start. */
-size_t sim_group_view_spikes(const snx_group *g, const int32_t **first);
+size_t sim_group_view_spikes(snx_group *g, const int32_t **first);
+/* A root group's spike list changed (a view's cached share is then looked up again). */
+static inline void sim_group_set_n_spikes(snx_group *g, size_t n)
+{
+    g->n_spikes = n;
+    g->spike_gen++;
+}
 void sim_group_destroy(snx_group *g);
 /* Snapshots of a group's state (snapshot.c). */
 int sim_group_save(const sim_object *o, sim_saved *saved);

@@ -197,7 +197,7 @@ int sim_group_restore(sim_object *obj, const sim_saved *o)
         else if (g->rings[v]) /* created after the snapshot: nothing was in flight */
             sim_ring_clear(g->rings[v]);
     }
-    g->n_spikes = 0;
+    sim_group_set_n_spikes(g, 0);
     return rc;
 }
 

@@ -208,7 +208,7 @@ static int run_due(snx_synapses *s, sim_pathway *p)
 }
 
 /* This step's spikes of view g, relative to g, in s->rows (or in place): *out. */
-static size_t view_spikes(snx_synapses *s, const snx_group *g, const int32_t **out)
+static size_t view_spikes(snx_synapses *s, snx_group *g, const int32_t **out)
 {
     const int32_t *sp = NULL;
     size_t n = s->connected ? sim_group_view_spikes(g, &sp) : 0;
