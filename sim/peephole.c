@@ -1,4 +1,4 @@
-/* Stores fused into the instruction that computes the stored value.
+/* Stores and Euler updates fused into the instruction that computes their value.
  *
  * The integrators compute every new value into a register before storing any (the
  * new values of a coupled system all come from the old ones), then copy each register
@@ -10,7 +10,10 @@
  *     writes x (or, held, writes the `until` array);
  *   - in the copy's place (P sunk), if nothing between them writes what P reads.
  * For MOV_HELD, P takes its held form (MUL_VS, ADD_VS, ADD_VV and MULADD_VSV have
- * one). The same operations on the same values: the same bits. */
+ * one). Likewise an Euler update x += dt * (r * s) whose r is a difference, a sum
+ * (both also held) or a multiply-add (EULER_SUB_VS, EULER_ADD_VS, EULER_MAS): the
+ * derivatives (a - b)/tau and -(c*y + x)/tau are common. The same operations on the
+ * same values: the same bits. */
 #include "peephole.h"
 
 #include <stdbool.h>
@@ -59,6 +62,11 @@ static int operands(sim_insn I, unsigned reads[4], unsigned *write)
         reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.b; reads[n++] = I.e; break;
     case SIM_OP_EULER_VSV_HELD: case SIM_OP_MULADD_VSV_HELD:
         reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.c; reads[n++] = I.e; break;
+    case SIM_OP_EULER_SUB_VS: case SIM_OP_EULER_ADD_VS:
+        reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.b; break;
+    case SIM_OP_EULER_SUB_VS_HELD: case SIM_OP_EULER_ADD_VS_HELD:
+        reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.b; reads[n++] = I.e; break;
+    case SIM_OP_EULER_MAS: reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.c; break;
     case SIM_OP_GATHER: reads[n++] = I.a | SIM_ARRAY_BIT; break;
     default: /* the scatters: into array d, through an index list */
         reads[n++] = I.a;
@@ -149,31 +157,64 @@ static bool can_sink(const sim_insn *code, int i, int j)
 
 /* Fuses the copy at j into the instruction that made its register; false if none
  * qualifies. */
+static bool held_consumer(int op) { return op == SIM_OP_MOV_HELD || op == SIM_OP_EULER_VS_HELD; }
+
+/* The one instruction doing what producer P and consumer M (which reads P's register
+ * as its operand a) do, in *F; false if there is none. */
+static bool fused(sim_insn P, sim_insn M, sim_insn *F)
+{
+    bool held = held_consumer(M.op);
+    *F = P;
+    F->d = M.d;
+    F->e = held ? M.e : 0;
+    switch (M.op) {
+    case SIM_OP_MOV_V: /* x = P(...) */
+        return elementwise(P.op);
+    case SIM_OP_MOV_HELD:
+        if (!elementwise(P.op) || held_form(P.op) < 0)
+            return false;
+        F->op = (uint16_t)held_form(P.op);
+        return true;
+    case SIM_OP_EULER_VS: /* x += dt * (P(...) * s) */
+    case SIM_OP_EULER_VS_HELD:
+        if (P.op == SIM_OP_SUB_VV || P.op == SIM_OP_ADD_VV) {
+            F->op = (uint16_t)(P.op == SIM_OP_SUB_VV
+                                   ? (held ? SIM_OP_EULER_SUB_VS_HELD : SIM_OP_EULER_SUB_VS)
+                                   : (held ? SIM_OP_EULER_ADD_VS_HELD : SIM_OP_EULER_ADD_VS));
+            F->c = M.b;
+            return true;
+        }
+        if (P.op == SIM_OP_MULADD_VSV && !held) {
+            F->op = SIM_OP_EULER_MAS;
+            F->e = M.b;
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* Fuses the consumer at j of a register into the instruction that made it; false if
+ * none qualifies. */
 static bool fuse(sim_insn *code, int n, int j)
 {
     const sim_insn M = code[j];
-    bool held = M.op == SIM_OP_MOV_HELD;
-    if ((M.op != SIM_OP_MOV_V && !held) || (M.a & SIM_ARRAY_BIT))
+    sim_insn F;
+    if (M.a & SIM_ARRAY_BIT)
         return false;
     int i = j - 1;
     while (i >= 0 && written(code[i]) != M.a)
         i--;
-    if (i < 0 || !elementwise(code[i].op) || (held && held_form(code[i].op) < 0) ||
-        read_later(code, n, j, M.a))
+    if (i < 0 || !fused(code[i], M, &F) || read_later(code, n, j, M.a))
         return false;
-    sim_insn P = code[i];
-    P.d = M.d;
-    if (held) {
-        P.op = (uint16_t)held_form(P.op);
-        P.e = M.e;
-    }
-    if (can_hoist(code, i, j, M.d, held, M.e)) {
-        code[i] = P;
+    if (can_hoist(code, i, j, M.d, held_consumer(M.op), M.e)) {
+        code[i] = F;
         memmove(code + j, code + j + 1, (size_t)(n - j - 1) * sizeof *code);
         return true;
     }
     if (can_sink(code, i, j)) {
-        code[j] = P;
+        code[j] = F;
         memmove(code + i, code + i + 1, (size_t)(n - i - 1) * sizeof *code);
         return true;
     }

@@ -101,7 +101,8 @@ static const char *op_name(int op)
 #undef SIM_X
         "MULADD_VSV", "MULADD_VVV", "EULER_V_HELD", "EULER_VS", "EULER_VS_HELD", "EULER_VSV",
         "EULER_VSV_HELD", "MOV_HELD", "MUL_VS_HELD", "ADD_VS_HELD", "ADD_VV_HELD",
-        "MULADD_VSV_HELD", "RAND", "RANDN", "IOTA", "ITOF", "GATHER",
+        "MULADD_VSV_HELD", "EULER_SUB_VS", "EULER_SUB_VS_HELD", "EULER_ADD_VS",
+        "EULER_ADD_VS_HELD", "EULER_MAS", "RAND", "RANDN", "IOTA", "ITOF", "GATHER",
         "SCATTER_SET", "SCATTER_ADD", "SCATTER_SUB", "SCATTER_MUL", "SCATTER_DIV",
     };
     return op >= 0 && op < SIM_N_VM_OPS ? names[op] : "?";
@@ -154,6 +155,19 @@ char *sim_program_dump(const sim_program *p)
                 dump_scal(&b, p, I.b);
             } else if (I.op == SIM_OP_RAND) {
                 /* no operands */
+            } else if (I.op >= SIM_OP_EULER_SUB_VS && I.op <= SIM_OP_EULER_ADD_VS_HELD) {
+                dump_vec(&b, I.a); /* d, a, b, the scale c, until */
+                dump_vec(&b, I.b);
+                dump_scal(&b, p, I.c);
+                if (strstr(name, "_HELD")) {
+                    snx_buf_puts(&b, " until");
+                    dump_vec(&b, I.e);
+                }
+            } else if (I.op == SIM_OP_EULER_MAS) {
+                dump_vec(&b, I.a);
+                dump_scal(&b, p, I.b);
+                dump_vec(&b, I.c);
+                dump_scal(&b, p, I.e);
             } else if (I.op >= SIM_OP_EULER_V_HELD && I.op <= SIM_OP_MULADD_VSV_HELD) {
                 /* the updates: d, a, then b (scalar but for ADD_VV_HELD), c, until */
                 dump_vec(&b, I.a);

@@ -57,6 +57,12 @@ enum sim_vm_op {
     SIM_OP_ADD_VS_HELD,    /* d = a + s(b) where ... */
     SIM_OP_ADD_VV_HELD,    /* d = a + b where ... */
     SIM_OP_MULADD_VSV_HELD, /* d = a * s(b) + c where ... */
+    /* Euler updates fused with a difference, sum or multiply-add (peephole.c). */
+    SIM_OP_EULER_SUB_VS,   /* d += dt * ((a - b) * s(c)) */
+    SIM_OP_EULER_SUB_VS_HELD,
+    SIM_OP_EULER_ADD_VS,   /* d += dt * ((a + b) * s(c)) */
+    SIM_OP_EULER_ADD_VS_HELD,
+    SIM_OP_EULER_MAS,      /* d += dt * ((a * s(b) + c) * s(e)) */
     SIM_OP_RAND,       /* d = uniform [0, 1) */
     SIM_OP_RANDN,      /* d = s(b) * standard normal (s(b) = 1 for randn()) */
     SIM_OP_IOTA,       /* d = off + k + s(b) */

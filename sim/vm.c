@@ -139,6 +139,31 @@ static void run_update(const sim_program *p, const sim_exec_ctx *x, sim_insn I, 
         HELD(pa[k] * s + pc[k])
         break;
     }
+    case SIM_OP_EULER_SUB_VS: {
+        const double *pb = VEC(I.b), s = SCAL(I.c);
+        LOOP(d[k] = d[k] + dt * ((pa[k] - pb[k]) * s))
+        break;
+    }
+    case SIM_OP_EULER_SUB_VS_HELD: {
+        const double *pb = VEC(I.b), s = SCAL(I.c);
+        HELD(d[k] + dt * ((pa[k] - pb[k]) * s))
+        break;
+    }
+    case SIM_OP_EULER_ADD_VS: {
+        const double *pb = VEC(I.b), s = SCAL(I.c);
+        LOOP(d[k] = d[k] + dt * ((pa[k] + pb[k]) * s))
+        break;
+    }
+    case SIM_OP_EULER_ADD_VS_HELD: {
+        const double *pb = VEC(I.b), s = SCAL(I.c);
+        HELD(d[k] + dt * ((pa[k] + pb[k]) * s))
+        break;
+    }
+    case SIM_OP_EULER_MAS: {
+        const double s1 = SCAL(I.b), *pc = VEC(I.c), s2 = SCAL(I.e);
+        LOOP(d[k] = d[k] + dt * ((pa[k] * s1 + pc[k]) * s2))
+        break;
+    }
     default: /* SIM_OP_MOV_HELD */
         HELD(pa[k])
         break;
@@ -218,6 +243,11 @@ void SIM_VM_EXEC(const sim_program *p, const sim_exec_ctx *x)
         case SIM_OP_ADD_VS_HELD:
         case SIM_OP_ADD_VV_HELD:
         case SIM_OP_MULADD_VSV_HELD:
+        case SIM_OP_EULER_SUB_VS:
+        case SIM_OP_EULER_SUB_VS_HELD:
+        case SIM_OP_EULER_ADD_VS:
+        case SIM_OP_EULER_ADD_VS_HELD:
+        case SIM_OP_EULER_MAS:
             run_update(p, x, I, n);
             break;
         default:

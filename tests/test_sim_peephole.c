@@ -111,6 +111,41 @@ static void test_coupled_copies_sunk(void **state)
           "MOV_V a1 r1\n");
 }
 
+/* Euler updates x += dt*(r*s) whose r is a difference, a sum or a multiply-add (as
+ * the clustered network's synaptic variables and COBA's membrane write them). */
+static void test_euler_updates_fused(void **state)
+{
+    (void)state;
+    const sim_insn code[] = {
+        I(SUB_VV, 0, Y, X, 0, 0),
+        I(MULADD_VSV, 1, Z, C0, Y, 0),
+        I(ADD_VV, 2, X, Z, 0, 0),
+        I(EULER_VS_HELD, X, 0, C1, 0, UNTIL),
+        I(EULER_VS, Y, 1, C2, 0, 0),
+        I(EULER_VS, Z, 2, C1, 0, 0),
+    };
+    /* x's and y's differences move down into their updates (their inputs are still
+     * old there); z's sum can do neither: x changes before z's update, and y's update
+     * reads z after the sum. */
+    check(code, 6,
+          "ADD_VV r2 a0 a2\n"
+          "EULER_SUB_VS_HELD a0 a1 a0 #-1.25 until a3\n"
+          "EULER_MAS a1 a2 #0.75 a1 #0.5\n"
+          "EULER_VS a2 r2 #-1.25\n");
+    /* a sum into a plain update (nothing in between); a multiply-add into a held
+     * update has no fused form */
+    const sim_insn more[] = {
+        I(ADD_VV, 0, X, Z, 0, 0),
+        I(EULER_VS, Z, 0, C1, 0, 0),
+        I(MULADD_VSV, 1, Z, C0, Y, 0),
+        I(EULER_VS_HELD, Y, 1, C2, 0, UNTIL),
+    };
+    check(more, 4,
+          "EULER_ADD_VS a2 a0 a2 #-1.25\n"
+          "MULADD_VSV r1 a2 #0.75 a1\n"
+          "EULER_VS_HELD a1 r1 #0.5 until a3\n");
+}
+
 /* Nothing moves where it would change a value. */
 static void test_unsafe_copies_kept(void **state)
 {
@@ -183,6 +218,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_held_copies_fused),
         cmocka_unit_test(test_coupled_copies_sunk),
+        cmocka_unit_test(test_euler_updates_fused),
         cmocka_unit_test(test_unsafe_copies_kept),
         cmocka_unit_test(test_exact_lif_fused),
     };
