@@ -109,6 +109,8 @@ struct snx_net {
     uint64_t n_objects_made;
     int32_t parallel_min;
     int threads;           /* of each run: 1 serial, more a team (network_team.c) */
+    int64_t team_solo_left; /* serial steps the team's policy still owes from the last
+                               run (its helpers stalled there; network_team.c) */
     double report_last;    /* wall time of the last progress report */
     bool finite_check;     /* check groups' state for NaN and infinity (group_step.c) */
     int64_t run_end;       /* the step at which the current snx_net_run ends */

@@ -307,7 +307,11 @@ static int one_step(team_run *r)
 
 int sim_net_run_team(snx_net *net, int64_t steps, double start)
 {
-    team_run r = { .net = net, .countdown = WINDOW };
+    /* a run continues the last one's policy: split into short runs (subruns, a
+     * monitor read between), a run would otherwise try the helpers afresh each time */
+    team_run r = { .net = net, .countdown = net->team_solo_left > 0 ? net->team_solo_left
+                                                                     : WINDOW,
+                   .solo = net->team_solo_left > 0 };
     int regs = 1;
     for (size_t k = 0; k < net->n_scheduled[SIM_PHASE_UPDATE]; k++) {
         const sim_object *o = net->schedule[SIM_PHASE_UPDATE][k];
@@ -330,6 +334,7 @@ int sim_net_run_team(snx_net *net, int64_t steps, double start)
         rc = one_step(&r);
         sim_net_report(net, s, steps, start);
     }
+    net->team_solo_left = r.solo && r.countdown < INT64_MAX ? r.countdown : 0;
     sim_team_stop(r.team);
     unplan(&r);
     return rc;

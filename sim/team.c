@@ -32,10 +32,13 @@
 #include "snex/error.h"
 #include "snex/util.h"
 
-/* Pause instructions a helper spins for new work before it sleeps: some tens of
- * microseconds, longer than a step's serial parts, far shorter than a scheduler's
- * time slice. */
-#define SPIN 500
+/* How long a helper spins for new work before it sleeps (ns): several steps of a
+ * network (a step is some microseconds to tens of them, and a monitor growing its
+ * arrays can hold the driver for longer), far shorter than a scheduler's time slice.
+ * Counted in time, not in pause instructions, which take 14 ns on one CPU and 140 on
+ * the next: with 500 pauses a helper slept after 7 us here, and the driver woke it at
+ * most once a millisecond, so it ran a third of its chunks. */
+#define SPIN_NS 100000
 /* The driver wakes sleeping helpers at most this often (ns). A wake-up is a system
  * call of microseconds, and parts come every few microseconds: waking at every part
  * cost more than the helpers gave when other processes held the cores. Helpers that
@@ -92,6 +95,13 @@ static void cpu_relax(void)
 #endif
 }
 
+static int64_t now_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
 static void futex_wait(atomic_uint *word, unsigned value)
 {
     syscall(SYS_futex, (unsigned *)word, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
@@ -139,13 +149,14 @@ static void *helper_main(void *arg)
             work(t, g, h->thread);
             continue;
         }
-        int k = 0;
-        while (k < SPIN && atomic_load_explicit(&t->gen, memory_order_relaxed) == seen &&
-               !atomic_load_explicit(&t->stop, memory_order_relaxed)) {
-            cpu_relax();
-            k++;
-        }
-        if (k < SPIN)
+        bool news = false;
+        for (int64_t until = now_ns() + SPIN_NS; !news && now_ns() < until;)
+            for (int k = 0; k < 64 && !news; k++) {
+                news = atomic_load_explicit(&t->gen, memory_order_relaxed) != seen ||
+                       atomic_load_explicit(&t->stop, memory_order_relaxed);
+                cpu_relax();
+            }
+        if (news)
             continue;
         atomic_fetch_add(&t->sleepers, 1);
         if (atomic_load(&t->gen) == seen && !atomic_load(&t->stop))
