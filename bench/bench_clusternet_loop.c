@@ -9,11 +9,13 @@
  *   BENCH clusternet_loop scale=1.0 threads=1 us_per_step=<t1> threads=2
  *         us_per_step=<t2> speedup=<t1/t2> rate_hz=<E rate>
  *
- * -v prints every window. */
+ * -v prints every window; -s X builds the network at scale X (docs/PERFORMANCE.md,
+ * "Threads", compares scales). */
 #include "clusternet_engine.h"
 
 #include <stdbool.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { WINDOWS = 24, STEPS = 500 };
 
@@ -30,10 +32,10 @@ typedef struct {
     double best;  /* microseconds per step, the fastest window */
 } loop;
 
-static int start(loop *l, size_t threads)
+static int start(loop *l, double scale, size_t threads)
 {
     snx_group *e, *i;
-    if (!(l->net = cn_engine_network(1.0, 2.5, threads, 2012, &e, &i)) ||
+    if (!(l->net = cn_engine_network(scale, 2.5, threads, 2012, &e, &i)) ||
         snx_net_run(l->net, 0.1) ||
         !(l->spikes = snx_monitor_spikes(l->net, "spikes_e", e, NULL, 0)))
         return snx_errcode();
@@ -55,10 +57,21 @@ static int window(loop *l, bool verbose)
 
 int main(int argc, char **argv)
 {
-    bool verbose = argc > 1 && !strcmp(argv[1], "-v");
+    bool verbose = false;
+    double scale = 1.0;
+    for (int opt; (opt = getopt(argc, argv, "vs:")) != -1;) {
+        if (opt == 'v') {
+            verbose = true;
+        } else if (opt == 's' && (scale = atof(optarg)) > 0) {
+            continue;
+        } else {
+            fprintf(stderr, "usage: bench_clusternet_loop [-v] [-s scale > 0]\n");
+            return 2;
+        }
+    }
     loop one = { 0 }, two = { 0 };
-    int rc = start(&one, 1);
-    rc = rc ? rc : start(&two, 2);
+    int rc = start(&one, scale, 1);
+    rc = rc ? rc : start(&two, scale, 2);
     for (int w = 0; w < WINDOWS && !rc; w++) {
         rc = window(&one, verbose);
         rc = rc ? rc : window(&two, verbose);
@@ -73,10 +86,10 @@ int main(int argc, char **argv)
                 n1, n2);
         return 1;
     }
-    printf("BENCH clusternet_loop scale=1.0 threads=1 us_per_step=%.2f threads=2 "
+    printf("BENCH clusternet_loop scale=%.1f threads=1 us_per_step=%.2f threads=2 "
            "us_per_step=%.2f speedup=%.2f rate_hz=%.2f\n",
-           one.best, two.best, one.best / two.best,
-           (double)n1 / (4000 * WINDOWS * STEPS * 1e-4));
+           scale, one.best, two.best, one.best / two.best,
+           (double)n1 / ((int)(4000 * scale) * WINDOWS * STEPS * 1e-4));
     snx_net_free(one.net);
     snx_net_free(two.net);
     return 0;
