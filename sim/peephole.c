@@ -12,8 +12,9 @@
  * For MOV_HELD, P takes its held form (MUL_VS, ADD_VS, ADD_VV and MULADD_VSV have
  * one). Likewise an Euler update x += dt * (r * s) whose r is a difference, a sum
  * (both also held) or a multiply-add (EULER_SUB_VS, EULER_ADD_VS, EULER_MAS): the
- * derivatives (a - b)/tau and -(c*y + x)/tau are common. The same operations on the
- * same values: the same bits. */
+ * derivatives (a - b)/tau and -(c*y + x)/tau are common. And a conductance times a
+ * driving force, g * (E - v), alone or added to another (MUL_DIFF, MULADD_DIFF). The
+ * same operations on the same values: the same bits. */
 #include "peephole.h"
 
 #include <stdbool.h>
@@ -67,6 +68,8 @@ static int operands(sim_insn I, unsigned reads[4], unsigned *write)
     case SIM_OP_EULER_SUB_VS_HELD: case SIM_OP_EULER_ADD_VS_HELD:
         reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.b; reads[n++] = I.e; break;
     case SIM_OP_EULER_MAS: reads[n++] = I.d; reads[n++] = I.a; reads[n++] = I.c; break;
+    case SIM_OP_MUL_DIFF: reads[n++] = I.a; reads[n++] = I.c; break;
+    case SIM_OP_MULADD_DIFF: reads[n++] = I.a; reads[n++] = I.c; reads[n++] = I.e; break;
     case SIM_OP_GATHER: reads[n++] = I.a | SIM_ARRAY_BIT; break;
     default: /* the scatters: into array d, through an index list */
         reads[n++] = I.a;
@@ -85,6 +88,16 @@ static bool reads_operand(sim_insn I, unsigned v)
         if (r[k] == v)
             return true;
     return false;
+}
+
+/* How many of I's vector operands are v. */
+static int uses(sim_insn I, unsigned v)
+{
+    unsigned r[4], w;
+    int n = operands(I, r, &w), count = 0;
+    for (int k = 0; k < n; k++)
+        count += r[k] == v;
+    return count;
 }
 
 static unsigned written(sim_insn I)
@@ -114,9 +127,12 @@ static bool elementwise(int op)
            op == SIM_OP_MULADD_VVV;
 }
 
-/* Whether register r is read after position j before it is written again. */
+/* Whether register r is read after position j before it is written again (by the
+ * instruction at j itself, too). */
 static bool read_later(const sim_insn *code, int n, int j, unsigned r)
 {
+    if (written(code[j]) == r)
+        return false;
     for (int k = j + 1; k < n; k++) {
         if (reads_operand(code[k], r))
             return true;
@@ -126,14 +142,21 @@ static bool read_later(const sim_insn *code, int n, int j, unsigned r)
     return false;
 }
 
-static bool can_hoist(const sim_insn *code, int i, int j, unsigned x, bool held,
-                      unsigned until)
+/* Whether F (P and M in one) can run at P's place i instead of M's place j: nothing
+ * between them reads or writes M's destination or P's register, or writes what M reads
+ * besides P's register (F reads it earlier than M did). */
+static bool can_hoist(const sim_insn *code, int i, int j)
 {
+    unsigned m_reads[4], m_write, r = code[i].d;
+    int nm = operands(code[j], m_reads, &m_write);
     for (int k = i + 1; k < j; k++) {
         unsigned w = written(code[k]);
-        if (reads_operand(code[k], x) || w == x || (held && w == until) ||
-            reads_operand(code[k], code[i].d) || w == code[i].d)
+        if (reads_operand(code[k], m_write) || w == m_write || reads_operand(code[k], r) ||
+            w == r)
             return false;
+        for (int q = 0; q < nm; q++)
+            if (m_reads[q] != r && w == m_reads[q])
+                return false;
     }
     return true;
 }
@@ -160,13 +183,21 @@ static bool can_sink(const sim_insn *code, int i, int j)
 static bool held_consumer(int op) { return op == SIM_OP_MOV_HELD || op == SIM_OP_EULER_VS_HELD; }
 
 /* The one instruction doing what producer P and consumer M (which reads P's register
- * as its operand a) do, in *F; false if there is none. */
-static bool fused(sim_insn P, sim_insn M, sim_insn *F)
+ * as its operand a, or with `as_b` as its operand b) do, in *F; false if there is
+ * none. */
+static bool fused(sim_insn P, sim_insn M, bool as_b, sim_insn *F)
 {
     bool held = held_consumer(M.op);
     *F = P;
     F->d = M.d;
     F->e = held ? M.e : 0;
+    if (as_b) { /* x * r or x * r + y with r = s - z: the conductance form g * (E - v) */
+        if (P.op != SIM_OP_SUB_SV || (M.op != SIM_OP_MUL_VV && M.op != SIM_OP_MULADD_VVV))
+            return false;
+        *F = (sim_insn){ M.op == SIM_OP_MUL_VV ? SIM_OP_MUL_DIFF : SIM_OP_MULADD_DIFF, M.d,
+                         M.a, P.a, P.b, M.op == SIM_OP_MULADD_VVV ? M.c : 0 };
+        return true;
+    }
     switch (M.op) {
     case SIM_OP_MOV_V: /* x = P(...) */
         return elementwise(P.op);
@@ -190,33 +221,41 @@ static bool fused(sim_insn P, sim_insn M, sim_insn *F)
             return true;
         }
         return false;
+    case SIM_OP_MUL_VV: /* r * x: as x * r (multiplication commutes exactly) */
+    case SIM_OP_MULADD_VVV:
+        return fused(P, (sim_insn){ M.op, M.d, M.b, M.a, M.c, M.e }, true, F);
     default:
         return false;
     }
 }
 
-/* Fuses the consumer at j of a register into the instruction that made it; false if
- * none qualifies. */
+/* Fuses the consumer at j of a register (its operand a or b) into the instruction
+ * that made the register; false if none qualifies. */
 static bool fuse(sim_insn *code, int n, int j)
 {
     const sim_insn M = code[j];
-    sim_insn F;
-    if (M.a & SIM_ARRAY_BIT)
-        return false;
-    int i = j - 1;
-    while (i >= 0 && written(code[i]) != M.a)
-        i--;
-    if (i < 0 || !fused(code[i], M, &F) || read_later(code, n, j, M.a))
-        return false;
-    if (can_hoist(code, i, j, M.d, held_consumer(M.op), M.e)) {
-        code[i] = F;
-        memmove(code + j, code + j + 1, (size_t)(n - j - 1) * sizeof *code);
-        return true;
-    }
-    if (can_sink(code, i, j)) {
-        code[j] = F;
-        memmove(code + i, code + i + 1, (size_t)(n - i - 1) * sizeof *code);
-        return true;
+    for (int slot = 0; slot < 2; slot++) {
+        unsigned r = slot ? M.b : M.a;
+        if ((slot && M.op != SIM_OP_MUL_VV && M.op != SIM_OP_MULADD_VVV) ||
+            (r & SIM_ARRAY_BIT))
+            continue;
+        int i = j - 1;
+        while (i >= 0 && written(code[i]) != r)
+            i--;
+        sim_insn F;
+        if (i < 0 || uses(M, r) != 1 || !fused(code[i], M, slot == 1, &F) ||
+            read_later(code, n, j, r))
+            continue; /* r twice in M (r * r) is not a single use */
+        if (can_hoist(code, i, j)) {
+            code[i] = F;
+            memmove(code + j, code + j + 1, (size_t)(n - j - 1) * sizeof *code);
+            return true;
+        }
+        if (can_sink(code, i, j)) {
+            code[j] = F;
+            memmove(code + i, code + i + 1, (size_t)(n - i - 1) * sizeof *code);
+            return true;
+        }
     }
     return false;
 }

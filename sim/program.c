@@ -102,7 +102,7 @@ static const char *op_name(int op)
         "MULADD_VSV", "MULADD_VVV", "EULER_V_HELD", "EULER_VS", "EULER_VS_HELD", "EULER_VSV",
         "EULER_VSV_HELD", "MOV_HELD", "MUL_VS_HELD", "ADD_VS_HELD", "ADD_VV_HELD",
         "MULADD_VSV_HELD", "EULER_SUB_VS", "EULER_SUB_VS_HELD", "EULER_ADD_VS",
-        "EULER_ADD_VS_HELD", "EULER_MAS", "RAND", "RANDN", "IOTA", "ITOF", "GATHER",
+        "EULER_ADD_VS_HELD", "EULER_MAS", "MUL_DIFF", "MULADD_DIFF", "RAND", "RANDN", "IOTA", "ITOF", "GATHER",
         "SCATTER_SET", "SCATTER_ADD", "SCATTER_SUB", "SCATTER_MUL", "SCATTER_DIV",
     };
     return op >= 0 && op < SIM_N_VM_OPS ? names[op] : "?";
@@ -163,6 +163,12 @@ char *sim_program_dump(const sim_program *p)
                     snx_buf_puts(&b, " until");
                     dump_vec(&b, I.e);
                 }
+            } else if (I.op == SIM_OP_MUL_DIFF || I.op == SIM_OP_MULADD_DIFF) {
+                dump_vec(&b, I.a); /* d, a, s(b), c [, e] */
+                dump_scal(&b, p, I.b);
+                dump_vec(&b, I.c);
+                if (I.op == SIM_OP_MULADD_DIFF)
+                    dump_vec(&b, I.e);
             } else if (I.op == SIM_OP_EULER_MAS) {
                 dump_vec(&b, I.a);
                 dump_scal(&b, p, I.b);

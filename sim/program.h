@@ -63,6 +63,8 @@ enum sim_vm_op {
     SIM_OP_EULER_ADD_VS,   /* d += dt * ((a + b) * s(c)) */
     SIM_OP_EULER_ADD_VS_HELD,
     SIM_OP_EULER_MAS,      /* d += dt * ((a * s(b) + c) * s(e)) */
+    SIM_OP_MUL_DIFF,       /* d = a * (s(b) - c) */
+    SIM_OP_MULADD_DIFF,    /* d = a * (s(b) - c) + e */
     SIM_OP_RAND,       /* d = uniform [0, 1) */
     SIM_OP_RANDN,      /* d = s(b) * standard normal (s(b) = 1 for randn()) */
     SIM_OP_IOTA,       /* d = off + k + s(b) */

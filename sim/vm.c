@@ -159,6 +159,16 @@ static void run_update(const sim_program *p, const sim_exec_ctx *x, sim_insn I, 
         HELD(d[k] + dt * ((pa[k] + pb[k]) * s))
         break;
     }
+    case SIM_OP_MUL_DIFF: {
+        const double s = SCAL(I.b), *pc = VEC(I.c);
+        LOOP(d[k] = pa[k] * (s - pc[k]))
+        break;
+    }
+    case SIM_OP_MULADD_DIFF: {
+        const double s = SCAL(I.b), *pc = VEC(I.c), *pe = VEC(I.e);
+        LOOP(d[k] = pa[k] * (s - pc[k]) + pe[k])
+        break;
+    }
     case SIM_OP_EULER_MAS: {
         const double s1 = SCAL(I.b), *pc = VEC(I.c), s2 = SCAL(I.e);
         LOOP(d[k] = d[k] + dt * ((pa[k] * s1 + pc[k]) * s2))
@@ -248,6 +258,8 @@ void SIM_VM_EXEC(const sim_program *p, const sim_exec_ctx *x)
         case SIM_OP_EULER_ADD_VS:
         case SIM_OP_EULER_ADD_VS_HELD:
         case SIM_OP_EULER_MAS:
+        case SIM_OP_MUL_DIFF:
+        case SIM_OP_MULADD_DIFF:
             run_update(p, x, I, n);
             break;
         default:

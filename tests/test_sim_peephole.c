@@ -146,6 +146,31 @@ static void test_euler_updates_fused(void **state)
           "EULER_VS_HELD a1 r1 #0.5 until a3\n");
 }
 
+/* COBA's membrane: conductances times driving forces, g * (E - v), as the compiler
+ * writes them (the difference first, then a product or multiply-add reading it as
+ * either operand). */
+static void test_driving_forces_fused(void **state)
+{
+    (void)state;
+    const sim_insn code[] = {
+        I(SUB_SV, 0, C0, X, 0, 0),         /* r0 = E0 - x */
+        I(SUB_SV, 1, C1, X, 0, 0),         /* r1 = E1 - x */
+        I(MUL_VV, 1, Z, 1, 0, 0),          /* r1 = z * r1 */
+        I(MULADD_VVV, 1, 0, Y, 1, 0),      /* r1 = r0 * y + r1 */
+        I(EULER_VS_HELD, X, 1, C2, 0, UNTIL),
+    };
+    check(code, 5,
+          "MUL_DIFF r1 a2 #-1.25 a0\n"
+          "MULADD_DIFF r1 a1 #0.75 a0 r1\n"
+          "EULER_VS_HELD a0 r1 #0.5 until a3\n");
+    /* a difference read twice (r * r) stays */
+    const sim_insn square[] = {
+        I(SUB_SV, 0, C0, X, 0, 0),
+        I(MUL_VV, Y, 0, 0, 0, 0),
+    };
+    check(square, 2, "SUB_SV r0 #0.75 a0\nMUL_VV a1 r0 r0\n");
+}
+
 /* Nothing moves where it would change a value. */
 static void test_unsafe_copies_kept(void **state)
 {
@@ -219,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_held_copies_fused),
         cmocka_unit_test(test_coupled_copies_sunk),
         cmocka_unit_test(test_euler_updates_fused),
+        cmocka_unit_test(test_driving_forces_fused),
         cmocka_unit_test(test_unsafe_copies_kept),
         cmocka_unit_test(test_exact_lif_fused),
     };
