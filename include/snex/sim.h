@@ -113,11 +113,12 @@ typedef struct snx_net_opts {
                                  n > 1 (at most 256), n - 1 helper threads for the
                                  whole run: groups' blocks and the fast-path delivery
                                  are shared out, the rest runs on the calling thread;
-                                 same bits as one thread, and no busy-waiting when other
-                                 processes hold the cores. On the development machine
-                                 it gains little so far (docs/PERFORMANCE.md,
-                                 "Threads"): for a sweep, more worker processes are
-                                 better than threads */
+                                 same bits as one thread; helpers spin at most 0.1 ms
+                                 before they sleep, and the run goes serial while they
+                                 stall (other processes holding the cores). On the
+                                 development machine it gains nothing so far
+                                 (docs/PERFORMANCE.md, "Threads"): for a sweep, more
+                                 worker processes are better than threads */
     snx_progress_fn report;   /* optional progress reporter */
     void *report_ctx;
     double report_period;     /* wall seconds between reports; 0: 10 s */
