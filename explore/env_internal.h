@@ -96,12 +96,14 @@ enum {
     ENV_FRAME_REPORT = 2, /* one run's message */
     ENV_FRAME_HELLO = 3,  /* MPI: a worker rank is ready (env_mpi.c says what it holds) */
     ENV_FRAME_START = 4,  /* MPI: rank 0 accepts it (payload: the master seed) */
-    ENV_FRAME_END = 5,    /* MPI: no more runs */
+    ENV_FRAME_END = 5,    /* MPI: no more runs (payload: 1 byte, non-zero when a rank
+                             was given up: then no rank calls MPI_Finalize) */
     ENV_FRAME_DONE = 6,   /* MPI: a worker rank has reported everything */
     ENV_FRAME_STOP = 7,   /* MPI: start no new run (the first SIGINT/SIGTERM) */
     ENV_FRAME_KILL = 8,   /* MPI: kill the running runs */
     ENV_FRAME_BEAT = 9,   /* MPI: still alive */
     ENV_FRAME_PIECE = 10, /* a piece of a streamed item of a running run */
+    ENV_FRAME_QUIT = 11,  /* MPI: rank 0 has exited (in phase 0: reaches every phase) */
     ENV_FRAME_CLOSED = 15 /* not sent: what recv gives when a peer's stream ended */
 };
 #define ENV_FRAME_HEADER 16

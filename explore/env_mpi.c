@@ -26,7 +26,14 @@
  *   whose rank died twice while it ran fails). Open MPI aborts the whole job when a
  *   rank dies unless mpirun has --enable-recovery (docs/CLUSTER.md); then the sweep
  *   finishes without it. Worker ranks give up on a silent rank 0 the same way; a
- *   killed rank 0 is a killed writer: resume from the file.
+ *   killed rank 0 is a killed writer: resume from the file. Once a rank was given
+ *   up no rank calls MPI_Finalize: Open MPI's finalize waits for every rank (a
+ *   fence), and for a dead one it waits for ever, now and then; END tells the
+ *   worker ranks so.
+ * - Rank 0 says QUIT to every worker rank when its process exits, in no phase (0):
+ *   a worker rank waiting for a sweep that rank 0 will never start -- rank 0 failed
+ *   before it, e.g. snx_env_new refused an existing file -- ends with an error
+ *   instead of waiting for ever (and rank 0 with it, in MPI_Finalize).
  * - SIGINT/SIGTERM on rank 0: STOP to every rank (start no new runs, running runs
  *   may finish within the grace period; a second signal sends KILL), then as on one
  *   machine. Runs a rank had received but not started are "not run".
@@ -60,15 +67,35 @@ int env_mpi_init(int *rank, int *size)
 #define BUFFERED 0.05      /* seconds of short runs in flight per worker process */
 #define MAX_DEPTH 256      /* runs in flight per worker process, at most */
 
-static pid_t g_mpi_pid; /* the process that initialised MPI (0: the program did) */
-static unsigned g_phase; /* run phases so far: every rank counts the same */
+#define QUIT_TIMEOUT 1.0  /* seconds rank 0's QUIT may take to leave, per rank */
 
-static void finalize_at_exit(void)
+static pid_t g_mpi_pid;   /* the process that joined an MPI sweep (run processes are
+                             copies of it) */
+static bool g_we_initialised; /* MPI_Init was ours: so is MPI_Finalize */
+static int g_rank, g_size;
+static unsigned g_phase;  /* run phases so far: every rank counts the same */
+static bool g_rank_lost;  /* a rank was given up: MPI_Finalize could wait for it */
+
+/* Rank 0's last word: no more sweeps (see the top). */
+static void say_quit(void)
+{
+    env_channel *ch = env_mpi_channel_new(0, QUIT_TIMEOUT);
+    for (int k = 1; ch && k < g_size && !env_mpi_abandoned; k++)
+        if (ch->ops->send(ch, k, ENV_FRAME_QUIT, NULL, 0))
+            snx_error_clear(); /* a dead rank: nobody waits for it */
+    env_mpi_channel_free(ch);
+}
+
+static void mpi_at_exit(void)
 {
     int done = 0;
-    /* a run process that calls exit() runs this too: never finalize from a copy */
-    if (getpid() == g_mpi_pid && !env_mpi_abandoned && MPI_Finalized(&done) == MPI_SUCCESS &&
-        !done)
+    /* a run process that calls exit() runs this too: never speak or finalize from a
+     * copy */
+    if (getpid() != g_mpi_pid || MPI_Finalized(&done) != MPI_SUCCESS || done)
+        return;
+    if (g_rank == 0 && !env_mpi_abandoned)
+        say_quit();
+    if (g_we_initialised && !env_mpi_abandoned && !g_rank_lost)
         MPI_Finalize();
 }
 
@@ -90,12 +117,17 @@ int env_mpi_init(int *rank, int *size)
         if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
             return snx_error(SNX_EIO, "environment: MPI_Init failed (started by mpirun?)");
         g_mpi_threads = env_threads_in_process() - before;
-        g_mpi_pid = getpid();
-        atexit(finalize_at_exit);
+        g_we_initialised = true;
     }
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, rank);
     MPI_Comm_size(MPI_COMM_WORLD, size);
+    if (!g_mpi_pid && *size > 1) {
+        g_mpi_pid = getpid();
+        g_rank = *rank;
+        g_size = *size;
+        atexit(mpi_at_exit);
+    }
     return 0;
 }
 
@@ -318,11 +350,20 @@ static void send_all(dispatcher *d, uint32_t type)
             snx_error_clear(); /* a dead rank: its silence tells */
 }
 
+/* END to rank k: no more runs; its payload says whether a rank was given up (then
+ * no rank may call MPI_Finalize). */
+static void send_end(dispatcher *d, int k)
+{
+    uint8_t lost = g_rank_lost;
+    if (d->ch->ops->send(d->ch, k, ENV_FRAME_END, &lost, sizeof lost))
+        snx_error_clear(); /* a dead rank: its silence tells */
+}
+
 static void end_all(dispatcher *d)
 {
     for (int k = 1; k < d->size; k++)
         if (!d->r[k].ended && !d->r[k].dead) {
-            d->ch->ops->close_peer(d->ch, k);
+            send_end(d, k);
             d->r[k].ended = true;
         }
 }
@@ -356,11 +397,12 @@ static void check_signals(dispatcher *d)
 static int give_up(dispatcher *d, int k, const char *what)
 {
     rank_state *r = &d->r[k];
+    g_rank_lost = true;
     if (!env_mpi_abandoned) {
         if (d->ch->ops->send(d->ch, k, ENV_FRAME_KILL, NULL, 0))
             snx_error_clear();
         else
-            d->ch->ops->close_peer(d->ch, k);
+            send_end(d, k);
     }
     r->dead = r->ended = true;
     snx_log(SNX_LOG_WARNING, "MPI rank %d %s: given up; its %zu runs in flight run "
@@ -511,6 +553,12 @@ static int append_runs(server *s, env_exec *x, const env_frame *f)
     return 0;
 }
 
+static void note_end(const env_frame *f)
+{
+    if (f->len >= 1 && ((const uint8_t *)f->payload)[0])
+        g_rank_lost = true;
+}
+
 static int serve_frame(server *s, env_exec *x, const env_frame *f)
 {
     if (f->peer != 0)
@@ -521,7 +569,14 @@ static int serve_frame(server *s, env_exec *x, const env_frame *f)
         return append_runs(s, x, f);
     case ENV_FRAME_END:
         x->more_coming = false;
+        note_end(f);
         return 0;
+    case ENV_FRAME_QUIT: /* rank 0 has exited: whatever we run is lost */
+        s->writer_gone = true;
+        env_signals_raise(SIGTERM);
+        env_signals_raise(SIGTERM);
+        return snx_error(SNX_EIO, "MPI: rank 0 (the writer) ended during the sweep: resume "
+                                  "the sweep from its file");
     case ENV_FRAME_STOP:
         env_signals_raise(SIGTERM);
         return 0;
@@ -591,8 +646,16 @@ static int await_start(server *s, env_exec *x)
             s->last_heard = env_mono_now();
             return 1;
         }
-        if (got && (f.type == ENV_FRAME_END || f.type == ENV_FRAME_KILL))
+        if (got && (f.type == ENV_FRAME_END || f.type == ENV_FRAME_KILL)) {
+            if (f.type == ENV_FRAME_END)
+                note_end(&f);
             return 0;
+        }
+        if (got && f.type == ENV_FRAME_QUIT) {
+            s->writer_gone = true;
+            return snx_error(SNX_ESTATE, "MPI: rank 0 (the writer) ended without starting "
+                                         "this sweep: see its messages");
+        }
         /* rank 0 may be busy for long before it answers (building, storing): no
          * timeout here; if it dies, mpirun ends the job */
     }

@@ -13,9 +13,13 @@ equal to a reference sweep's, value for value):
     (on one machine, without mpirun) completes it;
   - rank 0 (the writer) killed mid-sweep: the file opens at its last commit, resume
     under mpirun completes it; under --enable-recovery the worker ranks give up
-    their silent writer after rank_timeout and the job ends.
+    their silent writer after rank_timeout and the job ends;
+  - rank 0 failing before the sweep (snx_env_new refuses a file that holds the
+    trajectory): the worker ranks, waiting for a sweep that never starts, hear that
+    rank 0 ended and end too, at once (the job waited for ever), the file untouched.
 Skipped (passes, saying so) when snex was built without MPI."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,9 +55,9 @@ def compare(path, clean, everything):
     return out.stdout.strip()
 
 
-def sweep(args, mpi=None, check=None):
+def sweep(args, mpi=None, check=None, timeout=120):
     cmd = (mpi or []) + [SWEEP] + args
-    out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=120)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=timeout)
     if check is not None:
         assert out.returncode == check, "%s: exit %d, expected %d: %s" % (
             " ".join(cmd), out.returncode, check, (out.stdout + out.stderr)[-2000:])
@@ -189,6 +193,23 @@ def test_killed_writer_with_recovery(work):
           "the file opened at %s, resume completed it" % (ended, partial))
 
 
+def test_writer_fails_before_the_sweep(work):
+    shutil.copy("clean40.hdf5", "taken.hdf5")
+    t0 = time.time()
+    out = sweep(["taken.hdf5", "clean", "40"], mpi=MPIRUN, timeout=60)
+    took = time.time() - t0
+    assert out.returncode != 0, out.stdout
+    assert 'runs_sweep: taken.hdf5 already holds a trajectory "faults": continue it with ' \
+        'resume' in out.stderr, out.stderr
+    quit = "runs_sweep: MPI: rank 0 (the writer) ended without starting this sweep: see " \
+        "its messages"
+    assert out.stderr.count(quit) == 2, out.stderr # from ranks 1 and 2
+    assert took < 20, "the job took %.1f s to end" % took
+    compare("taken.hdf5", "clean40.hdf5", True)
+    print("ok   rank 0 refused the file before the sweep: the worker ranks ended too, the "
+          "job in %.1f s, the file untouched" % took)
+
+
 def main():
     if not built_with_mpi():
         print("skip test_env_mpi: snex built without MPI, or no mpirun")
@@ -199,7 +220,7 @@ def main():
         for t in (test_equal_to_one_machine, test_killed_run_and_worker_processes,
                   test_killed_worker_rank_with_recovery,
                   test_killed_worker_rank_without_recovery, test_killed_writer_then_resumed,
-                  test_killed_writer_with_recovery):
+                  test_killed_writer_with_recovery, test_writer_fails_before_the_sweep):
             t(work)
 
 
