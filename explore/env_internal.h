@@ -95,7 +95,8 @@ enum {
     ENV_FRAME_RUN = 1,    /* run indices to run */
     ENV_FRAME_REPORT = 2, /* one run's message */
     ENV_FRAME_HELLO = 3,  /* MPI: a worker rank is ready (env_mpi.c says what it holds) */
-    ENV_FRAME_START = 4,  /* MPI: rank 0 accepts it (payload: the master seed) */
+    ENV_FRAME_START = 4,  /* MPI: rank 0 accepts it (payload: the master seed, and
+                             whether runs stream) */
     ENV_FRAME_END = 5,    /* MPI: no more runs (payload: 1 byte, non-zero when a rank
                              was given up: then no rank calls MPI_Finalize) */
     ENV_FRAME_DONE = 6,   /* MPI: a worker rank has reported everything */

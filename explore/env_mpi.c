@@ -12,7 +12,10 @@
  *   ranks keep it in memory (no storage). A worker rank's HELLO carries its number
  *   of runs and a fingerprint of their parameters, which rank 0 compares with its
  *   own (a program that builds another trajectory on some rank is refused), and its
- *   number of worker processes; rank 0 answers START with the master seed.
+ *   number of worker processes; rank 0 answers START with the master seed and
+ *   whether its storage takes pieces of streamed items: only rank 0 has storage, so
+ *   only it can say whether runs stream (their pieces are forwarded as PIECE
+ *   frames, like reports).
  * - Dynamic dispatch: rank 0 keeps a few runs in flight per rank (one per worker
  *   process while runs are long, so that no run waits behind a long one on a busy
  *   rank while another idles; 50 ms of work per worker process while they are short,
@@ -138,6 +141,12 @@ typedef struct hello {
     uint64_t n_runs;      /* of its trajectory */
     uint64_t fingerprint; /* of the runs' parameters */
 } hello;
+
+/* What rank 0 answers a HELLO with. */
+typedef struct start {
+    uint64_t master_seed;
+    uint64_t streams; /* 1: runs stream their monitors (rank 0 takes pieces) */
+} start;
 
 /* The parameter summaries of up to 64 runs spread over the trajectory. */
 static uint64_t fingerprint(snx_traj *traj)
@@ -273,8 +282,8 @@ static int on_hello(dispatcher *d, int k, const env_frame *f)
     r->hello = true;
     r->slots = h.slots > 0 ? (size_t)h.slots : 1;
     snx_log(SNX_LOG_DEBUG, "MPI rank %d ready with %zu worker processes", k, r->slots);
-    uint64_t seed = d->x->master_seed;
-    return send_or_give_up(d, k, ENV_FRAME_START, &seed, sizeof seed);
+    start st = { .master_seed = d->x->master_seed, .streams = d->x->on_piece != NULL };
+    return send_or_give_up(d, k, ENV_FRAME_START, &st, sizeof st);
 }
 
 static int on_report(dispatcher *d, int k, const env_frame *f)
@@ -632,8 +641,8 @@ static int forward_piece(env_exec *x, const void *piece, size_t len)
     return s->ch->ops->send(s->ch, 0, ENV_FRAME_PIECE, piece, len);
 }
 
-/* Waits for rank 0's START (1) or END (0). */
-static int await_start(server *s, env_exec *x)
+/* Waits for rank 0's START (1, filling *st) or END (0). */
+static int await_start(server *s, start *st)
 {
     for (;;) {
         int rc = s->ch->ops->poll(s->ch, 100);
@@ -641,8 +650,8 @@ static int await_start(server *s, env_exec *x)
         int got = rc ? rc : s->ch->ops->recv(s->ch, &f);
         if (got < 0)
             return got;
-        if (got && f.type == ENV_FRAME_START && f.len == sizeof x->master_seed) {
-            memcpy(&x->master_seed, f.payload, sizeof x->master_seed);
+        if (got && f.type == ENV_FRAME_START && f.len == sizeof *st) {
+            memcpy(st, f.payload, sizeof *st);
             s->last_heard = env_mono_now();
             return 1;
         }
@@ -670,16 +679,19 @@ int env_mpi_serve(env_exec *x, int rank)
         return SNX_ENOMEM;
     hello h = { .slots = x->n_workers, .n_runs = snx_traj_n_runs(x->traj),
                 .fingerprint = fingerprint(x->traj) };
+    start st;
     int rc = s.ch->ops->send(s.ch, 0, ENV_FRAME_HELLO, &h, sizeof h);
-    int started = rc ? rc : await_start(&s, x);
+    int started = rc ? rc : await_start(&s, &st);
     if (started == 1) {
+        x->master_seed = st.master_seed;
         x->todo = NULL;
         x->n_todo = 0;
         x->feed = serve_feed;
         x->feed_data = &s;
         x->more_coming = true;
         x->on_report = forward_report;
-        x->on_piece = x->on_piece ? forward_piece : NULL;
+        /* this rank has no storage: rank 0's says whether runs stream */
+        x->on_piece = st.streams ? forward_piece : NULL;
         s.last_beat = env_mono_now();
         rc = env_exec_pool(x);
         x->todo = NULL;

@@ -16,7 +16,14 @@ equal to a reference sweep's, value for value):
     their silent writer after rank_timeout and the job ends;
   - rank 0 failing before the sweep (snx_env_new refuses a file that holds the
     trajectory): the worker ranks, waiting for a sweep that never starts, hear that
-    rank 0 ended and end too, at once (the job waited for ever), the file untouched.
+    rank 0 ended and end too, at once (the job waited for ever), the file untouched;
+  - runs whose monitors stream (runs_sweep's stream modes: a run that streamed
+    nothing fails): over MPI they store what the same sweep stores on one machine,
+    and what it stores with monitors that keep everything, value for value, in
+    datasets that grew piece by piece; a worker rank killed mid-stream, with
+    --enable-recovery (its runs run again elsewhere) or without (resume), and rank 0
+    killed mid-stream then resumed: every completed run complete, no pieces left in
+    the staging area (_streams).
 Skipped (passes, saying so) when snex was built without MPI."""
 import os
 import shutil
@@ -24,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import h5py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.abspath(os.environ["SNX_BUILD"])
@@ -158,8 +167,10 @@ def test_killed_worker_rank_with_recovery(work):
                                               compare("rank.hdf5", "clean40.hdf5", True)))
 
 
-def killed_then_resumed(name, rank, mpi, resume_mpi):
-    p, r = start([name, "slow", "40"], mpi)
+def killed_then_resumed(name, rank, mpi, resume_mpi, mode="clean"):
+    """Kills rank `rank` of a sweep of 40 slow runs of mode (clean or stream) 0.6 s
+    after its runs started; resumes it to the end."""
+    p, r = start([name, "slow" if mode == "clean" else mode + "-slow", "40"], mpi)
     time.sleep(0.6)
     t0 = time.time()
     os.kill(r[rank], 9)
@@ -167,10 +178,11 @@ def killed_then_resumed(name, rank, mpi, resume_mpi):
     # (under --enable-recovery mpirun's exit status is 0 whatever the ranks say)
     assert rc != 0 or mpi == RECOVERY, "mpirun went on after rank %d was killed" % rank
     assert "run 39 ok" not in out, "the sweep finished without its writer?"
-    partial = compare(name, "clean40.hdf5", False)
+    reference = mode + "40.hdf5"
+    partial = compare(name, reference, False)
     ended = time.time() - t0
-    sweep([name, "clean", "40", "resume"], mpi=resume_mpi, check=0)
-    compare(name, "clean40.hdf5", True)
+    sweep([name, mode, "40", "resume"], mpi=resume_mpi, check=0)
+    compare(name, reference, True)
     return partial, ended
 
 
@@ -210,17 +222,77 @@ def test_writer_fails_before_the_sweep(work):
           "job in %.1f s, the file untouched" % took)
 
 
+def streamed(path):
+    """The runs' datasets that grew piece by piece (chunked, unlimited along their
+    last axis), counted by name."""
+    found = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and "/run_0" in "/" + name and obj.ndim and \
+                    obj.maxshape[-1] is None:
+                leaf = "/".join(name.split("/")[-2:])
+                found[leaf] = found.get(leaf, 0) + 1
+        f["faults/results"].visititems(visit)
+    return found
+
+
+def test_streamed_equal_to_one_machine(work):
+    t0 = time.time()
+    sweep(["mpi_stream.hdf5", "stream", "40"], mpi=MPIRUN, check=0)
+    took = time.time() - t0
+    # equal to the same sweep on one machine, and to monitors that kept everything
+    compare("mpi_stream.hdf5", "stream40.hdf5", True)
+    compare("mpi_stream.hdf5", "kept40.hdf5", True)
+    # and it streamed: every run's spike list and trace grew piece by piece
+    grown = streamed("mpi_stream.hdf5")
+    assert grown == {"spikes/i": 40, "spikes/t": 40, "v/t": 40, "v/v": 40}, grown
+    assert not streamed("kept40.hdf5")
+    print("ok   40 runs streaming their monitors on 3 ranks equal the single-machine "
+          "sweep and the kept monitors (%.1f s; %d datasets grew piece by piece)" %
+          (took, sum(grown.values())))
+
+
+def test_killed_worker_rank_mid_stream_with_recovery(work):
+    p, r = start(["rank_stream.hdf5", "stream-slow", "40"], RECOVERY)
+    time.sleep(0.1) # its runs have streamed their first pieces (every 30 ms)
+    t0 = time.time()
+    os.kill(r[2], 9)
+    rc, out, err = finish(p)
+    assert "run 39 ok" in out, "rank 0 did not finish the sweep: exit %d %s" % (rc, err[-800:])
+    assert "failed" not in out, out
+    print("ok   worker rank 2 killed mid-stream (--enable-recovery): its runs streamed "
+          "again elsewhere, the sweep finished in %.1f s (%s, no _streams left)" %
+          (time.time() - t0, compare("rank_stream.hdf5", "stream40.hdf5", True)))
+
+
+def test_killed_worker_rank_mid_stream_then_resumed(work):
+    partial, _ = killed_then_resumed("norecovery_stream.hdf5", 1, MPIRUN, None, "stream")
+    print("ok   worker rank 1 killed mid-stream: Open MPI ended the job, the file opened "
+          "at %s, resume without mpirun completed it, no _streams left" % partial)
+
+
+def test_killed_writer_mid_stream_then_resumed(work):
+    partial, _ = killed_then_resumed("writer_stream.hdf5", 0, MPIRUN, MPIRUN, "stream")
+    print("ok   rank 0 killed mid-stream: the file opened at %s, resume under mpirun "
+          "completed it, no _streams left" % partial)
+
+
 def main():
     if not built_with_mpi():
         print("skip test_env_mpi: snex built without MPI, or no mpirun")
         return
     with tempfile.TemporaryDirectory() as work:
         os.chdir(work)
-        sweep(["clean40.hdf5", "clean", "40"], check=0)
+        for mode in ("clean", "stream", "kept"): # the references, on one machine
+            sweep([mode + "40.hdf5", mode, "40"], check=0)
         for t in (test_equal_to_one_machine, test_killed_run_and_worker_processes,
                   test_killed_worker_rank_with_recovery,
                   test_killed_worker_rank_without_recovery, test_killed_writer_then_resumed,
-                  test_killed_writer_with_recovery, test_writer_fails_before_the_sweep):
+                  test_killed_writer_with_recovery, test_writer_fails_before_the_sweep,
+                  test_streamed_equal_to_one_machine,
+                  test_killed_worker_rank_mid_stream_with_recovery,
+                  test_killed_worker_rank_mid_stream_then_resumed,
+                  test_killed_writer_mid_stream_then_resumed):
             t(work)
 
 
