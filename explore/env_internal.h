@@ -85,6 +85,17 @@ int env_piece_complete(const void *buf, size_t len, size_t *piece_len);
 int env_piece_decode(const void *buf, size_t len, env_piece *p);
 void env_piece_clear(env_piece *p);
 
+/* The description of a trajectory that rank 0 of an MPI sweep compares with every
+ * worker rank's (its parameters' names, values and explored values; layout in
+ * run_message.c), appended to out. */
+int env_traj_describe(snx_traj *traj, snx_buf *out);
+/* 0 when rank `rank` described the trajectory rank 0 described (equal bytes); else
+ * SNX_EINVAL naming the first difference ("MPI: rank 2 built another trajectory
+ * than rank 0: parameter \"tau\" is 20 ms on rank 2, 10 ms on rank 0; ..."), or
+ * SNX_EFORMAT for bytes that are no description. */
+int env_traj_compare(const void *mine, size_t mine_len, const void *theirs, size_t theirs_len,
+                     int rank);
+
 /* ---- channel -------------------------------------------------------------------
  * A frame: "SNXF" u32 | type u32 | length u64 | payload. The writer sends RUN frames
  * (payload: run indices, i64 each) to a worker; a worker sends REPORT frames

@@ -10,9 +10,11 @@
  *   rank alone is no MPI sweep: it runs as on one machine.
  * - Every rank builds the trajectory itself by running the same program; worker
  *   ranks keep it in memory (no storage). A worker rank's HELLO carries its number
- *   of runs and a fingerprint of their parameters, which rank 0 compares with its
- *   own (a program that builds another trajectory on some rank is refused), and its
- *   number of worker processes; rank 0 answers START with the master seed and
+ *   of worker processes and the description of its trajectory (env_traj_describe:
+ *   every parameter with a hash of its values in every run), which rank 0 compares
+ *   with its own: a program that builds another trajectory on some rank is refused,
+ *   naming the first difference, and the sweep ends there (rank 0's snx_env_run
+ *   fails with that message); rank 0 answers START with the master seed and
  *   whether its storage takes pieces of streamed items: only rank 0 has storage, so
  *   only it can say whether runs stream (their pieces are forwarded as PIECE
  *   frames, like reports).
@@ -136,32 +138,24 @@ int env_mpi_init(int *rank, int *size)
 
 /* ---- what a worker rank says when it is ready --------------------------------- */
 
-typedef struct hello {
-    int64_t slots;        /* its worker processes */
-    uint64_t n_runs;      /* of its trajectory */
-    uint64_t fingerprint; /* of the runs' parameters */
-} hello;
+/* A HELLO: its worker processes (i64), then the description of its trajectory. */
+static int say_hello(env_channel *ch, const env_exec *x)
+{
+    snx_buf b = { 0 };
+    int64_t slots = x->n_workers;
+    int rc = snx_buf_append(&b, &slots, sizeof slots) ? SNX_ENOMEM
+                                                       : env_traj_describe(x->traj, &b);
+    if (!rc)
+        rc = ch->ops->send(ch, 0, ENV_FRAME_HELLO, b.data, b.len);
+    snx_buf_free(&b);
+    return rc;
+}
 
 /* What rank 0 answers a HELLO with. */
 typedef struct start {
     uint64_t master_seed;
     uint64_t streams; /* 1: runs stream their monitors (rank 0 takes pieces) */
 } start;
-
-/* The parameter summaries of up to 64 runs spread over the trajectory. */
-static uint64_t fingerprint(snx_traj *traj)
-{
-    size_t n = snx_traj_n_runs(traj), step = n > 64 ? n / 64 : 1;
-    uint64_t h = env_fnv1a(0xCBF29CE484222325ull, &n, sizeof n);
-    for (size_t k = 0; k < n; k += step) {
-        char *s = snx_traj_parameter_summary(traj, (long)k);
-        if (s)
-            h = env_fnv1a(h, s, strlen(s) + 1);
-        free(s);
-    }
-    snx_error_clear();
-    return h;
-}
 
 static double rank_timeout(const env_exec *x)
 {
@@ -188,7 +182,7 @@ typedef struct dispatcher {
     unsigned char *lost;    /* per run: how often its rank died with it */
     int64_t *batch;         /* the indices of one RUN frame */
     size_t batch_cap;
-    hello mine;
+    snx_buf mine;           /* the description of rank 0's trajectory */
     double runtime_sum;
     size_t n_reports;
     bool stopping, killed;
@@ -265,22 +259,18 @@ static int dispatch(dispatcher *d)
 static int on_hello(dispatcher *d, int k, const env_frame *f)
 {
     rank_state *r = &d->r[k];
-    hello h;
-    if (f->len != sizeof h)
+    int64_t slots;
+    if (f->len < sizeof slots)
         return snx_error(SNX_EFORMAT, "MPI: a malformed HELLO from rank %d", k);
-    memcpy(&h, f->payload, sizeof h);
-    if (h.n_runs != d->mine.n_runs || h.fingerprint != d->mine.fingerprint)
-        return snx_error(SNX_EINVAL,
-                         "MPI: rank %d built another trajectory (%llu runs, parameters' "
-                         "fingerprint %016llx) than rank 0 (%llu runs, %016llx): every rank "
-                         "must run the same program with the same parameters", k,
-                         (unsigned long long)h.n_runs, (unsigned long long)h.fingerprint,
-                         (unsigned long long)d->mine.n_runs,
-                         (unsigned long long)d->mine.fingerprint);
+    memcpy(&slots, f->payload, sizeof slots);
+    int rc = env_traj_compare(d->mine.data, d->mine.len, (const char *)f->payload + sizeof slots,
+                              f->len - sizeof slots, k);
+    if (rc)
+        return rc;
     if (r->ended || r->hello)
         return 0; /* END is on its way: the phase ended before it was ready */
     r->hello = true;
-    r->slots = h.slots > 0 ? (size_t)h.slots : 1;
+    r->slots = slots > 0 ? (size_t)slots : 1;
     snx_log(SNX_LOG_DEBUG, "MPI rank %d ready with %zu worker processes", k, r->slots);
     start st = { .master_seed = d->x->master_seed, .streams = d->x->on_piece != NULL };
     return send_or_give_up(d, k, ENV_FRAME_START, &st, sizeof st);
@@ -490,6 +480,17 @@ static int dispatch_loop(dispatcher *d)
     return rc;
 }
 
+/* The sweep ends with an error: runs in flight will not be stored, and what they
+ * streamed goes now rather than at the next session (best effort: the error that
+ * ended the sweep is the one to report). */
+static void drop_pieces_in_flight(dispatcher *d)
+{
+    for (int k = 1; d->x->on_piece && k < d->size; k++)
+        for (size_t j = 0; j < d->r[k].n_inflight; j++)
+            if (snx_traj_discard_pieces(d->x->traj, d->r[k].inflight[j]))
+                snx_error_clear();
+}
+
 static void dispatcher_free(dispatcher *d)
 {
     for (int k = 0; d->r && k < d->size; k++)
@@ -498,6 +499,7 @@ static void dispatcher_free(dispatcher *d)
     free(d->requeue);
     free(d->lost);
     free(d->batch);
+    snx_buf_free(&d->mine);
     env_mpi_channel_free(d->ch);
 }
 
@@ -507,13 +509,14 @@ int env_mpi_dispatch(env_exec *x, int size)
     dispatcher d = { .x = x, .size = size,
                      .ch = env_mpi_channel_new(++g_phase, rank_timeout(x)) };
     size_t n_runs = snx_traj_n_runs(x->traj);
-    d.mine = (hello){ .n_runs = n_runs, .fingerprint = fingerprint(x->traj) };
     d.r = snx_calloc((size_t)size, sizeof *d.r);
     d.requeue = snx_calloc(x->n_todo ? x->n_todo : 1, sizeof *d.requeue);
     d.lost = snx_calloc(n_runs ? n_runs : 1, 1);
-    if (!d.ch || !d.r || !d.requeue || !d.lost) {
+    int rc = !d.ch || !d.r || !d.requeue || !d.lost ? SNX_ENOMEM
+                                                    : env_traj_describe(x->traj, &d.mine);
+    if (rc) {
         dispatcher_free(&d);
-        return SNX_ENOMEM;
+        return rc;
     }
     double now = env_mono_now();
     for (int k = 1; k < size; k++)
@@ -522,13 +525,14 @@ int env_mpi_dispatch(env_exec *x, int size)
     env_signals_install(&saved, 0);
     snx_log(SNX_LOG_INFO, "MPI: rank 0 of %d dispatching %zu runs to the worker ranks", size,
             x->n_todo);
-    int rc = dispatch_loop(&d);
+    rc = dispatch_loop(&d);
     if (rc) { /* tell every rank; keep the message */
         int code = snx_errcode();
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", snx_errmsg());
         send_all(&d, ENV_FRAME_KILL);
         end_all(&d);
+        drop_pieces_in_flight(&d);
         snx_error(code ? code : rc, "%s", msg);
     }
     env_signals_restore(&saved);
@@ -677,10 +681,8 @@ int env_mpi_serve(env_exec *x, int rank)
                  .timeout = rank_timeout(x) };
     if (!s.ch)
         return SNX_ENOMEM;
-    hello h = { .slots = x->n_workers, .n_runs = snx_traj_n_runs(x->traj),
-                .fingerprint = fingerprint(x->traj) };
     start st;
-    int rc = s.ch->ops->send(s.ch, 0, ENV_FRAME_HELLO, &h, sizeof h);
+    int rc = say_hello(s.ch, x);
     int started = rc ? rc : await_start(&s, &st);
     if (started == 1) {
         x->master_seed = st.master_seed;

@@ -6,6 +6,7 @@
 #include "../explore/env_internal.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <unistd.h>
 
 static snx_traj *make_traj(void)
@@ -323,6 +324,104 @@ static void test_seeds(void **state)
     assert_true(snx_env_seed(42, 7) == snx_env_seed(42, 7));
 }
 
+/* ---- the description of a trajectory that MPI ranks compare ---------------------- */
+
+/* A sweep's trajectory as a program builds it: tau (none when NONE; explored over
+ * n copies of itself when tau_explored) and x explored over 0..n-1 with `last` as
+ * its last value; tau_first: tau is added before x. */
+static snx_traj *sweep_traj(snx_value tau, bool tau_explored, size_t n, int64_t last,
+                            bool tau_first)
+{
+    snx_traj *t = snx_traj_new("sweep", NULL);
+    snx_ranges *r = snx_ranges_new();
+    int64_t *xs = calloc(n, sizeof *xs);
+    double *taus = calloc(n, sizeof *taus);
+    for (size_t k = 0; k < n; k++) {
+        xs[k] = k + 1 < n ? (int64_t)k : last;
+        taus[k] = tau.u.d;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        if ((pass == 0) == tau_first && tau.type != SNX_T_NONE)
+            assert_non_null(snx_traj_add_parameter(t, "neuron.tau", tau, "not explored"));
+        else if ((pass == 0) != tau_first)
+            assert_non_null(snx_traj_add_parameter(t, "x", snx_int(0), "explored"));
+    assert_ok(snx_ranges_add_ints(r, "x", xs, n));
+    if (tau_explored)
+        assert_ok(snx_ranges_add_quantities(r, "neuron.tau", taus, n, "ms"));
+    assert_ok(snx_traj_explore(t, r));
+    snx_ranges_free(r);
+    free(xs);
+    free(taus);
+    return t;
+}
+
+/* rank 2's trajectory against rank 0's: env_traj_compare's answer */
+static int compare_ranks(snx_traj *rank0, snx_traj *rank2)
+{
+    snx_buf a = { 0 }, b = { 0 };
+    assert_ok(env_traj_describe(rank0, &a));
+    assert_ok(env_traj_describe(rank2, &b));
+    int rc = env_traj_compare(a.data, a.len, b.data, b.len, 2);
+    snx_buf_free(&a);
+    snx_buf_free(&b);
+    snx_traj_free(rank0);
+    snx_traj_free(rank2);
+    return rc;
+}
+
+#define MS(v) snx_quantity(v, "ms")
+#define WHY(what)                                                                  \
+    "MPI: rank 2 built another trajectory than rank 0: " what "; every rank must run " \
+    "the same program with the same parameters"
+
+static void test_ranks_compare_trajectories(void **state)
+{
+    (void)state;
+    /* the same parameters, added in another order: the same trajectory */
+    assert_ok(compare_ranks(sweep_traj(MS(10), false, 200, 199, true),
+                            sweep_traj(MS(10), false, 200, 199, false)));
+    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 200, 199, true),
+                                   sweep_traj(MS(20), false, 200, 199, true)), SNX_EINVAL);
+    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.neuron.tau\" is 20 ms on "
+                                          "rank 2, 10 ms on rank 0"));
+    /* every run counts: the last of 200 differs */
+    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 200, 199, true),
+                                   sweep_traj(MS(10), false, 200, 1000, true)), SNX_EINVAL);
+    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.x\" (explored) has other "
+                                          "values on rank 2 than on rank 0"));
+    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 5, 4, true),
+                                   sweep_traj(snx_none(), false, 5, 4, true)), SNX_EINVAL);
+    assert_string_equal(snx_errmsg(),
+                        WHY("parameter \"parameters.neuron.tau\" is missing on rank 2"));
+    assert_int_equal(compare_ranks(sweep_traj(snx_none(), false, 5, 4, true),
+                                   sweep_traj(MS(10), false, 5, 4, true)), SNX_EINVAL);
+    assert_string_equal(snx_errmsg(), WHY("rank 2 has a parameter \"parameters.neuron.tau\" "
+                                          "that rank 0 has not"));
+    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 5, 4, true),
+                                   sweep_traj(MS(10), true, 5, 4, true)), SNX_EINVAL);
+    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.neuron.tau\" is explored on "
+                                          "rank 2, not on rank 0"));
+    /* values are compared by their bits, not by how they print */
+    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 5, 4, true),
+                                   sweep_traj(MS(nextafter(10, 11)), false, 5, 4, true)),
+                     SNX_EINVAL);
+    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.neuron.tau\" is 10 ms on "
+                                          "rank 2, 10 ms on rank 0 (beyond the digits shown)"));
+}
+
+static void test_garbled_descriptions_are_refused(void **state)
+{
+    (void)state;
+    snx_traj *t = sweep_traj(MS(10), false, 5, 4, true);
+    snx_buf a = { 0 };
+    assert_ok(env_traj_describe(t, &a));
+    for (size_t cut = 0; cut < a.len; cut++)
+        assert_fails(env_traj_compare(a.data, a.len, a.data, cut, 1), SNX_EFORMAT,
+                     "a malformed description of a trajectory");
+    snx_buf_free(&a);
+    snx_traj_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +433,8 @@ int main(void)
         cmocka_unit_test(test_unsendable_value_is_an_error),
         cmocka_unit_test(test_channel_frames),
         cmocka_unit_test(test_seeds),
+        cmocka_unit_test(test_ranks_compare_trajectories),
+        cmocka_unit_test(test_garbled_descriptions_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

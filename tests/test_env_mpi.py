@@ -23,7 +23,11 @@ equal to a reference sweep's, value for value):
     datasets that grew piece by piece; a worker rank killed mid-stream, with
     --enable-recovery (its runs run again elsewhere) or without (resume), and rank 0
     killed mid-stream then resumed: every completed run complete, no pieces left in
-    the staging area (_streams).
+    the staging area (_streams);
+  - a worker rank whose program builds another trajectory (RUNS_SWEEP_DIFFER set on
+    rank 2 alone, with mpirun's MPMD syntax): rank 0 refuses it with a message
+    naming what differs, the sweep ends, the file holds no pieces and only complete
+    runs, and resuming with the same program on every rank completes it.
 Skipped (passes, saying so) when snex was built without MPI."""
 import os
 import shutil
@@ -62,6 +66,12 @@ def compare(path, clean, everything):
                          (["--all"] if everything else []), capture_output=True, text=True)
     assert out.returncode == 0, "%s differs from %s: %s" % (path, clean, out.stdout + out.stderr)
     return out.stdout.strip()
+
+
+def no_sanitizer_reports(out):
+    """A job expected to fail must fail for its reason only (under ASan a report
+    would hide among the expected non-zero exits)."""
+    assert "Sanitizer" not in out.stderr, out.stderr[-3000:]
 
 
 def sweep(args, mpi=None, check=None, timeout=120):
@@ -216,6 +226,7 @@ def test_writer_fails_before_the_sweep(work):
     quit = "runs_sweep: MPI: rank 0 (the writer) ended without starting this sweep: see " \
         "its messages"
     assert out.stderr.count(quit) == 2, out.stderr # from ranks 1 and 2
+    no_sanitizer_reports(out)
     assert took < 20, "the job took %.1f s to end" % took
     compare("taken.hdf5", "clean40.hdf5", True)
     print("ok   rank 0 refused the file before the sweep: the worker ranks ended too, the "
@@ -277,6 +288,33 @@ def test_killed_writer_mid_stream_then_resumed(work):
           "completed it, no _streams left" % partial)
 
 
+def test_rank_with_another_trajectory(work):
+    for differ, what in (
+            ("value", 'parameter "parameters.tau" is 20 ms on rank 2, 10 ms on rank 0'),
+            ("explored", 'parameter "parameters.x" (explored) has other values on rank 2 '
+                         'than on rank 0')):
+        name = "other_%s.hdf5" % differ
+        args = [SWEEP, name, "stream", "40"]
+        cmd = ["mpirun", "--oversubscribe", "-np", "2"] + args + \
+            [":", "-np", "1", "-x", "RUNS_SWEEP_DIFFER=" + differ] + args
+        out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=60)
+        assert out.returncode != 0, out.stdout
+        why = "runs_sweep: MPI: rank 2 built another trajectory than rank 0: %s; every " \
+            "rank must run the same program with the same parameters" % what
+        assert why in out.stderr.splitlines(), out.stderr
+        no_sanitizer_reports(out)
+        # what the file holds is whole: completed runs (if any) equal the clean
+        # ones, no pieces of the runs that were running
+        partial = compare(name, "stream40.hdf5", False)
+        with h5py.File(name, "r") as f:
+            assert "_streams" not in f["faults"], list(f["faults/_streams"])
+        print("ok   rank 2 built another trajectory (%s): refused, the file opened at %s, "
+              "no _streams" % (differ, partial))
+    sweep([name, "stream", "40", "resume"], mpi=MPIRUN, check=0)
+    compare(name, "stream40.hdf5", True)
+    print("ok   resumed with the same trajectory on every rank: complete")
+
+
 def main():
     if not built_with_mpi():
         print("skip test_env_mpi: snex built without MPI, or no mpirun")
@@ -292,7 +330,8 @@ def main():
                   test_streamed_equal_to_one_machine,
                   test_killed_worker_rank_mid_stream_with_recovery,
                   test_killed_worker_rank_mid_stream_then_resumed,
-                  test_killed_writer_mid_stream_then_resumed):
+                  test_killed_writer_mid_stream_then_resumed,
+                  test_rank_with_another_trajectory):
             t(work)
 
 

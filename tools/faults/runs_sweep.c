@@ -150,10 +150,23 @@ int main(int argc, char **argv)
     }
     snx_traj *traj = snx_env_traj(env);
     if (!snx_env_resuming(env)) {
+        /* RUNS_SWEEP_DIFFER (on one MPI rank: tests/test_env_mpi.py) builds another
+         * trajectory: "explored" another value of x in the last run, "value" another
+         * tau, "missing" no tau; and starts 0.3 s late, when the other ranks' runs
+         * are running */
+        const char *differ = getenv("RUNS_SWEEP_DIFFER");
+        differ = differ ? differ : "";
         int64_t *xs = malloc((size_t)n * sizeof *xs);
         for (long k = 0; k < n; k++)
-            xs[k] = k;
+            xs[k] = k + (k == n - 1 && !strcmp(differ, "explored"));
         snx_ranges *r = snx_ranges_new();
+        if (strcmp(differ, "missing") &&
+            !snx_traj_add_parameter(traj, "tau",
+                                    snx_quantity(strcmp(differ, "value") ? 10 : 20, "ms"),
+                                    "a parameter that is not explored")) {
+            fprintf(stderr, "runs_sweep: %s\n", snx_errmsg());
+            return 2;
+        }
         if (!snx_traj_add_parameter(traj, "x", snx_int(0), "the run's number") ||
             snx_ranges_add_ints(r, "x", xs, (size_t)n) || snx_traj_explore(traj, r)) {
             fprintf(stderr, "runs_sweep: %s\n", snx_errmsg());
@@ -161,6 +174,8 @@ int main(int argc, char **argv)
         }
         snx_ranges_free(r);
         free(xs);
+        if (*differ)
+            nap(0.3);
     }
     int rc = snx_env_run(env, run, NULL);
     size_t count = 0;
