@@ -5,8 +5,9 @@ CLEAN (a sweep that was never interrupted): per-run datasets below results/runs
 (or run_set buckets), their rows in the _columns tables, the run's seed, each
 value with its dtype and shape (a streamed monitor's datasets must equal a kept
 one's). With --all every run must be completed and no pieces of streamed items may
-be left in the staging area (_streams). Prints "completed=<k> of <n>" and exits 0,
-or prints what differs and exits 1."""
+be left in the staging area (_streams). Prints "completed=<k> of <n>" (and
+" staged=<r>" when pieces of r runs wait in _streams) and exits 0, or prints what
+differs and exits 1."""
 import sys
 
 import h5py
@@ -71,7 +72,8 @@ def main():
         if want_all and "_streams" in traj:
             problems.append("pieces of streamed items left in _streams: %s" %
                             sorted(traj["_streams"]))
-        print("completed=%d of %d" % (len(done), len(crows)))
+        staged = " staged=%d" % len(traj["_streams"]) if "_streams" in traj else ""
+        print("completed=%d of %d%s" % (len(done), len(crows), staged))
     for p in problems[:20]:
         print("DIFFERS:", p)
     sys.exit(1 if problems else 0)
