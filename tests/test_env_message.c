@@ -326,28 +326,36 @@ static void test_seeds(void **state)
 
 /* ---- the description of a trajectory that MPI ranks compare ---------------------- */
 
-/* A sweep's trajectory as a program builds it: tau (none when NONE; explored over
- * n copies of itself when tau_explored) and x explored over 0..n-1 with `last` as
- * its last value; tau_first: tau is added before x. */
-static snx_traj *sweep_traj(snx_value tau, bool tau_explored, size_t n, int64_t last,
-                            bool tau_first)
+/* A sweep's trajectory as a program builds it: tau in ms (none when NaN; explored
+ * over n copies of itself when tau_explored) and x explored over 0..n-1 with `last`
+ * as its last value; tau_first: tau is added before x. */
+typedef struct sweep_spec {
+    double tau;
+    bool tau_explored;
+    size_t n;
+    int64_t last;
+    bool tau_first;
+} sweep_spec;
+
+static snx_traj *sweep_traj(sweep_spec sp)
 {
     snx_traj *t = snx_traj_new("sweep", NULL);
     snx_ranges *r = snx_ranges_new();
-    int64_t *xs = calloc(n, sizeof *xs);
-    double *taus = calloc(n, sizeof *taus);
-    for (size_t k = 0; k < n; k++) {
-        xs[k] = k + 1 < n ? (int64_t)k : last;
-        taus[k] = tau.u.d;
+    int64_t *xs = calloc(sp.n, sizeof *xs);
+    double *taus = calloc(sp.n, sizeof *taus);
+    for (size_t k = 0; k < sp.n; k++) {
+        xs[k] = k + 1 < sp.n ? (int64_t)k : sp.last;
+        taus[k] = sp.tau;
     }
     for (int pass = 0; pass < 2; pass++)
-        if ((pass == 0) == tau_first && tau.type != SNX_T_NONE)
-            assert_non_null(snx_traj_add_parameter(t, "neuron.tau", tau, "not explored"));
-        else if ((pass == 0) != tau_first)
+        if ((pass == 0) == sp.tau_first && !isnan(sp.tau))
+            assert_non_null(snx_traj_add_parameter(t, "neuron.tau", snx_quantity(sp.tau, "ms"),
+                                                   "not explored"));
+        else if ((pass == 0) != sp.tau_first)
             assert_non_null(snx_traj_add_parameter(t, "x", snx_int(0), "explored"));
-    assert_ok(snx_ranges_add_ints(r, "x", xs, n));
-    if (tau_explored)
-        assert_ok(snx_ranges_add_quantities(r, "neuron.tau", taus, n, "ms"));
+    assert_ok(snx_ranges_add_ints(r, "x", xs, sp.n));
+    if (sp.tau_explored)
+        assert_ok(snx_ranges_add_quantities(r, "neuron.tau", taus, sp.n, "ms"));
     assert_ok(snx_traj_explore(t, r));
     snx_ranges_free(r);
     free(xs);
@@ -355,64 +363,59 @@ static snx_traj *sweep_traj(snx_value tau, bool tau_explored, size_t n, int64_t 
     return t;
 }
 
-/* rank 2's trajectory against rank 0's: env_traj_compare's answer */
-static int compare_ranks(snx_traj *rank0, snx_traj *rank2)
-{
-    snx_buf a = { 0 }, b = { 0 };
-    assert_ok(env_traj_describe(rank0, &a));
-    assert_ok(env_traj_describe(rank2, &b));
-    int rc = env_traj_compare(a.data, a.len, b.data, b.len, 2);
-    snx_buf_free(&a);
-    snx_buf_free(&b);
-    snx_traj_free(rank0);
-    snx_traj_free(rank2);
-    return rc;
-}
-
-#define MS(v) snx_quantity(v, "ms")
-#define WHY(what)                                                                  \
-    "MPI: rank 2 built another trajectory than rank 0: " what "; every rank must run " \
-    "the same program with the same parameters"
-
 static void test_ranks_compare_trajectories(void **state)
 {
     (void)state;
-    /* the same parameters, added in another order: the same trajectory */
-    assert_ok(compare_ranks(sweep_traj(MS(10), false, 200, 199, true),
-                            sweep_traj(MS(10), false, 200, 199, false)));
-    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 200, 199, true),
-                                   sweep_traj(MS(20), false, 200, 199, true)), SNX_EINVAL);
-    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.neuron.tau\" is 20 ms on "
-                                          "rank 2, 10 ms on rank 0"));
-    /* every run counts: the last of 200 differs */
-    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 200, 199, true),
-                                   sweep_traj(MS(10), false, 200, 1000, true)), SNX_EINVAL);
-    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.x\" (explored) has other "
-                                          "values on rank 2 than on rank 0"));
-    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 5, 4, true),
-                                   sweep_traj(snx_none(), false, 5, 4, true)), SNX_EINVAL);
-    assert_string_equal(snx_errmsg(),
-                        WHY("parameter \"parameters.neuron.tau\" is missing on rank 2"));
-    assert_int_equal(compare_ranks(sweep_traj(snx_none(), false, 5, 4, true),
-                                   sweep_traj(MS(10), false, 5, 4, true)), SNX_EINVAL);
-    assert_string_equal(snx_errmsg(), WHY("rank 2 has a parameter \"parameters.neuron.tau\" "
-                                          "that rank 0 has not"));
-    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 5, 4, true),
-                                   sweep_traj(MS(10), true, 5, 4, true)), SNX_EINVAL);
-    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.neuron.tau\" is explored on "
-                                          "rank 2, not on rank 0"));
-    /* values are compared by their bits, not by how they print */
-    assert_int_equal(compare_ranks(sweep_traj(MS(10), false, 5, 4, true),
-                                   sweep_traj(MS(nextafter(10, 11)), false, 5, 4, true)),
-                     SNX_EINVAL);
-    assert_string_equal(snx_errmsg(), WHY("parameter \"parameters.neuron.tau\" is 10 ms on "
-                                          "rank 2, 10 ms on rank 0 (beyond the digits shown)"));
+    static const sweep_spec base = { 10, false, 200, 199, true };
+    const struct {
+        sweep_spec rank0, rank2;
+        const char *why; /* NULL: the same trajectory */
+    } cases[] = {
+        /* the same parameters, added in another order */
+        { base, { 10, false, 200, 199, false }, NULL },
+        { base, { 20, false, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is 20 ms on rank 2, 10 ms on rank 0" },
+        /* every run counts: the last of 200 differs */
+        { base, { 10, false, 200, 1000, true },
+          "parameter \"parameters.x\" (explored) has other values on rank 2 than on rank 0" },
+        { base, { NAN, false, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is missing on rank 2" },
+        { { NAN, false, 200, 199, true }, base,
+          "rank 2 has a parameter \"parameters.neuron.tau\" that rank 0 has not" },
+        { base, { 10, true, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is explored on rank 2, not on rank 0" },
+        /* values are compared by their bits, not by how they print */
+        { base, { nextafter(10, 11), false, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is 10 ms on rank 2, 10 ms on rank 0 (beyond "
+          "the digits shown)" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        snx_traj *rank0 = sweep_traj(cases[c].rank0), *rank2 = sweep_traj(cases[c].rank2);
+        snx_buf a = { 0 }, b = { 0 };
+        assert_ok(env_traj_describe(rank0, &a));
+        assert_ok(env_traj_describe(rank2, &b));
+        int rc = env_traj_compare(a.data, a.len, b.data, b.len, 2);
+        if (!cases[c].why) {
+            assert_ok(rc);
+        } else {
+            char want[512];
+            snprintf(want, sizeof want, "MPI: rank 2 built another trajectory than rank 0: %s; "
+                     "every rank must run the same program with the same parameters",
+                     cases[c].why);
+            assert_int_equal(rc, SNX_EINVAL);
+            assert_string_equal(snx_errmsg(), want);
+        }
+        snx_buf_free(&a);
+        snx_buf_free(&b);
+        snx_traj_free(rank0);
+        snx_traj_free(rank2);
+    }
 }
 
 static void test_garbled_descriptions_are_refused(void **state)
 {
     (void)state;
-    snx_traj *t = sweep_traj(MS(10), false, 5, 4, true);
+    snx_traj *t = sweep_traj((sweep_spec){ 10, false, 5, 4, true });
     snx_buf a = { 0 };
     assert_ok(env_traj_describe(t, &a));
     for (size_t cut = 0; cut < a.len; cut++)
