@@ -85,6 +85,17 @@ int env_piece_complete(const void *buf, size_t len, size_t *piece_len);
 int env_piece_decode(const void *buf, size_t len, env_piece *p);
 void env_piece_clear(env_piece *p);
 
+/* The description of a trajectory that rank 0 of an MPI sweep compares with every
+ * worker rank's (its parameters' names, values and explored values; layout in
+ * run_message.c), appended to out. */
+int env_traj_describe(snx_traj *traj, snx_buf *out);
+/* 0 when rank `rank` described the trajectory rank 0 described (equal bytes); else
+ * SNX_EINVAL naming the first difference ("MPI: rank 2 built another trajectory
+ * than rank 0: parameter \"tau\" is 20 ms on rank 2, 10 ms on rank 0; ..."), or
+ * SNX_EFORMAT for bytes that are no description. */
+int env_traj_compare(const void *mine, size_t mine_len, const void *theirs, size_t theirs_len,
+                     int rank);
+
 /* ---- channel -------------------------------------------------------------------
  * A frame: "SNXF" u32 | type u32 | length u64 | payload. The writer sends RUN frames
  * (payload: run indices, i64 each) to a worker; a worker sends REPORT frames
@@ -95,13 +106,16 @@ enum {
     ENV_FRAME_RUN = 1,    /* run indices to run */
     ENV_FRAME_REPORT = 2, /* one run's message */
     ENV_FRAME_HELLO = 3,  /* MPI: a worker rank is ready (env_mpi.c says what it holds) */
-    ENV_FRAME_START = 4,  /* MPI: rank 0 accepts it (payload: the master seed) */
-    ENV_FRAME_END = 5,    /* MPI: no more runs */
+    ENV_FRAME_START = 4,  /* MPI: rank 0 accepts it (payload: the master seed, and
+                             whether runs stream) */
+    ENV_FRAME_END = 5,    /* MPI: no more runs (payload: 1 byte, non-zero when a rank
+                             was given up: then no rank calls MPI_Finalize) */
     ENV_FRAME_DONE = 6,   /* MPI: a worker rank has reported everything */
     ENV_FRAME_STOP = 7,   /* MPI: start no new run (the first SIGINT/SIGTERM) */
     ENV_FRAME_KILL = 8,   /* MPI: kill the running runs */
     ENV_FRAME_BEAT = 9,   /* MPI: still alive */
     ENV_FRAME_PIECE = 10, /* a piece of a streamed item of a running run */
+    ENV_FRAME_QUIT = 11,  /* MPI: rank 0 has exited (in phase 0: reaches every phase) */
     ENV_FRAME_CLOSED = 15 /* not sent: what recv gives when a peer's stream ended */
 };
 #define ENV_FRAME_HEADER 16

@@ -10,9 +10,14 @@
  *   rank alone is no MPI sweep: it runs as on one machine.
  * - Every rank builds the trajectory itself by running the same program; worker
  *   ranks keep it in memory (no storage). A worker rank's HELLO carries its number
- *   of runs and a fingerprint of their parameters, which rank 0 compares with its
- *   own (a program that builds another trajectory on some rank is refused), and its
- *   number of worker processes; rank 0 answers START with the master seed.
+ *   of worker processes and the description of its trajectory (env_traj_describe:
+ *   every parameter with a hash of its values in every run), which rank 0 compares
+ *   with its own: a program that builds another trajectory on some rank is refused,
+ *   naming the first difference, and the sweep ends there (rank 0's snx_env_run
+ *   fails with that message); rank 0 answers START with the master seed and
+ *   whether its storage takes pieces of streamed items: only rank 0 has storage, so
+ *   only it can say whether runs stream (their pieces are forwarded as PIECE
+ *   frames, like reports).
  * - Dynamic dispatch: rank 0 keeps a few runs in flight per rank (one per worker
  *   process while runs are long, so that no run waits behind a long one on a busy
  *   rank while another idles; 50 ms of work per worker process while they are short,
@@ -26,7 +31,14 @@
  *   whose rank died twice while it ran fails). Open MPI aborts the whole job when a
  *   rank dies unless mpirun has --enable-recovery (docs/CLUSTER.md); then the sweep
  *   finishes without it. Worker ranks give up on a silent rank 0 the same way; a
- *   killed rank 0 is a killed writer: resume from the file.
+ *   killed rank 0 is a killed writer: resume from the file. Once a rank was given
+ *   up no rank calls MPI_Finalize: Open MPI's finalize waits for every rank (a
+ *   fence), and for a dead one it waits for ever, now and then; END tells the
+ *   worker ranks so.
+ * - Rank 0 says QUIT to every worker rank when its process exits, in no phase (0):
+ *   a worker rank waiting for a sweep that rank 0 will never start -- rank 0 failed
+ *   before it, e.g. snx_env_new refused an existing file -- ends with an error
+ *   instead of waiting for ever (and rank 0 with it, in MPI_Finalize).
  * - SIGINT/SIGTERM on rank 0: STOP to every rank (start no new runs, running runs
  *   may finish within the grace period; a second signal sends KILL), then as on one
  *   machine. Runs a rank had received but not started are "not run".
@@ -60,15 +72,35 @@ int env_mpi_init(int *rank, int *size)
 #define BUFFERED 0.05      /* seconds of short runs in flight per worker process */
 #define MAX_DEPTH 256      /* runs in flight per worker process, at most */
 
-static pid_t g_mpi_pid; /* the process that initialised MPI (0: the program did) */
-static unsigned g_phase; /* run phases so far: every rank counts the same */
+#define QUIT_TIMEOUT 1.0  /* seconds rank 0's QUIT may take to leave, per rank */
 
-static void finalize_at_exit(void)
+static pid_t g_mpi_pid;   /* the process that joined an MPI sweep (run processes are
+                             copies of it) */
+static bool g_we_initialised; /* MPI_Init was ours: so is MPI_Finalize */
+static int g_rank, g_size;
+static unsigned g_phase;  /* run phases so far: every rank counts the same */
+static bool g_rank_lost;  /* a rank was given up: MPI_Finalize could wait for it */
+
+/* Rank 0's last word: no more sweeps (see the top). */
+static void say_quit(void)
+{
+    env_channel *ch = env_mpi_channel_new(0, QUIT_TIMEOUT);
+    for (int k = 1; ch && k < g_size && !env_mpi_abandoned; k++)
+        if (ch->ops->send(ch, k, ENV_FRAME_QUIT, NULL, 0))
+            snx_error_clear(); /* a dead rank: nobody waits for it */
+    env_mpi_channel_free(ch);
+}
+
+static void mpi_at_exit(void)
 {
     int done = 0;
-    /* a run process that calls exit() runs this too: never finalize from a copy */
-    if (getpid() == g_mpi_pid && !env_mpi_abandoned && MPI_Finalized(&done) == MPI_SUCCESS &&
-        !done)
+    /* a run process that calls exit() runs this too: never speak or finalize from a
+     * copy */
+    if (getpid() != g_mpi_pid || MPI_Finalized(&done) != MPI_SUCCESS || done)
+        return;
+    if (g_rank == 0 && !env_mpi_abandoned)
+        say_quit();
+    if (g_we_initialised && !env_mpi_abandoned && !g_rank_lost)
         MPI_Finalize();
 }
 
@@ -90,37 +122,40 @@ int env_mpi_init(int *rank, int *size)
         if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
             return snx_error(SNX_EIO, "environment: MPI_Init failed (started by mpirun?)");
         g_mpi_threads = env_threads_in_process() - before;
-        g_mpi_pid = getpid();
-        atexit(finalize_at_exit);
+        g_we_initialised = true;
     }
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, rank);
     MPI_Comm_size(MPI_COMM_WORLD, size);
+    if (!g_mpi_pid && *size > 1) {
+        g_mpi_pid = getpid();
+        g_rank = *rank;
+        g_size = *size;
+        atexit(mpi_at_exit);
+    }
     return 0;
 }
 
 /* ---- what a worker rank says when it is ready --------------------------------- */
 
-typedef struct hello {
-    int64_t slots;        /* its worker processes */
-    uint64_t n_runs;      /* of its trajectory */
-    uint64_t fingerprint; /* of the runs' parameters */
-} hello;
-
-/* The parameter summaries of up to 64 runs spread over the trajectory. */
-static uint64_t fingerprint(snx_traj *traj)
+/* A HELLO: its worker processes (i64), then the description of its trajectory. */
+static int say_hello(env_channel *ch, const env_exec *x)
 {
-    size_t n = snx_traj_n_runs(traj), step = n > 64 ? n / 64 : 1;
-    uint64_t h = env_fnv1a(0xCBF29CE484222325ull, &n, sizeof n);
-    for (size_t k = 0; k < n; k += step) {
-        char *s = snx_traj_parameter_summary(traj, (long)k);
-        if (s)
-            h = env_fnv1a(h, s, strlen(s) + 1);
-        free(s);
-    }
-    snx_error_clear();
-    return h;
+    snx_buf b = { 0 };
+    int64_t slots = x->n_workers;
+    int rc = snx_buf_append(&b, &slots, sizeof slots) ? SNX_ENOMEM
+                                                       : env_traj_describe(x->traj, &b);
+    if (!rc)
+        rc = ch->ops->send(ch, 0, ENV_FRAME_HELLO, b.data, b.len);
+    snx_buf_free(&b);
+    return rc;
 }
+
+/* What rank 0 answers a HELLO with. */
+typedef struct start {
+    uint64_t master_seed;
+    uint64_t streams; /* 1: runs stream their monitors (rank 0 takes pieces) */
+} start;
 
 static double rank_timeout(const env_exec *x)
 {
@@ -147,7 +182,7 @@ typedef struct dispatcher {
     unsigned char *lost;    /* per run: how often its rank died with it */
     int64_t *batch;         /* the indices of one RUN frame */
     size_t batch_cap;
-    hello mine;
+    snx_buf mine;           /* the description of rank 0's trajectory */
     double runtime_sum;
     size_t n_reports;
     bool stopping, killed;
@@ -224,25 +259,21 @@ static int dispatch(dispatcher *d)
 static int on_hello(dispatcher *d, int k, const env_frame *f)
 {
     rank_state *r = &d->r[k];
-    hello h;
-    if (f->len != sizeof h)
+    int64_t slots;
+    if (f->len < sizeof slots)
         return snx_error(SNX_EFORMAT, "MPI: a malformed HELLO from rank %d", k);
-    memcpy(&h, f->payload, sizeof h);
-    if (h.n_runs != d->mine.n_runs || h.fingerprint != d->mine.fingerprint)
-        return snx_error(SNX_EINVAL,
-                         "MPI: rank %d built another trajectory (%llu runs, parameters' "
-                         "fingerprint %016llx) than rank 0 (%llu runs, %016llx): every rank "
-                         "must run the same program with the same parameters", k,
-                         (unsigned long long)h.n_runs, (unsigned long long)h.fingerprint,
-                         (unsigned long long)d->mine.n_runs,
-                         (unsigned long long)d->mine.fingerprint);
+    memcpy(&slots, f->payload, sizeof slots);
+    int rc = env_traj_compare(d->mine.data, d->mine.len, (const char *)f->payload + sizeof slots,
+                              f->len - sizeof slots, k);
+    if (rc)
+        return rc;
     if (r->ended || r->hello)
         return 0; /* END is on its way: the phase ended before it was ready */
     r->hello = true;
-    r->slots = h.slots > 0 ? (size_t)h.slots : 1;
+    r->slots = slots > 0 ? (size_t)slots : 1;
     snx_log(SNX_LOG_DEBUG, "MPI rank %d ready with %zu worker processes", k, r->slots);
-    uint64_t seed = d->x->master_seed;
-    return send_or_give_up(d, k, ENV_FRAME_START, &seed, sizeof seed);
+    start st = { .master_seed = d->x->master_seed, .streams = d->x->on_piece != NULL };
+    return send_or_give_up(d, k, ENV_FRAME_START, &st, sizeof st);
 }
 
 static int on_report(dispatcher *d, int k, const env_frame *f)
@@ -318,11 +349,20 @@ static void send_all(dispatcher *d, uint32_t type)
             snx_error_clear(); /* a dead rank: its silence tells */
 }
 
+/* END to rank k: no more runs; its payload says whether a rank was given up (then
+ * no rank may call MPI_Finalize). */
+static void send_end(dispatcher *d, int k)
+{
+    uint8_t lost = g_rank_lost;
+    if (d->ch->ops->send(d->ch, k, ENV_FRAME_END, &lost, sizeof lost))
+        snx_error_clear(); /* a dead rank: its silence tells */
+}
+
 static void end_all(dispatcher *d)
 {
     for (int k = 1; k < d->size; k++)
         if (!d->r[k].ended && !d->r[k].dead) {
-            d->ch->ops->close_peer(d->ch, k);
+            send_end(d, k);
             d->r[k].ended = true;
         }
 }
@@ -356,11 +396,12 @@ static void check_signals(dispatcher *d)
 static int give_up(dispatcher *d, int k, const char *what)
 {
     rank_state *r = &d->r[k];
+    g_rank_lost = true;
     if (!env_mpi_abandoned) {
         if (d->ch->ops->send(d->ch, k, ENV_FRAME_KILL, NULL, 0))
             snx_error_clear();
         else
-            d->ch->ops->close_peer(d->ch, k);
+            send_end(d, k);
     }
     r->dead = r->ended = true;
     snx_log(SNX_LOG_WARNING, "MPI rank %d %s: given up; its %zu runs in flight run "
@@ -439,6 +480,17 @@ static int dispatch_loop(dispatcher *d)
     return rc;
 }
 
+/* The sweep ends with an error: runs in flight will not be stored, and what they
+ * streamed goes now rather than at the next session (best effort: the error that
+ * ended the sweep is the one to report). */
+static void drop_pieces_in_flight(dispatcher *d)
+{
+    for (int k = 1; d->x->on_piece && k < d->size; k++)
+        for (size_t j = 0; j < d->r[k].n_inflight; j++)
+            if (snx_traj_discard_pieces(d->x->traj, d->r[k].inflight[j]))
+                snx_error_clear();
+}
+
 static void dispatcher_free(dispatcher *d)
 {
     for (int k = 0; d->r && k < d->size; k++)
@@ -447,6 +499,7 @@ static void dispatcher_free(dispatcher *d)
     free(d->requeue);
     free(d->lost);
     free(d->batch);
+    snx_buf_free(&d->mine);
     env_mpi_channel_free(d->ch);
 }
 
@@ -456,13 +509,14 @@ int env_mpi_dispatch(env_exec *x, int size)
     dispatcher d = { .x = x, .size = size,
                      .ch = env_mpi_channel_new(++g_phase, rank_timeout(x)) };
     size_t n_runs = snx_traj_n_runs(x->traj);
-    d.mine = (hello){ .n_runs = n_runs, .fingerprint = fingerprint(x->traj) };
     d.r = snx_calloc((size_t)size, sizeof *d.r);
     d.requeue = snx_calloc(x->n_todo ? x->n_todo : 1, sizeof *d.requeue);
     d.lost = snx_calloc(n_runs ? n_runs : 1, 1);
-    if (!d.ch || !d.r || !d.requeue || !d.lost) {
+    int rc = !d.ch || !d.r || !d.requeue || !d.lost ? SNX_ENOMEM
+                                                    : env_traj_describe(x->traj, &d.mine);
+    if (rc) {
         dispatcher_free(&d);
-        return SNX_ENOMEM;
+        return rc;
     }
     double now = env_mono_now();
     for (int k = 1; k < size; k++)
@@ -471,13 +525,14 @@ int env_mpi_dispatch(env_exec *x, int size)
     env_signals_install(&saved, 0);
     snx_log(SNX_LOG_INFO, "MPI: rank 0 of %d dispatching %zu runs to the worker ranks", size,
             x->n_todo);
-    int rc = dispatch_loop(&d);
+    rc = dispatch_loop(&d);
     if (rc) { /* tell every rank; keep the message */
         int code = snx_errcode();
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", snx_errmsg());
         send_all(&d, ENV_FRAME_KILL);
         end_all(&d);
+        drop_pieces_in_flight(&d);
         snx_error(code ? code : rc, "%s", msg);
     }
     env_signals_restore(&saved);
@@ -511,6 +566,12 @@ static int append_runs(server *s, env_exec *x, const env_frame *f)
     return 0;
 }
 
+static void note_end(const env_frame *f)
+{
+    if (f->len >= 1 && ((const uint8_t *)f->payload)[0])
+        g_rank_lost = true;
+}
+
 static int serve_frame(server *s, env_exec *x, const env_frame *f)
 {
     if (f->peer != 0)
@@ -521,7 +582,14 @@ static int serve_frame(server *s, env_exec *x, const env_frame *f)
         return append_runs(s, x, f);
     case ENV_FRAME_END:
         x->more_coming = false;
+        note_end(f);
         return 0;
+    case ENV_FRAME_QUIT: /* rank 0 has exited: whatever we run is lost */
+        s->writer_gone = true;
+        env_signals_raise(SIGTERM);
+        env_signals_raise(SIGTERM);
+        return snx_error(SNX_EIO, "MPI: rank 0 (the writer) ended during the sweep: resume "
+                                  "the sweep from its file");
     case ENV_FRAME_STOP:
         env_signals_raise(SIGTERM);
         return 0;
@@ -577,8 +645,8 @@ static int forward_piece(env_exec *x, const void *piece, size_t len)
     return s->ch->ops->send(s->ch, 0, ENV_FRAME_PIECE, piece, len);
 }
 
-/* Waits for rank 0's START (1) or END (0). */
-static int await_start(server *s, env_exec *x)
+/* Waits for rank 0's START (1, filling *st) or END (0). */
+static int await_start(server *s, start *st)
 {
     for (;;) {
         int rc = s->ch->ops->poll(s->ch, 100);
@@ -586,13 +654,21 @@ static int await_start(server *s, env_exec *x)
         int got = rc ? rc : s->ch->ops->recv(s->ch, &f);
         if (got < 0)
             return got;
-        if (got && f.type == ENV_FRAME_START && f.len == sizeof x->master_seed) {
-            memcpy(&x->master_seed, f.payload, sizeof x->master_seed);
+        if (got && f.type == ENV_FRAME_START && f.len == sizeof *st) {
+            memcpy(st, f.payload, sizeof *st);
             s->last_heard = env_mono_now();
             return 1;
         }
-        if (got && (f.type == ENV_FRAME_END || f.type == ENV_FRAME_KILL))
+        if (got && (f.type == ENV_FRAME_END || f.type == ENV_FRAME_KILL)) {
+            if (f.type == ENV_FRAME_END)
+                note_end(&f);
             return 0;
+        }
+        if (got && f.type == ENV_FRAME_QUIT) {
+            s->writer_gone = true;
+            return snx_error(SNX_ESTATE, "MPI: rank 0 (the writer) ended without starting "
+                                         "this sweep: see its messages");
+        }
         /* rank 0 may be busy for long before it answers (building, storing): no
          * timeout here; if it dies, mpirun ends the job */
     }
@@ -605,18 +681,19 @@ int env_mpi_serve(env_exec *x, int rank)
                  .timeout = rank_timeout(x) };
     if (!s.ch)
         return SNX_ENOMEM;
-    hello h = { .slots = x->n_workers, .n_runs = snx_traj_n_runs(x->traj),
-                .fingerprint = fingerprint(x->traj) };
-    int rc = s.ch->ops->send(s.ch, 0, ENV_FRAME_HELLO, &h, sizeof h);
-    int started = rc ? rc : await_start(&s, x);
+    start st;
+    int rc = say_hello(s.ch, x);
+    int started = rc ? rc : await_start(&s, &st);
     if (started == 1) {
+        x->master_seed = st.master_seed;
         x->todo = NULL;
         x->n_todo = 0;
         x->feed = serve_feed;
         x->feed_data = &s;
         x->more_coming = true;
         x->on_report = forward_report;
-        x->on_piece = x->on_piece ? forward_piece : NULL;
+        /* this rank has no storage: rank 0's says whether runs stream */
+        x->on_piece = st.streams ? forward_piece : NULL;
         s.last_beat = env_mono_now();
         rc = env_exec_pool(x);
         x->todo = NULL;

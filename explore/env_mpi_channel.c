@@ -7,7 +7,8 @@
  * every run phase of it) on every rank counts phases the same way, since every rank
  * runs the same program; a frame of another phase -- a worker rank that said HELLO
  * after rank 0 had already ended that phase -- is dropped on receipt, so it can never
- * be taken for a frame of the next sweep.
+ * be taken for a frame of the next sweep. Phase 0 is no sweep's: a frame of phase 0
+ * (rank 0's QUIT at its exit) reaches the receiver in whatever phase it is.
  *
  * MPI offers no descriptor to poll(): poll probes (MPI_Iprobe) and sleeps 50 us
  * between probes, which costs a waiting rank little and adds at most that much
@@ -115,7 +116,8 @@ static int mpi_recv(env_channel *ch, env_frame *f)
                            MPI_STATUS_IGNORE);
         if (err != MPI_SUCCESS)
             return mpi_fail(err, "receiving from", peer);
-        if ((unsigned)tag >> TYPE_BITS != c->phase)
+        unsigned phase = (unsigned)tag >> TYPE_BITS;
+        if (phase != c->phase && phase != 0)
             continue; /* a frame of an earlier sweep */
         *f = (env_frame){ .peer = peer, .type = (uint32_t)tag & ((1u << TYPE_BITS) - 1),
                           .payload = c->buf.data, .len = (size_t)count };
@@ -139,7 +141,8 @@ env_channel *env_mpi_channel_new(unsigned phase, double timeout)
         return NULL;
     c->ch.ops = &mpi_ops;
     c->timeout = timeout;
-    c->phase = phase % (INT_MAX >> TYPE_BITS);
+    c->phase = phase % (INT_MAX >> TYPE_BITS); /* (a sweep's phase 0 after 2^27 phases
+                                                   would only also take QUIT) */
     return &c->ch;
 }
 

@@ -591,3 +591,209 @@ void env_piece_clear(env_piece *p)
     snx_value_clear(&p->value);
     p->full_name = p->item = NULL;
 }
+
+/* ---- what a rank built: the description of its trajectory -------------------------
+ * Rank 0 of an MPI sweep compares every worker rank's description with its own
+ * (env_mpi.c): a rank that built another trajectory would run other runs than the
+ * ones rank 0 stores under its parameters. The layout:
+ *   n_runs u64 | n u32 | n parameters, sorted by full name:
+ *     name str | text str (the default value as snx_value_to_str shows it, cut
+ *     to DESC_TEXT bytes) | explored u8 | hash u64
+ * The hash (FNV-1a) covers the default's bytes (as in a run message) and, when
+ * explored, the value of every run in order: not a sample, since a difference in
+ * any one run would store a wrong run. Parameters only: config holds what differs
+ * between machines (hosts, times), derived parameters may be made during runs. */
+
+#define DESC_TEXT 60
+
+static int by_full_name(const void *a, const void *b)
+{
+    return strcmp(snx_node_full_name(*(snx_node *const *)a),
+                  snx_node_full_name(*(snx_node *const *)b));
+}
+
+typedef struct par_list {
+    snx_node **p;
+    size_t n, cap;
+} par_list;
+
+static int collect_par(snx_node *node, void *ctx)
+{
+    par_list *l = ctx;
+    if (snx_node_kind_of(node) != SNX_NODE_PARAMETER)
+        return 0;
+    if (snx_grow(&l->p, &l->cap, l->n + 1, sizeof *l->p))
+        return SNX_ENOMEM;
+    l->p[l->n++] = node;
+    return 0;
+}
+
+/* h continued with the bytes of v (an empty parameter: none at all) */
+static int hash_value(snx_buf *scratch, const snx_value *v, uint64_t *h)
+{
+    scratch->len = 0;
+    int rc = v ? put_value(scratch, v) : put_u8(scratch, 0xFF);
+    if (!rc)
+        *h = env_fnv1a(*h, scratch->data, scratch->len);
+    return rc;
+}
+
+static int describe_par(snx_buf *out, snx_buf *scratch, snx_node *par)
+{
+    const snx_value *v = snx_par_peek(par); /* the default: no run is set here */
+    if (!v)
+        snx_error_clear(); /* an empty parameter */
+    uint64_t h = 0xCBF29CE484222325ull;
+    int rc = hash_value(scratch, v, &h);
+    bool explored = snx_par_is_explored(par);
+    for (size_t k = 0; !rc && explored && k < snx_par_range_length(par); k++)
+        rc = hash_value(scratch, snx_par_range_at(par, k), &h);
+    char *text = rc ? NULL : v ? snx_value_to_str(v, DESC_TEXT) : snx_strdup("(empty)");
+    if (!rc && !text)
+        rc = snx_errcode() ? snx_errcode() : SNX_ENOMEM;
+    if (!rc && strlen(text) > DESC_TEXT)
+        strcpy(text + DESC_TEXT - 3, "...");
+    if (!rc)
+        rc = put_str(out, snx_node_full_name(par)) || put_str(out, text) ||
+                     put_u8(out, explored) || put_u64(out, h)
+                 ? SNX_ENOMEM
+                 : 0;
+    free(text);
+    return rc;
+}
+
+int env_traj_describe(snx_traj *traj, snx_buf *out)
+{
+    par_list l = { 0 };
+    snx_node *pars = snx_node_child_named(snx_traj_root(traj), "parameters");
+    int rc = pars ? snx_node_iter(pars, &(snx_iter_opts){ .no_links = true }, collect_par, &l)
+                  : 0;
+    snx_error_clear(); /* (no parameters group: none) */
+    if (l.n)
+        qsort(l.p, l.n, sizeof *l.p, by_full_name);
+    snx_buf scratch = { 0 };
+    if (!rc)
+        rc = put_u64(out, snx_traj_n_runs(traj)) || put_u32(out, (uint32_t)l.n) ? SNX_ENOMEM
+                                                                                 : 0;
+    for (size_t k = 0; !rc && k < l.n; k++)
+        rc = describe_par(out, &scratch, l.p[k]);
+    snx_buf_free(&scratch);
+    free(l.p);
+    return rc;
+}
+
+typedef struct par_desc {
+    char *name, *text;
+    uint8_t explored;
+    uint64_t hash;
+} par_desc;
+
+typedef struct traj_desc {
+    uint64_t n_runs;
+    par_desc *p;
+    size_t n;
+} traj_desc;
+
+static void desc_free(traj_desc *d)
+{
+    for (size_t k = 0; k < d->n; k++) {
+        free(d->p[k].name);
+        free(d->p[k].text);
+    }
+    free(d->p);
+}
+
+static int desc_read(const void *buf, size_t len, traj_desc *d)
+{
+    reader r = { buf, (const unsigned char *)buf + len, 0 };
+    *d = (traj_desc){ .n_runs = get_u64(&r) };
+    uint32_t n = get_u32(&r);
+    if (!fits(&r, n, 14)) /* at least two lengths, a flag and a hash each */
+        return format_error("a malformed description of a trajectory");
+    if (n && !(d->p = snx_calloc(n, sizeof *d->p)))
+        return SNX_ENOMEM;
+    int rc = 0;
+    for (; !rc && d->n < n; d->n++) {
+        par_desc *p = &d->p[d->n];
+        rc = get_str(&r, &p->name);
+        rc = rc ? rc : get_str(&r, &p->text);
+        p->explored = get_u8(&r);
+        p->hash = get_u64(&r);
+        if (!rc && (!p->name || !p->text))
+            rc = -1;
+    }
+    if (rc == -1 || (!rc && (r.bad || r.p != r.end)))
+        rc = format_error("a malformed description of a trajectory");
+    if (rc)
+        desc_free(d);
+    return rc;
+}
+
+/* What first differs between two parameters of the same name (NULL: nothing). */
+static char *par_difference(const par_desc *mine, const par_desc *theirs, int rank)
+{
+    snx_buf b = { 0 };
+    if (mine->explored == theirs->explored && mine->hash == theirs->hash)
+        return NULL;
+    if (mine->explored != theirs->explored)
+        snx_buf_printf(&b, "parameter \"%s\" is explored on rank %d, not on rank %d",
+                       mine->name, mine->explored ? 0 : rank, mine->explored ? rank : 0);
+    else if (mine->explored)
+        snx_buf_printf(&b, "parameter \"%s\" (explored) has other values on rank %d than on "
+                           "rank 0", mine->name, rank);
+    else
+        snx_buf_printf(&b, "parameter \"%s\" is %s on rank %d, %s on rank 0%s", mine->name,
+                       theirs->text, rank, mine->text,
+                       strcmp(mine->text, theirs->text) ? "" : " (beyond the digits shown)");
+    return snx_buf_take(&b);
+}
+
+/* Both lists are sorted by name: a merge finds the first difference. */
+static char *difference(const traj_desc *mine, const traj_desc *theirs, int rank)
+{
+    snx_buf b = { 0 };
+    size_t i = 0, j = 0;
+    while (i < mine->n || j < theirs->n) {
+        int order = i == mine->n     ? 1
+                    : j == theirs->n ? -1
+                                     : strcmp(mine->p[i].name, theirs->p[j].name);
+        if (order < 0) {
+            snx_buf_printf(&b, "parameter \"%s\" is missing on rank %d", mine->p[i].name, rank);
+            return snx_buf_take(&b);
+        }
+        if (order > 0) {
+            snx_buf_printf(&b, "rank %d has a parameter \"%s\" that rank 0 has not", rank,
+                           theirs->p[j].name);
+            return snx_buf_take(&b);
+        }
+        char *why = par_difference(&mine->p[i++], &theirs->p[j++], rank);
+        if (why)
+            return why;
+    }
+    snx_buf_printf(&b, "%llu runs on rank %d, %llu on rank 0", (unsigned long long)theirs->n_runs,
+                   rank, (unsigned long long)mine->n_runs);
+    return snx_buf_take(&b);
+}
+
+int env_traj_compare(const void *mine, size_t mine_len, const void *theirs, size_t theirs_len,
+                     int rank)
+{
+    if (mine_len == theirs_len && !memcmp(mine, theirs, mine_len))
+        return 0;
+    traj_desc a, b;
+    int rc = desc_read(mine, mine_len, &a);
+    if (rc)
+        return rc;
+    if ((rc = desc_read(theirs, theirs_len, &b))) {
+        desc_free(&a);
+        return rc;
+    }
+    char *why = difference(&a, &b, rank);
+    rc = snx_error(SNX_EINVAL, "MPI: rank %d built another trajectory than rank 0: %s; every "
+                               "rank must run the same program with the same parameters",
+                   rank, why ? why : "(no memory to say how)");
+    free(why);
+    desc_free(&a);
+    desc_free(&b);
+    return rc;
+}

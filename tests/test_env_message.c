@@ -6,6 +6,7 @@
 #include "../explore/env_internal.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <unistd.h>
 
 static snx_traj *make_traj(void)
@@ -323,6 +324,107 @@ static void test_seeds(void **state)
     assert_true(snx_env_seed(42, 7) == snx_env_seed(42, 7));
 }
 
+/* ---- the description of a trajectory that MPI ranks compare ---------------------- */
+
+/* A sweep's trajectory as a program builds it: tau in ms (none when NaN; explored
+ * over n copies of itself when tau_explored) and x explored over 0..n-1 with `last`
+ * as its last value; tau_first: tau is added before x. */
+typedef struct sweep_spec {
+    double tau;
+    bool tau_explored;
+    size_t n;
+    int64_t last;
+    bool tau_first;
+} sweep_spec;
+
+static snx_traj *sweep_traj(sweep_spec sp)
+{
+    snx_traj *t = snx_traj_new("sweep", NULL);
+    snx_ranges *r = snx_ranges_new();
+    int64_t *xs = calloc(sp.n, sizeof *xs);
+    double *taus = calloc(sp.n, sizeof *taus);
+    for (size_t k = 0; k < sp.n; k++) {
+        xs[k] = k + 1 < sp.n ? (int64_t)k : sp.last;
+        taus[k] = sp.tau;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        if ((pass == 0) == sp.tau_first && !isnan(sp.tau))
+            assert_non_null(snx_traj_add_parameter(t, "neuron.tau", snx_quantity(sp.tau, "ms"),
+                                                   "not explored"));
+        else if ((pass == 0) != sp.tau_first)
+            assert_non_null(snx_traj_add_parameter(t, "x", snx_int(0), "explored"));
+    assert_ok(snx_ranges_add_ints(r, "x", xs, sp.n));
+    if (sp.tau_explored)
+        assert_ok(snx_ranges_add_quantities(r, "neuron.tau", taus, sp.n, "ms"));
+    assert_ok(snx_traj_explore(t, r));
+    snx_ranges_free(r);
+    free(xs);
+    free(taus);
+    return t;
+}
+
+static void test_ranks_compare_trajectories(void **state)
+{
+    (void)state;
+    static const sweep_spec base = { 10, false, 200, 199, true };
+    const struct {
+        sweep_spec rank0, rank2;
+        const char *why; /* NULL: the same trajectory */
+    } cases[] = {
+        /* the same parameters, added in another order */
+        { base, { 10, false, 200, 199, false }, NULL },
+        { base, { 20, false, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is 20 ms on rank 2, 10 ms on rank 0" },
+        /* every run counts: the last of 200 differs */
+        { base, { 10, false, 200, 1000, true },
+          "parameter \"parameters.x\" (explored) has other values on rank 2 than on rank 0" },
+        { base, { NAN, false, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is missing on rank 2" },
+        { { NAN, false, 200, 199, true }, base,
+          "rank 2 has a parameter \"parameters.neuron.tau\" that rank 0 has not" },
+        { base, { 10, true, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is explored on rank 2, not on rank 0" },
+        /* values are compared by their bits, not by how they print */
+        { base, { nextafter(10, 11), false, 200, 199, true },
+          "parameter \"parameters.neuron.tau\" is 10 ms on rank 2, 10 ms on rank 0 (beyond "
+          "the digits shown)" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        snx_traj *rank0 = sweep_traj(cases[c].rank0), *rank2 = sweep_traj(cases[c].rank2);
+        snx_buf a = { 0 }, b = { 0 };
+        assert_ok(env_traj_describe(rank0, &a));
+        assert_ok(env_traj_describe(rank2, &b));
+        int rc = env_traj_compare(a.data, a.len, b.data, b.len, 2);
+        if (!cases[c].why) {
+            assert_ok(rc);
+        } else {
+            char want[512];
+            snprintf(want, sizeof want, "MPI: rank 2 built another trajectory than rank 0: %s; "
+                     "every rank must run the same program with the same parameters",
+                     cases[c].why);
+            assert_int_equal(rc, SNX_EINVAL);
+            assert_string_equal(snx_errmsg(), want);
+        }
+        snx_buf_free(&a);
+        snx_buf_free(&b);
+        snx_traj_free(rank0);
+        snx_traj_free(rank2);
+    }
+}
+
+static void test_garbled_descriptions_are_refused(void **state)
+{
+    (void)state;
+    snx_traj *t = sweep_traj((sweep_spec){ 10, false, 5, 4, true });
+    snx_buf a = { 0 };
+    assert_ok(env_traj_describe(t, &a));
+    for (size_t cut = 0; cut < a.len; cut++)
+        assert_fails(env_traj_compare(a.data, a.len, a.data, cut, 1), SNX_EFORMAT,
+                     "a malformed description of a trajectory");
+    snx_buf_free(&a);
+    snx_traj_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +436,8 @@ int main(void)
         cmocka_unit_test(test_unsendable_value_is_an_error),
         cmocka_unit_test(test_channel_frames),
         cmocka_unit_test(test_seeds),
+        cmocka_unit_test(test_ranks_compare_trajectories),
+        cmocka_unit_test(test_garbled_descriptions_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,13 +13,30 @@ equal to a reference sweep's, value for value):
     (on one machine, without mpirun) completes it;
   - rank 0 (the writer) killed mid-sweep: the file opens at its last commit, resume
     under mpirun completes it; under --enable-recovery the worker ranks give up
-    their silent writer after rank_timeout and the job ends.
+    their silent writer after rank_timeout and the job ends;
+  - rank 0 failing before the sweep (snx_env_new refuses a file that holds the
+    trajectory): the worker ranks, waiting for a sweep that never starts, hear that
+    rank 0 ended and end too, at once (the job waited for ever), the file untouched;
+  - runs whose monitors stream (runs_sweep's stream modes: a run that streamed
+    nothing fails): over MPI they store what the same sweep stores on one machine,
+    and what it stores with monitors that keep everything, value for value, in
+    datasets that grew piece by piece; a worker rank killed mid-stream, with
+    --enable-recovery (its runs run again elsewhere) or without (resume), and rank 0
+    killed mid-stream then resumed: every completed run complete, no pieces left in
+    the staging area (_streams);
+  - a worker rank whose program builds another trajectory (RUNS_SWEEP_DIFFER set on
+    rank 2 alone, with mpirun's MPMD syntax): rank 0 refuses it with a message
+    naming what differs, the sweep ends, the file holds no pieces and only complete
+    runs, and resuming with the same program on every rank completes it.
 Skipped (passes, saying so) when snex was built without MPI."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+import h5py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.abspath(os.environ["SNX_BUILD"])
@@ -51,9 +68,15 @@ def compare(path, clean, everything):
     return out.stdout.strip()
 
 
-def sweep(args, mpi=None, check=None):
+def no_sanitizer_reports(out):
+    """A job expected to fail must fail for its reason only (under ASan a report
+    would hide among the expected non-zero exits)."""
+    assert "Sanitizer" not in out.stderr, out.stderr[-3000:]
+
+
+def sweep(args, mpi=None, check=None, timeout=120):
     cmd = (mpi or []) + [SWEEP] + args
-    out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=120)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=timeout)
     if check is not None:
         assert out.returncode == check, "%s: exit %d, expected %d: %s" % (
             " ".join(cmd), out.returncode, check, (out.stdout + out.stderr)[-2000:])
@@ -154,8 +177,10 @@ def test_killed_worker_rank_with_recovery(work):
                                               compare("rank.hdf5", "clean40.hdf5", True)))
 
 
-def killed_then_resumed(name, rank, mpi, resume_mpi):
-    p, r = start([name, "slow", "40"], mpi)
+def killed_then_resumed(name, rank, mpi, resume_mpi, mode="clean"):
+    """Kills rank `rank` of a sweep of 40 slow runs of mode (clean or stream) 0.6 s
+    after its runs started; resumes it to the end."""
+    p, r = start([name, "slow" if mode == "clean" else mode + "-slow", "40"], mpi)
     time.sleep(0.6)
     t0 = time.time()
     os.kill(r[rank], 9)
@@ -163,10 +188,11 @@ def killed_then_resumed(name, rank, mpi, resume_mpi):
     # (under --enable-recovery mpirun's exit status is 0 whatever the ranks say)
     assert rc != 0 or mpi == RECOVERY, "mpirun went on after rank %d was killed" % rank
     assert "run 39 ok" not in out, "the sweep finished without its writer?"
-    partial = compare(name, "clean40.hdf5", False)
+    reference = mode + "40.hdf5"
+    partial = compare(name, reference, False)
     ended = time.time() - t0
-    sweep([name, "clean", "40", "resume"], mpi=resume_mpi, check=0)
-    compare(name, "clean40.hdf5", True)
+    sweep([name, mode, "40", "resume"], mpi=resume_mpi, check=0)
+    compare(name, reference, True)
     return partial, ended
 
 
@@ -189,17 +215,123 @@ def test_killed_writer_with_recovery(work):
           "the file opened at %s, resume completed it" % (ended, partial))
 
 
+def test_writer_fails_before_the_sweep(work):
+    shutil.copy("clean40.hdf5", "taken.hdf5")
+    t0 = time.time()
+    out = sweep(["taken.hdf5", "clean", "40"], mpi=MPIRUN, timeout=60)
+    took = time.time() - t0
+    assert out.returncode != 0, out.stdout
+    assert 'runs_sweep: taken.hdf5 already holds a trajectory "faults": continue it with ' \
+        'resume' in out.stderr, out.stderr
+    quit = "runs_sweep: MPI: rank 0 (the writer) ended without starting this sweep: see " \
+        "its messages"
+    assert out.stderr.count(quit) == 2, out.stderr # from ranks 1 and 2
+    no_sanitizer_reports(out)
+    assert took < 20, "the job took %.1f s to end" % took
+    compare("taken.hdf5", "clean40.hdf5", True)
+    print("ok   rank 0 refused the file before the sweep: the worker ranks ended too, the "
+          "job in %.1f s, the file untouched" % took)
+
+
+def streamed(path):
+    """The runs' datasets that grew piece by piece (chunked, unlimited along their
+    last axis), counted by name."""
+    found = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and "/run_0" in "/" + name and obj.ndim and \
+                    obj.maxshape[-1] is None:
+                leaf = "/".join(name.split("/")[-2:])
+                found[leaf] = found.get(leaf, 0) + 1
+        f["faults/results"].visititems(visit)
+    return found
+
+
+def test_streamed_equal_to_one_machine(work):
+    t0 = time.time()
+    sweep(["mpi_stream.hdf5", "stream", "40"], mpi=MPIRUN, check=0)
+    took = time.time() - t0
+    # equal to the same sweep on one machine, and to monitors that kept everything
+    compare("mpi_stream.hdf5", "stream40.hdf5", True)
+    compare("mpi_stream.hdf5", "kept40.hdf5", True)
+    # and it streamed: every run's spike list and trace grew piece by piece
+    grown = streamed("mpi_stream.hdf5")
+    assert grown == {"spikes/i": 40, "spikes/t": 40, "v/t": 40, "v/v": 40}, grown
+    assert not streamed("kept40.hdf5")
+    print("ok   40 runs streaming their monitors on 3 ranks equal the single-machine "
+          "sweep and the kept monitors (%.1f s; %d datasets grew piece by piece)" %
+          (took, sum(grown.values())))
+
+
+def test_killed_worker_rank_mid_stream_with_recovery(work):
+    p, r = start(["rank_stream.hdf5", "stream-slow", "40"], RECOVERY)
+    time.sleep(0.1) # its runs have streamed their first pieces (every 30 ms)
+    t0 = time.time()
+    os.kill(r[2], 9)
+    rc, out, err = finish(p)
+    assert "run 39 ok" in out, "rank 0 did not finish the sweep: exit %d %s" % (rc, err[-800:])
+    assert "failed" not in out, out
+    print("ok   worker rank 2 killed mid-stream (--enable-recovery): its runs streamed "
+          "again elsewhere, the sweep finished in %.1f s (%s, no _streams left)" %
+          (time.time() - t0, compare("rank_stream.hdf5", "stream40.hdf5", True)))
+
+
+def test_killed_worker_rank_mid_stream_then_resumed(work):
+    partial, _ = killed_then_resumed("norecovery_stream.hdf5", 1, MPIRUN, None, "stream")
+    print("ok   worker rank 1 killed mid-stream: Open MPI ended the job, the file opened "
+          "at %s, resume without mpirun completed it, no _streams left" % partial)
+
+
+def test_killed_writer_mid_stream_then_resumed(work):
+    partial, _ = killed_then_resumed("writer_stream.hdf5", 0, MPIRUN, MPIRUN, "stream")
+    print("ok   rank 0 killed mid-stream: the file opened at %s, resume under mpirun "
+          "completed it, no _streams left" % partial)
+
+
+def test_rank_with_another_trajectory(work):
+    for differ, what in (
+            ("value", 'parameter "parameters.tau" is 20 ms on rank 2, 10 ms on rank 0'),
+            ("explored", 'parameter "parameters.x" (explored) has other values on rank 2 '
+                         'than on rank 0')):
+        name = "other_%s.hdf5" % differ
+        args = [SWEEP, name, "stream", "40"]
+        cmd = ["mpirun", "--oversubscribe", "-np", "2"] + args + \
+            [":", "-np", "1", "-x", "RUNS_SWEEP_DIFFER=" + differ] + args
+        out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=60)
+        assert out.returncode != 0, out.stdout
+        why = "runs_sweep: MPI: rank 2 built another trajectory than rank 0: %s; every " \
+            "rank must run the same program with the same parameters" % what
+        assert why in out.stderr.splitlines(), out.stderr
+        no_sanitizer_reports(out)
+        # what the file holds is whole: completed runs (if any) equal the clean
+        # ones, no pieces of the runs that were running
+        partial = compare(name, "stream40.hdf5", False)
+        with h5py.File(name, "r") as f:
+            assert "_streams" not in f["faults"], list(f["faults/_streams"])
+        print("ok   rank 2 built another trajectory (%s): refused, the file opened at %s, "
+              "no _streams" % (differ, partial))
+    sweep([name, "stream", "40", "resume"], mpi=MPIRUN, check=0)
+    compare(name, "stream40.hdf5", True)
+    print("ok   resumed with the same trajectory on every rank: complete")
+
+
 def main():
     if not built_with_mpi():
         print("skip test_env_mpi: snex built without MPI, or no mpirun")
         return
     with tempfile.TemporaryDirectory() as work:
         os.chdir(work)
-        sweep(["clean40.hdf5", "clean", "40"], check=0)
+        for mode in ("clean", "stream", "kept"): # the references, on one machine
+            sweep([mode + "40.hdf5", mode, "40"], check=0)
         for t in (test_equal_to_one_machine, test_killed_run_and_worker_processes,
                   test_killed_worker_rank_with_recovery,
                   test_killed_worker_rank_without_recovery, test_killed_writer_then_resumed,
-                  test_killed_writer_with_recovery):
+                  test_killed_writer_with_recovery, test_writer_fails_before_the_sweep,
+                  test_streamed_equal_to_one_machine,
+                  test_killed_worker_rank_mid_stream_with_recovery,
+                  test_killed_worker_rank_mid_stream_then_resumed,
+                  test_killed_writer_mid_stream_then_resumed,
+                  test_rank_with_another_trajectory):
             t(work)
 
 

@@ -88,18 +88,24 @@ def main():
         assert sp["i"].dtype == np.int64 and sp["t"].attrs["unit"] == "s"
         tr = kept["results/runs/run_00000003/monitors/trace"]
         assert tr["V"].shape == (3, len(tr["t"]))
-        # the benchmark, small: 3 million spikes through a 4 MiB bound, checked by it
+        # the benchmark, small: 3 million spikes and 3 million trace samples through
+        # a 4 MiB bound, checked by it
         bench = os.path.join(BUILD, "bench", "bench_monitor_stream")
-        r = subprocess.run([bench, "3e6", tmp], capture_output=True, text=True, timeout=600)
+        r = subprocess.run([bench, "3e6", tmp, "3e6"], capture_output=True, text=True,
+                           timeout=600)
         assert r.returncode == 0, r.stdout + r.stderr
-        fields = dict(f.split("=") for f in r.stdout.split()[2:])
-        assert int(fields["spikes"]) >= 3000000
+        lines = r.stdout.splitlines()
+        assert [l.split()[1] for l in lines] == ["monitor_stream", "monitor_stream_trace"], \
+            r.stdout
         with open(bench, "rb") as b:  # AddressSanitizer's shadow memory counts in RSS
             sanitized = b"__asan_init" in b.read()
-        if not sanitized:
-            assert 0 < float(fields["run_rss_mb"]) < 64, r.stdout
-            assert 0 < float(fields["writer_rss_mb"]) < 128, r.stdout
-        print("ok   " + r.stdout.strip())
+        for line, count in zip(lines, ("spikes", "samples")):
+            fields = dict(f.split("=") for f in line.split()[2:])
+            assert int(fields[count]) >= 3000000, line
+            if not sanitized:
+                assert 0 < float(fields["run_rss_mb"]) < 64, line
+                assert 0 < float(fields["writer_rss_mb"]) < 128, line
+            print("ok   " + line)
     return 0
 
 

@@ -2,7 +2,8 @@
 # make faults, runs: what crashing runs, a killed or interrupted writer, a full disk
 # and an unwritable folder do to a sweep (docs/RELIABILITY.md quotes the numbers).
 #
-#   tools/faults/runs.sh   (BUILD=build: where libsnex.a is; FAULTS_KILLS=30, FAULTS_SEED)
+#   tools/faults/runs.sh   (BUILD=build: where libsnex.a is; FAULTS_KILLS=30,
+#                          FAULTS_STREAM_KILLS=20, FAULTS_SEED)
 #
 # Builds tools/faults/runs_sweep.c and runs it:
 #   faulty runs   one run each segfaults, aborts, exits, hangs (run_timeout) and
@@ -10,6 +11,10 @@
 #   kill -9       the writer killed at FAULTS_KILLS random moments (a quarter of them
 #                 also during the resume): the file opens, every run it marks completed
 #                 equals the clean sweep's, and resuming to the end equals the clean sweep
+#   kill -9, streaming  the same FAULTS_STREAM_KILLS (20) times for a sweep whose runs
+#                 stream their monitors (runs_sweep stream): every completed run equals
+#                 the one whose monitors kept everything, and after the resume no pieces
+#                 are left in the staging area (_streams)
 #   SIGINT        stops the sweep (exit 3), resume completes it, equal to the clean sweep
 #   full disk     RLIMIT_FSIZE (prlimit), and a 150 KB tmpfs when this user may mount
 #                 one: the writer ends with a message and exit 2 (not a signal), the
@@ -20,6 +25,7 @@ set -u
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
 KILLS=${FAULTS_KILLS:-30}
+STREAM_KILLS=${FAULTS_STREAM_KILLS:-20}
 WORK=$(mktemp -d)
 MOUNTS=""
 cleanup() {
@@ -78,52 +84,70 @@ compare faulty.hdf5 clean.hdf5 >faulty.cmp 2>&1 && grep -q "completed=3 of" faul
     fail "faulty sweep's file: $(cat faulty.cmp)"
 
 # ---- kill -9 of the writer at random moments ---------------------------------------------
-# Random delays from awk's generator, seeded so that a failure can be repeated
-# (FAULTS_SEED); the sweep takes about 0.45 s, so most kills land inside it.
+# kill_trials MODE N TRIALS REFERENCE SPAN: TRIALS sweeps of MODE with N runs, each
+# writer killed after a random delay of up to SPAN seconds (the sweep's length, so
+# that most kills land inside it), every fourth resume killed too, then resumed to
+# the end; each file compared with REFERENCE. Random delays from awk's generator,
+# seeded so that a failure can be repeated (FAULTS_SEED).
 SEED=${FAULTS_SEED:-$$}
-delays=$(awk -v n="$KILLS" -v s="$SEED" 'BEGIN { srand(s); for (i = 0; i < 2 * n; i++) printf "%.3f ", 0.02 + rand() * 0.4 }')
-set -- $delays
-mid=0 before=0 lost=0 equal=0 resume_kills=0 opened=0 partial_runs=""
-trial=0
-while [ $trial -lt "$KILLS" ]; do
-    trial=$((trial + 1))
-    f=kill_$trial.hdf5
-    "$SWEEP" "$f" clean $N >/dev/null 2>&1 &
-    pid=$!
-    sleep "$1"; shift
-    if kill -9 $pid 2>/dev/null; then mid=$((mid + 1)); else before=$((before + 1)); fi
-    wait $pid 2>/dev/null
-    sleep 0.05 # workers die with the writer (PDEATHSIG)
-    if [ -f "$f" ]; then
-        if out=$(compare "$f" clean.hdf5 2>&1); then
-            opened=$((opened + 1))
-            partial_runs="$partial_runs $(echo "$out" | sed -n 's/completed=\([0-9]*\) of.*/\1/p')"
-        else
-            lost=$((lost + 1)); fail "kill trial $trial (after $1 s): $out"
-        fi
-    else
-        opened=$((opened + 1)); partial_runs="$partial_runs 0"
-    fi
-    if [ $((trial % 4)) -eq 0 ]; then # kill the resume as well
-        "$SWEEP" "$f" clean $N resume >/dev/null 2>&1 &
+kill_trials() {
+    mode=$1 n=$2 trials=$3 ref=$4 span=$5
+    set -- $(awk -v n="$trials" -v s="$SEED" -v span="$span" \
+        'BEGIN { srand(s); for (i = 0; i < 2 * n; i++) printf "%.3f ", 0.02 + rand() * span }')
+    mid=0 before=0 lost=0 equal=0 resume_kills=0 opened=0 staged=0 partial_runs=""
+    trial=0
+    while [ $trial -lt "$trials" ]; do
+        trial=$((trial + 1))
+        f=kill_${mode}_$trial.hdf5
+        "$SWEEP" "$f" "$mode" "$n" >/dev/null 2>&1 &
         pid=$!
-        sleep "$1"
-        kill -9 $pid 2>/dev/null && resume_kills=$((resume_kills + 1))
+        sleep "$1"; shift
+        if kill -9 $pid 2>/dev/null; then mid=$((mid + 1)); else before=$((before + 1)); fi
         wait $pid 2>/dev/null
-        sleep 0.05
-        out=$(compare "$f" clean.hdf5 2>&1) || { lost=$((lost + 1)); fail "kill trial $trial, killed resume: $out"; }
-    fi
-    shift
-    if "$SWEEP" "$f" clean $N resume >/dev/null 2>resume.err && out=$(compare "$f" clean.hdf5 --all 2>&1); then
-        equal=$((equal + 1))
-    else
-        fail "kill trial $trial: the resumed sweep differs from the clean one: $out $(cat resume.err)"
-    fi
-    rm -f "$f"
-done
+        sleep 0.05 # workers die with the writer (PDEATHSIG)
+        if [ -f "$f" ]; then
+            if out=$(compare "$f" "$ref" 2>&1); then
+                opened=$((opened + 1))
+                partial_runs="$partial_runs $(echo "$out" | sed -n 's/completed=\([0-9]*\) of.*/\1/p')"
+                case "$out" in *staged=*) staged=$((staged + 1)) ;; esac
+            else
+                lost=$((lost + 1)); fail "$mode kill trial $trial (after $1 s): $out"
+            fi
+        else
+            opened=$((opened + 1)); partial_runs="$partial_runs 0"
+        fi
+        if [ $((trial % 4)) -eq 0 ]; then # kill the resume as well
+            "$SWEEP" "$f" "$mode" "$n" resume >/dev/null 2>&1 &
+            pid=$!
+            sleep "$1"
+            kill -9 $pid 2>/dev/null && resume_kills=$((resume_kills + 1))
+            wait $pid 2>/dev/null
+            sleep 0.05
+            out=$(compare "$f" "$ref" 2>&1) || { lost=$((lost + 1)); fail "$mode kill trial $trial, killed resume: $out"; }
+        fi
+        shift
+        if "$SWEEP" "$f" "$mode" "$n" resume >/dev/null 2>resume.err && out=$(compare "$f" "$ref" --all 2>&1); then
+            equal=$((equal + 1))
+        else
+            fail "$mode kill trial $trial: the resumed sweep differs from the clean one: $out $(cat resume.err)"
+        fi
+        rm -f "$f"
+    done
+}
+
+kill_trials clean $N "$KILLS" clean.hdf5 0.4
 echo "FAULTS kill_trials=$KILLS killed_mid_sweep=$mid finished_before_kill=$before resumes_killed=$resume_kills files_opened=$opened completed_runs_lost_or_changed=$lost resumed_equal_clean=$equal seed=$SEED"
 echo "      runs completed when killed (of $N):$partial_runs"
 [ $equal -eq "$KILLS" ] && [ $lost -eq 0 ] && ok "kill -9: $KILLS trials, every file opened, nothing lost, every resume equal to the clean sweep"
+
+# ---- kill -9 of the writer while runs stream --------------------------------------------
+# 40 runs streaming a spike and a state monitor in small blocks (~0.5 s); the reference
+# is the same sweep with monitors that keep everything.
+"$SWEEP" kept40.hdf5 kept 40 >/dev/null || fail "the kept 40-run sweep failed"
+kill_trials stream 40 "$STREAM_KILLS" kept40.hdf5 0.45
+echo "FAULTS stream_kill_trials=$STREAM_KILLS killed_mid_sweep=$mid finished_before_kill=$before resumes_killed=$resume_kills files_opened=$opened with_pieces_staged=$staged completed_runs_lost_or_changed=$lost resumed_equal_kept=$equal seed=$SEED"
+echo "      runs completed when killed (of 40):$partial_runs"
+[ $equal -eq "$STREAM_KILLS" ] && [ $lost -eq 0 ] && ok "kill -9 while runs stream: $STREAM_KILLS trials, every file opened, every completed run equal to the kept monitors', every resume complete with no pieces left"
 
 # ---- SIGINT ----------------------------------------------------------------------------------
 "$SWEEP" int.hdf5 slow 12 >int.out 2>&1 &

@@ -2,9 +2,12 @@
 """runs_compare.py FILE CLEAN [--all]: FILE must open with h5py; every run its
 overview/runs table marks completed must hold exactly the data the same run has in
 CLEAN (a sweep that was never interrupted): per-run datasets below results/runs
-(or run_set buckets), their rows in the _columns tables, the run's seed. With
---all every run must be completed. Prints "completed=<k> of <n>" and exits 0, or
-prints what differs and exits 1."""
+(or run_set buckets), their rows in the _columns tables, the run's seed, each
+value with its dtype and shape (a streamed monitor's datasets must equal a kept
+one's). With --all every run must be completed and no pieces of streamed items may
+be left in the staging area (_streams). Prints "completed=<k> of <n>" (and
+" staged=<r>" when pieces of r runs wait in _streams) and exits 0, or prints what
+differs and exits 1."""
 import sys
 
 import h5py
@@ -61,11 +64,16 @@ def main():
                 problems.append("%s: items %s vs %s" % (name, sorted(mine), sorted(theirs)))
                 continue
             for key in mine:
-                if not np.array_equal(np.asarray(mine[key]), np.asarray(theirs[key])):
+                a, b = np.asarray(mine[key]), np.asarray(theirs[key])
+                if a.dtype != b.dtype or not np.array_equal(a, b):
                     problems.append("%s: %s differs" % (name, key))
         if want_all and len(done) != len(crows):
             problems.append("%d of %d runs completed" % (len(done), len(crows)))
-        print("completed=%d of %d" % (len(done), len(crows)))
+        if want_all and "_streams" in traj:
+            problems.append("pieces of streamed items left in _streams: %s" %
+                            sorted(traj["_streams"]))
+        staged = " staged=%d" % len(traj["_streams"]) if "_streams" in traj else ""
+        print("completed=%d of %d%s" % (len(done), len(crows), staged))
     for p in problems[:20]:
         print("DIFFERS:", p)
     sys.exit(1 if problems else 0)
