@@ -120,13 +120,28 @@ def start(args, mpi):
     raise AssertionError("the MPI sweep did not start its runs in 20 s")
 
 
-def first(found, timeout=10):
-    """The first of what found() returns, once it returns something."""
+def running(pid):
+    """Whether pid is a process that has not ended (not a zombie waiting for wait)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def kill_first(found, timeout=10):
+    """SIGKILL to the first running process of what found() returns, once it returns
+    one: a run lasts 150 ms, so the one found may end before the kill (seen: the kill
+    failed with ProcessLookupError); then look again."""
     end = time.time() + timeout
     while time.time() < end:
-        hits = found()
-        if hits:
-            return hits[0]
+        for pid in found():
+            try:
+                if running(pid):
+                    os.kill(pid, 9)
+                    return pid
+            except ProcessLookupError:
+                pass
         time.sleep(0.005)
     raise AssertionError("no such process within %d s" % timeout)
 
@@ -149,10 +164,8 @@ def test_killed_run_and_worker_processes(work):
     time.sleep(0.3) # mid-run: runs take 150 ms, one after the other
     # between two runs a worker may have no run process for a moment (slow under
     # AddressSanitizer): look again until there is one
-    run_process = first(lambda: [c for w in children(r[1]) for c in children(w)])
-    worker = first(lambda: [w for w in children(r[2]) if children(w)]) # one running a run
-    os.kill(run_process, 9)
-    os.kill(worker, 9)
+    kill_first(lambda: [c for w in children(r[1]) for c in children(w)]) # a run process
+    kill_first(lambda: [w for w in children(r[2]) if children(w)]) # a worker running a run
     rc, out, err = finish(p)
     assert rc != 0, "the sweep did not notice its killed processes: %s" % out
     failed = [l for l in out.splitlines() if "failed" in l]
