@@ -294,6 +294,10 @@ static int on_report(dispatcher *d, int k, const env_frame *f)
     r->inflight[j] = r->inflight[--r->n_inflight];
     d->runtime_sum += runtime > 0 ? runtime : 0;
     d->n_reports++;
+    /* The rank's next runs first, then the storing of this one: the rank computes
+     * while rank 0 writes, instead of waiting for it (as env_pool.c). */
+    if (live(r) && !r->ended && !d->stopping && d_left(d) && (rc = send_runs(d, k)))
+        return rc;
     return d->x->on_report(d->x, f->payload, f->len);
 }
 

@@ -223,9 +223,12 @@ static int handle_report(pool *p, worker *w, const void *msg, size_t len)
     memmove(&w->queue[0], &w->queue[1], w->n_queued * sizeof w->queue[0]);
     p->runtime_sum += runtime > 0 ? runtime : 0;
     p->n_reports++;
-    /* The worker's next run first, then the storing of this one: the worker computes
-     * while the writer writes, instead of waiting for it. */
-    dispatch(p);
+    /* Long runs (one queued per worker): the worker's next run first, then the
+     * storing of this one, so that the worker computes while the writer writes
+     * instead of waiting for it. Short runs have their next one queued already and
+     * are dispatched in one go after a poll's frames. */
+    if (queue_depth(p) == 1)
+        dispatch(p);
     return p->x->on_report(p->x, msg, len);
 }
 
