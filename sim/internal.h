@@ -143,6 +143,8 @@ int sim_net_run_team(snx_net *net, int64_t steps, double start);
 /* Calls the progress reporter if report_period has passed since the last call (after
  * step s of `steps`, run begun at wall time `start`). */
 void sim_net_report(snx_net *net, int64_t s, int64_t steps, double start);
+/* Monotonic wall-clock seconds (network.c). */
+double sim_wall_seconds(void);
 /* Checks the name and enters obj (whose header is filled here) into the network. */
 int sim_net_register(snx_net *net, sim_object *obj, const sim_kind *kind, const char *name);
 /* Scratch registers for `thread`, after sim_net_reserve_regs(net, n) (not inside a

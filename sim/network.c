@@ -407,7 +407,7 @@ int sim_net_step(snx_net *net)
     return rc;
 }
 
-static double wall_seconds(void)
+double sim_wall_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -418,7 +418,7 @@ void sim_net_report(snx_net *net, int64_t s, int64_t steps, double start)
 {
     if (!net->report || (s & 15) != 15)
         return;
-    double now = wall_seconds();
+    double now = sim_wall_seconds();
     if (now - net->report_last >= net->report_period) {
         net->report_last = now;
         net->report((double)(s + 1) / (double)steps, snx_net_t(net), now - start,
@@ -446,7 +446,7 @@ int snx_net_run(snx_net *net, double duration)
             rc = net->objs[k]->kind->prepare(net->objs[k]);
     rc = rc ? rc : list_inputs(net);
     rc = rc ? rc : make_schedule(net);
-    double start = wall_seconds();
+    double start = sim_wall_seconds();
     net->report_last = start;
     if (!rc && net->threads > 1)
         rc = sim_net_run_team(net, steps, start);
@@ -455,7 +455,7 @@ int snx_net_run(snx_net *net, double duration)
         sim_net_report(net, s, steps, start);
     }
     if (!rc && net->report)
-        net->report(1.0, snx_net_t(net), wall_seconds() - start, net->report_ctx);
+        net->report(1.0, snx_net_t(net), sim_wall_seconds() - start, net->report_ctx);
     if (rc)
         snx_error_context("run stopped at t = %g s", snx_net_t(net));
     return rc;

@@ -72,15 +72,22 @@ typedef struct {
     /* Whether the helpers help: when other processes hold the cores they rarely run,
      * and waking them and waiting for their chunks then costs more than they give;
      * worse, a helper descheduled in the middle of a chunk makes the driver wait for
-     * the rest of its time slice (milliseconds, hundreds of steps). So the driver
-     * counts the chunks the helpers ran over WINDOW steps; below a tenth, or at once
-     * when a join stalled, it runs SOLO steps alone, as the serial loop does (helpers
-     * asleep, nothing published), then tries again. */
+     * the rest of its time slice (milliseconds, hundreds of steps); and a network
+     * whose steps are a few microseconds may simply run slower shared out
+     * (docs/PERFORMANCE.md, "Threads"). So the driver times every stretch of steps:
+     * after a WINDOW of shared steps it runs SOLO steps alone, as the serial loop does
+     * (helpers asleep, nothing published), when the helpers ran less than a tenth of
+     * the chunks, when a join stalled (at once), or when the window's steps took longer
+     * than the last solo stretch's; then tries again. The first decision measures a
+     * solo WINDOW to compare with. */
     sim_team *team;
     bool solo;
     int64_t countdown;        /* steps left in this window, or in the solo stretch */
     size_t helped, total;     /* chunks in this window: run by helpers, in all */
     size_t stalls;            /* the team's stall count when the window began */
+    double stretch_start;     /* wall seconds when this window or stretch began */
+    int64_t stretch_steps;    /* its steps so far */
+    double solo_per_step;     /* wall seconds per step of the last solo stretch; 0: none */
 } team_run;
 
 #define WINDOW 256
@@ -238,16 +245,24 @@ static void judge_helpers(team_run *r)
 {
     bool stalled = sim_team_stalls(r->team) > r->stalls;
     r->stalls = sim_team_stalls(r->team);
+    r->stretch_steps++;
     if (--r->countdown > 0 && !(stalled && !r->solo))
         return;
+    double now = sim_wall_seconds(), per_step = (now - r->stretch_start) / (double)r->stretch_steps;
     if (r->solo) {
+        r->solo_per_step = per_step;
         r->solo = false;
         r->countdown = WINDOW;
     } else {
-        r->solo = stalled || r->helped * 10 < r->total;
-        r->countdown = r->solo ? SOLO : WINDOW;
+        bool probe = r->solo_per_step == 0; /* never timed alone yet */
+        r->solo = stalled || r->helped * 10 < r->total || probe ||
+                  per_step >= r->solo_per_step;
+        r->countdown = !r->solo ? WINDOW : probe && !stalled ? WINDOW : SOLO;
     }
+    sim_team_rest(r->team, r->solo);
     r->helped = r->total = 0;
+    r->stretch_start = now;
+    r->stretch_steps = 0;
 }
 
 /* Every serial step of one phase but the objects handed out in chunks. */
@@ -325,6 +340,9 @@ int sim_net_run_team(snx_net *net, int64_t steps, double start)
     if (!rc && !(r.team = sim_team_start(net->threads)))
         rc = snx_error(SNX_ENOMEM, "out of memory starting %d threads", net->threads);
     rc = rc ? rc : plan(&r);
+    if (!rc)
+        sim_team_rest(r.team, r.solo);
+    r.stretch_start = sim_wall_seconds();
     /* beyond the team's chunk numbers (some 268 M neurons in a group): serial steps */
     if (r.blocks.n >= SIM_TEAM_MAX_CHUNKS || r.slices.n >= SIM_TEAM_MAX_CHUNKS) {
         r.solo = true;

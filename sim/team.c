@@ -86,6 +86,7 @@ struct sim_team {
     _Alignas(64) atomic_uint gen; /* the futex word helpers sleep on */
     atomic_int sleepers;
     atomic_bool stop;
+    atomic_bool rest;             /* the driver runs alone for a while: sleep, no spin */
 };
 
 static void cpu_relax(void)
@@ -150,7 +151,8 @@ static void *helper_main(void *arg)
             continue;
         }
         bool news = false;
-        for (int64_t until = now_ns() + SPIN_NS; !news && now_ns() < until;)
+        int64_t spin = atomic_load_explicit(&t->rest, memory_order_relaxed) ? 0 : SPIN_NS;
+        for (int64_t until = now_ns() + spin; !news && now_ns() < until;)
             for (int k = 0; k < 64 && !news; k++) {
                 news = atomic_load_explicit(&t->gen, memory_order_relaxed) != seen ||
                        atomic_load_explicit(&t->stop, memory_order_relaxed);
@@ -196,6 +198,8 @@ sim_team *sim_team_start(int n_threads)
 int sim_team_size(const sim_team *team) { return team->n; }
 
 size_t sim_team_stalls(const sim_team *team) { return team->stalls; }
+
+void sim_team_rest(sim_team *team, bool rest) { atomic_store(&team->rest, rest); }
 
 void sim_team_publish(sim_team *t, sim_chunk_fn fn, void *ctx, size_t n_chunks,
                       const size_t *bounds)

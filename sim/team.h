@@ -43,6 +43,10 @@ size_t sim_team_join(sim_team *team);
 /* How many joins so far found a helper's claimed chunk unfinished after spinning
  * (DRIVER_SPIN) and yielded: the helper was most likely descheduled mid-chunk. */
 size_t sim_team_stalls(const sim_team *team);
+/* While the driver runs steps alone (rest): helpers without work sleep at once
+ * instead of spinning, so that they take no core from the driver or from other
+ * processes on a busy machine. The next published part wakes them. */
+void sim_team_rest(sim_team *team, bool rest);
 /* Stops and joins the helpers, frees the team. NULL is fine. */
 void sim_team_stop(sim_team *team);
 
