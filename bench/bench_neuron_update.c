@@ -18,6 +18,7 @@
 
 #include "snex.h"
 
+#include "clusternet_engine.h"
 #include "neuron_loop.h"
 
 #define REPEATS 5
@@ -42,33 +43,12 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void fill_namespace(snx_namespace *ns)
-{
-    const double tau2[2] = { TAU2_I, TAU2_E };
-    const char *pre[2] = { "i", "e" };
-    char name[64];
-    for (int k = 0; k < 2; k++) {
-        snprintf(name, sizeof name, "normalization_%s", pre[k]);
-        snx_namespace_set(ns, name, (TAU1 - tau2[k]) / tau2[k], SNX_DIMENSIONLESS);
-        snprintf(name, sizeof name, "invtau1_%s", pre[k]);
-        snx_namespace_set_unit(ns, name, 1 / TAU1, "Hz");
-        snprintf(name, sizeof name, "invtau2_%s", pre[k]);
-        snx_namespace_set_unit(ns, name, 1 / tau2[k], "Hz");
-        snprintf(name, sizeof name, "tau1_%s", pre[k]);
-        snx_namespace_set_unit(ns, name, TAU1, "s");
-        snprintf(name, sizeof name, "tau2_%s", pre[k]);
-        snx_namespace_set_unit(ns, name, tau2[k], "s");
-    }
-    snx_namespace_set_unit(ns, "tau_e", TAU, "s");
-    snx_namespace_set(ns, "V_th", 1.0, SNX_DIMENSIONLESS);
-}
-
 /* check: the non-finite state check on (the default) or off. */
 static double run_engine(long *spikes, bool check)
 {
     snx_net *net = snx_net_new(&(snx_net_opts){ .seed = 7, .dt = DT, .parallel_min = -1,
                                                 .no_finite_check = !check });
-    fill_namespace(snx_net_namespace(net));
+    cn_fill_namespace(snx_net_namespace(net)); /* the constants of neuron_loop.h */
     snx_group *g = snx_group_new(net, "neurons_e", N, EQS,
                                  &(snx_group_opts){ .threshold = "V > V_th", .reset = "V = 0",
                                                     .refractory = "5*ms", .method = "euler" });

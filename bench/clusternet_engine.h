@@ -3,8 +3,9 @@
  * 80 excitatory neurons at scale 1 connected through views (151 projections), Brian
  * 1's Connection (self-pairs allowed), forward Euler. For the engine's loop benchmark
  * (bench_clusternet_loop.c) and its tests (tests/test_sim_clusternet.c); the example
- * (examples/clusternet) builds the same network through the component API. Header
- * only, so that a test can include it without a library of its own. */
+ * (examples/clusternet) builds the same network through the component API;
+ * bench_neuron_update takes its constants. Header only (static inline: each includer
+ * uses what it needs), so that a test can include it without a library of its own. */
 #ifndef SNX_BENCH_CLUSTERNET_ENGINE_H
 #define SNX_BENCH_CLUSTERNET_ENGINE_H
 
@@ -17,15 +18,18 @@
 #include "snex/sim.h"
 #include "snex/util.h"
 
-static const char *const CN_MODEL = "dV/dt= 1.0/tau_POST * (mu - V) + I_syn : 1 (unless refractory)\n"
-                                    "mu : 1\n"
-                                    "I_syn =  - I_syn_i + I_syn_e : Hz\n";
-static const char *const CN_SYNAPTIC = "I_syn_PRE = x_PRE/(tau2_PRE-tau1_PRE) : Hz\n"
-                                       "dx_PRE/dt = -(normalization_PRE*y_PRE+x_PRE)*invtau1_PRE : 1\n"
-                                       "dy_PRE/dt = -y_PRE*invtau2_PRE : 1\n";
+static const char *const CN_MODEL =
+    "dV/dt= 1.0/tau_POST * (mu - V) + I_syn : 1 (unless refractory)\n"
+    "mu : 1\n"
+    "I_syn =  - I_syn_i + I_syn_e : Hz\n";
+static const char *const CN_SYNAPTIC =
+    "I_syn_PRE = x_PRE/(tau2_PRE-tau1_PRE) : Hz\n"
+    "dx_PRE/dt = -(normalization_PRE*y_PRE+x_PRE)*invtau1_PRE : 1\n"
+    "dy_PRE/dt = -y_PRE*invtau2_PRE : 1\n";
 
 /* text with every "from" replaced by "to" */
-static void cn_replace_into(snx_buf *out, const char *text, const char *from, const char *to)
+static inline void cn_replace_into(snx_buf *out, const char *text, const char *from,
+                                   const char *to)
 {
     for (const char *p = text; *p;) {
         const char *hit = strstr(p, from);
@@ -39,7 +43,7 @@ static void cn_replace_into(snx_buf *out, const char *text, const char *from, co
     }
 }
 
-static void cn_fill_namespace(snx_namespace *ns)
+static inline void cn_fill_namespace(snx_namespace *ns)
 {
     const double tau1 = 1e-3, tau2[2] = { 2e-3, 3e-3 };
     const char *pre[2] = { "i", "e" };
@@ -61,7 +65,8 @@ static void cn_fill_namespace(snx_namespace *ns)
     snx_namespace_set(ns, "V_th", 1.0, SNX_DIMENSIONLESS);
 }
 
-static snx_group *cn_neurons(snx_net *net, const char *post, int n, const char *mu)
+static inline snx_group *cn_neurons(snx_net *net, const char *post, int n,
+                                    const char *mu)
 {
     snx_buf eqs = { 0 };
     cn_replace_into(&eqs, CN_MODEL, "POST", post);
@@ -81,8 +86,8 @@ static snx_group *cn_neurons(snx_net *net, const char *post, int n, const char *
     return g;
 }
 
-static int cn_connect(snx_net *net, const char *name, snx_group *pre, snx_group *post,
-                      const char *state, double weight, double p)
+static inline int cn_connect(snx_net *net, const char *name, snx_group *pre,
+                             snx_group *post, const char *state, double weight, double p)
 {
     char on_pre[64];
     snprintf(on_pre, sizeof on_pre, "%s += %.17g", state, weight);
@@ -93,8 +98,8 @@ static int cn_connect(snx_net *net, const char *name, snx_group *pre, snx_group 
 
 /* The network at `scale` (1: 4000 E + 1000 I) and R_ee, with `threads` sharing each
  * run; *e and *i are its groups. NULL with the error set. */
-static snx_net *cn_engine_network(double scale, double R_ee, size_t threads, uint64_t seed,
-                                  snx_group **e, snx_group **i)
+static inline snx_net *cn_engine_network(double scale, double R_ee, size_t threads,
+                                         uint64_t seed, snx_group **e, snx_group **i)
 {
     const double p_ee = 0.2;
     const int N_e = (int)(4000 * scale), N_i = (int)(1000 * scale), cs = 80;

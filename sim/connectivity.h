@@ -90,4 +90,19 @@ static inline int64_t sim_csr_row_len(const sim_csr *c, int32_t pre)
     return c->row[pre + 1] - c->row[pre];
 }
 
+/* The first position in [lo, hi) of an ascending int32 array (a row's targets, a
+ * spike list) whose value is >= key, or hi. */
+static inline int64_t sim_first_at_least(const int32_t *a, int64_t lo, int64_t hi,
+                                         int32_t key)
+{
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 #endif

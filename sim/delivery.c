@@ -300,20 +300,6 @@ void sim_ring_rotate(sim_ring *ring)
     ring->cur = ring->cur == ring->max_delay ? 0 : ring->cur + 1;
 }
 
-/* The first position in [a, b) of a row whose target is >= key (targets ascend in a
- * row), or b. */
-static int64_t first_at_least(const int32_t *t, int64_t a, int64_t b, int32_t key)
-{
-    while (a < b) {
-        int64_t mid = a + (b - a) / 2;
-        if (t[mid] < key)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    return a;
-}
-
 void sim_ring_add_rows_range(sim_ring *ring, const sim_csr *csr, const int32_t *spikes,
                              size_t n, int32_t row_shift, int32_t target_offset, double w,
                              const double *wv, const int32_t *delay, int32_t const_delay,
@@ -325,9 +311,9 @@ void sim_ring_add_rows_range(sim_ring *ring, const sim_csr *csr, const int32_t *
     double *base = ring->buf + target_offset;
     for (size_t i = 0; i < n; i++) {
         int32_t pre = spikes[i] - row_shift;
-        int64_t a = first_at_least(t, csr->row[pre], csr->row[pre + 1], lo);
+        int64_t a = sim_first_at_least(t, csr->row[pre], csr->row[pre + 1], lo);
         if (!delay && !wv) { /* the common case, as fast as the serial loop */
-            int64_t end = first_at_least(t, a, csr->row[pre + 1], hi);
+            int64_t end = sim_first_at_least(t, a, csr->row[pre + 1], hi);
             scatter_const(ring_slot(ring, const_delay) + target_offset, t + a, end - a, w);
             continue;
         }

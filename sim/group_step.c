@@ -242,19 +242,6 @@ int sim_group_reset(snx_group *g)
                             (int64_t)g->n_spikes);
 }
 
-static size_t lower_bound(const int32_t *a, size_t n, int32_t key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* A view's share is looked up once per change of the root's list: a step's
  * projections from one view (a cluster's, in the clustered network) share it. */
 size_t sim_group_view_spikes(snx_group *g, const int32_t **first)
@@ -265,8 +252,10 @@ size_t sim_group_view_spikes(snx_group *g, const int32_t **first)
         return r->n_spikes;
     }
     if (g->view_gen != r->spike_gen) {
-        g->view_first = lower_bound(r->spikes, r->n_spikes, g->start);
-        g->view_n = lower_bound(r->spikes, r->n_spikes, g->start + g->n) - g->view_first;
+        int64_t n = (int64_t)r->n_spikes;
+        g->view_first = (size_t)sim_first_at_least(r->spikes, 0, n, g->start);
+        g->view_n = (size_t)sim_first_at_least(r->spikes, (int64_t)g->view_first, n,
+                                               g->start + g->n) - g->view_first;
         g->view_gen = r->spike_gen;
     }
     *first = r->spikes + g->view_first;

@@ -248,7 +248,8 @@ static void judge_helpers(team_run *r)
     r->stretch_steps++;
     if (--r->countdown > 0 && !(stalled && !r->solo))
         return;
-    double now = sim_wall_seconds(), per_step = (now - r->stretch_start) / (double)r->stretch_steps;
+    double now = sim_wall_seconds();
+    double per_step = (now - r->stretch_start) / (double)r->stretch_steps;
     if (r->solo) {
         r->solo_per_step = per_step;
         r->solo = false;

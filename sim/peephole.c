@@ -180,7 +180,10 @@ static bool can_sink(const sim_insn *code, int i, int j)
 
 /* Fuses the copy at j into the instruction that made its register; false if none
  * qualifies. */
-static bool held_consumer(int op) { return op == SIM_OP_MOV_HELD || op == SIM_OP_EULER_VS_HELD; }
+static bool held_consumer(int op)
+{
+    return op == SIM_OP_MOV_HELD || op == SIM_OP_EULER_VS_HELD;
+}
 
 /* The one instruction doing what producer P and consumer M (which reads P's register
  * as its operand a, or with `as_b` as its operand b) do, in *F; false if there is
