@@ -295,10 +295,14 @@ static int on_report(dispatcher *d, int k, const env_frame *f)
     d->runtime_sum += runtime > 0 ? runtime : 0;
     d->n_reports++;
     /* The rank's next runs first, then the storing of this one: the rank computes
-     * while rank 0 writes, instead of waiting for it (as env_pool.c). */
-    if (live(r) && !r->ended && !d->stopping && d_left(d) && (rc = send_runs(d, k)))
-        return rc;
-    return d->x->on_report(d->x, f->payload, f->len);
+     * while rank 0 writes, instead of waiting for it (as env_pool.c). Not once a
+     * signal asked to stop (the dispatch loop has not seen it yet); and the report is
+     * stored even when the sending failed. */
+    int sent = 0;
+    if (live(r) && !r->ended && !d->stopping && d_left(d) && !env_signals_received(NULL))
+        sent = send_runs(d, k);
+    rc = d->x->on_report(d->x, f->payload, f->len);
+    return sent ? sent : rc;
 }
 
 /* A rank that ended or went silent: what it held runs elsewhere (dead), or is not

@@ -226,8 +226,9 @@ static int handle_report(pool *p, worker *w, const void *msg, size_t len)
     /* Long runs (one queued per worker): the worker's next run first, then the
      * storing of this one, so that the worker computes while the writer writes
      * instead of waiting for it. Short runs have their next one queued already and
-     * are dispatched in one go after a poll's frames. */
-    if (queue_depth(p) == 1)
+     * are dispatched in one go after a poll's frames. Not once a signal asked to stop:
+     * the loop has not seen it yet, and no new run may start after it. */
+    if (queue_depth(p) == 1 && !g_signals)
         dispatch(p);
     return p->x->on_report(p->x, msg, len);
 }

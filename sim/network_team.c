@@ -170,10 +170,10 @@ static int plan_part(chunk_plan *p, snx_group *const *groups, size_t n_groups,
         for (size_t k = 0; k < n_groups; k++) {
             int32_t lo, hi;
             share(groups[k], t, n_threads, &lo, &hi);
-            int32_t step = blocks ? SIM_BLOCK : SLICE;
-            for (int32_t a = lo; a < hi; a += step) {
-                chunk c = { (uint32_t)k, blocks ? a / SIM_BLOCK : a,
-                            a + step < hi ? a + step : hi };
+            int64_t step = blocks ? SIM_BLOCK : SLICE;
+            for (int64_t a = lo; a < hi; a += step) { /* 64 bits: a + step may pass 2^31 */
+                chunk c = { (uint32_t)k, (int32_t)(blocks ? a / SIM_BLOCK : a),
+                            (int32_t)(a + step < hi ? a + step : hi) };
                 if (add_chunk(p, &cap, c))
                     return SNX_ENOMEM;
             }
@@ -251,7 +251,9 @@ static void judge_helpers(team_run *r)
     double now = sim_wall_seconds();
     double per_step = (now - r->stretch_start) / (double)r->stretch_steps;
     if (r->solo) {
-        r->solo_per_step = per_step;
+        if (r->stretch_steps >= 64) /* a stretch carried over from the last run may be
+                                       a few steps: too few to time */
+            r->solo_per_step = per_step;
         r->solo = false;
         r->countdown = WINDOW;
     } else {

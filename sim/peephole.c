@@ -29,10 +29,37 @@ enum {
     FIRST_UNARY = FIRST_BINARY + 3 * N_BINARY,
 };
 
-/* The vector operands an instruction reads (up to 4, in reads[]) and the one it
- * writes (*write; none: SIM_NO_WRITE). Index lists are not vector operands. */
-#define SIM_NO_WRITE 0xffffu
-static int operands(sim_insn I, unsigned reads[4], unsigned *write)
+/* An instruction's scalar operands (up to 2, in out[]). */
+static int scalars(sim_insn I, unsigned out[2])
+{
+    if (I.op >= FIRST_BINARY && I.op < FIRST_UNARY) {
+        int form = (I.op - FIRST_BINARY) % 3; /* VV, VS, SV */
+        out[0] = form == 1 ? I.b : I.a;
+        return form != 0;
+    }
+    switch (I.op) {
+    case SIM_OP_MOV_S: case SIM_OP_RANDN: case SIM_OP_IOTA: case SIM_OP_ITOF:
+    case SIM_OP_MULADD_VSV: case SIM_OP_EULER_VS: case SIM_OP_EULER_VS_HELD:
+    case SIM_OP_EULER_VSV: case SIM_OP_EULER_VSV_HELD: case SIM_OP_MUL_VS_HELD:
+    case SIM_OP_ADD_VS_HELD: case SIM_OP_MULADD_VSV_HELD: case SIM_OP_MUL_DIFF:
+    case SIM_OP_MULADD_DIFF:
+        out[0] = I.b;
+        return 1;
+    case SIM_OP_EULER_SUB_VS: case SIM_OP_EULER_SUB_VS_HELD: case SIM_OP_EULER_ADD_VS:
+    case SIM_OP_EULER_ADD_VS_HELD:
+        out[0] = I.c;
+        return 1;
+    case SIM_OP_EULER_MAS:
+        out[0] = I.b;
+        out[1] = I.e;
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* The vector operands an instruction reads (up to 4) and the one it writes. */
+static int vector_operands(sim_insn I, unsigned reads[4], unsigned *write)
 {
     int n = 0;
     *write = I.d;
@@ -80,9 +107,23 @@ static int operands(sim_insn I, unsigned reads[4], unsigned *write)
     return n;
 }
 
+/* The arrays and registers an instruction reads (up to 6, in reads[]) and the one it
+ * writes (*write): its vector operands, and the arrays its scalar operands read
+ * element 0 of (shared variables). Index lists are not operands. */
+static int operands(sim_insn I, unsigned reads[6], unsigned *write)
+{
+    int n = vector_operands(I, reads, write);
+    unsigned s[2];
+    for (int k = 0, ns = scalars(I, s); k < ns; k++)
+        if (s[k] & SIM_ARRAY_BIT)
+            reads[n++] = s[k];
+    return n;
+}
+
+
 static bool reads_operand(sim_insn I, unsigned v)
 {
-    unsigned r[4], w;
+    unsigned r[6], w;
     int n = operands(I, r, &w);
     for (int k = 0; k < n; k++)
         if (r[k] == v)
@@ -93,7 +134,7 @@ static bool reads_operand(sim_insn I, unsigned v)
 /* How many of I's vector operands are v. */
 static int uses(sim_insn I, unsigned v)
 {
-    unsigned r[4], w;
+    unsigned r[6], w;
     int n = operands(I, r, &w), count = 0;
     for (int k = 0; k < n; k++)
         count += r[k] == v;
@@ -102,7 +143,7 @@ static int uses(sim_insn I, unsigned v)
 
 static unsigned written(sim_insn I)
 {
-    unsigned r[4], w;
+    unsigned r[6], w;
     operands(I, r, &w);
     return w;
 }
@@ -147,7 +188,7 @@ static bool read_later(const sim_insn *code, int n, int j, unsigned r)
  * besides P's register (F reads it earlier than M did). */
 static bool can_hoist(const sim_insn *code, int i, int j)
 {
-    unsigned m_reads[4], m_write, r = code[i].d;
+    unsigned m_reads[6], m_write, r = code[i].d;
     int nm = operands(code[j], m_reads, &m_write);
     for (int k = i + 1; k < j; k++) {
         unsigned w = written(code[k]);
@@ -163,7 +204,7 @@ static bool can_hoist(const sim_insn *code, int i, int j)
 
 static bool can_sink(const sim_insn *code, int i, int j)
 {
-    unsigned reads[4], w;
+    unsigned reads[6], w;
     int n = operands(code[i], reads, &w);
     for (int q = 0; q < n; q++)
         if (reads[q] == w) /* P reads its own result (r = r + ...) */
@@ -263,12 +304,18 @@ static bool fuse(sim_insn *code, int n, int j)
     return false;
 }
 
+/* Passes over the program until one fuses nothing: a fusion can enable another
+ * before it (a removed copy no longer reads a register). After a fusion the same
+ * position is looked at again, since another instruction moved there. */
 int sim_fuse_stores(sim_insn *code, int n)
 {
-    for (int j = 0; j < n; j++)
-        if (fuse(code, n, j)) {
-            n--;
-            j = -1; /* positions moved: look again from the start */
-        }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int j = 0; j < n; j++)
+            while (j < n && fuse(code, n, j)) {
+                n--;
+                changed = true;
+            }
+    }
     return n;
 }

@@ -211,6 +211,17 @@ static void test_unsafe_copies_kept(void **state)
     };
     check(until_written, 4,
           "MUL_VS r0 a1 #0.75\nMOV_S a3 #0.5\nMOV_S a1 #-1.25\nMOV_HELD a0 r0 until a3\n");
+    /* a shared variable (a scalar operand reading element 0 of y) written between the
+     * producer and the copy, and z read between them: neither place keeps the value */
+    const sim_insn shared_written[] = {
+        I(ADD_VS, 0, X, Y, 0, 0),
+        I(MOV_V, 1, Z, 0, 0, 0),
+        I(MOV_S, Y, 0, C1, 0, 0),
+        I(MOV_V, Z, 0, 0, 0, 0),
+    };
+    char *want = listing(shared_written, 4);
+    check(shared_written, 4, want);
+    free(want);
 }
 
 /* Compiled models get the fused forms: an exactly integrated LIF neuron with
