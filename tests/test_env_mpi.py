@@ -105,9 +105,9 @@ def ranks(mpirun_pid):
     return out
 
 
-def start(args, mpi):
+def start(args, mpi, env=None):
     p = subprocess.Popen(mpi + [SWEEP] + args, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=ENV)
+                         stderr=subprocess.PIPE, text=True, env=env or ENV)
     deadline = time.time() + 20
     while time.time() < deadline:
         r = ranks(p.pid)
@@ -160,12 +160,21 @@ def test_equal_to_one_machine(work):
 
 
 def test_killed_run_and_worker_processes(work):
-    p, r = start(["procs.hdf5", "slow", "40"], MPIRUN)
+    # a run process in the middle of its run: one whose marker is in midrun/ (a run
+    # process just found may be reporting or exiting, which takes a while under
+    # AddressSanitizer: killed then, its run completed and the test failed)
+    midrun = os.path.join(work, "midrun")
+    os.makedirs(midrun, exist_ok=True)
+    env = dict(ENV, RUNS_SWEEP_MIDRUN=midrun)
+    p, r = start(["procs.hdf5", "slow", "40"], MPIRUN, env)
     time.sleep(0.3) # mid-run: runs take 150 ms, one after the other
-    # between two runs a worker may have no run process for a moment (slow under
-    # AddressSanitizer): look again until there is one
-    kill_first(lambda: [c for w in children(r[1]) for c in children(w)]) # a run process
-    kill_first(lambda: [w for w in children(r[2]) if children(w)]) # a worker running a run
+
+    def marked():
+        return {int(f) for f in os.listdir(midrun) if f.isdigit()}
+
+    # a run process of rank 1, then a worker process of rank 2 whose run is mid-run
+    kill_first(lambda: [c for w in children(r[1]) for c in children(w) if c in marked()])
+    kill_first(lambda: [w for w in children(r[2]) if set(children(w)) & marked()])
     rc, out, err = finish(p)
     assert rc != 0, "the sweep did not notice its killed processes: %s" % out
     failed = [l for l in out.splitlines() if "failed" in l]

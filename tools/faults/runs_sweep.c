@@ -11,7 +11,10 @@
  *   clean    every run completes
  *   faulty   run 1 segfaults, 2 aborts, 3 exits, 4 hangs (run_timeout 1 s), 5 exhausts
  *            its memory (run_memory 256 MB), the others complete
- *   slow     runs sleep 150 ms (for SIGINT)
+ *   slow     runs sleep 150 ms (for SIGINT); with RUNS_SWEEP_MIDRUN=DIR set, a run
+ *            keeps a file DIR/<its pid> while it sleeps, so that a test can kill a
+ *            run process in the middle of its run (not one already reporting or
+ *            exiting, which under AddressSanitizer takes a while)
  *   stream   as clean, and each run also simulates a small network for 0.1 s in five
  *            parts, sleeping between them, with a spike and a state monitor that
  *            stream in small blocks (a few dozen pieces per run, sent while it runs);
@@ -38,6 +41,21 @@ static void nap(double seconds)
     struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
     while (nanosleep(&ts, &ts))
         ;
+}
+
+/* nap(), marked in RUNS_SWEEP_MIDRUN's folder meanwhile (see slow). */
+static void nap_marked(double seconds)
+{
+    const char *dir = getenv("RUNS_SWEEP_MIDRUN");
+    char path[4096] = "";
+    if (dir && snprintf(path, sizeof path, "%s/%ld", dir, (long)getpid()) < (int)sizeof path) {
+        FILE *f = fopen(path, "w");
+        if (f)
+            fclose(f);
+    }
+    nap(seconds);
+    if (*path)
+        remove(path);
 }
 
 static enum { NO_MONITORS, KEPT, STREAMED } g_monitors;
@@ -111,7 +129,7 @@ static int run(snx_traj *traj, void *data, snx_value *ret)
         if (rc)
             return rc;
     } else {
-        nap(pause);
+        nap_marked(pause);
     }
     double trace[200];
     for (int k = 0; k < 200; k++) {
