@@ -44,8 +44,10 @@
  * cost more than the helpers gave when other processes held the cores. Helpers that
  * have work do not sleep, so this only delays those that fell idle. */
 #define WAKE_PERIOD_NS 1000000
-/* Rounds the driver spins for helpers' claimed chunks before it yields its core. */
-#define DRIVER_SPIN 4000
+/* How long the driver spins for helpers' claimed chunks before it yields its core and
+ * counts a stall (ns; a chunk takes microseconds, so a helper this late was most
+ * likely descheduled). In time, not pauses, like SPIN_NS. */
+#define DRIVER_SPIN_NS 50000
 
 typedef struct {
     sim_team *team;
@@ -240,13 +242,18 @@ size_t sim_team_join(sim_team *t)
     size_t mine = work(t, t->gen_made, 0);
     size_t n = t->n_chunks;
     bool stalled = false;
+    int64_t until = 0;
     for (int k = 0; finished(t) < n; k++) {
-        if (k < DRIVER_SPIN) {
-            cpu_relax();
-        } else {
+        cpu_relax();
+        if (k % 64)
+            continue;
+        int64_t now = now_ns();
+        if (!until) {
+            until = now + DRIVER_SPIN_NS;
+        } else if (now >= until) {
             sched_yield(); /* the helper running the last chunk may need this core */
             stalled = true;
-            k = 0;
+            until = now + DRIVER_SPIN_NS;
         }
     }
     t->stalls += stalled;

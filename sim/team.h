@@ -41,7 +41,7 @@ void sim_team_publish(sim_team *team, sim_chunk_fn fn, void *ctx, size_t n_chunk
                       const size_t *bounds);
 size_t sim_team_join(sim_team *team);
 /* How many joins so far found a helper's claimed chunk unfinished after spinning
- * (DRIVER_SPIN) and yielded: the helper was most likely descheduled mid-chunk. */
+ * (50 us) and yielded: the helper was most likely descheduled mid-chunk. */
 size_t sim_team_stalls(const sim_team *team);
 /* While the driver runs steps alone (rest): helpers without work sleep at once
  * instead of spinning, so that they take no core from the driver or from other
